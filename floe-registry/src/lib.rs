@@ -1,0 +1,160 @@
+//! # floe-registry
+//!
+//! The plugin system of the floe data platform: one attribute declares a plugin, and
+//! one registry discovers, lazily builds, configures (validated against a JSON Schema,
+//! every problem reported), starts in dependency order, health-checks and stops the
+//! plugins linked into a program.
+//!
+//! # Writing a plugin
+//!
+//! A plugin is a struct (or enum) that is `Default`, annotated with `#[floe_plugin]`,
+//! implementing the trait of its type in one impl block:
+//!
+//! ```
+//! use floe_registry::prelude::*;
+//! use serde::Deserialize;
+//!
+//! /// Embedded DuckDB: runs dbt transforms in-process.
+//! #[floe_plugin(type = Compute, name = "duckdb-guide", version = "1.0.0", config = DuckDbConfig)]
+//! #[derive(Default)]
+//! pub struct DuckDbPlugin {
+//!     #[config]
+//!     config: ConfigCell<DuckDbConfig>,
+//! }
+//!
+//! /// Settings of the embedded engine.
+//! #[derive(Deserialize, JsonSchema)]
+//! #[serde(deny_unknown_fields)]
+//! pub struct DuckDbConfig {
+//!     /// Database file, or `:memory:`.
+//!     #[serde(default = "memory")]
+//!     path: String,
+//!     /// Worker threads.
+//!     #[schemars(range(min = 1, max = 64))]
+//!     threads: u32,
+//!     /// MotherDuck token.
+//!     token: Option<Secret>,
+//! }
+//! fn memory() -> String { ":memory:".into() }
+//!
+//! impl ComputePlugin for DuckDbPlugin {
+//!     fn get_required_dbt_packages(&self) -> Vec<String> {
+//!         vec!["dbt-duckdb>=1.7.0".into()]
+//!     }
+//!
+//!     // Lifecycle hooks are optional and live in the same impl block.
+//!     fn startup(&self) -> Result<(), PluginError> {
+//!         let config = self.config.get()?; // typed, no downcasting
+//!         assert!(config.threads >= 1);
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let registry = PluginRegistry::new();
+//! registry.discover_all();
+//! registry.configure(PluginType::Compute, "duckdb-guide", serde_json::json!({"threads": 4}))?;
+//! registry.activate(PluginType::Compute, "duckdb-guide")?;
+//! let duckdb = registry.get_as::<dyn ComputePlugin>("duckdb-guide")?;
+//! assert_eq!(duckdb.get_required_dbt_packages(), ["dbt-duckdb>=1.7.0"]);
+//! assert_eq!(duckdb.description(), "Embedded DuckDB: runs dbt transforms in-process.");
+//! registry.shutdown_all();
+//! # Ok::<(), PluginError>(())
+//! ```
+//!
+//! The attribute's keys:
+//!
+//! | key | required | value | default |
+//! |---|---|---|---|
+//! | `type` | yes | one of the 11 [`PluginType`] variants, as an identifier | |
+//! | `name` | yes | string: 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit | |
+//! | `version` | no | string, SemVer 2.0 | the crate's `CARGO_PKG_VERSION` |
+//! | `floe_api_version` | no | `"X.Y"` | [`FLOE_API_VERSION`] |
+//! | `description` | no | string | the doc comment's first paragraph |
+//! | `dependencies` | no | `["name", "type:name"]` | none |
+//! | `config` | no | a `Deserialize + JsonSchema` type | no config |
+//! | `crate` | no | path to `floe_registry` if renamed | `::floe_registry` |
+//!
+//! Every rule is checked at compile time, with the error on the offending token. A
+//! plugin that needs a newer plugin API than the `floe-registry` it is built against
+//! does not compile.
+//!
+//! # Config
+//!
+//! The config type derives `serde::Deserialize` and `schemars::JsonSchema` (both
+//! re-exported in the [`prelude`]). Its JSON Schema is what
+//! [`PluginRegistry::configure`] validates against, reporting every problem at once
+//! with its dotted path; schemars attributes (`range`, `length`, `regex`) and serde's
+//! `default` and `deny_unknown_fields` become constraints. Secret values use [`Secret`]:
+//! never printed, never echoed in an error. A field of type [`ConfigCell`] marked
+//! `#[config]` receives the validated config.
+//!
+//! # Linking
+//!
+//! Registrations are collected at link time. A plugin crate that nothing in the
+//! program references is not linked, and its plugins silently vanish; reference it:
+//!
+//! ```ignore
+//! use my_plugin_crate as _; // keeps its plugins in the binary
+//! ```
+//!
+//! [`PluginRegistry::discover_all`] logs a warning when it finds no plugin at all.
+//!
+//! # Lifecycle
+//!
+//! `startup()`, `shutdown()` and `health_check()` run on their own threads with
+//! timeouts (30 s, 30 s, 5 s by default): a hung hook cannot hang the caller, and a
+//! panicking one becomes an error. See [`PluginRegistry::activate_all`],
+//! [`PluginRegistry::shutdown_all`] and [`PluginRegistry::health_check_all`].
+
+mod descriptor;
+mod error;
+mod health;
+mod info;
+mod instance;
+mod metadata;
+mod plugin_type;
+mod registry;
+mod secret;
+mod types;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+pub(crate) use __private as private;
+
+pub use descriptor::{AnyConfig, ConfigSpec, PluginConfig, PluginDescriptor, PluginSource};
+pub use error::{BoxError, ConfigErrorKind, ConfigFieldError, Hook, HookFailure, PluginError};
+pub use floe_registry_macros::floe_plugin;
+pub use floe_registry_rules::{
+    ApiVersion, ApiVersionError, NameError, SemverError, check_name, check_semver,
+};
+pub use health::{HealthState, HealthStatus};
+pub use info::PluginInfo;
+pub use instance::{PluginInstance, PluginKind};
+pub use metadata::{ConfigCell, PluginMetadata};
+pub use plugin_type::{PluginType, UnknownPluginType};
+pub use registry::{
+    ActivationReport, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, HealthReport, PluginId,
+    PluginRegistry, ShutdownReport,
+};
+pub use secret::{REDACTED, Secret};
+pub use types::*;
+
+pub use schemars;
+pub use serde_json;
+
+/// The plugin API version this registry implements: `"1.0"`.
+pub const FLOE_API_VERSION: &str = "1.0";
+
+/// [`FLOE_API_VERSION`] as numbers.
+pub const PLATFORM_API_VERSION: ApiVersion = ApiVersion::parse_const(FLOE_API_VERSION);
+
+/// Everything a plugin crate needs: `use floe_registry::prelude::*;`.
+pub mod prelude {
+    pub use crate::types::*;
+    pub use crate::{
+        ConfigCell, HealthState, HealthStatus, PluginError, PluginMetadata, PluginRegistry,
+        PluginType, Secret, floe_plugin,
+    };
+    pub use schemars::JsonSchema;
+}

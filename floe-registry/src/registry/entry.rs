@@ -1,0 +1,63 @@
+//! One registration inside a registry: its descriptor and its runtime state.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use crate::{AnyConfig, PluginDescriptor, PluginInstance};
+
+/// Where a plugin is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lifecycle {
+    /// Not started (or shut down).
+    Stopped,
+    /// `startup()` succeeded.
+    Started,
+}
+
+pub(crate) struct Entry {
+    pub(crate) desc: &'static PluginDescriptor,
+    /// Set once, by the first successful load.
+    pub(crate) instance: OnceLock<PluginInstance>,
+    /// Serialises loading and configuring, so each happens once and in order.
+    pub(crate) init: Mutex<()>,
+    /// The typed config, once configured.
+    pub(crate) config: RwLock<Option<AnyConfig>>,
+    /// The compiled validator of the config schema, built on first configure.
+    pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
+    /// The lifecycle state, held while a hook of this plugin runs.
+    pub(crate) lifecycle: Mutex<Lifecycle>,
+    /// Set while a health check of this plugin runs (possibly hung on its thread).
+    pub(crate) health_running: OnceLock<Arc<AtomicBool>>,
+}
+
+impl Entry {
+    pub(crate) fn new(desc: &'static PluginDescriptor) -> Self {
+        Entry {
+            desc,
+            instance: OnceLock::new(),
+            init: Mutex::new(()),
+            config: RwLock::new(None),
+            validator: OnceLock::new(),
+            lifecycle: Mutex::new(Lifecycle::Stopped),
+            health_running: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn is_configured(&self) -> bool {
+        self.config.read().map(|c| c.is_some()).unwrap_or(false)
+    }
+
+    pub(crate) fn current_config(&self) -> Option<AnyConfig> {
+        self.config.read().ok().and_then(|c| c.clone())
+    }
+
+    pub(crate) fn health_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(self.health_running.get_or_init(Default::default))
+    }
+}
+
+/// Locks a mutex, taking it back if a previous holder panicked: plugin code never runs
+/// while our locks are held without a `catch_unwind` around it, so the data is sound.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

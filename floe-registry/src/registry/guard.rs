@@ -1,0 +1,120 @@
+//! Runs plugin code so that it can neither unwind into the caller nor hold it past a
+//! deadline.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How a guarded call ended.
+pub(crate) enum Outcome<T> {
+    /// It returned.
+    Done(T),
+    /// It panicked; the message.
+    Panicked(String),
+    /// It was still running at the deadline and was left on its thread.
+    TimedOut,
+    /// No thread could be started for it.
+    NoThread(String),
+}
+
+/// The text of a panic payload.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_owned()
+    }
+}
+
+/// Runs `f` on this thread, turning a panic into `Err(message)`.
+pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| panic_message(&*p))
+}
+
+/// A call started on its own thread, to be waited for with [`Pending::wait_until`].
+pub(crate) struct Pending<T> {
+    rx: Option<mpsc::Receiver<Result<T, String>>>,
+    spawn_error: Option<String>,
+}
+
+/// Starts `f` on a new thread named `thread_name`; panics are caught there.
+pub(crate) fn spawn<T: Send + 'static>(
+    thread_name: String,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Pending<T> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name(thread_name)
+        .spawn(move || {
+            // The receiver may be gone after a timeout; nothing to do then.
+            let _ = tx.send(catch(f));
+        });
+    match spawned {
+        Ok(_) => Pending {
+            rx: Some(rx),
+            spawn_error: None,
+        },
+        Err(e) => Pending {
+            rx: None,
+            spawn_error: Some(e.to_string()),
+        },
+    }
+}
+
+impl<T> Pending<T> {
+    /// Waits until the call ends or `deadline` passes, whichever is first.
+    pub(crate) fn wait_until(self, deadline: Instant) -> Outcome<T> {
+        let Some(rx) = self.rx else {
+            return Outcome::NoThread(self.spawn_error.unwrap_or_default());
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(Ok(v)) => Outcome::Done(v),
+            Ok(Err(msg)) => Outcome::Panicked(msg),
+            Err(mpsc::RecvTimeoutError::Timeout) => Outcome::TimedOut,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Outcome::Panicked("the hook's thread ended without an answer".to_owned())
+            }
+        }
+    }
+}
+
+/// Runs `f` on its own thread and waits at most `timeout`.
+pub(crate) fn run_with_timeout<T: Send + 'static>(
+    thread_name: String,
+    timeout: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Outcome<T> {
+    let deadline = Instant::now() + timeout;
+    spawn(thread_name, f).wait_until(deadline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn returns_at_the_deadline_when_the_call_hangs() {
+        let start = Instant::now();
+        let out = run_with_timeout("t".into(), Duration::from_millis(50), || {
+            std::thread::sleep(Duration::from_secs(2));
+        });
+        assert!(matches!(out, Outcome::TimedOut));
+        assert!(start.elapsed() < Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        let out = run_with_timeout("t".into(), Duration::from_secs(5), || -> u8 {
+            panic!("boom {}", 7)
+        });
+        assert!(matches!(out, Outcome::Panicked(m) if m == "boom 7"));
+        assert_eq!(
+            catch(|| -> u8 { panic!("static") }),
+            Err("static".to_owned())
+        );
+    }
+}

@@ -1,0 +1,422 @@
+//! Dependency order, startup and shutdown.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::PluginRegistry;
+use super::entry::{Lifecycle, lock};
+use super::guard::{self, Outcome};
+use super::index::Slot;
+use crate::{Hook, HookFailure, PluginError, PluginInstance, PluginType};
+
+/// How long `startup()` and `shutdown()` may take unless told otherwise: 30 s.
+pub const DEFAULT_LIFECYCLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A plugin's identity: its type and name.
+///
+/// ```
+/// use floe_registry::{PluginId, PluginType};
+/// let id = PluginId::new(PluginType::Compute, "duckdb");
+/// assert_eq!(id.to_string(), "COMPUTE:duckdb");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PluginId {
+    /// The type.
+    pub plugin_type: PluginType,
+    /// The name.
+    pub name: String,
+}
+
+impl PluginId {
+    /// An identity.
+    pub fn new(plugin_type: PluginType, name: impl Into<String>) -> Self {
+        Self {
+            plugin_type,
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for PluginId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.plugin_type.upper_name(), self.name)
+    }
+}
+
+/// What [`PluginRegistry::activate_all`] did: the plugins started, in order, and those
+/// that did not start, each with its reason.
+#[derive(Debug, Default)]
+pub struct ActivationReport {
+    /// Started, in startup order.
+    pub started: Vec<PluginId>,
+    /// Not started, with why (a dependency that failed is named).
+    pub failed: Vec<(PluginId, PluginError)>,
+}
+
+impl ActivationReport {
+    /// Whether every plugin started.
+    pub fn is_success(&self) -> bool {
+        self.failed.is_empty()
+    }
+}
+
+/// What [`PluginRegistry::shutdown_all`] did, in shutdown order.
+#[derive(Debug, Default)]
+pub struct ShutdownReport {
+    /// Stopped cleanly, in shutdown order (the reverse of startup).
+    pub stopped: Vec<PluginId>,
+    /// Whose `shutdown()` failed, panicked or timed out; they count as stopped.
+    pub failed: Vec<(PluginId, PluginError)>,
+}
+
+/// A declared dependency: a plain name (any type) or `type:name`.
+pub(crate) fn parse_dependency(dep: &str) -> Result<(Option<PluginType>, &str), String> {
+    let (ty, name) = match dep.split_once(':') {
+        Some((ty, name)) => {
+            let ty: PluginType = ty.parse().map_err(|e| format!("dependency `{dep}`: {e}"))?;
+            (Some(ty), name)
+        }
+        None => (None, dep),
+    };
+    floe_registry_rules::check_name(name).map_err(|e| format!("dependency `{dep}`: {e}"))?;
+    Ok((ty, name))
+}
+
+/// Runs one lifecycle hook of `instance` on its own thread, within `timeout`.
+pub(crate) fn run_hook(
+    instance: &PluginInstance,
+    hook: Hook,
+    timeout: Duration,
+) -> Result<(), HookFailure> {
+    let plugin = instance.clone();
+    let thread = format!(
+        "floe-{}-{}",
+        if hook == Hook::Startup {
+            "start"
+        } else {
+            "stop"
+        },
+        instance.metadata().name()
+    );
+    let outcome = guard::run_with_timeout(thread, timeout, move || match hook {
+        Hook::Shutdown => plugin.shutdown(),
+        _ => plugin.startup(),
+    });
+    match outcome {
+        Outcome::Done(Ok(())) => Ok(()),
+        Outcome::Done(Err(error)) => Err(HookFailure::Error {
+            hook,
+            error: Box::new(error),
+        }),
+        Outcome::Panicked(message) => Err(HookFailure::Panicked { hook, message }),
+        Outcome::TimedOut => Err(HookFailure::TimedOut { hook, timeout }),
+        Outcome::NoThread(reason) => Err(HookFailure::Error {
+            hook,
+            error: Box::new(PluginError::failed(format!(
+                "no thread could be started for the hook: {reason}"
+            ))),
+        }),
+    }
+}
+
+impl PluginRegistry {
+    /// Every registered identity, by type then name, skipping duplicated ones.
+    fn all_ids(&self) -> (Vec<PluginId>, Vec<(PluginId, PluginError)>) {
+        let index = self.index.load();
+        let mut ok = Vec::new();
+        let mut dup = Vec::new();
+        for t in PluginType::ALL {
+            let ti = index.of(t);
+            for name in &ti.names {
+                let id = PluginId::new(t, *name);
+                match ti.by_name.get(name) {
+                    Some(Slot::Duplicate(a, b)) => {
+                        if let Some(err) = self.duplicate_error(*a, *b) {
+                            dup.push((id, err));
+                        }
+                    }
+                    _ => ok.push(id),
+                }
+            }
+        }
+        (ok, dup)
+    }
+
+    /// The startup order of `selection`: every plugin after its dependencies, ties
+    /// broken by type then name. Dependencies are looked for among `selection` only.
+    ///
+    /// Missing dependencies are reported before cycles; a cycle is reported as its own
+    /// path (`a -> b -> a`), leaving independent plugins out.
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    /// use floe_registry::PluginId;
+    ///
+    /// #[floe_plugin(type = Catalog, name = "cat", version = "1.0.0", dependencies = ["storage:store"])]
+    /// #[derive(Default)]
+    /// struct Cat;
+    /// impl CatalogPlugin for Cat {}
+    /// #[floe_plugin(type = Storage, name = "store", version = "1.0.0")]
+    /// #[derive(Default)]
+    /// struct Store;
+    /// impl StoragePlugin for Store {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.discover_all();
+    /// let order = registry.resolve_dependencies(&[
+    ///     PluginId::new(PluginType::Catalog, "cat"),
+    ///     PluginId::new(PluginType::Storage, "store"),
+    /// ])?;
+    /// assert_eq!(order[0].name, "store");
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn resolve_dependencies(
+        &self,
+        selection: &[PluginId],
+    ) -> Result<Vec<PluginId>, PluginError> {
+        let nodes: BTreeSet<PluginId> = selection.iter().cloned().collect();
+        let nodes: Vec<PluginId> = nodes.into_iter().collect();
+        let pos: BTreeMap<&PluginId, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (n, i)).collect();
+        // deps[i]: the nodes node i needs first.
+        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); nodes.len()];
+        for (i, node) in nodes.iter().enumerate() {
+            let desc = self.descriptor(node.plugin_type, &node.name)?;
+            let mut missing = Vec::new();
+            for dep in desc.dependencies {
+                let (ty, name) =
+                    parse_dependency(dep).map_err(|reason| PluginError::InvalidMetadata {
+                        plugin_type: node.plugin_type,
+                        name: node.name.clone(),
+                        reason,
+                    })?;
+                let found: Vec<usize> = match ty {
+                    Some(ty) => pos
+                        .get(&PluginId::new(ty, name))
+                        .copied()
+                        .into_iter()
+                        .collect(),
+                    None => nodes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, n)| n.name == name)
+                        .map(|(j, _)| j)
+                        .collect(),
+                };
+                if found.is_empty() {
+                    missing.push((*dep).to_owned());
+                }
+                deps[i].extend(found);
+            }
+            if !missing.is_empty() {
+                return Err(PluginError::MissingDependency {
+                    plugin_name: node.name.clone(),
+                    missing,
+                });
+            }
+        }
+        // Kahn's algorithm; `ready` is ordered by (type, name) through node order.
+        let mut waiting: Vec<usize> = deps.iter().map(BTreeSet::len).collect();
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        for (i, d) in deps.iter().enumerate() {
+            for &j in d {
+                dependents[j].push(i);
+            }
+        }
+        let mut ready: BTreeSet<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
+        let mut order = Vec::with_capacity(nodes.len());
+        while let Some(i) = ready.pop_first() {
+            order.push(i);
+            for &k in &dependents[i] {
+                waiting[k] -= 1;
+                if waiting[k] == 0 {
+                    ready.insert(k);
+                }
+            }
+        }
+        if order.len() < nodes.len() {
+            let cycle = find_cycle(&deps, &waiting)
+                .into_iter()
+                .map(|i| nodes[i].name.clone())
+                .collect();
+            return Err(PluginError::CircularDependency { cycle });
+        }
+        Ok(order.into_iter().map(|i| nodes[i].clone()).collect())
+    }
+
+    /// Starts one plugin (loading it first), once: later calls return at once. Runs
+    /// `startup()` with the default 30 s timeout; see
+    /// [`activate_within`](Self::activate_within).
+    pub fn activate(&self, plugin_type: PluginType, name: &str) -> Result<(), PluginError> {
+        self.activate_within(plugin_type, name, DEFAULT_LIFECYCLE_TIMEOUT)
+    }
+
+    /// Starts one plugin with a timeout. The call returns at the deadline even if
+    /// `startup()` hangs (the hook is left on its own thread); a panic in the hook is
+    /// caught. Either way the error is [`PluginError::Startup`] with the cause.
+    pub fn activate_within(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<(), PluginError> {
+        let startup_error = |cause| PluginError::Startup {
+            plugin_type,
+            name: name.to_owned(),
+            cause,
+        };
+        let (at, entry) = self.entry(plugin_type, name)?;
+        let instance = self
+            .get(plugin_type, name)
+            .map_err(|e| startup_error(HookFailure::NotReady(Box::new(e))))?;
+        let mut state = lock(&entry.lifecycle);
+        if *state == Lifecycle::Started {
+            return Ok(());
+        }
+        tracing::info!(plugin_type = %plugin_type, name, "plugin_activating");
+        match run_hook(instance, Hook::Startup, timeout) {
+            Ok(()) => {
+                *state = Lifecycle::Started;
+                lock(&self.started).push(at);
+                tracing::info!(plugin_type = %plugin_type, name, "plugin_activated");
+                Ok(())
+            }
+            Err(cause) => {
+                let err = startup_error(cause);
+                tracing::error!(error = %err, "plugin_activation_failed");
+                Err(err)
+            }
+        }
+    }
+
+    /// Starts every registered plugin in dependency order with the default timeout;
+    /// see [`activate_plugins`](Self::activate_plugins).
+    pub fn activate_all(&self) -> Result<ActivationReport, PluginError> {
+        self.activate_all_within(DEFAULT_LIFECYCLE_TIMEOUT)
+    }
+
+    /// [`activate_all`](Self::activate_all) with a timeout for each `startup()`.
+    pub fn activate_all_within(&self, timeout: Duration) -> Result<ActivationReport, PluginError> {
+        let (ids, duplicates) = self.all_ids();
+        let mut report = self.activate_plugins(&ids, timeout)?;
+        report.failed.extend(duplicates);
+        Ok(report)
+    }
+
+    /// Starts `selection` in dependency order. A missing dependency or a cycle stops
+    /// everything before anything starts (the error). Otherwise each plugin is started
+    /// in turn; one that fails is recorded and the others go on, except its dependents,
+    /// which are not started and say which dependency failed.
+    pub fn activate_plugins(
+        &self,
+        selection: &[PluginId],
+        timeout: Duration,
+    ) -> Result<ActivationReport, PluginError> {
+        let order = self.resolve_dependencies(selection)?;
+        let mut report = ActivationReport::default();
+        let mut failed: BTreeSet<PluginId> = BTreeSet::new();
+        for id in order {
+            let desc = self.descriptor(id.plugin_type, &id.name)?;
+            let broken = desc.dependencies.iter().find_map(|dep| {
+                let (ty, name) = parse_dependency(dep).ok()?;
+                failed
+                    .iter()
+                    .find(|f| f.name == name && ty.is_none_or(|t| t == f.plugin_type))
+                    .map(|_| (*dep).to_owned())
+            });
+            let result = match broken {
+                Some(dependency) => Err(PluginError::Startup {
+                    plugin_type: id.plugin_type,
+                    name: id.name.clone(),
+                    cause: HookFailure::DependencyFailed { dependency },
+                }),
+                None => self.activate_within(id.plugin_type, &id.name, timeout),
+            };
+            match result {
+                Ok(()) => report.started.push(id),
+                Err(err) => {
+                    failed.insert(id.clone());
+                    report.failed.push((id, err));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Stops every started plugin in exact reverse order of startup, with the default
+    /// timeout; see [`shutdown_all_within`](Self::shutdown_all_within).
+    pub fn shutdown_all(&self) -> ShutdownReport {
+        self.shutdown_all_within(DEFAULT_LIFECYCLE_TIMEOUT)
+    }
+
+    /// Stops every started plugin in exact reverse order of startup. Each `shutdown()`
+    /// gets `timeout`; failures, panics and timeouts are recorded and the rest go on.
+    /// Afterwards no plugin counts as started.
+    pub fn shutdown_all_within(&self, timeout: Duration) -> ShutdownReport {
+        let started = std::mem::take(&mut *lock(&self.started));
+        let mut report = ShutdownReport::default();
+        for at in started.into_iter().rev() {
+            let Some(entry) = self.entries.get(at) else {
+                continue;
+            };
+            let id = PluginId::new(entry.desc.plugin_type, entry.desc.name);
+            let mut state = lock(&entry.lifecycle);
+            *state = Lifecycle::Stopped;
+            let Some(instance) = entry.instance.get() else {
+                continue;
+            };
+            match run_hook(instance, Hook::Shutdown, timeout) {
+                Ok(()) => {
+                    tracing::info!(plugin = %id, "plugin_shutdown");
+                    report.stopped.push(id);
+                }
+                Err(cause) => {
+                    let err = PluginError::Shutdown {
+                        plugin_type: id.plugin_type,
+                        name: id.name.clone(),
+                        cause,
+                    };
+                    tracing::error!(error = %err, "plugin_shutdown_failed");
+                    report.failed.push((id, err));
+                }
+            }
+        }
+        report
+    }
+
+    /// The plugins started so far, in startup order.
+    pub fn started(&self) -> Vec<PluginId> {
+        lock(&self.started)
+            .iter()
+            .filter_map(|&at| self.entries.get(at))
+            .map(|e| PluginId::new(e.desc.plugin_type, e.desc.name))
+            .collect()
+    }
+}
+
+/// A cycle among the nodes Kahn's algorithm could not order (`waiting > 0`): walk from
+/// the smallest such node along its smallest waiting dependency until a node repeats.
+fn find_cycle(deps: &[BTreeSet<usize>], waiting: &[usize]) -> Vec<usize> {
+    let Some(start) = (0..waiting.len()).find(|&i| waiting[i] > 0) else {
+        return Vec::new();
+    };
+    let mut path = vec![start];
+    let mut seen = BTreeMap::from([(start, 0usize)]);
+    let mut at = start;
+    loop {
+        let Some(&next) = deps[at].iter().find(|&&j| waiting[j] > 0) else {
+            return path;
+        };
+        if let Some(&first) = seen.get(&next) {
+            let mut cycle = path[first..].to_vec();
+            cycle.push(next);
+            return cycle;
+        }
+        seen.insert(next, path.len());
+        path.push(next);
+        at = next;
+    }
+}

@@ -1,0 +1,462 @@
+//! The plugin registry: discovery, registration, lazy loading and lookup.
+//!
+//! Configuration, lifecycle and health live in the sibling files; this one holds the
+//! type and the operations that find and load plugins.
+
+mod config;
+mod entry;
+mod guard;
+mod health;
+mod index;
+mod lifecycle;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use arc_swap::ArcSwap;
+use floe_registry_rules::{ApiVersion, check_name, check_semver};
+
+pub(crate) use self::config::deserialize_typed;
+pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
+pub use self::lifecycle::{ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, PluginId, ShutdownReport};
+
+use self::entry::{Entry, lock};
+use self::index::{Index, Slot};
+use crate::{PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKind, PluginType};
+
+/// The plugin registry: finds the plugins linked into the program, builds each on first
+/// use, validates and stores their configuration, starts and stops them in dependency
+/// order and checks their health.
+///
+/// It is `Send + Sync` and every operation takes `&self`: share one registry between
+/// threads (or use [`PluginRegistry::global`]). Lookups of loaded plugins take no lock.
+///
+/// ```
+/// use floe_registry::prelude::*;
+///
+/// /// In-memory compute for tests.
+/// #[floe_plugin(type = Compute, name = "memory", version = "1.0.0")]
+/// #[derive(Default)]
+/// struct Memory;
+/// impl ComputePlugin for Memory {}
+///
+/// let registry = PluginRegistry::new();
+/// registry.discover_all();
+/// let compute = registry.get_as::<dyn ComputePlugin>("memory")?;
+/// assert_eq!(compute.version(), "1.0.0");
+/// assert!(registry.list_all()[&PluginType::Compute].contains(&"memory"));
+/// # Ok::<(), PluginError>(())
+/// ```
+pub struct PluginRegistry {
+    entries: boxcar::Vec<Entry>,
+    index: ArcSwap<Index>,
+    /// Serialises changes to `index`.
+    write: Mutex<()>,
+    discovered: AtomicBool,
+    /// Entry indexes in the order their `startup()` succeeded.
+    started: Mutex<Vec<usize>>,
+}
+
+impl Default for PluginRegistry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for PluginRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginRegistry")
+            .field("registrations", &self.entries.count())
+            .field("discovered", &self.discovered.load(Ordering::Acquire))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks a descriptor's name, version and API version, at run time: the same rules
+/// the attribute checks at compile time.
+pub(crate) fn check_descriptor(desc: &PluginDescriptor) -> Result<(), PluginError> {
+    let invalid = |reason: String| PluginError::InvalidMetadata {
+        plugin_type: desc.plugin_type,
+        name: desc.name.to_owned(),
+        reason,
+    };
+    check_name(desc.name).map_err(|e| invalid(e.to_string()))?;
+    check_semver(desc.version).map_err(|e| invalid(e.to_string()))?;
+    for dep in desc.dependencies {
+        lifecycle::parse_dependency(dep).map_err(invalid)?;
+    }
+    let required: ApiVersion = desc
+        .floe_api_version
+        .parse()
+        .map_err(|e: floe_registry_rules::ApiVersionError| invalid(e.to_string()))?;
+    if !required.is_compatible_with(crate::PLATFORM_API_VERSION) {
+        return Err(PluginError::Incompatible {
+            name: desc.name.to_owned(),
+            required_version: desc.floe_api_version.to_owned(),
+            platform_version: crate::FLOE_API_VERSION.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+impl PluginRegistry {
+    /// An empty registry. Call [`discover_all`](Self::discover_all) to read the
+    /// plugins linked into the program, or [`register`](Self::register) to add some.
+    pub fn new() -> Self {
+        PluginRegistry {
+            entries: boxcar::Vec::new(),
+            index: ArcSwap::from_pointee(Index::default()),
+            write: Mutex::new(()),
+            discovered: AtomicBool::new(false),
+            started: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The process-wide registry, discovered on first use.
+    ///
+    /// ```
+    /// let registry = floe_registry::PluginRegistry::global();
+    /// assert!(std::ptr::eq(registry, floe_registry::PluginRegistry::global()));
+    /// ```
+    pub fn global() -> &'static PluginRegistry {
+        static GLOBAL: OnceLock<PluginRegistry> = OnceLock::new();
+        GLOBAL.get_or_init(|| {
+            let registry = PluginRegistry::new();
+            registry.discover_all();
+            registry
+        })
+    }
+
+    /// Reads every `#[floe_plugin]` registration linked into the program. Constructs
+    /// nothing. Idempotent: later calls do nothing and return 0.
+    ///
+    /// Returns how many registrations were added. Two registrations of one identity are
+    /// both kept, and that identity answers [`PluginError::Duplicate`] naming both
+    /// sources; every other plugin is unaffected.
+    ///
+    /// A plugin crate that nothing in the program references is not linked, and its
+    /// plugins are not found: reference it with `use plugin_crate as _;`. When nothing is
+    /// found, a warning event says so.
+    pub fn discover_all(&self) -> usize {
+        if self.discovered.swap(true, Ordering::AcqRel) {
+            return 0;
+        }
+        let linked: &'static [PluginDescriptor] = &crate::private::FLOE_PLUGINS;
+        let added = self.add_all(linked.iter());
+        if linked.is_empty() {
+            tracing::warn!(
+                "no floe plugins are linked into this program; a plugin crate that nothing references is not linked: add `use plugin_crate as _;`"
+            );
+        }
+        tracing::debug!(count = added, "discover_all");
+        added
+    }
+
+    /// Adds registrations from a slice instead of the linked ones: for tests,
+    /// benchmarks and programs that assemble plugins themselves. Same rules as
+    /// [`discover_all`](Self::discover_all) for duplicates; may be called several times.
+    pub fn discover_from(&self, descriptors: &'static [PluginDescriptor]) -> usize {
+        self.add_all(descriptors.iter())
+    }
+
+    fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
+        let mut sorted: Vec<&'static PluginDescriptor> = descriptors.collect();
+        // The slice's order is unspecified: sort so duplicates resolve the same way on
+        // every build.
+        sorted.sort_by(|a, b| {
+            (
+                a.plugin_type,
+                a.name,
+                a.source.crate_name,
+                a.source.module_path,
+                a.source.type_name,
+            )
+                .cmp(&(
+                    b.plugin_type,
+                    b.name,
+                    b.source.crate_name,
+                    b.source.module_path,
+                    b.source.type_name,
+                ))
+        });
+        let _w = lock(&self.write);
+        let mut index = Index::clone(&self.index.load());
+        for desc in &sorted {
+            let at = self.entries.push(Entry::new(desc));
+            tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
+            match index.slot(desc.plugin_type, desc.name) {
+                None => index.insert_new(desc.plugin_type, desc.name, Slot::One(at)),
+                Some(Slot::One(first)) => {
+                    self.report_duplicate(first, at);
+                    index.types[desc.plugin_type.index()]
+                        .by_name
+                        .insert(desc.name, Slot::Duplicate(first, at));
+                }
+                Some(Slot::Duplicate(first, _)) => self.report_duplicate(first, at),
+            }
+        }
+        self.index.store(Arc::new(index));
+        sorted.len()
+    }
+
+    fn report_duplicate(&self, first: usize, second: usize) {
+        if let Some(err) = self.duplicate_error(first, second) {
+            tracing::error!(error = %err, "duplicate_plugin");
+        }
+    }
+
+    fn duplicate_error(&self, first: usize, second: usize) -> Option<PluginError> {
+        let a = self.entries.get(first)?.desc;
+        let b = self.entries.get(second)?.desc;
+        Some(PluginError::Duplicate {
+            plugin_type: a.plugin_type,
+            name: a.name.to_owned(),
+            first: a.source.to_string(),
+            second: b.source.to_string(),
+        })
+    }
+
+    /// Adds one plugin by hand. Its name, version and API version are checked (the
+    /// attribute's rules), and an identity that is already taken is refused with
+    /// [`PluginError::Duplicate`] naming both sources.
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    /// use floe_registry::{PluginDescriptor, PluginInstance, plugin_source};
+    ///
+    /// #[derive(Default)]
+    /// struct Env;
+    /// impl PluginMetadata for Env {
+    ///     fn descriptor(&self) -> &'static PluginDescriptor { &ENV }
+    /// }
+    /// impl SecretsPlugin for Env {}
+    /// static ENV: PluginDescriptor = PluginDescriptor::new(
+    ///     PluginType::Secrets, "env", "1.0.0", plugin_source!(Env),
+    ///     || PluginInstance::secrets(Env),
+    /// );
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.register(&ENV)?;
+    /// let again = registry.register(&ENV).unwrap_err();
+    /// assert!(again.to_string().starts_with("Duplicate plugin: SECRETS:env"));
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn register(&self, descriptor: &'static PluginDescriptor) -> Result<(), PluginError> {
+        self.register_entry(Entry::new(descriptor))
+    }
+
+    /// Adds a plugin that is already built, by hand. Its metadata comes from its
+    /// [`PluginMetadata::descriptor`](crate::PluginMetadata::descriptor); the same checks
+    /// as [`register`](Self::register) apply, and the instance is used as is (the
+    /// descriptor's constructor is never called).
+    pub fn register_instance(&self, instance: PluginInstance) -> Result<(), PluginError> {
+        let desc = instance.metadata().descriptor();
+        if desc.plugin_type != instance.plugin_type() {
+            return Err(PluginError::WrongType {
+                plugin_type: desc.plugin_type,
+                name: desc.name.to_owned(),
+                expected: instance.plugin_type(),
+            });
+        }
+        let entry = Entry::new(desc);
+        let _ = entry.instance.set(instance);
+        self.register_entry(entry)
+    }
+
+    fn register_entry(&self, entry: Entry) -> Result<(), PluginError> {
+        let desc = entry.desc;
+        check_descriptor(desc)?;
+        let _w = lock(&self.write);
+        let mut index = Index::clone(&self.index.load());
+        if let Some(slot) = index.slot(desc.plugin_type, desc.name) {
+            let existing = self
+                .entries
+                .get(slot.first())
+                .map(|e| e.desc.source.to_string());
+            return Err(PluginError::Duplicate {
+                plugin_type: desc.plugin_type,
+                name: desc.name.to_owned(),
+                first: existing.unwrap_or_default(),
+                second: desc.source.to_string(),
+            });
+        }
+        let at = self.entries.push(entry);
+        index.insert_new(desc.plugin_type, desc.name, Slot::One(at));
+        self.index.store(Arc::new(index));
+        tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_registered");
+        Ok(())
+    }
+
+    /// The entry of an identity: not found (with suggestions) and duplicates are errors.
+    fn entry(&self, plugin_type: PluginType, name: &str) -> Result<(usize, &Entry), PluginError> {
+        let slot = {
+            let index = self.index.load();
+            match index.slot(plugin_type, name) {
+                Some(slot) => slot,
+                None => {
+                    return Err(PluginError::not_found(
+                        plugin_type,
+                        name,
+                        index.of(plugin_type).names.iter().copied(),
+                    ));
+                }
+            }
+        };
+        match slot {
+            Slot::One(i) => self
+                .entries
+                .get(i)
+                .map(|e| (i, e))
+                .ok_or_else(|| PluginError::not_found(plugin_type, name, [])),
+            Slot::Duplicate(a, b) => Err(self
+                .duplicate_error(a, b)
+                .unwrap_or_else(|| PluginError::not_found(plugin_type, name, []))),
+        }
+    }
+
+    /// The plugin `name` of `plugin_type`, built on first use (exactly once, even when
+    /// several threads ask first at the same time) and cached.
+    ///
+    /// Errors: not found (with "did you mean" suggestions), duplicate identity, invalid
+    /// metadata, incompatible API version, or a constructor that panicked.
+    pub fn get(&self, plugin_type: PluginType, name: &str) -> Result<&PluginInstance, PluginError> {
+        let (_, entry) = self.entry(plugin_type, name)?;
+        match entry.instance.get() {
+            Some(instance) => Ok(instance),
+            None => self.load(entry),
+        }
+    }
+
+    /// The plugin `name` as its type's trait object, for example
+    /// `registry.get_as::<dyn ComputePlugin>("duckdb")`.
+    pub fn get_as<K: PluginKind + ?Sized>(&self, name: &str) -> Result<&K, PluginError> {
+        let instance = self.get(K::TYPE, name)?;
+        K::from_instance(instance).ok_or_else(|| PluginError::WrongType {
+            plugin_type: instance.plugin_type(),
+            name: name.to_owned(),
+            expected: K::TYPE,
+        })
+    }
+
+    /// Like [`get_as`](Self::get_as), but a shared handle that outlives the borrow of
+    /// the registry (to move into a thread).
+    pub fn get_arc<K: PluginKind + ?Sized>(&self, name: &str) -> Result<Arc<K>, PluginError> {
+        let instance = self.get(K::TYPE, name)?;
+        K::arc_from_instance(instance).ok_or_else(|| PluginError::WrongType {
+            plugin_type: instance.plugin_type(),
+            name: name.to_owned(),
+            expected: K::TYPE,
+        })
+    }
+
+    fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a PluginInstance, PluginError> {
+        let _init = lock(&entry.init);
+        if let Some(instance) = entry.instance.get() {
+            return Ok(instance);
+        }
+        let desc = entry.desc;
+        check_descriptor(desc)?;
+        let instance = guard::catch(desc.constructor).map_err(|message| PluginError::Load {
+            plugin_type: desc.plugin_type,
+            name: desc.name.to_owned(),
+            message,
+        })?;
+        if instance.plugin_type() != desc.plugin_type {
+            return Err(PluginError::WrongType {
+                plugin_type: instance.plugin_type(),
+                name: desc.name.to_owned(),
+                expected: desc.plugin_type,
+            });
+        }
+        if let Some(config) = entry.current_config() {
+            config::push(desc, &instance, &config)?;
+        }
+        tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_loaded");
+        Ok(entry.instance.get_or_init(|| instance))
+    }
+
+    /// Every plugin of `plugin_type`, loaded, sorted by name. Plugins that fail to load
+    /// (duplicates, incompatible, panicking constructors) are skipped with a warning
+    /// event; this never fails.
+    pub fn list(&self, plugin_type: PluginType) -> Vec<&PluginInstance> {
+        let names = self.index.load().of(plugin_type).names.clone();
+        names
+            .into_iter()
+            .filter_map(|name| match self.get(plugin_type, name) {
+                Ok(instance) => Some(instance),
+                Err(error) => {
+                    tracing::warn!(%error, "plugin_list_skipped");
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// The names of every registered plugin, by type: all 11 types are keys, names are
+    /// sorted, and nothing is loaded.
+    pub fn list_all(&self) -> BTreeMap<PluginType, Vec<&'static str>> {
+        let index = self.index.load();
+        PluginType::ALL
+            .into_iter()
+            .map(|t| (t, index.of(t).names.clone()))
+            .collect()
+    }
+
+    /// The descriptor of a plugin, without loading it.
+    pub fn descriptor(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<&'static PluginDescriptor, PluginError> {
+        self.entry(plugin_type, name).map(|(_, e)| e.desc)
+    }
+
+    /// Serializable information about one plugin. Loads nothing.
+    pub fn info(&self, plugin_type: PluginType, name: &str) -> Result<PluginInfo, PluginError> {
+        let (_, entry) = self.entry(plugin_type, name)?;
+        Ok(self.info_of(entry))
+    }
+
+    /// Information about every registered plugin, by type then name. Duplicated
+    /// identities appear once per registration. Loads nothing.
+    pub fn infos(&self) -> Vec<PluginInfo> {
+        let mut all: Vec<PluginInfo> = self.entries.iter().map(|(_, e)| self.info_of(e)).collect();
+        all.sort_by(|a, b| {
+            (a.plugin_type, &a.name, &a.source).cmp(&(b.plugin_type, &b.name, &b.source))
+        });
+        all
+    }
+
+    fn info_of(&self, entry: &Entry) -> PluginInfo {
+        let d = entry.desc;
+        PluginInfo {
+            name: d.name.to_owned(),
+            version: d.version.to_owned(),
+            floe_api_version: d.floe_api_version.to_owned(),
+            plugin_type: d.plugin_type,
+            description: d.description.to_owned(),
+            dependencies: d.dependencies.iter().map(|s| (*s).to_owned()).collect(),
+            is_loaded: entry.instance.get().is_some(),
+            is_configured: entry.is_configured(),
+            has_config: d.config.is_some(),
+            source: d.source.to_string(),
+        }
+    }
+
+    /// The problems of the registry as a whole: one [`PluginError::Duplicate`] per
+    /// duplicated identity.
+    pub fn duplicates(&self) -> Vec<PluginError> {
+        let index = self.index.load();
+        let mut out = Vec::new();
+        for t in PluginType::ALL {
+            let ti = index.of(t);
+            for name in &ti.names {
+                if let Some(Slot::Duplicate(a, b)) = ti.by_name.get(name) {
+                    out.extend(self.duplicate_error(*a, *b));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,80 @@
+//! Catalog plugins: Iceberg table catalogs.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::unsupported;
+use crate::{PluginError, PluginMetadata, Secret};
+
+/// A connection to a catalog.
+pub trait CatalogHandle: Send + Sync {
+    /// The namespaces.
+    fn list_namespaces(&self) -> Result<Vec<String>, PluginError>;
+    /// The tables of a namespace.
+    fn list_tables(&self, namespace: &str) -> Result<Vec<String>, PluginError>;
+    /// A table's metadata, by `namespace.table` identifier.
+    fn load_table(&self, identifier: &str) -> Result<Value, PluginError>;
+}
+
+/// An operation credentials are vended for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TableOperation {
+    /// Read.
+    Read,
+    /// Write.
+    Write,
+}
+
+/// Short-lived storage credentials for one table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VendedCredentials {
+    /// Access key id.
+    pub access_key: String,
+    /// Secret key.
+    pub secret_key: Secret,
+    /// Session token.
+    #[serde(default)]
+    pub token: Option<Secret>,
+    /// When they expire (RFC 3339).
+    #[serde(default)]
+    pub expiration: Option<String>,
+}
+
+/// An Iceberg catalog (Polaris, Glue, ...).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is declared `type = Catalog` but does not implement `CatalogPlugin`",
+    label = "this plugin type needs `impl CatalogPlugin for {Self}`",
+    note = "add `impl floe_registry::CatalogPlugin for {Self} {{ ... }}`"
+)]
+pub trait CatalogPlugin: PluginMetadata {
+    /// Connects to the catalog.
+    fn connect(&self, config: &Value) -> Result<Box<dyn CatalogHandle>, PluginError> {
+        let _ = config;
+        Err(unsupported(self, "connect"))
+    }
+
+    /// Creates a namespace with properties.
+    fn create_namespace(
+        &self,
+        namespace: &str,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<(), PluginError> {
+        let _ = (namespace, properties);
+        Err(unsupported(self, "create_namespace"))
+    }
+
+    /// Vends credentials for a table.
+    fn vend_credentials(
+        &self,
+        table_path: &str,
+        operations: &[TableOperation],
+    ) -> Result<VendedCredentials, PluginError> {
+        let _ = (table_path, operations);
+        Err(unsupported(self, "vend_credentials"))
+    }
+
+    lifecycle_hooks!();
+}

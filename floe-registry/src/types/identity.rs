@@ -1,0 +1,82 @@
+//! Identity plugins: authentication providers.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::unsupported;
+use crate::{PluginError, PluginMetadata, Secret};
+
+/// Who a token belongs to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserInfo {
+    /// The subject (`sub`).
+    pub subject: String,
+    /// E-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Roles.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Groups.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// All claims.
+    #[serde(default)]
+    pub claims: Map<String, Value>,
+}
+
+/// The outcome of validating a token.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TokenValidationResult {
+    /// Whether the token is valid.
+    pub valid: bool,
+    /// Its owner, when valid.
+    #[serde(default)]
+    pub user_info: Option<UserInfo>,
+    /// Why it is not valid.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// When it expires (Unix seconds).
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+}
+
+/// An identity provider (Keycloak, ...).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is declared `type = Identity` but does not implement `IdentityPlugin`",
+    label = "this plugin type needs `impl IdentityPlugin for {Self}`",
+    note = "add `impl floe_registry::IdentityPlugin for {Self} {{ ... }}`"
+)]
+pub trait IdentityPlugin: PluginMetadata {
+    /// Exchanges credentials (`username`/`password` or `client_id`/`client_secret`)
+    /// for an access token; `None` when they are refused.
+    fn authenticate(
+        &self,
+        credentials: &BTreeMap<String, Secret>,
+    ) -> Result<Option<Secret>, PluginError> {
+        let _ = credentials;
+        Err(unsupported(self, "authenticate"))
+    }
+
+    /// The user behind a token; `None` when the token is refused.
+    fn get_user_info(&self, token: &Secret) -> Result<Option<UserInfo>, PluginError> {
+        let _ = token;
+        Err(unsupported(self, "get_user_info"))
+    }
+
+    /// Validates a token.
+    fn validate_token(&self, token: &Secret) -> TokenValidationResult {
+        let _ = token;
+        TokenValidationResult {
+            error: Some(unsupported(self, "validate_token").to_string()),
+            ..TokenValidationResult::default()
+        }
+    }
+
+    lifecycle_hooks!();
+}

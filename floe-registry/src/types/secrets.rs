@@ -1,0 +1,39 @@
+//! Secrets plugins: credential management.
+
+use std::collections::BTreeMap;
+
+use super::unsupported;
+use crate::{PluginError, PluginMetadata, Secret};
+
+/// A secrets backend (environment, files, Kubernetes, ...).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is declared `type = Secrets` but does not implement `SecretsPlugin`",
+    label = "this plugin type needs `impl SecretsPlugin for {Self}`",
+    note = "add `impl floe_registry::SecretsPlugin for {Self} {{ ... }}`"
+)]
+pub trait SecretsPlugin: PluginMetadata {
+    /// The secret stored under `key`, or `None`.
+    fn get_secret(&self, key: &str) -> Result<Option<Secret>, PluginError> {
+        let _ = key;
+        Err(unsupported(self, "get_secret"))
+    }
+
+    /// Stores a secret with metadata.
+    fn set_secret(
+        &self,
+        key: &str,
+        value: &Secret,
+        metadata: &BTreeMap<String, String>,
+    ) -> Result<(), PluginError> {
+        let _ = (key, value, metadata);
+        Err(unsupported(self, "set_secret"))
+    }
+
+    /// The keys that start with `prefix`, sorted.
+    fn list_secrets(&self, prefix: &str) -> Result<Vec<String>, PluginError> {
+        let _ = prefix;
+        Err(unsupported(self, "list_secrets"))
+    }
+
+    lifecycle_hooks!();
+}
