@@ -15,10 +15,12 @@
 
 mod api_version;
 mod name;
+mod plugin_types;
 mod suggest;
 mod version;
 
 pub use api_version::{ApiVersion, ApiVersionError, api_compatible};
 pub use name::{MAX_NAME_LEN, NameError, check_name, suggest_name};
+pub use plugin_types::{PLUGIN_TYPE_VARIANTS, snake_case, variant_for_prefix};
 pub use suggest::closest;
 pub use version::{SemverError, check_semver};

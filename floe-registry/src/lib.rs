@@ -144,7 +144,7 @@ pub use schemars;
 pub use serde_json;
 
 /// The plugin API version this registry implements: `"1.0"`.
-pub const FLOE_API_VERSION: &str = "1.0";
+pub const FLOE_API_VERSION: &str = crate::__floe_api_version!();
 
 /// [`FLOE_API_VERSION`] as numbers.
 pub const PLATFORM_API_VERSION: ApiVersion = ApiVersion::parse_const(FLOE_API_VERSION);

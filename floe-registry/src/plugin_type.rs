@@ -307,6 +307,18 @@ mod tests {
     }
 
     #[test]
+    fn variants_match_the_attribute_list() {
+        let ours = PluginType::ALL.map(PluginType::variant_name);
+        assert_eq!(ours, floe_registry_rules::PLUGIN_TYPE_VARIANTS);
+        for t in PluginType::ALL {
+            assert_eq!(
+                floe_registry_rules::snake_case(t.variant_name()),
+                t.as_str()
+            );
+        }
+    }
+
+    #[test]
     fn every_spelling_round_trips() {
         for t in PluginType::ALL {
             for s in [

@@ -6,8 +6,8 @@ pub use ::serde_json;
 pub use floe_registry_rules::api_compatible;
 
 pub use crate::{
-    AnyConfig, ConfigCell, PluginDescriptor, PluginError, PluginInstance, PluginMetadata,
-    PluginSource, PluginType,
+    AnyConfig, ConfigCell, ConfigSpec, FLOE_API_VERSION, PluginDescriptor, PluginError,
+    PluginInstance, PluginMetadata, PluginSource, PluginType,
 };
 
 /// Every plugin registration linked into the program.
@@ -26,4 +26,13 @@ pub const API_MINOR: u32 = crate::PLATFORM_API_VERSION.minor;
 /// Wrapping it here gives the missing-`Default` error a clear place.
 pub fn construct<T: Default>() -> T {
     T::default()
+}
+
+/// The platform's API version as a literal, for `concat!` in compile-time messages.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __floe_api_version {
+    () => {
+        "1.0"
+    };
 }

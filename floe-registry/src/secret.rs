@@ -132,7 +132,9 @@ impl<'de> Deserialize<'de> for Secret {
                 ))
             }
         }
-        deserializer.deserialize_string(Visit)
+        // `deserialize_any`, so every input kind reaches the visitor above and serde_json
+        // never builds its own "invalid type" message, which quotes the value.
+        deserializer.deserialize_any(Visit)
     }
 }
 
