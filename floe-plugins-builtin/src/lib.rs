@@ -1,0 +1,56 @@
+//! The built-in floe plugins. Each is behind a cargo feature named after it, all on by
+//! default; a program that depends on this crate and references it
+//! (`use floe_plugins_builtin as _;`) gets them discovered by
+//! `floe_registry::PluginRegistry::discover_all`.
+//!
+//! | feature | type | plugin |
+//! |---|---|---|
+//! | `duckdb` | compute | `duckdb` |
+//! | `dagster` | orchestrator | `dagster` |
+//! | `polaris` | catalog | `polaris` |
+//! | `s3` | storage | `s3` |
+//! | `local-storage` | storage | `local` |
+//! | `jaeger` | telemetry_backend | `jaeger` |
+//! | `console` | telemetry_backend | `console` |
+//! | `marquez` | lineage_backend | `marquez` |
+//! | `dbt-core` | dbt | `core` |
+//! | `cube` | semantic_layer | `cube` |
+//! | `dlt` | ingestion | `dlt` |
+//! | `env-secrets` | secrets | `env` |
+//! | `file-secrets` | secrets | `file` |
+//! | `k8s-secrets` | secrets | `k8s` |
+//! | `keycloak` | identity | `keycloak` |
+
+#[cfg(feature = "http")]
+pub mod http;
+
+#[cfg(feature = "console")]
+pub mod console;
+#[cfg(feature = "cube")]
+pub mod cube;
+#[cfg(feature = "dagster")]
+pub mod dagster;
+#[cfg(feature = "dbt-core")]
+pub mod dbt_core;
+#[cfg(feature = "dlt")]
+pub mod dlt;
+#[cfg(feature = "duckdb")]
+pub mod duckdb;
+#[cfg(feature = "env-secrets")]
+pub mod env_secrets;
+#[cfg(feature = "file-secrets")]
+pub mod file_secrets;
+#[cfg(feature = "jaeger")]
+pub mod jaeger;
+#[cfg(feature = "k8s-secrets")]
+pub mod k8s_secrets;
+#[cfg(feature = "keycloak")]
+pub mod keycloak;
+#[cfg(feature = "local-storage")]
+pub mod local_storage;
+#[cfg(feature = "marquez")]
+pub mod marquez;
+#[cfg(feature = "polaris")]
+pub mod polaris;
+#[cfg(feature = "s3")]
+pub mod s3;
