@@ -138,7 +138,9 @@ fn doc_paragraph(attrs: &[syn::Attribute]) -> String {
         let Expr::Lit(lit) = &nv.value else { continue };
         let Lit::Str(s) = &lit.lit else { continue };
         let text = s.value();
-        for line in text.lines() {
+        // A bare `///` line is an attribute with empty text: a paragraph break too.
+        let lines: Vec<&str> = if text.trim().is_empty() { vec![""] } else { text.lines().collect() };
+        for line in lines {
             let line = line.trim();
             if line.is_empty() {
                 if !words.is_empty() {
