@@ -31,20 +31,40 @@ fn crates_linked_by_use_as_underscore_are_discovered() {
 fn discovery_constructs_nothing_and_is_idempotent() {
     let registry = registry();
     assert_eq!(registry.discover_all(), 0, "second call adds nothing");
-    assert!(registry.infos().iter().all(|i| !i.is_loaded), "nothing loaded by discovery");
+    assert!(
+        registry.infos().iter().all(|i| !i.is_loaded),
+        "nothing loaded by discovery"
+    );
 }
 
 #[test]
 fn generated_metadata_is_what_the_attribute_said() {
     let registry = registry();
-    let compute = registry.info(PluginType::Compute, "alpha-compute").expect("alpha-compute");
-    assert_eq!(compute.version, "0.3.1", "default version is the crate's Cargo version");
-    assert_eq!(compute.floe_api_version, "1.0", "default API version is the platform's");
-    assert_eq!(compute.description, "Alpha's compute engine, for tests.", "first doc paragraph");
+    let compute = registry
+        .info(PluginType::Compute, "alpha-compute")
+        .expect("alpha-compute");
+    assert_eq!(
+        compute.version, "0.3.1",
+        "default version is the crate's Cargo version"
+    );
+    assert_eq!(
+        compute.floe_api_version, "1.0",
+        "default API version is the platform's"
+    );
+    assert_eq!(
+        compute.description, "Alpha's compute engine, for tests.",
+        "first doc paragraph"
+    );
     assert!(compute.has_config);
-    assert!(compute.source.contains("fixture-alpha") && compute.source.contains("AlphaCompute"), "{}", compute.source);
+    assert!(
+        compute.source.contains("fixture-alpha") && compute.source.contains("AlphaCompute"),
+        "{}",
+        compute.source
+    );
 
-    let orch = registry.info(PluginType::Orchestrator, "alpha-orch").expect("alpha-orch");
+    let orch = registry
+        .info(PluginType::Orchestrator, "alpha-orch")
+        .expect("alpha-orch");
     assert_eq!(orch.version, "1.0.0-rc.1+build.5");
     assert_eq!(orch.description, "Orchestrates alpha");
     assert_eq!(orch.dependencies, ["alpha-compute", "storage:shared-store"]);
@@ -54,34 +74,59 @@ fn generated_metadata_is_what_the_attribute_said() {
         .config_schema(PluginType::Compute, "alpha-compute")
         .expect("known")
         .expect("has a schema");
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
     assert_eq!(schema["properties"]["threads"]["minimum"], 1);
     assert_eq!(schema["properties"]["threads"]["maximum"], 64);
     assert_eq!(schema["additionalProperties"], false);
     let token = &schema["properties"]["token"];
-    assert!(token.to_string().contains("writeOnly"), "secret is write-only: {token}");
+    assert!(
+        token.to_string().contains("writeOnly"),
+        "secret is write-only: {token}"
+    );
 }
 
 #[test]
 fn a_duplicate_identity_names_both_crates_and_spares_the_rest() {
     let registry = registry();
-    let err = registry.get(PluginType::Compute, "dupe").expect_err("duplicate");
+    let err = registry
+        .get(PluginType::Compute, "dupe")
+        .expect_err("duplicate");
     let text = err.to_string();
     assert!(text.starts_with("Duplicate plugin: COMPUTE:dupe"), "{text}");
-    assert!(text.contains("fixture-alpha") && text.contains("AlphaDupe"), "{text}");
-    assert!(text.contains("fixture-beta") && text.contains("BetaDupe"), "{text}");
+    assert!(
+        text.contains("fixture-alpha") && text.contains("AlphaDupe"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fixture-beta") && text.contains("BetaDupe"),
+        "{text}"
+    );
     assert_eq!(registry.duplicates().len(), 1);
     // Every other plugin is unaffected.
-    registry.get(PluginType::Storage, "shared-store").expect("storage still loads");
-    registry.get(PluginType::Compute, "alpha-compute").expect("compute still loads");
+    registry
+        .get(PluginType::Storage, "shared-store")
+        .expect("storage still loads");
+    registry
+        .get(PluginType::Compute, "alpha-compute")
+        .expect("compute still loads");
 }
 
 #[test]
 fn typed_access_reaches_the_plugin() {
     let registry = registry();
-    let store = registry.get_as::<dyn StoragePlugin>("shared-store").expect("storage");
-    assert_eq!(store.get_warehouse_uri("bronze").expect("uri"), "mem://shared/bronze/");
-    let catalog = registry.get_as::<dyn CatalogPlugin>("beta-catalog").expect("an enum plugin");
+    let store = registry
+        .get_as::<dyn StoragePlugin>("shared-store")
+        .expect("storage");
+    assert_eq!(
+        store.get_warehouse_uri("bronze").expect("uri"),
+        "mem://shared/bronze/"
+    );
+    let catalog = registry
+        .get_as::<dyn CatalogPlugin>("beta-catalog")
+        .expect("an enum plugin");
     assert_eq!(catalog.name(), "beta-catalog");
 }
 
@@ -98,7 +143,8 @@ fn configure_validates_and_the_plugin_reads_its_typed_config() {
     let PluginError::Configuration { errors, .. } = err else {
         panic!("expected a configuration error")
     };
-    let got: Vec<(&str, ConfigErrorKind)> = errors.iter().map(|e| (e.field.as_str(), e.kind)).collect();
+    let got: Vec<(&str, ConfigErrorKind)> =
+        errors.iter().map(|e| (e.field.as_str(), e.kind)).collect();
     for expected in [
         ("threads", ConfigErrorKind::Range),
         ("connection.port", ConfigErrorKind::Range),
@@ -109,21 +155,43 @@ fn configure_validates_and_the_plugin_reads_its_typed_config() {
     }
 
     registry
-        .configure(PluginType::Compute, "alpha-compute", json!({"threads": 8, "connection": {"host": "h", "port": 5432}}))
+        .configure(
+            PluginType::Compute,
+            "alpha-compute",
+            json!({"threads": 8, "connection": {"host": "h", "port": 5432}}),
+        )
         .expect("valid");
-    let compute = registry.get_as::<dyn ComputePlugin>("alpha-compute").expect("compute");
-    assert_eq!(compute.get_required_dbt_packages(), ["threads=8"], "config pushed at load");
+    let compute = registry
+        .get_as::<dyn ComputePlugin>("alpha-compute")
+        .expect("compute");
+    assert_eq!(
+        compute.get_required_dbt_packages(),
+        ["threads=8"],
+        "config pushed at load"
+    );
     registry
-        .configure(PluginType::Compute, "alpha-compute", json!({"threads": 9, "connection": {"host": "h", "port": 1}}))
+        .configure(
+            PluginType::Compute,
+            "alpha-compute",
+            json!({"threads": 9, "connection": {"host": "h", "port": 1}}),
+        )
         .expect("valid");
-    assert_eq!(compute.get_required_dbt_packages(), ["threads=9"], "config pushed to the loaded plugin");
+    assert_eq!(
+        compute.get_required_dbt_packages(),
+        ["threads=9"],
+        "config pushed to the loaded plugin"
+    );
 }
 
 #[test]
 fn start_in_dependency_order_then_health_check() {
     let registry = registry();
     registry
-        .configure(PluginType::Compute, "alpha-compute", json!({"threads": 2, "connection": {"host": "h", "port": 1}}))
+        .configure(
+            PluginType::Compute,
+            "alpha-compute",
+            json!({"threads": 2, "connection": {"host": "h", "port": 1}}),
+        )
         .expect("valid");
     let selection = [
         PluginId::new(PluginType::Orchestrator, "alpha-orch"),
@@ -138,7 +206,12 @@ fn start_in_dependency_order_then_health_check() {
     let order: Vec<String> = report.started.iter().map(ToString::to_string).collect();
     assert_eq!(
         order,
-        ["COMPUTE:alpha-compute", "STORAGE:shared-store", "ORCHESTRATOR:alpha-orch", "CATALOG:beta-catalog"]
+        [
+            "COMPUTE:alpha-compute",
+            "STORAGE:shared-store",
+            "ORCHESTRATOR:alpha-orch",
+            "CATALOG:beta-catalog"
+        ]
     );
     let health = registry.health_check_all();
     assert_eq!(health["CATALOG:beta-catalog"].state, HealthState::Degraded);
@@ -148,12 +221,21 @@ fn start_in_dependency_order_then_health_check() {
     let stopped: Vec<String> = stopped.stopped.iter().map(ToString::to_string).collect();
     assert_eq!(
         stopped,
-        ["CATALOG:beta-catalog", "ORCHESTRATOR:alpha-orch", "STORAGE:shared-store", "COMPUTE:alpha-compute"]
+        [
+            "CATALOG:beta-catalog",
+            "ORCHESTRATOR:alpha-orch",
+            "STORAGE:shared-store",
+            "COMPUTE:alpha-compute"
+        ]
     );
 }
 
 #[test]
 fn the_global_registry_discovers_on_first_use() {
     let global = PluginRegistry::global();
-    assert!(global.descriptor(PluginType::Storage, "shared-store").is_ok());
+    assert!(
+        global
+            .descriptor(PluginType::Storage, "shared-store")
+            .is_ok()
+    );
 }

@@ -8,6 +8,10 @@ use floe_registry::{PluginRegistry, PluginType};
 fn an_unreferenced_plugin_crate_contributes_no_plugins() {
     let registry = PluginRegistry::new();
     assert_eq!(registry.discover_all(), 0, "no crate here is referenced");
-    assert!(registry.descriptor(PluginType::Storage, "shared-store").is_err());
+    assert!(
+        registry
+            .descriptor(PluginType::Storage, "shared-store")
+            .is_err()
+    );
     assert!(registry.list_all().values().all(Vec::is_empty));
 }
