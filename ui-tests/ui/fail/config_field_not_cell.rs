@@ -1,0 +1,17 @@
+use floe_registry::prelude::*;
+
+#[derive(serde::Deserialize, JsonSchema, Default)]
+struct DuckDbConfig {
+    threads: u32,
+}
+
+#[floe_plugin(type = Compute, name = "duckdb", version = "1.0.0", config = DuckDbConfig)]
+#[derive(Default)]
+struct DuckDb {
+    #[config]
+    config: DuckDbConfig,
+}
+
+impl ComputePlugin for DuckDb {}
+
+fn main() {}

@@ -1,0 +1,22 @@
+use floe_registry::prelude::*;
+
+#[derive(serde::Deserialize, JsonSchema)]
+struct DuckDbConfig {
+    threads: u32,
+}
+
+#[derive(serde::Deserialize, JsonSchema)]
+struct OtherConfig {
+    path: String,
+}
+
+#[floe_plugin(type = Compute, name = "duckdb", version = "1.0.0", config = DuckDbConfig)]
+#[derive(Default)]
+struct DuckDb {
+    #[config]
+    config: ConfigCell<OtherConfig>,
+}
+
+impl ComputePlugin for DuckDb {}
+
+fn main() {}

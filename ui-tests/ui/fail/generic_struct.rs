@@ -1,0 +1,11 @@
+use floe_registry::prelude::*;
+
+#[floe_plugin(type = Compute, name = "duckdb", version = "1.0.0")]
+#[derive(Default)]
+struct DuckDb<T> {
+    engine: T,
+}
+
+impl<T: Send + Sync + 'static> ComputePlugin for DuckDb<T> {}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use floe_registry::prelude::*;
+
+#[floe_plugin(type = Compute, name = "duckdb", version = "1.0.0")]
+#[derive(Default)]
+struct DuckDb;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use floe_registry::prelude::*;
+
+#[floe_plugin(type = Compute, name = "duckdb", version = "1.0.0")]
+fn duckdb() {}
+
+fn main() {}

@@ -1,0 +1,19 @@
+use floe_registry::prelude::*;
+
+#[derive(serde::Deserialize, JsonSchema)]
+struct DuckDbConfig {
+    threads: u32,
+}
+
+#[floe_plugin(type = Compute, name = "duckdb", version = "1.0.0", config = DuckDbConfig)]
+#[derive(Default)]
+struct DuckDb {
+    #[config]
+    config: ConfigCell<DuckDbConfig>,
+    #[config]
+    backup: ConfigCell<DuckDbConfig>,
+}
+
+impl ComputePlugin for DuckDb {}
+
+fn main() {}
