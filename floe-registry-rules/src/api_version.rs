@@ -104,7 +104,7 @@ pub const fn api_compatible(
     platform_major: u32,
     platform_minor: u32,
 ) -> bool {
-    required_major == platform_major && !(required_minor > platform_minor)
+    required_major == platform_major && required_minor <= platform_minor
 }
 
 fn number(part: &str) -> Option<u32> {

@@ -106,6 +106,10 @@
 //! panicking one becomes an error. See [`PluginRegistry::activate_all`],
 //! [`PluginRegistry::shutdown_all`] and [`PluginRegistry::health_check_all`].
 
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod descriptor;
 mod error;
 mod health;
