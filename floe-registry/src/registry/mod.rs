@@ -156,8 +156,11 @@ impl PluginRegistry {
     /// Adds registrations from a slice instead of the linked ones: for tests,
     /// benchmarks and programs that assemble plugins themselves. Same rules as
     /// [`discover_all`](Self::discover_all) for duplicates; may be called several times.
-    pub fn discover_from(&self, descriptors: &'static [PluginDescriptor]) -> usize {
-        self.add_all(descriptors.iter())
+    pub fn discover_from<I>(&self, descriptors: I) -> usize
+    where
+        I: IntoIterator<Item = &'static PluginDescriptor>,
+    {
+        self.add_all(descriptors.into_iter())
     }
 
     fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
