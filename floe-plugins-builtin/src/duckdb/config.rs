@@ -1,0 +1,155 @@
+//! The configuration of the `duckdb` plugin, and its translation into the
+//! [`ComputeConfig`] the compute methods take.
+
+use std::collections::BTreeMap;
+
+use floe_registry::ComputeConfig;
+use floe_registry::prelude::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The embedded DuckDB engine: where the database lives and how it runs.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DuckDbConfig {
+    /// Database file, or `:memory:`.
+    #[serde(default = "default_path")]
+    #[schemars(length(min = 1))]
+    pub path: String,
+    /// Worker threads.
+    #[serde(default = "default_threads")]
+    #[schemars(range(min = 1, max = 64))]
+    pub threads: u32,
+    /// Query timeout in seconds.
+    #[serde(default = "default_timeout")]
+    #[schemars(range(min = 1, max = 86400))]
+    pub timeout_seconds: u32,
+    /// Memory limit: a number followed by `GB` or `MB` (`4GB`, `512 MB`).
+    #[serde(default = "default_memory_limit")]
+    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)? ?(GB|MB)$"))]
+    pub memory_limit: String,
+    /// How the database file is opened; DuckDB's default when unset.
+    #[serde(default)]
+    pub access_mode: Option<AccessMode>,
+    /// Extensions to install and load (`iceberg`, `httpfs`, ...).
+    #[serde(default)]
+    pub extensions: Vec<String>,
+    /// Databases to attach next to the main one.
+    #[serde(default)]
+    pub attach: Vec<AttachConfig>,
+    /// Further DuckDB settings (`SET <name> = <value>`); these win over `memory_limit`
+    /// and `access_mode`.
+    #[serde(default)]
+    pub settings: BTreeMap<String, Value>,
+}
+
+/// A database attached with `ATTACH`.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachConfig {
+    /// What to attach: a file, a URL or an Iceberg catalog name.
+    #[schemars(length(min = 1))]
+    pub path: String,
+    /// The name it is attached as.
+    #[schemars(regex(pattern = r"^[a-zA-Z_][a-zA-Z0-9_]*$"))]
+    pub alias: String,
+    /// The database type.
+    #[serde(default = "default_attach_type", rename = "type")]
+    #[schemars(length(min = 1))]
+    pub kind: String,
+    /// ATTACH options: `catalog_uri`, `read_only`, `schema`, `access_mode`, `type`.
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+}
+
+/// DuckDB's `access_mode` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessMode {
+    /// Read-write unless the file is read-only.
+    Automatic,
+    /// No writes.
+    ReadOnly,
+    /// Reads and writes.
+    ReadWrite,
+}
+
+impl AccessMode {
+    /// The setting's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessMode::Automatic => "automatic",
+            AccessMode::ReadOnly => "read_only",
+            AccessMode::ReadWrite => "read_write",
+        }
+    }
+}
+
+fn default_path() -> String {
+    ":memory:".to_owned()
+}
+
+fn default_threads() -> u32 {
+    4
+}
+
+fn default_timeout() -> u32 {
+    3600
+}
+
+fn default_memory_limit() -> String {
+    "4GB".to_owned()
+}
+
+fn default_attach_type() -> String {
+    "iceberg".to_owned()
+}
+
+impl Default for DuckDbConfig {
+    fn default() -> Self {
+        Self {
+            path: default_path(),
+            threads: default_threads(),
+            timeout_seconds: default_timeout(),
+            memory_limit: default_memory_limit(),
+            access_mode: None,
+            extensions: Vec::new(),
+            attach: Vec::new(),
+            settings: BTreeMap::new(),
+        }
+    }
+}
+
+impl DuckDbConfig {
+    /// The platform's compute config for this engine: `threads` and `timeout_seconds`
+    /// lifted out, everything else under `connection` (empty lists and maps left out).
+    pub fn to_compute_config(&self) -> ComputeConfig {
+        let mut connection = Map::new();
+        connection.insert("path".into(), json!(self.path));
+        connection.insert("memory_limit".into(), json!(self.memory_limit));
+        if let Some(mode) = self.access_mode {
+            connection.insert("access_mode".into(), json!(mode.as_str()));
+        }
+        if !self.extensions.is_empty() {
+            connection.insert("extensions".into(), json!(self.extensions));
+        }
+        if !self.settings.is_empty() {
+            connection.insert("settings".into(), json!(self.settings));
+        }
+        if !self.attach.is_empty() {
+            let items: Vec<Value> = self
+                .attach
+                .iter()
+                .map(|a| {
+                    json!({"path": a.path, "alias": a.alias, "type": a.kind, "options": a.options})
+                })
+                .collect();
+            connection.insert("attach".into(), Value::Array(items));
+        }
+        let mut config = ComputeConfig::new("duckdb");
+        config.threads = self.threads;
+        config.timeout_seconds = self.timeout_seconds;
+        config.connection = connection;
+        config
+    }
+}

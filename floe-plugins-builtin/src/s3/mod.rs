@@ -1,0 +1,195 @@
+//! `s3` (storage): S3-compatible object storage for Iceberg data. Hands Iceberg
+//! clients, dbt and Dagster the settings they need to read and write the bucket.
+
+mod config;
+
+use std::collections::BTreeMap;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+use floe_registry::Secret;
+use floe_registry::prelude::*;
+use serde_json::{Value, json};
+
+pub use config::S3StorageConfig;
+
+/// How long the health check waits for the endpoint's TCP connection.
+const HEALTH_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// S3-compatible object storage plugin for Iceberg data.
+///
+/// Must be configured ([`S3StorageConfig`]); before that every method that needs the
+/// config fails with the registry's not-configured error.
+#[floe_plugin(
+    type = Storage,
+    name = "s3",
+    version = "0.1.0",
+    description = "S3-compatible object storage plugin for Iceberg data",
+    config = S3StorageConfig
+)]
+#[derive(Debug, Default)]
+pub struct S3StoragePlugin {
+    #[config]
+    config: ConfigCell<S3StorageConfig>,
+}
+
+/// A configured secret when non-empty, else the environment variable when non-empty.
+fn secret_or_env(configured: Option<&Secret>, var: &str) -> Option<Secret> {
+    configured.filter(|s| !s.is_empty()).cloned().or_else(|| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(Secret::new)
+    })
+}
+
+impl S3StoragePlugin {
+    fn settings(&self) -> Result<std::sync::Arc<S3StorageConfig>, PluginError> {
+        self.config.require("s3")
+    }
+
+    /// The `host:port` of the endpoint (port from the scheme when absent: 443 for
+    /// `https`, else 80).
+    fn endpoint_address(endpoint: &str) -> Result<(String, u16), String> {
+        let (scheme, rest) = endpoint.split_once("://").unwrap_or(("http", endpoint));
+        let default_port = if scheme.eq_ignore_ascii_case("https") {
+            443
+        } else {
+            80
+        };
+        let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let (host, after) = v6
+                .split_once(']')
+                .ok_or_else(|| format!("invalid S3 endpoint '{endpoint}': unclosed '['"))?;
+            (host, after.strip_prefix(':'))
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty() {
+            return Err(format!("invalid S3 endpoint '{endpoint}': no host"));
+        }
+        let port = match port {
+            None => default_port,
+            Some(p) => p.parse::<u16>().map_err(|_| {
+                format!("invalid S3 endpoint '{endpoint}': port '{p}' is not a number")
+            })?,
+        };
+        Ok((host.to_owned(), port))
+    }
+}
+
+impl StoragePlugin for S3StoragePlugin {
+    /// The FileIO properties of Iceberg clients: `s3.endpoint`, `s3.region`,
+    /// `s3.path-style-access` (`"true"`/`"false"`), and the credentials
+    /// `s3.access-key-id` / `s3.secret-access-key` (config value, else
+    /// `$AWS_ACCESS_KEY_ID` / `$AWS_SECRET_ACCESS_KEY`, omitted when empty). The
+    /// credentials are included on purpose: the client needs them.
+    fn get_fileio_properties(&self) -> Result<BTreeMap<String, String>, PluginError> {
+        let c = self.settings()?;
+        let mut props = BTreeMap::from([
+            ("s3.endpoint".to_owned(), c.endpoint.clone()),
+            ("s3.region".to_owned(), c.region.clone()),
+            (
+                "s3.path-style-access".to_owned(),
+                c.path_style_access.to_string(),
+            ),
+        ]);
+        if let Some(key) = secret_or_env(c.access_key_id.as_ref(), "AWS_ACCESS_KEY_ID") {
+            props.insert("s3.access-key-id".to_owned(), key.expose().to_owned());
+        }
+        if let Some(secret) = secret_or_env(c.secret_access_key.as_ref(), "AWS_SECRET_ACCESS_KEY") {
+            props.insert(
+                "s3.secret-access-key".to_owned(),
+                secret.expose().to_owned(),
+            );
+        }
+        Ok(props)
+    }
+
+    /// Not available: this build links no S3 client. Hand
+    /// [`get_fileio_properties`](StoragePlugin::get_fileio_properties) to an Iceberg
+    /// client instead.
+    fn open_fileio(&self) -> Result<Box<dyn FileIo>, PluginError> {
+        self.settings()?;
+        Err(PluginError::failed(
+            "STORAGE plugin 's3' has no in-process FileIO (no S3 client is linked): pass \
+             get_fileio_properties() to an Iceberg client instead",
+        ))
+    }
+
+    /// `s3://<bucket>/<namespace>/`.
+    fn get_warehouse_uri(&self, namespace: &str) -> Result<String, PluginError> {
+        Ok(format!("s3://{}/{namespace}/", self.settings()?.bucket))
+    }
+
+    /// The dbt-duckdb S3 settings; the keys are read by dbt from the environment
+    /// (`{{ env_var("AWS_ACCESS_KEY_ID") }}`), never written into the profile.
+    fn get_dbt_profile_config(&self) -> Result<Value, PluginError> {
+        let c = self.settings()?;
+        Ok(json!({
+            "s3_region": c.region,
+            "s3_access_key_id": "{{ env_var(\"AWS_ACCESS_KEY_ID\") }}",
+            "s3_secret_access_key": "{{ env_var(\"AWS_SECRET_ACCESS_KEY\") }}",
+            "s3_endpoint": c.endpoint,
+            "s3_path_style_access": c.path_style_access,
+        }))
+    }
+
+    /// `{"bucket", "endpoint_url", "region_name", "path_style_access"}`.
+    fn get_dagster_io_manager_config(&self) -> Result<Value, PluginError> {
+        let c = self.settings()?;
+        Ok(json!({
+            "bucket": c.bucket,
+            "endpoint_url": c.endpoint,
+            "region_name": c.region,
+            "path_style_access": c.path_style_access,
+        }))
+    }
+
+    /// `{}`: the bucket is external, nothing to deploy. Works unconfigured.
+    fn get_helm_values_override(&self) -> Result<Value, PluginError> {
+        Ok(json!({}))
+    }
+
+    /// Unhealthy when unconfigured or when the endpoint does not accept a TCP
+    /// connection within 3 s; healthy when it does (credentials are not checked).
+    fn health_check(&self) -> HealthStatus {
+        let c = match self.settings() {
+            Ok(c) => c,
+            Err(e) => return HealthStatus::unhealthy(e.to_string()),
+        };
+        let (host, port) = match Self::endpoint_address(&c.endpoint) {
+            Ok(hp) => hp,
+            Err(e) => return HealthStatus::unhealthy(e),
+        };
+        let addrs = match (host.as_str(), port).to_socket_addrs() {
+            Ok(a) => a,
+            Err(e) => {
+                return HealthStatus::unhealthy(format!(
+                    "cannot resolve S3 endpoint host '{host}': {e}"
+                ));
+            }
+        };
+        let mut reason = "the host resolved to no address".to_owned();
+        for addr in addrs {
+            match TcpStream::connect_timeout(&addr, HEALTH_CONNECT_TIMEOUT) {
+                Ok(_) => {
+                    return HealthStatus::new(
+                        HealthState::Healthy,
+                        format!("S3 endpoint reachable at {host}:{port}"),
+                    )
+                    .with_detail("bucket", c.bucket.clone());
+                }
+                Err(e) => reason = e.to_string(),
+            }
+        }
+        HealthStatus::unhealthy(format!(
+            "cannot connect to S3 endpoint {host}:{port}: {reason}"
+        ))
+    }
+}
