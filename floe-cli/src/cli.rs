@@ -1,0 +1,160 @@
+//! The command line's shape: clap types only, no behaviour.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use floe_registry::PluginType;
+
+/// The floe command line: see which plugins are installed and check a platform
+/// manifest before deploying it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "floe",
+    version,
+    about = "The floe command line: installed plugins and platform manifest checks",
+    after_help = "Examples:\n  floe plugins list\n  floe plugins info compute duckdb\n  floe plugins check platform.yaml\n  floe plugins health platform.yaml --timeout 10"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect installed plugins and check platform manifests.
+    #[command(
+        after_help = "Examples:\n  floe plugins list --type compute\n  floe plugins schema storage s3\n  floe plugins check platform.yaml --json"
+    )]
+    Plugins {
+        /// The plugins subcommand.
+        #[command(subcommand)]
+        command: PluginsCommand,
+    },
+}
+
+/// `floe plugins ...`.
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// List the installed plugins, grouped by type (all 11 types are shown).
+    #[command(
+        after_help = "Examples:\n  floe plugins list\n  floe plugins list --type compute\n  floe plugins list --json | jq '.[].name'"
+    )]
+    List(ListArgs),
+    /// Show one plugin: metadata, dependencies, source and config fields.
+    #[command(
+        after_help = "Examples:\n  floe plugins info compute duckdb\n  floe plugins info telemetry_backend console --json"
+    )]
+    Info(InfoArgs),
+    /// Print the JSON Schema of a plugin's config.
+    #[command(
+        after_help = "Examples:\n  floe plugins schema compute duckdb\n  floe plugins schema storage s3 > s3.schema.json"
+    )]
+    Schema(PluginArgs),
+    /// Check a platform manifest (YAML or JSON) and report every problem at once.
+    #[command(
+        after_help = "Exit codes: 0 clean, 1 problems found, 2 usage error or unreadable file.\n\nExamples:\n  floe plugins check platform.yaml\n  floe plugins check platform.json --json"
+    )]
+    Check(CheckArgs),
+    /// Configure, start, health-check and stop the plugins a manifest selects.
+    #[command(
+        after_help = "Exit codes: 0 healthy, 1 degraded, 2 unhealthy, failed to start or usage error.\n\nExamples:\n  floe plugins health platform.yaml\n  floe plugins health platform.yaml --timeout 2 --json"
+    )]
+    Health(HealthArgs),
+}
+
+/// Arguments of `floe plugins list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this type (`compute`, `telemetry_backend`, ...).
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_plugin_type)]
+    pub plugin_type: Option<PluginType>,
+    /// Print a JSON array of plugin information instead.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A plugin's identity on the command line: `TYPE NAME`.
+#[derive(Debug, Args)]
+pub struct PluginArgs {
+    /// The plugin's type (`compute`, `storage`, `telemetry_backend`, ...).
+    #[arg(value_name = "TYPE", value_parser = parse_plugin_type)]
+    pub plugin_type: PluginType,
+    /// The plugin's name.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+/// Arguments of `floe plugins info`.
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Which plugin.
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+    /// Print JSON instead.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `floe plugins check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The platform manifest, YAML or JSON.
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// Print a JSON report instead.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `floe plugins health`.
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// The platform manifest, YAML or JSON.
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// Seconds each health check may take.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
+    pub timeout: f64,
+    /// Seconds each startup() and shutdown() may take.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    pub startup_timeout: f64,
+    /// Print a JSON report instead.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses a plugin type; an unknown one lists the valid ones with a "did you mean".
+fn parse_plugin_type(s: &str) -> Result<PluginType, String> {
+    s.parse::<PluginType>().map_err(|e| e.to_string())
+}
+
+/// Parses a positive, finite number of seconds (at most a day).
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        Ok(_) => Err("must be a number of seconds above 0 and at most 86400".to_owned()),
+        Err(_) => Err("must be a number of seconds, like 5 or 0.5".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seconds_are_checked() {
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("NaN").is_err());
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("soon").is_err());
+    }
+}

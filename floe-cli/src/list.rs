@@ -1,0 +1,110 @@
+//! `floe plugins list`: every installed plugin, grouped by type.
+
+use floe_registry::{ApiVersion, PLATFORM_API_VERSION, PluginInfo, PluginRegistry, PluginType};
+
+use crate::cli::ListArgs;
+use crate::output::{self, Style};
+
+/// Whether a plugin's declared API version works on this platform.
+pub fn api_compatible(info: &PluginInfo) -> bool {
+    info.floe_api_version
+        .parse::<ApiVersion>()
+        .is_ok_and(|v| v.is_compatible_with(PLATFORM_API_VERSION))
+}
+
+/// Runs the command; returns the exit code.
+pub fn run(registry: &PluginRegistry, args: &ListArgs) -> u8 {
+    let infos: Vec<PluginInfo> = registry
+        .infos()
+        .into_iter()
+        .filter(|i| args.plugin_type.is_none_or(|t| t == i.plugin_type))
+        .collect();
+    for duplicate in registry.duplicates() {
+        output::warning(&duplicate.to_string());
+    }
+    if args.json {
+        output::print_json(&infos);
+        return 0;
+    }
+    let types: Vec<PluginType> = match args.plugin_type {
+        Some(t) => vec![t],
+        None => PluginType::ALL.to_vec(),
+    };
+    output::print(&render(&infos, &types, Style::stdout()));
+    if infos.is_empty() && args.plugin_type.is_none() {
+        output::warning(
+            "no plugins are linked into this floe binary; a plugin crate that nothing references is not linked",
+        );
+    }
+    0
+}
+
+/// The human listing: a heading per type, `name (version)` aligned across all groups,
+/// then the description.
+fn render(infos: &[PluginInfo], types: &[PluginType], style: Style) -> String {
+    let label = |i: &PluginInfo| format!("{} ({})", i.name, i.version);
+    let column = infos
+        .iter()
+        .map(|i| label(i).chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("{}\n", style.bold("Installed plugins:"));
+    for t in types {
+        out.push('\n');
+        out.push_str(&style.bold(t.as_str()));
+        out.push('\n');
+        let of_type: Vec<&PluginInfo> = infos.iter().filter(|i| i.plugin_type == *t).collect();
+        if of_type.is_empty() {
+            out.push_str(&format!("  {}\n", style.dim("(none)")));
+        }
+        for info in of_type {
+            let text = label(info);
+            let pad = " ".repeat(column - text.chars().count());
+            let mut description = output::one_line(&info.description);
+            if !api_compatible(info) {
+                let note = format!(
+                    "[incompatible: needs plugin API v{}, platform provides v{}]",
+                    info.floe_api_version,
+                    floe_registry::FLOE_API_VERSION
+                );
+                description = format!("{} {description}", style.red(&note));
+            }
+            let line = format!("  {text}{pad}  {description}");
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(t: PluginType, name: &str, version: &str, description: &str) -> PluginInfo {
+        PluginInfo {
+            name: name.into(),
+            version: version.into(),
+            floe_api_version: "1.0".into(),
+            plugin_type: t,
+            description: description.into(),
+            dependencies: vec![],
+            is_loaded: false,
+            is_configured: false,
+            has_config: false,
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn every_type_is_a_group_and_names_align() {
+        let infos = [
+            info(PluginType::Compute, "duckdb", "1.0.0", "Embedded\nDuckDB."),
+            info(PluginType::Secrets, "env", "0.1.0", ""),
+        ];
+        let text = render(&infos, &PluginType::ALL, Style::plain());
+        assert!(text.starts_with("Installed plugins:\n\ncompute\n  duckdb (1.0.0)  Embedded DuckDB.\n"));
+        assert!(text.contains("\nsecrets\n  env (0.1.0)\n"));
+        assert_eq!(text.matches("(none)").count(), 9);
+    }
+}
