@@ -1,0 +1,185 @@
+//! Running one pipeline through the configured runner program, with retries.
+//!
+//! The protocol: the runner reads one JSON request on standard input (the pipeline,
+//! source, write disposition, dlt schema contract, destination and credentials) and
+//! prints a JSON report as the last line of standard output:
+//! `{"rows_loaded": 10, "bytes_written": 2048, "errors": [], "retryable": false}`.
+//! Exit code 0 is success; any other code is a failure, and exit code 75
+//! (`EX_TEMPFAIL`) or `"retryable": true` marks it transient, so it is retried.
+
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use floe_registry::{IngestionResult, SchemaContract};
+use serde_json::{Value, json};
+
+use super::config::{RetryConfig, RunnerConfig};
+use super::process;
+use super::sanitize::{redact_values, sanitize};
+
+/// The exit code that marks a transient failure (`EX_TEMPFAIL`).
+pub const EXIT_TRANSIENT: i32 = 75;
+
+/// The longest wait between two attempts.
+pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+
+/// The dlt `schema_contract` mapping of a floe schema contract.
+pub fn dlt_schema_contract(contract: SchemaContract) -> Value {
+    let (columns, tables, data_type) = match contract {
+        SchemaContract::Evolve => ("evolve", "evolve", "evolve"),
+        SchemaContract::Freeze => ("freeze", "freeze", "freeze"),
+        SchemaContract::DiscardValue => ("discard_value", "evolve", "discard_value"),
+    };
+    json!({"columns": columns, "tables": tables, "data_type": data_type})
+}
+
+/// One attempt's outcome.
+struct Attempt {
+    success: bool,
+    rows_loaded: u64,
+    bytes_written: u64,
+    errors: Vec<String>,
+    transient: bool,
+}
+
+/// The wait before retry number `retry` (1-based): `initial * 2^(retry-1)`, between
+/// `initial` and 60 s.
+pub fn retry_delay(retry: &RetryConfig, attempt: u32) -> Duration {
+    let initial = retry.initial_delay_seconds.max(0.0);
+    let factor = 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
+    Duration::from_secs_f64((initial * factor).clamp(initial, MAX_RETRY_DELAY.as_secs_f64()))
+}
+
+/// Runs `request` through `runner`, retrying transient failures, and returns the
+/// result with sanitised errors that never contain one of `secrets`.
+pub fn run(
+    runner: &RunnerConfig,
+    retry: &RetryConfig,
+    request: &Value,
+    secrets: &[&str],
+    context: &str,
+) -> IngestionResult {
+    let started = Instant::now();
+    let input = request.to_string().into_bytes();
+    let mut attempt_no = 0;
+    let outcome = loop {
+        attempt_no += 1;
+        let outcome = attempt(runner, &input);
+        if outcome.success || !outcome.transient || attempt_no > retry.max_retries {
+            break outcome;
+        }
+        let delay = retry_delay(retry, attempt_no);
+        tracing::warn!(
+            plugin = "dlt",
+            attempt = attempt_no,
+            delay_seconds = delay.as_secs_f64(),
+            "dlt_run_retry"
+        );
+        thread::sleep(delay);
+    };
+    let errors = outcome
+        .errors
+        .iter()
+        .map(|e| {
+            let clean = sanitize(&redact_values(e, secrets));
+            if clean.contains("schema") && clean.contains("contract") && !context.is_empty() {
+                format!("{clean} [{context}]")
+            } else {
+                clean
+            }
+        })
+        .collect();
+    IngestionResult {
+        success: outcome.success,
+        rows_loaded: outcome.rows_loaded,
+        bytes_written: outcome.bytes_written,
+        duration_seconds: started.elapsed().as_secs_f64(),
+        errors,
+    }
+}
+
+fn attempt(runner: &RunnerConfig, input: &[u8]) -> Attempt {
+    let Some((program, args)) = runner.command.split_first() else {
+        return failed("the dlt runner command is empty".to_owned(), false);
+    };
+    let Some(resolved) = process::find_program(program) else {
+        return failed(
+            format!("dlt runner not found: '{program}' is not an executable file or on PATH"),
+            false,
+        );
+    };
+    let mut command = Command::new(resolved);
+    command.args(args);
+    if let Some(dir) = &runner.working_dir {
+        command.current_dir(dir);
+    }
+    let timeout = Duration::from_secs(runner.timeout_seconds);
+    let finished = match process::run(&mut command, Some(input), Some(timeout)) {
+        Ok(f) => f,
+        Err(e) => return failed(format!("cannot start the dlt runner '{program}': {e}"), false),
+    };
+    if finished.timed_out {
+        return failed(
+            format!(
+                "the dlt runner did not finish within {}s",
+                runner.timeout_seconds
+            ),
+            true,
+        );
+    }
+    let report = last_json_line(&finished.stdout);
+    let number = |key: &str| report.get(key).and_then(Value::as_u64).unwrap_or(0);
+    let mut errors: Vec<String> = report
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let reported_failure = report.get("success").and_then(Value::as_bool) == Some(false);
+    let success = finished.success() && !reported_failure;
+    if !success && errors.is_empty() {
+        let last_stderr = finished
+            .stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(str::trim)
+            .map(str::to_owned);
+        errors.push(last_stderr.unwrap_or_else(|| match finished.code {
+            Some(code) => format!("the dlt runner exited with status {code}"),
+            None => "the dlt runner was ended by a signal".to_owned(),
+        }));
+    }
+    Attempt {
+        success,
+        rows_loaded: number("rows_loaded"),
+        bytes_written: number("bytes_written"),
+        errors,
+        transient: finished.code == Some(EXIT_TRANSIENT)
+            || report.get("retryable").and_then(Value::as_bool) == Some(true),
+    }
+}
+
+fn failed(error: String, transient: bool) -> Attempt {
+    Attempt {
+        success: false,
+        rows_loaded: 0,
+        bytes_written: 0,
+        errors: vec![error],
+        transient,
+    }
+}
+
+/// The last line of `stdout` that is a JSON object, or `{}`.
+fn last_json_line(stdout: &str) -> Value {
+    stdout
+        .lines()
+        .rev()
+        .filter(|l| !l.trim().is_empty())
+        .find_map(|l| serde_json::from_str::<Value>(l.trim()).ok().filter(Value::is_object))
+        .unwrap_or_else(|| json!({}))
+}
