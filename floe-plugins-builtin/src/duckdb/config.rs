@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use floe_registry::ComputeConfig;
 use floe_registry::prelude::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// The embedded DuckDB engine: where the database lives and how it runs.
@@ -63,7 +63,7 @@ pub struct AttachConfig {
 }
 
 /// DuckDB's `access_mode` setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccessMode {
     /// Read-write unless the file is read-only.
@@ -72,6 +72,20 @@ pub enum AccessMode {
     ReadOnly,
     /// Reads and writes.
     ReadWrite,
+}
+
+impl JsonSchema for AccessMode {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AccessMode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "enum": ["automatic", "read_only", "read_write"] })
+    }
 }
 
 impl AccessMode {

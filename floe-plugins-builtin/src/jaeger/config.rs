@@ -1,7 +1,7 @@
 //! The configuration of the `jaeger` plugin.
 
 use floe_registry::prelude::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The endpoint used when neither the config nor `OTEL_EXPORTER_OTLP_ENDPOINT` gives one.
 pub const DEFAULT_ENDPOINT: &str = "jaeger-collector:4317";
@@ -48,7 +48,7 @@ fn default_connect_timeout() -> f64 {
 }
 
 /// An OTLP transport.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OtlpProtocol {
     /// OTLP over gRPC (collector port 4317).
     #[default]
@@ -74,5 +74,19 @@ impl OtlpProtocol {
             OtlpProtocol::Grpc => 4317,
             OtlpProtocol::HttpProtobuf => 4318,
         }
+    }
+}
+
+impl JsonSchema for OtlpProtocol {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OtlpProtocol".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "enum": ["grpc", "http/protobuf"] })
     }
 }
