@@ -56,6 +56,8 @@ pub struct Selected {
     pub version: String,
     /// Its config from the manifest, as JSON. May hold secrets: never print it.
     pub config: Value,
+    /// Where its `type` is in the manifest.
+    pub type_loc: Loc,
 }
 
 /// The outcome of checking a manifest.
@@ -94,7 +96,8 @@ pub fn check_document(registry: &PluginRegistry, root: &Node) -> Report {
     let mut report = Report::default();
     let Some(entries) = root.entries() else {
         let message = if root.kind_name() == "null" {
-            "the manifest is empty; expected a mapping with apiVersion, kind, metadata and plugins".to_owned()
+            "the manifest is empty; expected a mapping with apiVersion, kind, metadata and plugins"
+                .to_owned()
         } else {
             format!(
                 "the manifest must be a mapping with apiVersion, kind, metadata and plugins; found {}",
@@ -105,17 +108,26 @@ pub fn check_document(registry: &PluginRegistry, root: &Node) -> Report {
         return report;
     };
     let find = |key: &str| entries.iter().find(|(k, _, _)| k == key);
-    check_header(&mut report, root, find("apiVersion"), "apiVersion", API_VERSION);
+    check_header(
+        &mut report,
+        root,
+        find("apiVersion"),
+        "apiVersion",
+        API_VERSION,
+    );
     check_header(&mut report, root, find("kind"), "kind", KIND);
-    if let Some((_, loc, metadata)) = find("metadata") {
-        if metadata.entries().is_none() {
-            report.add(
-                "metadata",
-                *loc,
-                "structure",
-                format!("must be a mapping (name, version, owner); found {}", metadata.kind_name()),
-            );
-        }
+    if let Some((_, loc, metadata)) = find("metadata")
+        && metadata.entries().is_none()
+    {
+        report.add(
+            "metadata",
+            *loc,
+            "structure",
+            format!(
+                "must be a mapping (name, version, owner); found {}",
+                metadata.kind_name()
+            ),
+        );
     }
     if let Some((_, loc, plugins)) = find("plugins") {
         check_plugins(registry, &mut report, *loc, plugins);
@@ -150,7 +162,10 @@ fn check_header(
                 key,
                 *loc,
                 "structure",
-                format!("must be the string `{expected}`; found {}", node.kind_name()),
+                format!(
+                    "must be the string `{expected}`; found {}",
+                    node.kind_name()
+                ),
             ),
         },
     }
@@ -196,8 +211,14 @@ fn check_plugins(registry: &PluginRegistry, report: &mut Report, plugins_loc: Lo
             );
             continue;
         };
-        if let Some(selected) = check_selection(registry, report, category, &path, key_loc, selection) {
-            places.push((selected.id.clone(), path, key_loc));
+        if let Some(selected) =
+            check_selection(registry, report, category, &path, key_loc, selection)
+        {
+            places.push((
+                selected.id.clone(),
+                format!("{path}.type"),
+                selected.type_loc,
+            ));
             report.selected.push(selected);
         }
     }
@@ -238,7 +259,12 @@ fn check_selection(
             );
         }
     }
-    let field = |name: &str| fields.iter().find(|(k, _, _)| k == name).map(|(_, l, n)| (*l, *n));
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _, _)| k == name)
+            .map(|(_, l, n)| (*l, *n))
+    };
 
     if let Some((loc, node)) = field("connection_secret_ref") {
         check_secret_ref(report, &format!("{path}.connection_secret_ref"), loc, node);
@@ -259,7 +285,10 @@ fn check_selection(
                 path,
                 key_loc,
                 "structure",
-                format!("missing `type`: the name of the {category} plugin to use ({})", installed()),
+                format!(
+                    "missing `type`: the name of the {category} plugin to use ({})",
+                    installed()
+                ),
             );
             return None;
         }
@@ -288,7 +317,12 @@ fn check_selection(
             } else {
                 "plugin_error"
             };
-            report.add(type_path, type_loc, kind, lookup_error(registry, category, &e));
+            report.add(
+                type_path,
+                type_loc,
+                kind,
+                lookup_error(registry, category, &e),
+            );
             return None;
         }
     };
@@ -298,10 +332,22 @@ fn check_selection(
             required_version: info.floe_api_version.clone(),
             platform_version: floe_registry::FLOE_API_VERSION.to_owned(),
         };
-        report.add(type_path.clone(), type_loc, "incompatible_api", e.to_string());
+        report.add(
+            type_path.clone(),
+            type_loc,
+            "incompatible_api",
+            e.to_string(),
+        );
     }
     if let Some((loc, node)) = field("version") {
-        check_version_pin(report, &format!("{path}.version"), loc, node, &info.name, &info.version);
+        check_version_pin(
+            report,
+            &format!("{path}.version"),
+            loc,
+            node,
+            &info.name,
+            &info.version,
+        );
     }
     let (config_loc, config_node) = match field("config") {
         Some((loc, node)) => (loc, Some(node)),
@@ -313,7 +359,8 @@ fn check_selection(
         match e {
             PluginError::Configuration { errors, .. } => {
                 for error in errors {
-                    let loc = config_node.map_or(config_loc, |n| n.locate(config_loc, &error.field));
+                    let loc =
+                        config_node.map_or(config_loc, |n| n.locate(config_loc, &error.field));
                     let full = if error.field.is_empty() {
                         config_path.clone()
                     } else {
@@ -332,6 +379,7 @@ fn check_selection(
         id: PluginId::new(category, name),
         version: info.version,
         config,
+        type_loc,
     })
 }
 
@@ -341,7 +389,10 @@ fn check_secret_ref(report: &mut Report, path: &str, loc: Loc, node: &Node) {
             path,
             loc,
             "secret_ref",
-            format!("must be the name of a Secret, a string; found {}", node.kind_name()),
+            format!(
+                "must be the name of a Secret, a string; found {}",
+                node.kind_name()
+            ),
         );
         return;
     };
@@ -373,7 +424,14 @@ fn check_secret_ref(report: &mut Report, path: &str, loc: Loc, node: &Node) {
     }
 }
 
-fn check_version_pin(report: &mut Report, path: &str, loc: Loc, node: &Node, name: &str, installed: &str) {
+fn check_version_pin(
+    report: &mut Report,
+    path: &str,
+    loc: Loc,
+    node: &Node,
+    name: &str,
+    installed: &str,
+) {
     let text = match &node.kind {
         manifest::Kind::Str(s) => s.clone(),
         manifest::Kind::UInt(_) | manifest::Kind::Int(_) | manifest::Kind::Float(_) => {
@@ -445,7 +503,11 @@ fn satisfied(dep: &str, among: &[PluginId]) -> bool {
         .any(|id| id.name == name && t.is_none_or(|t| t == id.plugin_type))
 }
 
-fn check_dependencies(registry: &PluginRegistry, report: &mut Report, places: &[(PluginId, String, Loc)]) {
+fn check_dependencies(
+    registry: &PluginRegistry,
+    report: &mut Report,
+    places: &[(PluginId, String, Loc)],
+) {
     let ids: Vec<PluginId> = places.iter().map(|(id, _, _)| id.clone()).collect();
     let deps_of = |id: &PluginId| {
         registry
@@ -475,7 +537,7 @@ fn check_dependencies(registry: &PluginRegistry, report: &mut Report, places: &[
             missing: missing.iter().map(|s| (*s).to_owned()).collect(),
         };
         report.add(
-            format!("{path}.type"),
+            path.clone(),
             *loc,
             "missing_dependency",
             format!("{e}; select {}", hints.join(" and ")),
@@ -563,7 +625,11 @@ pub fn render(file: &str, report: &Report, style: Style) -> String {
         } else {
             format!("{}: ", style.bold(&p.path))
         };
-        out.push_str(&format!("{place} {} {subject}{}\n", style.red("error:"), p.message));
+        out.push_str(&format!(
+            "{place} {} {subject}{}\n",
+            style.red("error:"),
+            p.message
+        ));
     }
     let n = report.problems.len();
     if n == 0 {

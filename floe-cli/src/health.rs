@@ -208,7 +208,7 @@ fn check_all(registry: &PluginRegistry, started: &[PluginId], timeout: Duration)
                     state: State::from_health(status.state),
                     message: status.message,
                     details: status.details,
-                    time_ms: Some(took.as_secs_f64() * 1000.0),
+                    time_ms: Some((took.as_secs_f64() * 1_000_000.0).round() / 1000.0),
                 },
                 Ok((Err(e), _)) => Row::failed(id, e.to_string()),
                 Err(_) => Row::failed(id, "the health check could not be run".to_owned()),

@@ -10,14 +10,15 @@ use crate::output::{self, Style, Table};
 
 /// An error about a plugin looked up by type and name, for a person: a not-found
 /// error also lists the installed plugins of that type.
-pub fn lookup_error(registry: &PluginRegistry, plugin_type: PluginType, error: &PluginError) -> String {
+pub fn lookup_error(
+    registry: &PluginRegistry,
+    plugin_type: PluginType,
+    error: &PluginError,
+) -> String {
     if !matches!(error, PluginError::NotFound { .. }) {
         return error.to_string();
     }
-    let installed = registry
-        .list_all()
-        .remove(&plugin_type)
-        .unwrap_or_default();
+    let installed = registry.list_all().remove(&plugin_type).unwrap_or_default();
     if installed.is_empty() {
         format!("{error}; no {plugin_type} plugins are installed")
     } else {
@@ -149,10 +150,11 @@ fn constraints_of(root: &Value, node: &Value) -> Vec<String> {
             "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
             "double", "password",
         ];
-        if let Some(f) = v.get("format").and_then(Value::as_str) {
-            if !QUIET_FORMATS.contains(&f) && f != "float" {
-                out.push(format!("format {f}"));
-            }
+        if let Some(f) = v.get("format").and_then(Value::as_str)
+            && !QUIET_FORMATS.contains(&f)
+            && f != "float"
+        {
+            out.push(format!("format {f}"));
         }
         if let Some(list) = v.get("enum").and_then(Value::as_array) {
             let items: Vec<String> = list
@@ -206,7 +208,9 @@ fn walk(root: &Value, node: &Value, prefix: &str, out: &mut Vec<FieldSummary>, d
             let default = if secret {
                 None
             } else {
-                prop.get("default").or_else(|| target.get("default")).cloned()
+                prop.get("default")
+                    .or_else(|| target.get("default"))
+                    .cloned()
             };
             let path = format!("{prefix}{name}");
             out.push(FieldSummary {
@@ -377,18 +381,39 @@ mod tests {
             }
         });
         let fields = summarize(&schema);
-        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let mut names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        names.sort_unstable();
         assert_eq!(
             names,
-            ["threads", "path", "token", "conn", "conn.port", "attach", "attach[].port"]
+            [
+                "attach",
+                "attach[].port",
+                "conn",
+                "conn.port",
+                "path",
+                "threads",
+                "token"
+            ]
         );
-        assert!(fields[0].required);
-        assert_eq!(fields[0].constraints, ["1..=64"]);
-        assert_eq!(fields[1].default, Some(json!(":memory:")));
-        assert!(fields[2].secret);
-        assert_eq!(fields[2].default, None, "a secret's default is never shown");
-        assert_eq!(fields[2].type_name, "string | null");
-        assert_eq!(fields[5].type_name, "array of object");
-        assert!(fields[4].required);
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|f| f.name == name)
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        assert!(field("threads").required);
+        assert_eq!(field("threads").constraints, ["1..=64"]);
+        assert_eq!(field("path").default, Some(json!(":memory:")));
+        assert!(field("token").secret);
+        assert_eq!(
+            field("token").default,
+            None,
+            "a secret's default is never shown"
+        );
+        assert_eq!(field("token").type_name, "string | null");
+        assert_eq!(field("attach").type_name, "array of object");
+        assert!(field("conn.port").required);
+        assert!(field("attach[].port").required);
+        assert!(!field("path").required);
     }
 }

@@ -103,7 +103,9 @@ mod tests {
             info(PluginType::Secrets, "env", "0.1.0", ""),
         ];
         let text = render(&infos, &PluginType::ALL, Style::plain());
-        assert!(text.starts_with("Installed plugins:\n\ncompute\n  duckdb (1.0.0)  Embedded DuckDB.\n"));
+        assert!(
+            text.starts_with("Installed plugins:\n\ncompute\n  duckdb (1.0.0)  Embedded DuckDB.\n")
+        );
         assert!(text.contains("\nsecrets\n  env (0.1.0)\n"));
         assert_eq!(text.matches("(none)").count(), 9);
     }

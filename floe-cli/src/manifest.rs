@@ -266,7 +266,8 @@ pub enum ReadError {
 
 /// Reads and parses a manifest file.
 pub fn read(path: &Path) -> Result<Node, ReadError> {
-    let unreadable = |e: std::io::Error| ReadError::Unreadable(format!("cannot read {}: {e}", path.display()));
+    let unreadable =
+        |e: std::io::Error| ReadError::Unreadable(format!("cannot read {}: {e}", path.display()));
     let metadata = std::fs::metadata(path).map_err(unreadable)?;
     if metadata.is_dir() {
         return Err(ReadError::Unreadable(format!(
@@ -324,8 +325,9 @@ mod tests {
 
     #[test]
     fn nodes_and_keys_know_their_lines() {
-        let doc = parse("a: 1\nplugins:\n  compute:\n    config: {threads: 0, attach: [{path: x}]}\n")
-            .expect("valid");
+        let doc =
+            parse("a: 1\nplugins:\n  compute:\n    config: {threads: 0, attach: [{path: x}]}\n")
+                .expect("valid");
         let plugins = doc.locate(Loc::default(), "plugins");
         assert_eq!(plugins, Loc { line: 2, column: 1 });
         let threads = doc.locate(Loc::default(), "plugins.compute.config.threads");
@@ -334,7 +336,11 @@ mod tests {
         let path = doc.locate(Loc::default(), "plugins.compute.config.attach.0.path");
         assert_eq!(path.line, 4);
         let missing = doc.locate(Loc::default(), "plugins.compute.config.nope");
-        assert_eq!(missing, Loc { line: 4, column: 5 }, "the deepest existing key");
+        assert_eq!(
+            missing,
+            Loc { line: 4, column: 5 },
+            "the deepest existing key"
+        );
         assert_eq!(
             doc.to_json(),
             serde_json::json!({"a": 1, "plugins": {"compute": {"config": {"threads": 0, "attach": [{"path": "x"}]}}}})
@@ -344,13 +350,19 @@ mod tests {
     #[test]
     fn yaml_1_2_booleans_only() {
         let doc = parse("a: on\nb: y\nc: true\n").expect("valid");
-        assert_eq!(doc.to_json(), serde_json::json!({"a": "on", "b": "y", "c": true}));
+        assert_eq!(
+            doc.to_json(),
+            serde_json::json!({"a": "on", "b": "y", "c": true})
+        );
     }
 
     #[test]
     fn json_parses_too() {
         let doc = parse("{\n\t\"a\": {\"b\": [1, -2, 2.5, null]}\n}\n").expect("valid");
-        assert_eq!(doc.to_json(), serde_json::json!({"a": {"b": [1, -2, 2.5, null]}}));
+        assert_eq!(
+            doc.to_json(),
+            serde_json::json!({"a": {"b": [1, -2, 2.5, null]}})
+        );
         assert_eq!(doc.locate(Loc::default(), "a.b").line, 2);
     }
 
@@ -364,6 +376,12 @@ mod tests {
         assert!(!message.contains("hunter2"), "{message}");
         assert!(!message.contains("line"), "{message}");
         let dup = parse("a: 1\na: 2\n").expect_err("duplicate");
-        assert!(matches!(dup, ReadError::Syntax { loc: Loc { line: 2, .. }, .. }));
+        assert!(matches!(
+            dup,
+            ReadError::Syntax {
+                loc: Loc { line: 2, .. },
+                ..
+            }
+        ));
     }
 }

@@ -137,12 +137,12 @@ impl Table {
         }
         let line = |cells: &[String], body: bool| {
             let mut out = String::new();
-            for i in 0..columns {
+            for (i, column_width) in widths.iter().enumerate() {
                 let cell = cells.get(i).map(String::as_str).unwrap_or("");
                 let padded = if i + 1 == columns {
                     cell.to_owned()
                 } else {
-                    format!("{cell}{}  ", " ".repeat(widths[i] - width(cell)))
+                    format!("{cell}{}  ", " ".repeat(column_width - width(cell)))
                 };
                 if body {
                     out.push_str(&paint(i, &padded));

@@ -21,7 +21,9 @@ fn construct() -> PluginInstance {
     PluginInstance::ingestion(Future)
 }
 
-#[floe_registry::__private::linkme::distributed_slice(floe_registry::__private::FLOE_REGISTRY_PLUGINS)]
+#[floe_registry::__private::linkme::distributed_slice(
+    floe_registry::__private::FLOE_REGISTRY_PLUGINS
+)]
 #[linkme(crate = floe_registry::__private::linkme)]
 static FUTURE: PluginDescriptor = PluginDescriptor::new(
     PluginType::Ingestion,

@@ -3,8 +3,11 @@
 //! Linked into the `floe` binary only with floe-cli's `fixture-plugins` feature, so
 //! the CLI tests never depend on the behaviour of the built-in plugins. Every name
 //! starts with `fx-`. Health and startup behaviour is chosen by the plugin (healthy,
-//! degraded, unhealthy, slow, failing), so one manifest per scenario is enough.
+//! degraded, unhealthy, slow, failing), so one manifest per scenario is enough. No
+//! plugin is an orchestrator, so the listing shows an empty group. Setting
+//! `FLOE_CLI_FIXTURE_LOG` to a file path makes the plugins log startup and shutdown there.
 
+use std::io::Write;
 use std::time::Duration;
 
 use floe_registry::prelude::*;
@@ -37,6 +40,21 @@ pub struct Extension {
     pub name: String,
 }
 
+/// Appends `event` to the file named by `FLOE_CLI_FIXTURE_LOG`, if set: the tests read
+/// it to see the startup and shutdown order.
+fn log(event: &str) {
+    let Some(path) = std::env::var_os("FLOE_CLI_FIXTURE_LOG") else {
+        return;
+    };
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(file, "{event}");
+    }
+}
+
 fn default_memory() -> String {
     "4GB".to_owned()
 }
@@ -51,7 +69,14 @@ pub struct Engine {
 
 impl ComputePlugin for Engine {
     fn startup(&self) -> Result<(), PluginError> {
-        self.config.get().map(drop)
+        self.config.get()?;
+        log("start fx-engine");
+        Ok(())
+    }
+
+    fn shutdown(&self) -> Result<(), PluginError> {
+        log("stop fx-engine");
+        Ok(())
     }
 }
 
@@ -74,14 +99,34 @@ pub struct StoreConfig {
 #[derive(Default)]
 pub struct Store;
 
-impl StoragePlugin for Store {}
+impl StoragePlugin for Store {
+    fn startup(&self) -> Result<(), PluginError> {
+        log("start fx-store");
+        Ok(())
+    }
+
+    fn shutdown(&self) -> Result<(), PluginError> {
+        log("stop fx-store");
+        Ok(())
+    }
+}
 
 /// Fixture catalog: needs the fixture store started first.
 #[floe_plugin(type = Catalog, name = "fx-catalog", version = "0.1.3", dependencies = ["storage:fx-store"])]
 #[derive(Default)]
 pub struct Catalog;
 
-impl CatalogPlugin for Catalog {}
+impl CatalogPlugin for Catalog {
+    fn startup(&self) -> Result<(), PluginError> {
+        log("start fx-catalog");
+        Ok(())
+    }
+
+    fn shutdown(&self) -> Result<(), PluginError> {
+        log("stop fx-catalog");
+        Ok(())
+    }
+}
 
 /// Fixture secrets backend: takes no configuration.
 #[floe_plugin(type = Secrets, name = "fx-vault", version = "2.0.0")]
@@ -119,13 +164,24 @@ pub struct Lineage;
 
 impl LineageBackendPlugin for Lineage {}
 
-/// Fixture orchestrator whose health check hangs for 30 seconds.
-#[floe_plugin(type = Orchestrator, name = "fx-slow", version = "1.0.0")]
+/// Fixture lineage backend whose health check hangs for 30 seconds.
+#[floe_plugin(type = LineageBackend, name = "fx-slow", version = "1.0.0")]
 #[derive(Default)]
 pub struct Slow;
 
-impl OrchestratorPlugin for Slow {
+impl LineageBackendPlugin for Slow {
+    fn startup(&self) -> Result<(), PluginError> {
+        log("start fx-slow");
+        Ok(())
+    }
+
+    fn shutdown(&self) -> Result<(), PluginError> {
+        log("stop fx-slow");
+        Ok(())
+    }
+
     fn health_check(&self) -> HealthStatus {
+        log("checking fx-slow");
         std::thread::sleep(Duration::from_secs(30));
         HealthStatus::healthy()
     }
