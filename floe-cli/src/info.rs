@@ -84,6 +84,18 @@ fn is_secret(node: &Value) -> bool {
         || node.get("format").and_then(Value::as_str) == Some("password")
 }
 
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 fn type_of(root: &Value, node: &Value, depth: usize) -> String {
     let mut names: Vec<String> = Vec::new();
     for v in variants(root, node) {
@@ -92,8 +104,10 @@ fn type_of(root: &Value, node: &Value, depth: usize) -> String {
                 names.push(s);
             }
         };
-        if v.get("enum").is_some() {
-            push("enum".to_owned());
+        if let Some(values) = v.get("enum").and_then(Value::as_array) {
+            for value in values {
+                push(json_type(value).to_owned());
+            }
             continue;
         }
         if v.get("const").is_some() {
