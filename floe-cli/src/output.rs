@@ -73,19 +73,25 @@ impl Style {
 /// Prints a diagnostic to standard error: `floe: error: ...`.
 pub fn error(message: &str) {
     let style = Style::stderr();
-    eprintln!("floe: {} {message}", style.red(&style.bold("error:")));
+    print_err(&format!(
+        "floe: {} {message}\n",
+        style.red(&style.bold("error:"))
+    ));
 }
 
 /// Prints a warning to standard error: `floe: warning: ...`.
 pub fn warning(message: &str) {
     let style = Style::stderr();
-    eprintln!("floe: {} {message}", style.yellow(&style.bold("warning:")));
+    print_err(&format!(
+        "floe: {} {message}\n",
+        style.yellow(&style.bold("warning:"))
+    ));
 }
 
 /// Prints a value as pretty JSON on standard output.
 pub fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => print(&format!("{text}\n")),
         Err(e) => error(&format!("cannot write JSON: {e}")),
     }
 }
@@ -95,6 +101,13 @@ pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
+}
+
+/// Writes text to standard error, ignoring a closed stream.
+fn print_err(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
 }
 
 /// The display width of a cell: characters, not bytes. Colour codes are added after
