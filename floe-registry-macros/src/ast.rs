@@ -19,8 +19,31 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
+    /// An error underlining all of `tokens` (first to last), or the whole attribute
+    /// when there are none.
+    pub(crate) fn over(
+        &mut self,
+        tokens: &proc_macro2::TokenStream,
+        message: impl std::fmt::Display,
+    ) {
+        if tokens.is_empty() {
+            self.at(Span::call_site(), message);
+        } else {
+            self.push(syn::Error::new_spanned(tokens, message));
+        }
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_none()
+    }
+
+    /// The messages gathered so far, in order (for tests).
+    #[cfg(test)]
+    pub(crate) fn messages(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .flat_map(|e| e.into_iter().map(|e| e.to_string()))
+            .collect()
     }
 
     pub(crate) fn into_compile_error(self) -> proc_macro2::TokenStream {
@@ -33,6 +56,10 @@ impl Errors {
 /// The attribute's arguments as written, each with its token for error spans.
 #[derive(Default)]
 pub(crate) struct Args {
+    /// The whole argument list, to span errors about a key that is not there.
+    pub(crate) tokens: proc_macro2::TokenStream,
+    /// Every key written, valid value or not: a key with a bad value is not "missing".
+    pub(crate) given: Vec<String>,
     pub(crate) plugin_type: Option<Ident>,
     pub(crate) name: Option<LitStr>,
     pub(crate) version: Option<LitStr>,

@@ -19,7 +19,10 @@ pub(crate) const KEYS: [&str; 8] = [
 ];
 
 pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
-    let mut args = Args::default();
+    let mut args = Args {
+        tokens: tokens.clone(),
+        ..Args::default()
+    };
     let mut seen: Vec<String> = Vec::new();
     let parser = |input: ParseStream<'_>| -> syn::Result<()> {
         while !input.is_empty() {
@@ -27,15 +30,31 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                 Ok(key) => key,
                 Err(_) => {
                     let bad: TokenTree = input.parse()?;
-                    errors.at(
-                        bad.span(),
-                        "expected a key such as `type`, `name` or `version`, written `key = value`",
-                    );
-                    skip_to_comma(input)?;
-                    continue;
+                    match quoted_key(&bad) {
+                        // `"name" = ...`: say so once, then read the value as usual.
+                        Some(key) => {
+                            errors.at(
+                                bad.span(),
+                                format!("keys are written without quotes: write `{key} = ...`"),
+                            );
+                            key
+                        }
+                        None => {
+                            errors.at(
+                                bad.span(),
+                                format!(
+                                    "expected a key written `key = value`; valid keys: {}",
+                                    KEYS.join(", ")
+                                ),
+                            );
+                            skip_to_comma(input)?;
+                            continue;
+                        }
+                    }
                 }
             };
             let key_text = key.to_string();
+            args.given.push(key_text.clone());
             if !input.peek(Token![=]) {
                 errors.at(
                     key.span(),
@@ -67,6 +86,14 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
         errors.push(e);
     }
     args
+}
+
+/// A string literal naming a valid key, as an identifier spanned on the literal.
+fn quoted_key(token: &TokenTree) -> Option<Ident> {
+    let lit = syn::parse2::<LitStr>(token.clone().into()).ok()?;
+    let text = lit.value();
+    KEYS.contains(&text.as_str())
+        .then(|| Ident::new(&text, lit.span()))
 }
 
 fn skip_to_comma(input: ParseStream<'_>) -> syn::Result<()> {
@@ -180,10 +207,10 @@ fn dependencies(value: TokenStream, errors: &mut Errors) -> Option<Vec<LitStr>> 
     let list = |input: ParseStream<'_>| {
         let content;
         syn::bracketed!(content in input);
-        let mut out: Vec<Result<LitStr, Span>> = Vec::new();
+        let mut out: Vec<Result<LitStr, TokenTree>> = Vec::new();
         while !content.is_empty() {
             let item: TokenTree = content.parse()?;
-            out.push(syn::parse2::<LitStr>(item.clone().into()).map_err(|_| item.span()));
+            out.push(syn::parse2::<LitStr>(item.clone().into()).map_err(|_| item));
             if !content.is_empty() {
                 content.parse::<Token![,]>()?;
             }
@@ -196,10 +223,16 @@ fn dependencies(value: TokenStream, errors: &mut Errors) -> Option<Vec<LitStr>> 
             for item in items {
                 match item {
                     Ok(lit) => good.push(lit),
-                    Err(span) => errors.at(
-                        span,
-                        "each dependency must be a string literal: `\"name\"` or `\"type:name\"`",
-                    ),
+                    Err(token) => {
+                        let fix = match &token {
+                            TokenTree::Ident(name) => format!("write `\"{name}\"`"),
+                            _ => "`\"name\"` or `\"type:name\"`".to_owned(),
+                        };
+                        errors.at(
+                            token.span(),
+                            format!("each dependency must be a string literal: {fix}"),
+                        );
+                    }
                 }
             }
             Some(good)

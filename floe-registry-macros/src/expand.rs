@@ -1,7 +1,7 @@
 //! Generates the registration of a valid plugin.
 //!
-//! Everything is named through `<crate>::__private`, so a plugin crate needs no
-//! dependency but floe-registry. The registration is a static in a linkme distributed
+//! Everything is named through `<crate>::__private`, imported once as `__floe`, so a
+//! plugin crate needs no dependency but floe-registry. The registration is a static in a linkme distributed
 //! slice; the metadata impl hands out that same static, so there is one copy.
 
 use proc_macro2::TokenStream;
@@ -15,7 +15,7 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
     let input = &item.input;
     let ident = &input.ident;
     let krate = &plugin.krate;
-    let p = quote!(#krate::__private);
+    let p = quote!(__floe::__private);
     let variant = &plugin.variant;
     let name = &plugin.name;
     let description = &plugin.description;
@@ -26,24 +26,7 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
     };
     let (api, api_check) = match &plugin.api {
         None => (quote!(#p::FLOE_API_VERSION), quote!()),
-        Some((lit, major, minor)) => {
-            let message = format!(
-                "plugin `{}` declares floe_api_version = \"{}\", but the linked floe-registry implements plugin API ",
-                plugin.name.value(),
-                lit.value()
-            );
-            let fix = format!(
-                "; a plugin runs on a platform with the same major version and the same or a newer minor: lower `floe_api_version` to one this floe-registry supports, or upgrade floe-registry"
-            );
-            (
-                quote!(#lit),
-                quote_spanned! {lit.span()=>
-                    const _: () = if !#p::api_compatible(#major, #minor, #p::API_MAJOR, #p::API_MINOR) {
-                        ::core::panic!(::core::concat!(#message, #krate::__floe_api_version!(), #fix));
-                    };
-                },
-            )
-        }
+        Some((lit, major, minor)) => (quote!(#lit), api_check(plugin, lit, *major, *minor)),
     };
     let construct = quote_spanned! {ident.span()=>
         fn __floe_construct() -> #p::PluginInstance {
@@ -56,18 +39,34 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
             quote_spanned! {ty.span()=> ::core::option::Option::Some(#p::ConfigSpec::of::<#ty>()) }
         }
     };
-    let accept = item.config_field.as_ref().map(|(member, span)| {
-        quote_spanned! {*span=>
-            fn accept_config(&self, config: &#p::AnyConfig) -> ::core::result::Result<(), #p::PluginError> {
-                #p::ConfigCell::accept(&self.#member, config)
+    let accept = match (&item.config_field, &plugin.config) {
+        (Some(field), Some(config)) => {
+            let member = &field.member;
+            // The cell's type is spelled from `config = ...` and the field is read with
+            // the field's own span: a field of another type is one mismatched-types
+            // error on that field, saying which `ConfigCell` it must be.
+            let cell = quote_spanned!(config.span()=> &__floe::__private::ConfigCell<#config>);
+            let read = quote_spanned!(field.ty.span()=> &self.#member);
+            quote! {
+                fn accept_config(&self, config: &#p::AnyConfig) -> ::core::result::Result<(), #p::PluginError> {
+                    let cell: #cell = #read;
+                    cell.accept(config)
+                }
             }
         }
-    });
+        _ => quote!(),
+    };
     let type_name = ident.to_string();
+    // Spanned on the user's path, so that an unresolved one is underlined there.
+    let import = quote_spanned!(krate.span()=> use #krate as __floe;);
     quote! {
         #input
 
         const _: () = {
+            // The one place the runtime's path is written: if it does not resolve,
+            // that is one error here, and the uses below stay quiet.
+            #import
+
             #api_check
 
             #construct
@@ -97,6 +96,36 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
 
                 #accept
             }
+        };
+    }
+}
+
+/// The compile-time API compatibility check, spanned on the declared version: one
+/// const-evaluation error naming the plugin, both versions and the fix. The
+/// platform's version comes from the runtime's `__floe_api_version!()`, so it is the
+/// floe-registry this crate is compiled against that decides.
+fn api_check(plugin: &Plugin, lit: &syn::LitStr, major: u32, minor: u32) -> TokenStream {
+    let p = quote!(__floe::__private);
+    let name = plugin.name.value();
+    let declared = lit.value();
+    let head = format!(
+        "plugin `{name}` needs floe plugin API {major}.{minor} (`floe_api_version = \"{declared}\"`), but the floe-registry it is built against implements API "
+    );
+    let major_fix = format!(
+        "; the major versions must match: build against a floe-registry that implements API {major}.x, or port the plugin to API "
+    );
+    let minor_fix = "; declare `floe_api_version = \"";
+    let minor_end = "\"` if the plugin uses nothing newer, or upgrade floe-registry";
+    // A `macro_rules!` cannot be reached through the block's `use`: name it in full.
+    let krate = &plugin.krate;
+    let version = quote!(#krate::__floe_api_version!());
+    // Comparisons go through functions: clippy's deny-by-default
+    // `absurd_extreme_comparisons` fires on a literal compared with a constant 0.
+    quote_spanned! {lit.span()=>
+        const _: () = if !#p::api_compatible(#major, 0, #p::API_MAJOR, ::core::primitive::u32::MAX) {
+            ::core::panic!(::core::concat!(#head, #version, #major_fix, #version));
+        } else if !#p::api_compatible(#major, #minor, #p::API_MAJOR, #p::API_MINOR) {
+            ::core::panic!(::core::concat!(#head, #version, #minor_fix, #version, #minor_end));
         };
     }
 }

@@ -13,6 +13,16 @@ pub(crate) fn with_errors(item: &Item, krate: Option<syn::Path>, errors: Errors)
     let input = &item.input;
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    // A generic item is already an error; bound the stub by what `PluginMetadata`
+    // needs so that it adds no `Send`/`Sync` errors of its own.
+    let mut where_clause = where_clause
+        .cloned()
+        .unwrap_or_else(|| syn::parse_quote!(where));
+    if !input.generics.params.is_empty() {
+        where_clause
+            .predicates
+            .push(syn::parse_quote!(#ident #ty_generics: ::core::marker::Send + ::core::marker::Sync + 'static));
+    }
     let errors = errors.into_compile_error();
     quote! {
         #errors

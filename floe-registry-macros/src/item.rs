@@ -11,8 +11,17 @@ pub(crate) struct Item {
     pub(crate) input: DeriveInput,
     /// The first paragraph of its doc comment, lines joined with spaces.
     pub(crate) doc: String,
-    /// The field marked `#[config]`, with the marker's span.
-    pub(crate) config_field: Option<(Member, Span)>,
+    /// The field marked `#[config]`.
+    pub(crate) config_field: Option<ConfigField>,
+}
+
+/// The field marked `#[config]`, which receives the validated config.
+pub(crate) struct ConfigField {
+    pub(crate) member: Member,
+    /// The field's type, as written: it must be `ConfigCell<the config type>`.
+    pub(crate) ty: syn::Type,
+    /// The `config` of the marker, for errors about the marker itself.
+    pub(crate) marker: Span,
 }
 
 /// The item, or the original tokens when it is not a struct, enum or union.
@@ -74,8 +83,8 @@ fn is_config_marker(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("config")
 }
 
-fn take_config_field(input: &mut DeriveInput, errors: &mut Errors) -> Option<(Member, Span)> {
-    let mut found: Option<(Member, Span)> = None;
+fn take_config_field(input: &mut DeriveInput, errors: &mut Errors) -> Option<ConfigField> {
+    let mut found: Option<ConfigField> = None;
     match &mut input.data {
         Data::Struct(s) => {
             let fields: Vec<&mut syn::Field> = match &mut s.fields {
@@ -102,7 +111,11 @@ fn take_config_field(input: &mut DeriveInput, errors: &mut Errors) -> Option<(Me
                 if found.is_some() {
                     errors.at(span, "only one field may be marked `#[config]`");
                 } else {
-                    found = Some((member, span));
+                    found = Some(ConfigField {
+                        member,
+                        ty: field.ty.clone(),
+                        marker: span,
+                    });
                 }
             }
         }
@@ -139,7 +152,11 @@ fn doc_paragraph(attrs: &[syn::Attribute]) -> String {
         let Lit::Str(s) = &lit.lit else { continue };
         let text = s.value();
         // A bare `///` line is an attribute with empty text: a paragraph break too.
-        let lines: Vec<&str> = if text.trim().is_empty() { vec![""] } else { text.lines().collect() };
+        let lines: Vec<&str> = if text.trim().is_empty() {
+            vec![""]
+        } else {
+            text.lines().collect()
+        };
         for line in lines {
             let line = line.trim();
             if line.is_empty() {
@@ -152,4 +169,65 @@ fn doc_paragraph(attrs: &[syn::Attribute]) -> String {
         }
     }
     words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_paragraph;
+
+    fn doc_of(input: syn::DeriveInput) -> String {
+        doc_paragraph(&input.attrs)
+    }
+
+    #[test]
+    fn doc_paragraph_joins_the_first_paragraph_lines_with_spaces() {
+        let doc = doc_of(syn::parse_quote! {
+            /// Embedded DuckDB:
+            ///   runs dbt transforms in-process.
+            struct P;
+        });
+        assert_eq!(doc, "Embedded DuckDB: runs dbt transforms in-process.");
+    }
+
+    #[test]
+    fn doc_paragraph_stops_at_a_bare_doc_line() {
+        let doc = doc_of(syn::parse_quote! {
+            /// First paragraph.
+            ///
+            /// Second paragraph, left out.
+            struct P;
+        });
+        assert_eq!(doc, "First paragraph.");
+    }
+
+    #[test]
+    fn doc_paragraph_stops_at_a_blank_line_inside_one_doc_attribute() {
+        let doc = doc_of(syn::parse_quote! {
+            #[doc = "Block comment\n  continued.\n\n  Left out."]
+            struct P;
+        });
+        assert_eq!(doc, "Block comment continued.");
+    }
+
+    #[test]
+    fn doc_paragraph_skips_leading_blank_lines_and_other_attributes() {
+        let doc = doc_of(syn::parse_quote! {
+            #[derive(Default)]
+            ///
+            /// Starts late.
+            #[allow(dead_code)]
+            struct P;
+        });
+        assert_eq!(doc, "Starts late.");
+    }
+
+    #[test]
+    fn doc_paragraph_is_empty_without_a_doc_comment() {
+        assert_eq!(
+            doc_of(syn::parse_quote!(
+                struct P;
+            )),
+            ""
+        );
+    }
 }

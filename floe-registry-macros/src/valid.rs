@@ -1,7 +1,7 @@
 //! Checks the parsed attribute against the rules of `floe-registry-rules`, the same
 //! functions the runtime uses, and builds the [`Plugin`] model.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use syn::{Ident, LitStr};
 
 use crate::ast::{Args, Errors, Plugin};
@@ -12,8 +12,14 @@ use floe_registry_rules::{
 };
 
 pub(crate) fn validate(args: Args, item: &Item, errors: &mut Errors) -> Option<Plugin> {
-    let variant = plugin_type(args.plugin_type, errors);
-    let name = plugin_name(args.name, errors);
+    let variant = match args.plugin_type {
+        Some(ident) => plugin_type(ident, errors),
+        None => missing(&args.tokens, &args.given, "type", errors),
+    };
+    let name = match args.name {
+        Some(lit) => plugin_name(lit, errors),
+        None => missing(&args.tokens, &args.given, "name", errors),
+    };
     let version = version(args.version, errors);
     let api = api_version(args.floe_api_version, errors);
     let dependencies = dependencies(
@@ -22,13 +28,13 @@ pub(crate) fn validate(args: Args, item: &Item, errors: &mut Errors) -> Option<P
         variant.as_ref(),
         errors,
     );
-    if let Some((_, span)) = &item.config_field {
-        if args.config.is_none() {
-            errors.at(
-                *span,
-                "a `#[config]` field needs a config type: add `config = YourConfig` to #[floe_plugin(...)]",
-            );
-        }
+    if let Some(field) = &item.config_field
+        && args.config.is_none()
+    {
+        errors.at(
+            field.marker,
+            "a `#[config]` field needs a config type: add `config = YourConfig` to #[floe_plugin(...)]",
+        );
     }
     let description = args
         .description
@@ -49,17 +55,26 @@ pub(crate) fn validate(args: Args, item: &Item, errors: &mut Errors) -> Option<P
     })
 }
 
-fn plugin_type(ident: Option<Ident>, errors: &mut Errors) -> Option<Ident> {
-    let Some(ident) = ident else {
-        errors.at(
-            Span::call_site(),
-            format!(
-                "missing required key `type`: add `type = Compute` (one of: {})",
-                PLUGIN_TYPE_VARIANTS.join(", ")
-            ),
-        );
+/// Reports a required key that is not written at all; a key written with a bad value
+/// has had its own error already.
+fn missing<T>(tokens: &TokenStream, given: &[String], key: &str, errors: &mut Errors) -> Option<T> {
+    if given.iter().any(|k| k == key) {
         return None;
+    }
+    let message = match key {
+        "type" => format!(
+            "missing required key `type`: add `type = Compute` or another of: {}",
+            PLUGIN_TYPE_VARIANTS.join(", ")
+        ),
+        _ => format!(
+            "missing required key `{key}`: add `{key} = \"my-plugin\"` (1 to 64 of `a-z 0-9 - _`)"
+        ),
     };
+    errors.over(tokens, message);
+    None
+}
+
+fn plugin_type(ident: Ident, errors: &mut Errors) -> Option<Ident> {
     let written = ident.to_string();
     if PLUGIN_TYPE_VARIANTS.contains(&written.as_str()) {
         return Some(ident);
@@ -81,14 +96,7 @@ fn plugin_type(ident: Option<Ident>, errors: &mut Errors) -> Option<Ident> {
     None
 }
 
-fn plugin_name(lit: Option<LitStr>, errors: &mut Errors) -> Option<LitStr> {
-    let Some(lit) = lit else {
-        errors.at(
-            Span::call_site(),
-            "missing required key `name`: add `name = \"my-plugin\"`",
-        );
-        return None;
-    };
+fn plugin_name(lit: LitStr, errors: &mut Errors) -> Option<LitStr> {
     let name = lit.value();
     match check_name(&name) {
         Ok(()) => Some(lit),
@@ -162,11 +170,33 @@ fn api_version(lit: Option<LitStr>, errors: &mut Errors) -> Option<Option<(LitSt
     let Some(lit) = lit else { return Some(None) };
     match lit.value().parse::<ApiVersion>() {
         Ok(v) => Some(Some((lit, v.major, v.minor))),
-        Err(e) => {
-            errors.at(lit.span(), format!("invalid `floe_api_version`: {e}"));
+        Err(_) => {
+            let written = lit.value();
+            let hint = api_version_hint(&written)
+                .map(|fixed| format!("; did you mean \"{fixed}\"?"))
+                .unwrap_or_default();
+            errors.at(
+                lit.span(),
+                format!(
+                    "invalid `floe_api_version` \"{}\": write MAJOR.MINOR, e.g. \"1.0\" (a patch, \"1.0.0\", is accepted and ignored){hint}",
+                    written.escape_default()
+                ),
+            );
             None
         }
     }
+}
+
+/// A valid API version close to what was written: `v1.0` -> `1.0`, `1` -> `1.0`.
+fn api_version_hint(written: &str) -> Option<String> {
+    let trimmed = written.trim().trim_start_matches(['v', 'V']);
+    let candidate = if trimmed.bytes().all(|b| b.is_ascii_digit()) && !trimmed.is_empty() {
+        format!("{trimmed}.0")
+    } else {
+        trimmed.to_owned()
+    };
+    let version = candidate.parse::<ApiVersion>().ok()?;
+    (candidate != written).then(|| version.to_string())
 }
 
 fn dependencies(
@@ -185,23 +215,23 @@ fn dependencies(
             Some((p, n)) => (Some(p), n),
             None => (None, dep.as_str()),
         };
-        if let Some(prefix) = prefix {
-            if variant_for_prefix(prefix).is_none() {
-                let snake: Vec<String> = PLUGIN_TYPE_VARIANTS
-                    .iter()
-                    .map(|v| floe_registry_rules::snake_case(v))
-                    .collect();
-                let hint = closest(prefix, snake.iter().map(String::as_str))
-                    .first()
-                    .map(|s| format!("did you mean `{s}`? "))
-                    .unwrap_or_default();
-                errors.at(
-                    lit.span(),
-                    format!("unknown plugin type `{prefix}` in dependency \"{dep}\"; {hint}write \"type:name\" with one of: {}", snake.join(", ")),
-                );
-                ok = false;
-                continue;
-            }
+        if let Some(prefix) = prefix
+            && variant_for_prefix(prefix).is_none()
+        {
+            let snake: Vec<String> = PLUGIN_TYPE_VARIANTS
+                .iter()
+                .map(|v| floe_registry_rules::snake_case(v))
+                .collect();
+            let hint = closest(prefix, snake.iter().map(String::as_str))
+                .first()
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            errors.at(
+                lit.span(),
+                format!("unknown plugin type `{prefix}` in dependency \"{dep}\"; {hint}write \"type:name\" with one of: {}", snake.join(", ")),
+            );
+            ok = false;
+            continue;
         }
         if let Err(e) = check_name(name) {
             let hint = suggest_name(name)
@@ -238,7 +268,8 @@ fn dependencies(
 
 #[cfg(test)]
 mod tests {
-    use super::semver_hint;
+    use super::{api_version_hint, semver_hint, validate};
+    use crate::ast::Errors;
 
     #[test]
     fn semver_hints_fix_common_slips() {
@@ -246,5 +277,92 @@ mod tests {
         assert_eq!(semver_hint("v1.0.0"), "; did you mean \"1.0.0\"?");
         assert_eq!(semver_hint("1.0.0.0"), "; did you mean \"1.0.0\"?");
         assert_eq!(semver_hint("banana"), "");
+    }
+
+    #[test]
+    fn semver_hints_stay_quiet_on_prerelease_slips() {
+        assert_eq!(semver_hint("1.0.0-"), "");
+        assert_eq!(semver_hint("1.x.0"), "");
+    }
+
+    #[test]
+    fn api_version_hints_fix_a_missing_minor_and_a_v_prefix() {
+        assert_eq!(api_version_hint("1").as_deref(), Some("1.0"));
+        assert_eq!(api_version_hint("v1.2").as_deref(), Some("1.2"));
+        assert_eq!(api_version_hint("V2").as_deref(), Some("2.0"));
+        assert_eq!(api_version_hint("one"), None);
+        assert_eq!(api_version_hint(""), None);
+    }
+
+    fn errors_of(args: proc_macro2::TokenStream) -> Vec<String> {
+        let mut errors = Errors::default();
+        let args = crate::attr::parse(args, &mut errors);
+        let item = crate::item::parse(
+            quote::quote!(
+                struct P;
+            ),
+            &mut errors,
+        )
+        .unwrap_or_else(|_| panic!("a unit struct is a valid item"));
+        let plugin = validate(args, &item, &mut errors);
+        assert_eq!(
+            plugin.is_some(),
+            errors.is_empty(),
+            "a plugin exactly when no error"
+        );
+        errors.messages()
+    }
+
+    #[test]
+    fn a_required_key_with_a_bad_value_is_not_also_reported_missing() {
+        let errors = errors_of(quote::quote!(type = "Compute", name = 42));
+        assert_eq!(errors.len(), 2, "one error per mistake: {errors:?}");
+        assert!(errors.iter().all(|e| !e.contains("missing")), "{errors:?}");
+    }
+
+    #[test]
+    fn absent_required_keys_are_each_reported() {
+        let errors = errors_of(quote::quote!(version = "1.0.0"));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("missing required key `type`"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("missing required key `name`"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_quoted_key_is_reported_once_and_its_value_still_read() {
+        let errors = errors_of(quote::quote!(type = Compute, "name" = "DuckDB"));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("keys are written without quotes"),
+            "{errors:?}"
+        );
+        assert!(errors[1].contains("did you mean \"duckdb\"?"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_valid_attribute_gives_a_plugin_with_the_platform_defaults() {
+        assert!(errors_of(quote::quote!(type = Compute, name = "duckdb")).is_empty());
+    }
+
+    #[test]
+    fn a_dependency_on_the_same_name_of_another_type_is_not_a_self_dependency() {
+        let ok = errors_of(quote::quote!(
+            type = Catalog, name = "duckdb", dependencies = ["compute:duckdb"]
+        ));
+        assert!(ok.is_empty(), "{ok:?}");
+        let own = errors_of(quote::quote!(
+            type = Catalog, name = "duckdb", dependencies = ["duckdb"]
+        ));
+        assert_eq!(own.len(), 1, "{own:?}");
+        assert!(
+            own[0].starts_with("a plugin cannot depend on itself"),
+            "{own:?}"
+        );
     }
 }

@@ -59,8 +59,8 @@ impl fmt::Debug for ConfigSpec {
 /// Implemented for every such type; you never implement it by hand.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a floe plugin config",
-    label = "this config type must derive `Deserialize` and `JsonSchema`",
-    note = "add `#[derive(serde::Deserialize, schemars::JsonSchema)]` to `{Self}` (schemars is re-exported as `floe_registry::schemars`)"
+    label = "a config type must implement `serde::Deserialize` and `schemars::JsonSchema`",
+    note = "add `#[derive(serde::Deserialize, JsonSchema)]` to `{Self}` (`JsonSchema` is in `floe_registry::prelude`; schemars itself is `floe_registry::schemars`)"
 )]
 pub trait PluginConfig:
     serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static

@@ -46,8 +46,9 @@ pub struct VendedCredentials {
 /// An Iceberg catalog (Polaris, Glue, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Catalog` but does not implement `CatalogPlugin`",
-    label = "this plugin type needs `impl CatalogPlugin for {Self}`",
-    note = "add `impl floe_registry::CatalogPlugin for {Self} {{ ... }}`"
+    label = "`type = Catalog` needs `impl CatalogPlugin for {Self}`",
+    note = "add `impl CatalogPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = Catalog` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait CatalogPlugin: PluginMetadata {
     /// Connects to the catalog.

@@ -96,8 +96,9 @@ pub struct ConnectionResult {
 /// A compute engine (DuckDB, Spark, Snowflake, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Compute` but does not implement `ComputePlugin`",
-    label = "this plugin type needs `impl ComputePlugin for {Self}`",
-    note = "add `impl floe_registry::ComputePlugin for {Self} {{ ... }}`: every method has a default, override those your engine supports"
+    label = "`type = Compute` needs `impl ComputePlugin for {Self}`",
+    note = "add `impl ComputePlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = Compute` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait ComputePlugin: PluginMetadata {
     /// Whether floe runs the engine itself (vs. a managed service).

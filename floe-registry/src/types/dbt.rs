@@ -65,8 +65,9 @@ pub struct LintResult {
 /// A dbt runtime (dbt-core, dbt Cloud, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Dbt` but does not implement `DbtPlugin`",
-    label = "this plugin type needs `impl DbtPlugin for {Self}`",
-    note = "add `impl floe_registry::DbtPlugin for {Self} {{ ... }}`"
+    label = "`type = Dbt` needs `impl DbtPlugin for {Self}`",
+    note = "add `impl DbtPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = Dbt` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait DbtPlugin: PluginMetadata {
     /// Compiles the project; returns the manifest path.

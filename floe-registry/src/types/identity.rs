@@ -49,8 +49,9 @@ pub struct TokenValidationResult {
 /// An identity provider (Keycloak, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Identity` but does not implement `IdentityPlugin`",
-    label = "this plugin type needs `impl IdentityPlugin for {Self}`",
-    note = "add `impl floe_registry::IdentityPlugin for {Self} {{ ... }}`"
+    label = "`type = Identity` needs `impl IdentityPlugin for {Self}`",
+    note = "add `impl IdentityPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = Identity` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait IdentityPlugin: PluginMetadata {
     /// Exchanges credentials (`username`/`password` or `client_id`/`client_secret`)

@@ -83,8 +83,9 @@ pub struct IngestionResult {
 /// An ingestion engine (dlt, Airbyte, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Ingestion` but does not implement `IngestionPlugin`",
-    label = "this plugin type needs `impl IngestionPlugin for {Self}`",
-    note = "add `impl floe_registry::IngestionPlugin for {Self} {{ ... }}`"
+    label = "`type = Ingestion` needs `impl IngestionPlugin for {Self}`",
+    note = "add `impl IngestionPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = Ingestion` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait IngestionPlugin: PluginMetadata {
     /// Whether the engine runs outside floe.

@@ -8,8 +8,9 @@ use crate::{PluginError, PluginMetadata};
 /// An OpenLineage backend (Marquez, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = LineageBackend` but does not implement `LineageBackendPlugin`",
-    label = "this plugin type needs `impl LineageBackendPlugin for {Self}`",
-    note = "add `impl floe_registry::LineageBackendPlugin for {Self} {{ ... }}`"
+    label = "`type = LineageBackend` needs `impl LineageBackendPlugin for {Self}`",
+    note = "add `impl LineageBackendPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = LineageBackend` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait LineageBackendPlugin: PluginMetadata {
     /// The OpenLineage transport (`{"type": "http", "url": ..., "timeout": ...}`).

@@ -60,8 +60,9 @@ pub struct Dataset {
 /// An orchestrator (Dagster, Airflow, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Orchestrator` but does not implement `OrchestratorPlugin`",
-    label = "this plugin type needs `impl OrchestratorPlugin for {Self}`",
-    note = "add `impl floe_registry::OrchestratorPlugin for {Self} {{ ... }}`"
+    label = "`type = Orchestrator` needs `impl OrchestratorPlugin for {Self}`",
+    note = "add `impl OrchestratorPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = Orchestrator` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait OrchestratorPlugin: PluginMetadata {
     /// Builds the orchestrator's definitions from compiled artifacts.

@@ -8,8 +8,9 @@ use crate::{PluginError, PluginMetadata, Secret};
 /// A secrets backend (environment, files, Kubernetes, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Secrets` but does not implement `SecretsPlugin`",
-    label = "this plugin type needs `impl SecretsPlugin for {Self}`",
-    note = "add `impl floe_registry::SecretsPlugin for {Self} {{ ... }}`"
+    label = "`type = Secrets` needs `impl SecretsPlugin for {Self}`",
+    note = "add `impl SecretsPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = Secrets` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait SecretsPlugin: PluginMetadata {
     /// The secret stored under `key`, or `None`.

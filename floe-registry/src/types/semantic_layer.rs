@@ -10,8 +10,9 @@ use crate::{ComputePlugin, PluginError, PluginMetadata};
 /// A semantic layer (Cube, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = SemanticLayer` but does not implement `SemanticLayerPlugin`",
-    label = "this plugin type needs `impl SemanticLayerPlugin for {Self}`",
-    note = "add `impl floe_registry::SemanticLayerPlugin for {Self} {{ ... }}`"
+    label = "`type = SemanticLayer` needs `impl SemanticLayerPlugin for {Self}`",
+    note = "add `impl SemanticLayerPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = SemanticLayer` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait SemanticLayerPlugin: PluginMetadata {
     /// Writes the semantic model generated from a dbt manifest; returns the files written.

@@ -20,8 +20,9 @@ pub trait FileIo: Send + Sync {
 /// Object storage (S3, local files, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Storage` but does not implement `StoragePlugin`",
-    label = "this plugin type needs `impl StoragePlugin for {Self}`",
-    note = "add `impl floe_registry::StoragePlugin for {Self} {{ ... }}`"
+    label = "`type = Storage` needs `impl StoragePlugin for {Self}`",
+    note = "add `impl StoragePlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = Storage` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait StoragePlugin: PluginMetadata {
     /// The FileIO property map Iceberg clients take (`s3.endpoint`, ...).

@@ -8,8 +8,9 @@ use crate::{PluginError, PluginMetadata};
 /// A telemetry backend (Jaeger, console, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = TelemetryBackend` but does not implement `TelemetryBackendPlugin`",
-    label = "this plugin type needs `impl TelemetryBackendPlugin for {Self}`",
-    note = "add `impl floe_registry::TelemetryBackendPlugin for {Self} {{ ... }}`"
+    label = "`type = TelemetryBackend` needs `impl TelemetryBackendPlugin for {Self}`",
+    note = "add `impl TelemetryBackendPlugin for {Self} {{}}`: every method has a default, so an empty impl compiles; override what the plugin supports",
+    note = "if `{Self}` is meant to be another kind of plugin, change `type = TelemetryBackend` in `#[floe_plugin(...)]` to that kind"
 )]
 pub trait TelemetryBackendPlugin: PluginMetadata {
     /// The OTLP collector config (`exporters`, `service.pipelines`).
