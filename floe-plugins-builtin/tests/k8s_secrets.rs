@@ -16,8 +16,8 @@ use base64::engine::general_purpose::STANDARD as B64;
 use common_part2::{CANARY, FakeServer, Reply, Request, assert_no_canary, decode};
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::k8s_secrets::SecretsError;
-use floe_registry::prelude::*;
 use floe_registry::ConfigErrorKind;
+use floe_registry::prelude::*;
 use serde_json::{Value, json};
 
 const COLLECTION: &str = "/api/v1/namespaces/floe-jobs/secrets";
@@ -60,7 +60,10 @@ fn cluster(
             return status(401, "Unauthorized", "Unauthorized");
         }
         let mut store = s.lock().unwrap();
-        let name = r.path.strip_prefix(&format!("{COLLECTION}/")).map(str::to_owned);
+        let name = r
+            .path
+            .strip_prefix(&format!("{COLLECTION}/"))
+            .map(str::to_owned);
         match (r.method.as_str(), name) {
             ("GET", None) if r.path == COLLECTION => {
                 let q = r.query_pairs();
@@ -73,13 +76,20 @@ fn cluster(
                 if let Some(limit) = q.get("limit") {
                     items.truncate(limit.parse().unwrap());
                 }
-                Reply::json(200, json!({"kind": "SecretList", "apiVersion": "v1", "items": items}))
+                Reply::json(
+                    200,
+                    json!({"kind": "SecretList", "apiVersion": "v1", "items": items}),
+                )
             }
             ("POST", None) if r.path == COLLECTION => {
                 let mut body = r.json();
                 let name = body["metadata"]["name"].as_str().unwrap().to_owned();
                 if store.contains_key(&name) {
-                    return status(409, "AlreadyExists", &format!("secrets \"{name}\" already exists"));
+                    return status(
+                        409,
+                        "AlreadyExists",
+                        &format!("secrets \"{name}\" already exists"),
+                    );
                 }
                 body["metadata"]["resourceVersion"] = json!("1");
                 store.insert(name, body.clone());
@@ -106,7 +116,11 @@ fn cluster(
                 store.insert(name, body.clone());
                 Reply::json(200, body)
             }
-            _ => status(404, "NotFound", "the server could not find the requested resource"),
+            _ => status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            ),
         }
     });
     Cluster { server, store }
@@ -138,7 +152,9 @@ fn configured(config: Value) -> PluginRegistry {
 
 fn started(config: Value) -> PluginRegistry {
     let registry = configured(config);
-    registry.activate(PluginType::Secrets, "k8s").expect("startup");
+    registry
+        .activate(PluginType::Secrets, "k8s")
+        .expect("startup");
     registry
 }
 
@@ -160,7 +176,10 @@ fn metadata_matches_the_reference() {
     registry.discover_all();
     let info = registry.info(PluginType::Secrets, "k8s").unwrap();
     assert_eq!(info.version, "0.1.0");
-    assert_eq!(info.description, "Kubernetes Secrets backend for floe platform");
+    assert_eq!(
+        info.description,
+        "Kubernetes Secrets backend for floe platform"
+    );
 }
 
 #[test]
@@ -189,7 +208,10 @@ fn defaults_follow_the_reference() {
         .unwrap()
         .unwrap();
     assert_eq!(config.namespace, "floe-jobs");
-    assert_eq!(config.labels, BTreeMap::from([("managed-by".into(), "floe".into())]));
+    assert_eq!(
+        config.labels,
+        BTreeMap::from([("managed-by".into(), "floe".into())])
+    );
     assert_eq!(config.secret_prefix, "floe-");
     assert_eq!(config.kubeconfig_path, None);
 }
@@ -212,7 +234,11 @@ fn invalid_config_reports_every_problem() {
     for f in ["namespace", "labels.app", "secret_prefix", "extra"] {
         assert!(fields.contains(&f), "{f} missing from {errors:?}");
     }
-    assert!(errors.iter().any(|e| e.field == "extra" && e.kind == ConfigErrorKind::UnknownField));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "extra" && e.kind == ConfigErrorKind::UnknownField)
+    );
 }
 
 #[test]
@@ -236,18 +262,28 @@ fn set_creates_a_labelled_opaque_secret_and_get_reads_it() {
     let registry = started(in_cluster_config(&c, sa.path()));
     let p = plugin(&registry);
     let meta = BTreeMap::from([("owner".to_owned(), "ops".to_owned())]);
-    p.set_secret("db/password", &Secret::new("hunter2"), &meta).unwrap();
+    p.set_secret("db/password", &Secret::new("hunter2"), &meta)
+        .unwrap();
 
     let stored = c.store.lock().unwrap()["floe-db"].clone();
     assert_eq!(stored["type"], "Opaque");
     assert_eq!(stored["metadata"]["labels"], json!({"managed-by": "floe"}));
-    assert_eq!(stored["metadata"]["annotations"], json!({"floe.dev/owner": "ops"}));
+    assert_eq!(
+        stored["metadata"]["annotations"],
+        json!({"floe.dev/owner": "ops"})
+    );
     assert_eq!(stored["data"]["password"], B64.encode("hunter2"));
 
     let got = p.get_secret("db/password").unwrap().unwrap();
     assert_eq!(got.expose(), "hunter2");
-    assert!(p.get_secret("db/user").unwrap().is_none(), "missing data key");
-    assert!(p.get_secret("nope").unwrap().is_none(), "missing secret (404)");
+    assert!(
+        p.get_secret("db/user").unwrap().is_none(),
+        "missing data key"
+    );
+    assert!(
+        p.get_secret("nope").unwrap().is_none(),
+        "missing secret (404)"
+    );
 }
 
 #[test]
@@ -256,11 +292,17 @@ fn set_updates_one_key_and_keeps_the_others() {
     let c = cluster(token("sa-token"), |_| None);
     let registry = started(in_cluster_config(&c, sa.path()));
     let p = plugin(&registry);
-    p.set_secret("db/user", &Secret::new("alice"), &no_meta()).unwrap();
-    p.set_secret("db/password", &Secret::new("one"), &no_meta()).unwrap();
-    p.set_secret("db/password", &Secret::new("two"), &no_meta()).unwrap();
+    p.set_secret("db/user", &Secret::new("alice"), &no_meta())
+        .unwrap();
+    p.set_secret("db/password", &Secret::new("one"), &no_meta())
+        .unwrap();
+    p.set_secret("db/password", &Secret::new("two"), &no_meta())
+        .unwrap();
     assert_eq!(p.get_secret("db/user").unwrap().unwrap().expose(), "alice");
-    assert_eq!(p.get_secret("db/password").unwrap().unwrap().expose(), "two");
+    assert_eq!(
+        p.get_secret("db/password").unwrap().unwrap().expose(),
+        "two"
+    );
     let put = c
         .server
         .requests()
@@ -268,8 +310,14 @@ fn set_updates_one_key_and_keeps_the_others() {
         .find(|r| r.method == "PUT")
         .unwrap();
     assert_eq!(put.path, format!("{COLLECTION}/floe-db"));
-    assert!(put.json()["metadata"]["resourceVersion"].is_string(), "the read version is sent back");
-    assert_eq!(c.store.lock().unwrap()["floe-db"]["metadata"]["resourceVersion"], "3");
+    assert!(
+        put.json()["metadata"]["resourceVersion"].is_string(),
+        "the read version is sent back"
+    );
+    assert_eq!(
+        c.store.lock().unwrap()["floe-db"]["metadata"]["resourceVersion"],
+        "3"
+    );
 }
 
 #[test]
@@ -278,9 +326,16 @@ fn a_plain_key_is_the_value_entry() {
     let c = cluster(token("sa-token"), |_| None);
     let registry = started(in_cluster_config(&c, sa.path()));
     let p = plugin(&registry);
-    p.set_secret("api-token", &Secret::new("t"), &no_meta()).unwrap();
-    assert_eq!(c.store.lock().unwrap()["floe-api-token"]["data"]["value"], B64.encode("t"));
-    assert_eq!(p.get_secret("api-token/value").unwrap().unwrap().expose(), "t");
+    p.set_secret("api-token", &Secret::new("t"), &no_meta())
+        .unwrap();
+    assert_eq!(
+        c.store.lock().unwrap()["floe-api-token"]["data"]["value"],
+        B64.encode("t")
+    );
+    assert_eq!(
+        p.get_secret("api-token/value").unwrap().unwrap().expose(),
+        "t"
+    );
 }
 
 #[test]
@@ -296,7 +351,11 @@ fn a_concurrent_change_is_retried() {
     let p = plugin(&registry);
     p.set_secret("db/a", &Secret::new("1"), &no_meta()).unwrap();
     p.set_secret("db/b", &Secret::new("2"), &no_meta()).unwrap();
-    assert_eq!(conflicts.load(Ordering::SeqCst), 2, "first PUT refused, second accepted");
+    assert_eq!(
+        conflicts.load(Ordering::SeqCst),
+        2,
+        "first PUT refused, second accepted"
+    );
     assert_eq!(p.get_secret("db/b").unwrap().unwrap().expose(), "2");
 }
 
@@ -307,15 +366,26 @@ fn list_uses_the_labels_and_the_prefix() {
     {
         let mut store = c.store.lock().unwrap();
         let secret = |name: &str, labels: Value, keys: &[&str]| {
-            let data: serde_json::Map<String, Value> =
-                keys.iter().map(|k| ((*k).to_owned(), json!(B64.encode("x")))).collect();
+            let data: serde_json::Map<String, Value> = keys
+                .iter()
+                .map(|k| ((*k).to_owned(), json!(B64.encode("x"))))
+                .collect();
             json!({"metadata": {"name": name, "labels": labels, "resourceVersion": "1"}, "data": data})
         };
         let ours = json!({"managed-by": "floe"});
-        store.insert("floe-db".into(), secret("floe-db", ours.clone(), &["user", "password"]));
-        store.insert("floe-api".into(), secret("floe-api", ours.clone(), &["value"]));
+        store.insert(
+            "floe-db".into(),
+            secret("floe-db", ours.clone(), &["user", "password"]),
+        );
+        store.insert(
+            "floe-api".into(),
+            secret("floe-api", ours.clone(), &["value"]),
+        );
         store.insert("other".into(), secret("other", ours, &["value"]));
-        store.insert("floe-foreign".into(), secret("floe-foreign", json!({"app": "x"}), &["value"]));
+        store.insert(
+            "floe-foreign".into(),
+            secret("floe-foreign", json!({"app": "x"}), &["value"]),
+        );
     }
     let registry = started(in_cluster_config(&c, sa.path()));
     let p = plugin(&registry);
@@ -355,23 +425,38 @@ fn forbidden_is_access_denied() {
     let kind = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<SecretsError>());
     assert!(matches!(kind, Some(SecretsError::AccessDenied { .. })));
     let err = p.list_secrets("").unwrap_err();
-    assert!(err.to_string().starts_with("Access denied to secret '' in namespace 'floe-jobs'"), "{err}");
-    let err = p.set_secret("db/x", &Secret::new("v"), &no_meta()).unwrap_err();
-    assert!(err.to_string().starts_with("Access denied to secret 'floe-db'"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("Access denied to secret '' in namespace 'floe-jobs'"),
+        "{err}"
+    );
+    let err = p
+        .set_secret("db/x", &Secret::new("v"), &no_meta())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("Access denied to secret 'floe-db'"),
+        "{err}"
+    );
 }
 
 #[test]
 fn server_errors_and_refused_tokens_are_unavailable() {
     let sa = service_account("wrong-token");
     let c = cluster(token("sa-token"), |r| {
-        r.path.ends_with("/broken").then(|| status(500, "InternalError", "etcd is down"))
+        r.path
+            .ends_with("/broken")
+            .then(|| status(500, "InternalError", "etcd is down"))
     });
     let registry = started(in_cluster_config(&c, sa.path()));
     let p = plugin(&registry);
     let err = p.get_secret("db").unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("Kubernetes API server unavailable at {}: HTTP 401: Unauthorized", c.server.url())
+        format!(
+            "Kubernetes API server unavailable at {}: HTTP 401: Unauthorized",
+            c.server.url()
+        )
     );
     let mut config = in_cluster_config(&c, sa.path());
     config["secret_prefix"] = json!("");
@@ -380,7 +465,10 @@ fn server_errors_and_refused_tokens_are_unavailable() {
     let err = plugin(&registry).get_secret("broken").unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("Kubernetes API server unavailable at {}: HTTP 500: etcd is down", c.server.url())
+        format!(
+            "Kubernetes API server unavailable at {}: HTTP 500: etcd is down",
+            c.server.url()
+        )
     );
 }
 
@@ -394,7 +482,10 @@ fn the_service_account_token_is_reread_after_rotation() {
     assert!(p.get_secret("db").unwrap().is_none());
     *expected.lock().unwrap() = "new-token".into();
     std::fs::write(sa.path().join("token"), "new-token\n").unwrap();
-    assert!(p.get_secret("db").unwrap().is_none(), "the rotated token is used");
+    assert!(
+        p.get_secret("db").unwrap().is_none(),
+        "the rotated token is used"
+    );
 }
 
 #[test]
@@ -407,12 +498,21 @@ fn a_silent_api_server_times_out_at_the_configured_timeout() {
     let p = plugin(&registry);
     let start = Instant::now();
     let err = p.get_secret("db").unwrap_err();
-    assert!(start.elapsed() < Duration::from_millis(1200), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(1200),
+        "took {:?}",
+        start.elapsed()
+    );
     assert!(err.to_string().contains("within 0.5s"), "{err}");
     let start = Instant::now();
     let status = p.health_check();
     assert!(start.elapsed() < Duration::from_millis(1200));
-    assert!(status.message.starts_with("K8s API check failed: Kubernetes API server unavailable"), "{status:?}");
+    assert!(
+        status
+            .message
+            .starts_with("K8s API check failed: Kubernetes API server unavailable"),
+        "{status:?}"
+    );
 }
 
 #[test]
@@ -424,7 +524,10 @@ fn health_lists_one_secret() {
     assert_eq!(status.state, HealthState::Healthy);
     assert_eq!(status.message, "Connected to K8s API, namespace: floe-jobs");
     let req = c.server.requests().pop().unwrap();
-    assert_eq!((req.path.as_str(), req.query.as_str()), (COLLECTION, "limit=1"));
+    assert_eq!(
+        (req.path.as_str(), req.query.as_str()),
+        (COLLECTION, "limit=1")
+    );
 }
 
 #[test]
@@ -438,9 +541,15 @@ fn invalid_keys_and_data_are_errors() {
     let registry = started(in_cluster_config(&c, sa.path()));
     let p = plugin(&registry);
     let err = p.get_secret("Bad Name").unwrap_err();
-    assert!(err.to_string().starts_with("invalid secret key 'Bad Name'"), "{err}");
+    assert!(
+        err.to_string().starts_with("invalid secret key 'Bad Name'"),
+        "{err}"
+    );
     let err = p.get_secret("bad").unwrap_err();
-    assert_eq!(err.to_string(), "data key 'value' of secret 'floe-bad' is not valid base64");
+    assert_eq!(
+        err.to_string(),
+        "data key 'value' of secret 'floe-bad' is not valid base64"
+    );
 }
 
 fn write_kubeconfig(dir: &Path, server: &str, user: &str) -> String {
@@ -503,12 +612,15 @@ fn unsupported_or_broken_kubeconfigs_fail_clearly() {
     let path = write_kubeconfig(dir.path(), "https://k8s.example.com", "eks");
     let text = startup_error(json!({"kubeconfig_path": path}));
     assert!(
-        text.contains("Kubernetes API server unavailable: kubeconfig user 'eks' authenticates with `exec`"),
+        text.contains(
+            "Kubernetes API server unavailable: kubeconfig user 'eks' authenticates with `exec`"
+        ),
         "{text}"
     );
     let text = startup_error(json!({"kubeconfig_path": path, "context": "missing"}));
     assert!(
-        text.contains("context 'missing' not found in kubeconfig") && text.contains("dev-ctx, robot-ctx"),
+        text.contains("context 'missing' not found in kubeconfig")
+            && text.contains("dev-ctx, robot-ctx"),
         "{text}"
     );
     let path = write_kubeconfig(dir.path(), "https://k8s.example.com", "broken-certs");
@@ -530,11 +642,14 @@ fn a_client_certificate_user_is_accepted() {
 fn secrets_never_show() {
     let sa = service_account(CANARY);
     let c = cluster(token(CANARY), |r| {
-        r.path.ends_with("/floe-denied").then(|| status(403, "Forbidden", "no"))
+        r.path
+            .ends_with("/floe-denied")
+            .then(|| status(403, "Forbidden", "no"))
     });
     let registry = started(in_cluster_config(&c, sa.path()));
     let p = plugin(&registry);
-    p.set_secret("db/password", &Secret::new(CANARY), &no_meta()).unwrap();
+    p.set_secret("db/password", &Secret::new(CANARY), &no_meta())
+        .unwrap();
     let value = p.get_secret("db/password").unwrap().unwrap();
     assert_eq!(value.expose(), CANARY);
     let outputs = [

@@ -26,10 +26,7 @@ const USERINFO: &str = "/realms/floe/protocol/openid-connect/userinfo";
 const PASSWORD: &str = "alice-pw-canary-2";
 
 fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/part2/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/part2/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap()
 }
 
@@ -41,7 +38,9 @@ fn jwk(name: &str) -> Value {
 fn signing_key(name: &str) -> EncodingKey {
     let pem = fixture(&format!("{name}-key.pem"));
     let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
     EncodingKey::from_rsa_der(&der)
 }
 
@@ -255,14 +254,22 @@ fn plain_http_is_refused_except_for_localhost_or_when_allowed() {
         .config::<floe_plugins_builtin::keycloak::KeycloakConfig>(PluginType::Identity, "keycloak")
         .unwrap()
         .unwrap();
-    assert_eq!(stored.server_url, "http://localhost:8080", "trimmed, no trailing slash");
-    assert_eq!(stored.audience, "floe-app", "audience defaults to the client id");
+    assert_eq!(
+        stored.server_url, "http://localhost:8080",
+        "trimmed, no trailing slash"
+    );
+    assert_eq!(
+        stored.audience, "floe-app",
+        "audience defaults to the client id"
+    );
     assert_eq!(stored.scopes, ["openid", "profile", "email"]);
 }
 
 #[test]
 fn invalid_config_reports_every_problem() {
-    let err = configure_error(json!({"server_url": "ftp://x", "realm": "", "client_secret": "", "leeway": 9999, "verify": true}));
+    let err = configure_error(
+        json!({"server_url": "ftp://x", "realm": "", "client_secret": "", "leeway": 9999, "verify": true}),
+    );
     let PluginError::Configuration { errors, .. } = err else {
         panic!("expected a configuration error")
     };
@@ -276,10 +283,18 @@ fn invalid_config_reports_every_problem() {
         ("leeway", ConfigErrorKind::Range),
         ("verify", ConfigErrorKind::UnknownField),
     ] {
-        assert!(found.contains(&expected), "{expected:?} missing from {found:?}");
+        assert!(
+            found.contains(&expected),
+            "{expected:?} missing from {found:?}"
+        );
     }
-    let err = configure_error(json!({"server_url": "https://a", "realm": "r", "client_id": "c", "client_secret": "   "}));
-    assert!(err.to_string().contains("client_secret cannot be empty"), "{err}");
+    let err = configure_error(
+        json!({"server_url": "https://a", "realm": "r", "client_id": "c", "client_secret": "   "}),
+    );
+    assert!(
+        err.to_string().contains("client_secret cannot be empty"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -288,7 +303,11 @@ fn methods_before_startup_say_so() {
     let registry = PluginRegistry::new();
     registry.discover_all();
     registry
-        .configure(PluginType::Identity, "keycloak", config_for(&r.server.url()))
+        .configure(
+            PluginType::Identity,
+            "keycloak",
+            config_for(&r.server.url()),
+        )
         .unwrap();
     let p = plugin(&registry);
     let err = p.authenticate(&creds(&[])).unwrap_err();
@@ -324,7 +343,10 @@ fn password_and_client_credentials_grants() {
     assert_eq!(sent["client_id"], "floe-app");
     assert_eq!(sent["scope"], "openid profile email");
 
-    assert!(p.authenticate(&creds(&[])).unwrap().is_some(), "client credentials");
+    assert!(
+        p.authenticate(&creds(&[])).unwrap().is_some(),
+        "client credentials"
+    );
     let refused = p
         .authenticate(&creds(&[("username", "alice"), ("password", "wrong")]))
         .unwrap();
@@ -348,16 +370,32 @@ fn a_silent_keycloak_times_out_at_the_configured_timeout() {
     let p = plugin(&registry);
     let start = Instant::now();
     let err = p.authenticate(&creds(&[])).unwrap_err();
-    assert!(start.elapsed() < Duration::from_millis(1200), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(1200),
+        "took {:?}",
+        start.elapsed()
+    );
     assert!(err.to_string().contains("within 0.5s"), "{err}");
     let start = Instant::now();
     let status = p.health_check();
-    assert!(start.elapsed() < Duration::from_millis(1200), "took {:?}", start.elapsed());
-    assert!(status.message.starts_with("Failed to connect to Keycloak: no answer"), "{status:?}");
+    assert!(
+        start.elapsed() < Duration::from_millis(1200),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        status
+            .message
+            .starts_with("Failed to connect to Keycloak: no answer"),
+        "{status:?}"
+    );
     let start = Instant::now();
     let result = p.validate_token(&Secret::new(r.token()));
     assert!(start.elapsed() < Duration::from_millis(1200));
-    assert!(error_of(&result).starts_with("Failed to fetch JWKS: no answer"), "{result:?}");
+    assert!(
+        error_of(&result).starts_with("Failed to fetch JWKS: no answer"),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -393,7 +431,11 @@ fn the_jwks_is_fetched_once_for_many_tokens() {
     let r = realm(|_| None);
     let registry = started(config_for(&r.server.url()));
     for _ in 0..4 {
-        assert!(plugin(&registry).validate_token(&Secret::new(r.token())).valid);
+        assert!(
+            plugin(&registry)
+                .validate_token(&Secret::new(r.token()))
+                .valid
+        );
     }
     assert_eq!(r.server.count("GET", CERTS), 1);
     assert_eq!(r.server.count("GET", DISCOVERY), 1);
@@ -429,12 +471,13 @@ fn forged_and_broken_tokens_are_refused() {
     let r = realm(|_| None);
     let registry = started(config_for(&r.server.url()));
     let p = plugin(&registry);
-    let check = |token: String| {
-        error_of(&p.validate_token(&Secret::new(token))).to_owned()
-    };
+    let check = |token: String| error_of(&p.validate_token(&Secret::new(token))).to_owned();
     let iss = r.issuer();
     // Signed by another key under the realm key's id.
-    assert_eq!(check(sign("attacker", Some("realm-kid"), &claims(&iss))), "Invalid token signature");
+    assert_eq!(
+        check(sign("attacker", Some("realm-kid"), &claims(&iss))),
+        "Invalid token signature"
+    );
     // A valid token with its payload swapped.
     let good = r.token();
     let evil = sign("attacker", Some("realm-kid"), &json!({"sub": "root"}));
@@ -446,24 +489,45 @@ fn forged_and_broken_tokens_are_refused() {
     );
     let mut c = claims(&iss);
     c["exp"] = json!(now() - 120);
-    assert_eq!(check(sign("realm", Some("realm-kid"), &c)), "Token has expired");
+    assert_eq!(
+        check(sign("realm", Some("realm-kid"), &c)),
+        "Token has expired"
+    );
     let mut c = claims(&iss);
     c["iss"] = json!("https://evil.example.com/realms/floe");
-    assert_eq!(check(sign("realm", Some("realm-kid"), &c)), "Invalid token issuer");
+    assert_eq!(
+        check(sign("realm", Some("realm-kid"), &c)),
+        "Invalid token issuer"
+    );
     let mut c = claims(&iss);
     c["aud"] = json!("someone-else");
-    assert_eq!(check(sign("realm", Some("realm-kid"), &c)), "Invalid token audience");
+    assert_eq!(
+        check(sign("realm", Some("realm-kid"), &c)),
+        "Invalid token audience"
+    );
     let mut c = claims(&iss);
     c.as_object_mut().unwrap().remove("sub");
-    assert_eq!(check(sign("realm", Some("realm-kid"), &c)), "Missing required claim: sub");
+    assert_eq!(
+        check(sign("realm", Some("realm-kid"), &c)),
+        "Missing required claim: sub"
+    );
     let mut c = claims(&iss);
     c.as_object_mut().unwrap().remove("iat");
-    assert_eq!(check(sign("realm", Some("realm-kid"), &c)), "Missing required claim: iat");
-    assert_eq!(check(sign("realm", None, &claims(&iss))), "Token missing required 'kid' header");
+    assert_eq!(
+        check(sign("realm", Some("realm-kid"), &c)),
+        "Missing required claim: iat"
+    );
+    assert_eq!(
+        check(sign("realm", None, &claims(&iss))),
+        "Token missing required 'kid' header"
+    );
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some("realm-kid".into());
     let hs = jsonwebtoken::encode(&header, &claims(&iss), &EncodingKey::from_secret(b"k")).unwrap();
-    assert_eq!(check(hs), "Algorithm 'HS256' not allowed. Allowed: ['RS256']");
+    assert_eq!(
+        check(hs),
+        "Algorithm 'HS256' not allowed. Allowed: ['RS256']"
+    );
     assert!(check("not-a-jwt".into()).starts_with("Malformed token:"));
     assert_eq!(check(String::new()), "Token is required");
 }
@@ -476,7 +540,8 @@ fn leeway_accepts_a_just_expired_token() {
     let registry = started(config);
     let mut c = claims(&r.issuer());
     c["exp"] = json!(now() - 20);
-    let result = plugin(&registry).validate_token(&Secret::new(sign("realm", Some("realm-kid"), &c)));
+    let result =
+        plugin(&registry).validate_token(&Secret::new(sign("realm", Some("realm-kid"), &c)));
     assert!(result.valid, "{result:?}");
 }
 
@@ -485,7 +550,10 @@ fn a_failing_jwks_endpoint_is_reported() {
     let r = realm(|q| (q.path == CERTS).then(|| Reply::text(500, "boom")));
     let registry = started(config_for(&r.server.url()));
     let result = plugin(&registry).validate_token(&Secret::new(r.token()));
-    assert!(error_of(&result).starts_with("Failed to fetch JWKS:"), "{result:?}");
+    assert!(
+        error_of(&result).starts_with("Failed to fetch JWKS:"),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -505,7 +573,10 @@ fn health_fetches_the_discovery_document() {
 
     let registry = started(config_for("http://127.0.0.1:9"));
     let status = plugin(&registry).health_check();
-    assert!(status.message.starts_with("Failed to connect to Keycloak:"), "{status:?}");
+    assert!(
+        status.message.starts_with("Failed to connect to Keycloak:"),
+        "{status:?}"
+    );
 }
 
 #[test]
@@ -514,7 +585,10 @@ fn secrets_never_show() {
     let registry = started(config_for(&r.server.url()));
     let p = plugin(&registry);
     let outputs = [
-        format!("{:?}", p.authenticate(&creds(&[("username", "alice"), ("password", PASSWORD)]))),
+        format!(
+            "{:?}",
+            p.authenticate(&creds(&[("username", "alice"), ("password", PASSWORD)]))
+        ),
         format!("{:?}", p.authenticate(&creds(&[("client_secret", CANARY)]))),
         format!("{:?}", p.validate_token(&Secret::new(CANARY))),
         serde_json::to_string(&p.health_check()).unwrap(),
@@ -522,7 +596,10 @@ fn secrets_never_show() {
         format!(
             "{:?}",
             registry
-                .config::<floe_plugins_builtin::keycloak::KeycloakConfig>(PluginType::Identity, "keycloak")
+                .config::<floe_plugins_builtin::keycloak::KeycloakConfig>(
+                    PluginType::Identity,
+                    "keycloak"
+                )
                 .unwrap()
         ),
     ];

@@ -22,9 +22,7 @@ const NS_PATH: &str = "/api/catalog/v1/wh/namespaces";
 /// A fake Polaris: token endpoint, `/v1/config` with prefix `wh`, two pages of
 /// namespaces, tables of `bronze`, the table `bronze.events` with vended credentials.
 /// `overrides` answers first when it returns `Some`.
-fn polaris(
-    overrides: impl Fn(&Request) -> Option<Reply> + Send + Sync + 'static,
-) -> FakeServer {
+fn polaris(overrides: impl Fn(&Request) -> Option<Reply> + Send + Sync + 'static) -> FakeServer {
     FakeServer::start(move |r| {
         if let Some(reply) = overrides(r) {
             return reply;
@@ -45,7 +43,7 @@ fn polaris(
             ("GET", "/api/catalog/v1/config") => {
                 Reply::json(200, json!({"defaults": {}, "overrides": {"prefix": "wh"}}))
             }
-            ("GET", NS_PATH) if r.query_pairs().get("pageToken").is_none() => Reply::json(
+            ("GET", NS_PATH) if !r.query_pairs().contains_key("pageToken") => Reply::json(
                 200,
                 json!({"namespaces": [["bronze"]], "next-page-token": "p2"}),
             ),
@@ -60,7 +58,10 @@ fn polaris(
                         json!({"error": {"message": "Namespace already exists: bronze", "type": "AlreadyExistsException", "code": 409}}),
                     )
                 } else {
-                    Reply::json(200, json!({"namespace": ns, "properties": r.json()["properties"]}))
+                    Reply::json(
+                        200,
+                        json!({"namespace": ns, "properties": r.json()["properties"]}),
+                    )
                 }
             }
             ("GET", "/api/catalog/v1/wh/namespaces/bronze/tables") => Reply::json(
@@ -180,7 +181,10 @@ fn invalid_config_reports_every_problem() {
         ("read_timeout_seconds", ConfigErrorKind::Range),
         ("colour", ConfigErrorKind::UnknownField),
     ] {
-        assert!(found.contains(&expected), "{expected:?} missing from {found:?}");
+        assert!(
+            found.contains(&expected),
+            "{expected:?} missing from {found:?}"
+        );
     }
 }
 
@@ -214,7 +218,11 @@ fn the_token_is_fetched_once_for_many_requests() {
         catalog.list_namespaces().unwrap();
         catalog.load_table("bronze.events").unwrap();
     }
-    assert_eq!(server.count("POST", TOKEN_PATH), 1, "one token for all requests");
+    assert_eq!(
+        server.count("POST", TOKEN_PATH),
+        1,
+        "one token for all requests"
+    );
     let token_req = server
         .requests()
         .into_iter()
@@ -232,7 +240,10 @@ fn a_token_is_refreshed_before_it_expires() {
     // expires_in 1 s with a 10 s margin: used for half its life, then refetched.
     let server = polaris(|r| {
         (r.path == TOKEN_PATH).then(|| {
-            Reply::json(200, json!({"access_token": "tok-1", "token_type": "bearer", "expires_in": 1}))
+            Reply::json(
+                200,
+                json!({"access_token": "tok-1", "token_type": "bearer", "expires_in": 1}),
+            )
         })
     });
     let mut config = config_for(&server);
@@ -243,7 +254,11 @@ fn a_token_is_refreshed_before_it_expires() {
     assert_eq!(server.count("POST", TOKEN_PATH), 1);
     std::thread::sleep(Duration::from_millis(700));
     catalog.list_namespaces().unwrap();
-    assert_eq!(server.count("POST", TOKEN_PATH), 2, "refetched after half its life");
+    assert_eq!(
+        server.count("POST", TOKEN_PATH),
+        2,
+        "refetched after half its life"
+    );
 }
 
 #[test]
@@ -255,7 +270,10 @@ fn a_refused_token_is_refetched_once() {
             // First token is stale: the catalog only accepts tok-1, handed out second.
             let n = f.fetch_add(1, Ordering::SeqCst);
             let token = if n == 0 { "stale" } else { "tok-1" };
-            return Some(Reply::json(200, json!({"access_token": token, "token_type": "bearer"})));
+            return Some(Reply::json(
+                200,
+                json!({"access_token": token, "token_type": "bearer"}),
+            ));
         }
         None
     });
@@ -269,7 +287,10 @@ fn a_refused_token_is_refetched_once() {
 fn refused_client_credentials_are_an_authentication_error() {
     let server = polaris(|r| {
         (r.path == TOKEN_PATH).then(|| {
-            Reply::json(401, json!({"error": "invalid_client", "error_description": "Invalid credentials"}))
+            Reply::json(
+                401,
+                json!({"error": "invalid_client", "error_description": "Invalid credentials"}),
+            )
         })
     });
     let registry = registry_with(config_for(&server));
@@ -278,7 +299,10 @@ fn refused_client_credentials_are_an_authentication_error() {
         err.to_string(),
         "Authentication failed for 'connect': OAuth2 authentication failed: invalid_client: Invalid credentials"
     );
-    assert!(matches!(kind(&err), Some(CatalogError::Authentication { .. })));
+    assert!(matches!(
+        kind(&err),
+        Some(CatalogError::Authentication { .. })
+    ));
 }
 
 #[test]
@@ -318,12 +342,15 @@ fn statuses_map_to_catalog_errors() {
     let err = catalog.list_tables("bad").unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("Operation 'list_tables' not supported by catalog '{uri}': Invalid request: BadRequestException: BadRequestException happened")
+        format!(
+            "Operation 'list_tables' not supported by catalog '{uri}': Invalid request: BadRequestException: BadRequestException happened"
+        )
     );
     let err = catalog.list_tables("broken").unwrap_err();
     assert!(
-        err.to_string()
-            .starts_with(&format!("Catalog unavailable: {uri} - list_tables returned HTTP 500")),
+        err.to_string().starts_with(&format!(
+            "Catalog unavailable: {uri} - list_tables returned HTTP 500"
+        )),
         "{err}"
     );
     let err = catalog.list_tables("expired").unwrap_err();
@@ -332,7 +359,10 @@ fn statuses_map_to_catalog_errors() {
         "Authentication failed for 'list_tables': Authorization expired - token refresh required"
     );
     let err = catalog.load_table("no_namespace").unwrap_err();
-    assert!(err.to_string().starts_with("identifier not found:"), "{err}");
+    assert!(
+        err.to_string().starts_with("identifier not found:"),
+        "{err}"
+    );
 
     let err = plugin(&registry)
         .create_namespace("bronze", &BTreeMap::new())
@@ -340,12 +370,19 @@ fn statuses_map_to_catalog_errors() {
     assert_eq!(err.to_string(), "namespace already exists: bronze");
     assert!(matches!(kind(&err), Some(CatalogError::Conflict { .. })));
     plugin(&registry)
-        .create_namespace("gold.daily", &BTreeMap::from([("owner".into(), "ops".into())]))
+        .create_namespace(
+            "gold.daily",
+            &BTreeMap::from([("owner".into(), "ops".into())]),
+        )
         .unwrap();
     let created = server
         .requests()
         .into_iter()
-        .find(|r| r.method == "POST" && r.path == NS_PATH && r.json()["namespace"] == json!(["gold", "daily"]))
+        .find(|r| {
+            r.method == "POST"
+                && r.path == NS_PATH
+                && r.json()["namespace"] == json!(["gold", "daily"])
+        })
         .expect("create request sent");
     assert_eq!(created.json()["properties"], json!({"owner": "ops"}));
 }
@@ -354,7 +391,10 @@ fn statuses_map_to_catalog_errors() {
 fn unauthorized_after_a_fresh_token_is_an_authentication_error() {
     let server = polaris(|r| {
         (r.path == NS_PATH).then(|| {
-            Reply::json(401, json!({"error": {"message": "no", "type": "NotAuthorizedException", "code": 401}}))
+            Reply::json(
+                401,
+                json!({"error": {"message": "no", "type": "NotAuthorizedException", "code": 401}}),
+            )
         })
     });
     let registry = registry_with(config_for(&server));
@@ -364,20 +404,32 @@ fn unauthorized_after_a_fresh_token_is_an_authentication_error() {
         err.to_string(),
         "Authentication failed for 'list_namespaces': Unauthorized: NotAuthorizedException: no"
     );
-    assert_eq!(server.count("GET", NS_PATH), 2, "retried once with a new token");
+    assert_eq!(
+        server.count("GET", NS_PATH),
+        2,
+        "retried once with a new token"
+    );
 }
 
 #[test]
 fn gets_are_retried_on_5xx_but_posts_are_not() {
     let server = polaris(|r| {
-        (r.path == NS_PATH).then(|| Reply::json(503, json!({"error": {"message": "busy", "type": "ServiceUnavailable", "code": 503}})))
+        (r.path == NS_PATH).then(|| {
+            Reply::json(
+                503,
+                json!({"error": {"message": "busy", "type": "ServiceUnavailable", "code": 503}}),
+            )
+        })
     });
     let mut config = config_for(&server);
     config["max_retries"] = json!(2);
     let registry = registry_with(config);
     let catalog = plugin(&registry).connect(&json!({})).unwrap();
     let err = catalog.list_namespaces().unwrap_err();
-    assert!(matches!(kind(&err), Some(CatalogError::Unavailable { .. })), "{err}");
+    assert!(
+        matches!(kind(&err), Some(CatalogError::Unavailable { .. })),
+        "{err}"
+    );
     assert_eq!(server.count("GET", NS_PATH), 3, "one try and two retries");
     plugin(&registry)
         .create_namespace("new", &BTreeMap::new())
@@ -410,10 +462,16 @@ fn credentials_are_vended_through_the_delegation_header() {
         .unwrap();
     assert_eq!(creds.access_key, "AKIAVENDED");
     assert_eq!(creds.secret_key.expose(), CANARY);
-    assert_eq!(creds.token.as_ref().map(Secret::expose), Some("session-tok"));
+    assert_eq!(
+        creds.token.as_ref().map(Secret::expose),
+        Some("session-tok")
+    );
     assert_eq!(creds.expiration.as_deref(), Some("2023-11-14T22:13:20Z"));
     assert_no_canary("VendedCredentials Debug", &format!("{creds:?}"));
-    assert_no_canary("VendedCredentials JSON", &serde_json::to_string(&creds).unwrap());
+    assert_no_canary(
+        "VendedCredentials JSON",
+        &serde_json::to_string(&creds).unwrap(),
+    );
 }
 
 #[test]
@@ -463,7 +521,10 @@ fn a_table_without_vended_credentials_is_an_error_not_empty_credentials() {
     let err = plugin(&registry)
         .vend_credentials("bronze.events", &[TableOperation::Write])
         .unwrap_err();
-    assert!(err.to_string().contains("vended no S3 credentials"), "{err}");
+    assert!(
+        err.to_string().contains("vended no S3 credentials"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -504,7 +565,11 @@ fn health_times_out_within_its_timeout() {
     plugin(&registry).connect(&json!({})).unwrap();
     let start = Instant::now();
     let status = plugin(&registry).health_check();
-    assert!(start.elapsed() < Duration::from_millis(1000), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(1000),
+        "took {:?}",
+        start.elapsed()
+    );
     assert_eq!(status.state, HealthState::Unhealthy);
     assert_eq!(status.message, "Health check timed out after 0.5s");
     assert_eq!(status.details["reason"], "timeout");
@@ -516,7 +581,12 @@ fn health_reports_a_failing_probe() {
     let registry = registry_with(config_for(&server));
     let status = plugin(&registry).health_check();
     assert_eq!(status.state, HealthState::Unhealthy);
-    assert!(status.message.starts_with("Health check failed: Catalog unavailable"), "{status:?}");
+    assert!(
+        status
+            .message
+            .starts_with("Health check failed: Catalog unavailable"),
+        "{status:?}"
+    );
     assert_eq!(status.details["reason"], "probe_failed");
 }
 

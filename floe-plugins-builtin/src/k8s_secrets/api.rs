@@ -117,7 +117,11 @@ impl SecretApi {
     /// `PUT .../secrets/<name>` with the object as read (its `resourceVersion` makes a
     /// concurrent change a 409 instead of a lost update).
     pub(crate) fn replace(&self, name: &str, secret: &Value) -> Result<Write, SecretsError> {
-        let response = self.send("PUT", &format!("{}/{name}", self.collection()), Some(secret))?;
+        let response = self.send(
+            "PUT",
+            &format!("{}/{name}", self.collection()),
+            Some(secret),
+        )?;
         match response.status {
             200..=299 => Ok(Write::Done),
             409 => Ok(Write::Conflict),
@@ -126,7 +130,11 @@ impl SecretApi {
     }
 
     /// `GET .../secrets?labelSelector=...[&limit=...]`: the items.
-    pub(crate) fn list(&self, selector: &str, limit: Option<u32>) -> Result<Vec<Value>, SecretsError> {
+    pub(crate) fn list(
+        &self,
+        selector: &str,
+        limit: Option<u32>,
+    ) -> Result<Vec<Value>, SecretsError> {
         let mut query = Vec::new();
         if !selector.is_empty() {
             query.push(format!("labelSelector={}", encode(selector)));

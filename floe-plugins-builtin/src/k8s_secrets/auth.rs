@@ -50,9 +50,8 @@ impl Connection {
             Credential::None => Ok(None),
             Credential::Token(t) => Ok(Some(format!("Bearer {}", t.expose()))),
             Credential::TokenFile(path) => {
-                let token = std::fs::read_to_string(path).map_err(|e| {
-                    format!("cannot read the token file {}: {e}", path.display())
-                })?;
+                let token = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?;
                 Ok(Some(format!("Bearer {}", token.trim())))
             }
         }
@@ -105,7 +104,10 @@ fn in_cluster(
     };
     let ca_path = sa_dir.join("ca.crt");
     let ca_pem = if ca_path.is_file() {
-        Some(std::fs::read(&ca_path).map_err(|e| format!("cannot read {}: {e}", ca_path.display()))?)
+        Some(
+            std::fs::read(&ca_path)
+                .map_err(|e| format!("cannot read {}: {e}", ca_path.display()))?,
+        )
     } else {
         None
     };
@@ -147,7 +149,12 @@ fn names(doc: &Value, list: &str) -> String {
 /// Bytes of a `<field>-data` (base64) or `<field>` (a path, relative to the
 /// kubeconfig's directory) entry.
 fn data_or_file(entry: &Value, field: &str, base: &Path) -> Result<Option<Vec<u8>>, String> {
-    let text = |k: &str| entry.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let text = |k: &str| {
+        entry
+            .get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
     if let Some(data) = text(&format!("{field}-data")) {
         let compact: String = data.split_whitespace().collect();
         return base64::engine::general_purpose::STANDARD
@@ -197,7 +204,12 @@ fn from_kubeconfig(config: &K8sSecretsConfig, path: &Path) -> Result<Connection,
     let server = config
         .api_server
         .clone()
-        .or_else(|| cluster.get("server").and_then(Value::as_str).map(str::to_owned))
+        .or_else(|| {
+            cluster
+                .get("server")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
         .ok_or_else(|| format!("cluster '{cluster_name}' has no server"))?
         .trim_end_matches('/')
         .to_owned();
@@ -229,7 +241,11 @@ fn user_credential(
     base: &Path,
     tls: &mut Tls,
 ) -> Result<Credential, String> {
-    let text = |k: &str| user.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let text = |k: &str| {
+        user.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
     if let Some(token) = text("token") {
         return Ok(Credential::Token(Secret::new(token)));
     }

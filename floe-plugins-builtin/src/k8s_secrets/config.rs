@@ -13,7 +13,10 @@ use serde::Deserialize;
 pub struct K8sSecretsConfig {
     /// The namespace of the secrets (a DNS label).
     #[serde(default = "default_namespace")]
-    #[schemars(length(min = 1, max = 63), regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
+    #[schemars(
+        length(min = 1, max = 63),
+        regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+    )]
     pub namespace: String,
     /// A kubeconfig file (`~` expanded). When absent: the in-cluster service account,
     /// else `$KUBECONFIG` or `~/.kube/config`.

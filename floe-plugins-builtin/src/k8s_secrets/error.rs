@@ -51,7 +51,10 @@ impl fmt::Display for SecretsError {
                 namespace,
                 reason,
             } => {
-                write!(f, "Access denied to secret '{name}' in namespace '{namespace}'")?;
+                write!(
+                    f,
+                    "Access denied to secret '{name}' in namespace '{namespace}'"
+                )?;
                 match reason {
                     Some(r) => write!(f, ": {r}"),
                     None => Ok(()),

@@ -59,17 +59,24 @@ fn is_dns_subdomain(name: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn keys_split_at_the_first_slash() {
         let l = locate("db/password", "floe-").unwrap();
-        assert_eq!((l.secret.as_str(), l.data_key.as_str()), ("floe-db", "password"));
+        assert_eq!(
+            (l.secret.as_str(), l.data_key.as_str()),
+            ("floe-db", "password")
+        );
         let l = locate("token", "").unwrap();
         assert_eq!((l.secret.as_str(), l.data_key.as_str()), ("token", "value"));
         let l = locate("a/b/c", "").unwrap_err();
-        assert!(l.to_string().contains("'b/c' is not a valid data key"), "{l}");
+        assert!(
+            l.to_string().contains("'b/c' is not a valid data key"),
+            "{l}"
+        );
         assert!(locate("DB", "").is_err());
         assert!(locate("/x", "").is_err());
     }

@@ -93,7 +93,9 @@ fn decode_value(secret: &Value, loc: &Location) -> Result<Option<Secret>, Secret
             loc.data_key, loc.secret
         ),
     };
-    let bytes = BASE64.decode(encoded.trim()).map_err(|_| bad("valid base64"))?;
+    let bytes = BASE64
+        .decode(encoded.trim())
+        .map_err(|_| bad("valid base64"))?;
     let text = String::from_utf8(bytes).map_err(|_| bad("UTF-8 text"))?;
     Ok(Some(Secret::new(text)))
 }
@@ -153,7 +155,10 @@ fn update_secret(
         }
         if !annotations.is_empty() {
             object_field(metadata, "annotations");
-            if let Some(a) = metadata.get_mut("annotations").and_then(Value::as_object_mut) {
+            if let Some(a) = metadata
+                .get_mut("annotations")
+                .and_then(Value::as_object_mut)
+            {
                 a.extend(annotations.clone());
             }
         }
@@ -243,7 +248,13 @@ impl SecretsPlugin for K8sSecretsPlugin {
             .collect();
         keys.sort();
         keys.dedup();
-        tracing::info!(plugin = NAME, operation = "LIST", namespace = api.namespace(), count = keys.len(), "secret_access");
+        tracing::info!(
+            plugin = NAME,
+            operation = "LIST",
+            namespace = api.namespace(),
+            count = keys.len(),
+            "secret_access"
+        );
         Ok(keys)
     }
 

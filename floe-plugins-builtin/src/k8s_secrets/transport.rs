@@ -36,8 +36,8 @@ impl Transport {
             builder = builder.root_certs(RootCerts::new_with_certs(&certs));
         }
         if let Some((cert_pem, key_pem)) = &tls.client {
-            let chain = certificates(cert_pem)
-                .map_err(|e| format!("invalid client certificate: {e}"))?;
+            let chain =
+                certificates(cert_pem).map_err(|e| format!("invalid client certificate: {e}"))?;
             let key = PrivateKey::from_pem(key_pem)
                 .map_err(|_| "invalid client key: not a PEM private key".to_owned())?;
             builder = builder.client_cert(Some(ClientCert::new_with_certs(&chain, key)));

@@ -30,11 +30,15 @@ pub(crate) fn parse(source: &str) -> Result<Value, String> {
             continue;
         }
         if trimmed == "..." || (trimmed.starts_with("---") && number > 1 && !lines.is_empty()) {
-            return Err(format!("line {number}: only one YAML document is supported"));
+            return Err(format!(
+                "line {number}: only one YAML document is supported"
+            ));
         }
         let indent_part = &body[..body.len() - trimmed.len()];
         if indent_part.contains('\t') {
-            return Err(format!("line {number}: tabs are not allowed for indentation"));
+            return Err(format!(
+                "line {number}: tabs are not allowed for indentation"
+            ));
         }
         lines.push(Line {
             indent: indent_part.len(),
@@ -224,7 +228,9 @@ fn inline_value(text: &str, line: usize) -> Result<Value, String> {
         let value = flow.value()?;
         flow.skip_ws();
         if flow.pos != flow.chars.len() {
-            return Err(format!("line {line}: unexpected text after a flow collection"));
+            return Err(format!(
+                "line {line}: unexpected text after a flow collection"
+            ));
         }
         return Ok(value);
     }
@@ -279,7 +285,10 @@ fn unescape(inner: &str, line: usize) -> Result<String, String> {
                 out.push(code);
             }
             other => {
-                return Err(format!("line {line}: unsupported escape \\{}", other.unwrap_or(' ')));
+                return Err(format!(
+                    "line {line}: unsupported escape \\{}",
+                    other.unwrap_or(' ')
+                ));
             }
         }
     }
@@ -394,6 +403,7 @@ impl Flow {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -431,7 +441,10 @@ notes: |
   line two
 "#;
         let v = parse(text).unwrap();
-        assert_eq!(v["clusters"][0]["cluster"]["server"], "https://10.0.0.1:6443");
+        assert_eq!(
+            v["clusters"][0]["cluster"]["server"],
+            "https://10.0.0.1:6443"
+        );
         assert_eq!(v["clusters"][0]["name"], "prod");
         assert_eq!(v["contexts"][0]["context"]["user"], "admin");
         assert_eq!(v["current-context"], "prod-admin");

@@ -46,7 +46,8 @@ pub struct KeycloakConfigInput {
     allow_insecure_http: bool,
 }
 
-/// The checked keycloak configuration.
+/// How to reach a Keycloak realm and check its tokens: the configuration as checked
+/// and normalised from [`KeycloakConfigInput`].
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(try_from = "KeycloakConfigInput")]
 pub struct KeycloakConfig {
@@ -181,6 +182,7 @@ impl KeycloakConfig {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -191,7 +193,10 @@ mod tests {
         assert!(check_scheme("http://127.0.0.1:8080", false).is_ok());
         assert!(check_scheme("http://[::1]:8080/x", false).is_ok());
         let err = check_scheme("http://auth.example.com:8080", false).unwrap_err();
-        assert!(err.starts_with("HTTP not allowed for 'auth.example.com'"), "{err}");
+        assert!(
+            err.starts_with("HTTP not allowed for 'auth.example.com'"),
+            "{err}"
+        );
         assert!(check_scheme("http://auth.example.com", true).is_ok());
         assert!(check_scheme("ftp://x", true).is_err());
         assert_eq!(host_of("user@Host:1/p"), "Host");

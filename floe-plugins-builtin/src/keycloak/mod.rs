@@ -67,8 +67,7 @@ impl KeycloakPlugin {
     }
 
     fn require_started(&self) -> Result<Arc<Started>, PluginError> {
-        self.state()
-            .ok_or_else(|| PluginError::failed(NOT_STARTED))
+        self.state().ok_or_else(|| PluginError::failed(NOT_STARTED))
     }
 }
 
@@ -145,7 +144,10 @@ impl IdentityPlugin for KeycloakPlugin {
             .http
             .get(
                 &started.config.userinfo_url(),
-                &[("Authorization", bearer.as_str()), ("Accept", "application/json")],
+                &[
+                    ("Authorization", bearer.as_str()),
+                    ("Accept", "application/json"),
+                ],
             )
             .map_err(|e| unreachable("userinfo", e))?;
         match response.status {
@@ -154,7 +156,10 @@ impl IdentityPlugin for KeycloakPlugin {
                 Ok(_) => Err(PluginError::failed(
                     "Keycloak userinfo answer is not a JSON object",
                 )),
-                Err(e) => Err(PluginError::with_source("Keycloak userinfo answer is not JSON", e)),
+                Err(e) => Err(PluginError::with_source(
+                    "Keycloak userinfo answer is not JSON",
+                    e,
+                )),
             },
             401 | 403 => Ok(None),
             status => Err(PluginError::failed(format!(

@@ -51,6 +51,7 @@ pub(crate) fn user_info_from_claims(claims: Map<String, Value>) -> UserInfo {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;

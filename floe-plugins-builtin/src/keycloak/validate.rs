@@ -74,20 +74,22 @@ fn check(
     validation.set_audience(&[config.audience.as_str()]);
     validation.set_issuer(&[config.issuer()]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    let data = decode::<Map<String, Value>>(token, &key, &validation).map_err(|e| {
-        match e.kind() {
+    let data =
+        decode::<Map<String, Value>>(token, &key, &validation).map_err(|e| match e.kind() {
             ErrorKind::ExpiredSignature => "Token has expired".to_owned(),
             ErrorKind::ImmatureSignature => "Token is not valid yet".to_owned(),
             ErrorKind::InvalidSignature => "Invalid token signature".to_owned(),
             ErrorKind::InvalidIssuer => "Invalid token issuer".to_owned(),
             ErrorKind::InvalidAudience => "Invalid token audience".to_owned(),
             ErrorKind::MissingRequiredClaim(claim) => format!("Missing required claim: {claim}"),
-            ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Json(_) | ErrorKind::Utf8(_) => {
+            ErrorKind::InvalidToken
+            | ErrorKind::Base64(_)
+            | ErrorKind::Json(_)
+            | ErrorKind::Utf8(_) => {
                 format!("Failed to decode token: {e}")
             }
             _ => format!("Token validation failed: {e}"),
-        }
-    })?;
+        })?;
     // `iat` is required too; jsonwebtoken only knows exp, nbf, aud, iss and sub.
     if !data.claims.get("iat").is_some_and(Value::is_number) {
         return Err("Missing required claim: iat".to_owned());

@@ -135,7 +135,9 @@ pub(crate) fn create_namespace(
         return Err(CatalogError::NotSupported {
             operation: "create_namespace",
             catalog: session.uri().to_owned(),
-            reason: Some(format!("Invalid request: invalid namespace name '{namespace}'")),
+            reason: Some(format!(
+                "Invalid request: invalid namespace name '{namespace}'"
+            )),
         });
     }
     let props: Map<String, Value> = properties

@@ -217,6 +217,7 @@ pub(crate) fn encode_namespace(namespace: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -13,9 +13,16 @@ fn is_secret_key(key: &str) -> bool {
     if k.ends_with("expires-at") || k.ends_with("expires-at-ms") || k.ends_with("access-key-id") {
         return false;
     }
-    ["secret", "token", "password", "account-key", "sas", "credential"]
-        .iter()
-        .any(|s| k.contains(s))
+    [
+        "secret",
+        "token",
+        "password",
+        "account-key",
+        "sas",
+        "credential",
+    ]
+    .iter()
+    .any(|s| k.contains(s))
 }
 
 fn redact_map(map: &mut Map<String, Value>) {
@@ -71,7 +78,9 @@ fn effective_properties(table: &Value) -> Map<String, Value> {
         .filter_map(|c| {
             let prefix = c.get("prefix").and_then(Value::as_str)?;
             let config = c.get("config").and_then(Value::as_object)?;
-            location.starts_with(prefix).then_some((prefix.len(), config))
+            location
+                .starts_with(prefix)
+                .then_some((prefix.len(), config))
         })
         .max_by_key(|(len, _)| *len);
     if let Some((_, config)) = best {
@@ -142,15 +151,22 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
     fn expirations_become_rfc3339() {
-        assert_eq!(normalize_expiration("1700000000000"), "2023-11-14T22:13:20Z");
+        assert_eq!(
+            normalize_expiration("1700000000000"),
+            "2023-11-14T22:13:20Z"
+        );
         assert_eq!(normalize_expiration("1700000000"), "2023-11-14T22:13:20Z");
-        assert_eq!(normalize_expiration("2030-01-01T00:00:00Z"), "2030-01-01T00:00:00Z");
+        assert_eq!(
+            normalize_expiration("2030-01-01T00:00:00Z"),
+            "2030-01-01T00:00:00Z"
+        );
         assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
     }

@@ -71,7 +71,9 @@ pub enum CatalogError {
 impl fmt::Display for CatalogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CatalogError::Unavailable { uri, cause: None } => write!(f, "Catalog unavailable: {uri}"),
+            CatalogError::Unavailable { uri, cause: None } => {
+                write!(f, "Catalog unavailable: {uri}")
+            }
             CatalogError::Unavailable {
                 uri,
                 cause: Some(c),
@@ -84,7 +86,10 @@ impl fmt::Display for CatalogError {
                 catalog,
                 reason,
             } => {
-                write!(f, "Operation '{operation}' not supported by catalog '{catalog}'")?;
+                write!(
+                    f,
+                    "Operation '{operation}' not supported by catalog '{catalog}'"
+                )?;
                 match reason {
                     Some(r) => write!(f, ": {r}"),
                     None => Ok(()),
@@ -128,9 +133,7 @@ pub(crate) struct Target<'a> {
 fn rest_message(response: &HttpResponse) -> String {
     let parsed: Option<Value> = serde_json::from_str(&response.body).ok();
     let error = parsed.as_ref().and_then(|v| v.get("error"));
-    let message = error
-        .and_then(|e| e.get("message"))
-        .and_then(Value::as_str);
+    let message = error.and_then(|e| e.get("message")).and_then(Value::as_str);
     let kind = error.and_then(|e| e.get("type")).and_then(Value::as_str);
     match (kind, message) {
         (Some(k), Some(m)) => format!("{k}: {m}"),

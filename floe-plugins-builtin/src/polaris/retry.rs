@@ -48,7 +48,11 @@ impl Retry {
                 return result;
             }
             let wait = self.backoff(attempt);
-            tracing::debug!(attempt = attempt + 1, wait_ms = wait.as_millis() as u64, "polaris_retry");
+            tracing::debug!(
+                attempt = attempt + 1,
+                wait_ms = wait.as_millis() as u64,
+                "polaris_retry"
+            );
             std::thread::sleep(wait);
             attempt += 1;
         }
@@ -56,6 +60,7 @@ impl Retry {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -53,10 +53,10 @@ impl TokenSource {
             .cached
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(c) = cached.as_ref() {
-            if c.refresh_at.is_none_or(|at| Instant::now() < at) {
-                return Ok(c.token.clone());
-            }
+        if let Some(c) = cached.as_ref()
+            && c.refresh_at.is_none_or(|at| Instant::now() < at)
+        {
+            return Ok(c.token.clone());
         }
         let fresh = self.fetch(http, retry, operation)?;
         let token = fresh.token.clone();
@@ -134,7 +134,10 @@ impl TokenSource {
             })?;
         let refresh_at = body
             .get("expires_in")
-            .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+            .and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            })
             .map(|secs| started + refresh_after(Duration::from_secs(secs), self.margin));
         tracing::debug!(operation, "polaris_token_fetched");
         Ok(Cached {
@@ -154,6 +157,7 @@ fn refresh_after(lifetime: Duration, margin: Duration) -> Duration {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
