@@ -15,6 +15,9 @@ use crate::http::HttpClient;
 /// cannot turn into a flood of requests to Keycloak.
 const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(1);
 
+/// How long a fetched key set is trusted before it is fetched again.
+const MAX_AGE: Duration = Duration::from_secs(600);
+
 /// Why no key could be found for a token.
 #[derive(Debug)]
 pub(crate) enum KeyError {
@@ -52,6 +55,13 @@ impl KeyCache {
             .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Keys removed from the realm must stop validating tokens: refetch old sets,
+        // but keep using them when Keycloak cannot be reached right now.
+        let stale = state.fetched_at.is_some_and(|at| at.elapsed() >= MAX_AGE);
+        if stale && let Err(KeyError::Fetch(reason)) = refresh(&mut state, config, http) {
+            tracing::warn!(%reason, "keycloak_jwks_refresh_failed_using_cached_keys");
+            state.fetched_at = Some(Instant::now());
+        }
         if let Some(key) = state.keys.get(kid) {
             return Ok(key.clone());
         }
