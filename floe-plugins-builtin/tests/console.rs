@@ -1,5 +1,7 @@
 //! The `console` telemetry backend through the registry.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common_part1;
 
 use common_part1::*;
@@ -10,7 +12,9 @@ use std::time::Duration;
 #[test]
 fn metadata_matches_the_reference() {
     let registry = registry();
-    let info = registry.info(PluginType::TelemetryBackend, "console").unwrap();
+    let info = registry
+        .info(PluginType::TelemetryBackend, "console")
+        .unwrap();
     assert_eq!(info.version, "0.1.0");
     assert_eq!(info.floe_api_version, "1.0");
     assert_eq!(
@@ -19,10 +23,12 @@ fn metadata_matches_the_reference() {
     );
     assert!(info.dependencies.is_empty());
     assert!(!info.has_config, "console takes no configuration");
-    assert!(registry
-        .config_schema(PluginType::TelemetryBackend, "console")
-        .unwrap()
-        .is_none());
+    assert!(
+        registry
+            .config_schema(PluginType::TelemetryBackend, "console")
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
@@ -46,7 +52,9 @@ fn configure_accepts_only_nothing() {
 #[test]
 fn exporter_config_is_console() {
     let registry = registry();
-    let console = registry.get_as::<dyn TelemetryBackendPlugin>("console").unwrap();
+    let console = registry
+        .get_as::<dyn TelemetryBackendPlugin>("console")
+        .unwrap();
     assert_eq!(
         console.get_otlp_exporter_config().unwrap(),
         json!({"exporter_type": "console"})
@@ -56,14 +64,18 @@ fn exporter_config_is_console() {
 #[test]
 fn helm_values_are_empty() {
     let registry = registry();
-    let console = registry.get_as::<dyn TelemetryBackendPlugin>("console").unwrap();
+    let console = registry
+        .get_as::<dyn TelemetryBackendPlugin>("console")
+        .unwrap();
     assert_eq!(console.get_helm_values(), json!({}));
 }
 
 #[test]
 fn validate_connection_is_always_true() {
     let registry = registry();
-    let console = registry.get_as::<dyn TelemetryBackendPlugin>("console").unwrap();
+    let console = registry
+        .get_as::<dyn TelemetryBackendPlugin>("console")
+        .unwrap();
     assert!(console.validate_connection().unwrap());
 }
 
@@ -71,7 +83,11 @@ fn validate_connection_is_always_true() {
 fn health_check_is_healthy() {
     let registry = registry();
     let status = registry
-        .health_check(PluginType::TelemetryBackend, "console", Duration::from_secs(5))
+        .health_check(
+            PluginType::TelemetryBackend,
+            "console",
+            Duration::from_secs(5),
+        )
         .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
 }

@@ -1,5 +1,7 @@
 //! The `dagster` orchestrator plugin through the registry.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common_part1;
 
 use std::any::Any;
@@ -16,7 +18,9 @@ use serde_json::{Map, Value, json};
 const T: PluginType = PluginType::Orchestrator;
 
 fn dagster(registry: &PluginRegistry) -> &dyn OrchestratorPlugin {
-    registry.get_as::<dyn OrchestratorPlugin>("dagster").unwrap()
+    registry
+        .get_as::<dyn OrchestratorPlugin>("dagster")
+        .unwrap()
 }
 
 fn concrete(registry: &PluginRegistry) -> &DagsterPlugin {
@@ -47,7 +51,10 @@ fn metadata_matches_the_reference() {
     let info = registry().info(T, "dagster").unwrap();
     assert_eq!(info.version, "0.1.0");
     assert_eq!(info.floe_api_version, "1.0");
-    assert_eq!(info.description, "Dagster orchestrator for floe data pipelines");
+    assert_eq!(
+        info.description,
+        "Dagster orchestrator for floe data pipelines"
+    );
     assert!(info.dependencies.is_empty());
 }
 
@@ -78,7 +85,10 @@ fn a_full_config_is_accepted() {
         "lineage_namespace": "acme",
         "lineage_api_key": CANARY,
     }));
-    let c = registry.config::<DagsterConfig>(T, "dagster").unwrap().unwrap();
+    let c = registry
+        .config::<DagsterConfig>(T, "dagster")
+        .unwrap()
+        .unwrap();
     assert_eq!(c.default_schedule.as_str(), "0 8 * * MON-FRI");
     assert_eq!(c.timezone.as_str(), "Europe/London");
     assert_eq!(c.lineage_namespace, "acme");
@@ -105,13 +115,31 @@ fn every_config_problem_is_reported_with_its_path() {
 
 #[test]
 fn a_bad_default_schedule_is_refused_with_the_grammar_reason() {
-    let (errors, text) = config_errors(&registry(), T, "dagster", json!({"default_schedule": "0 8 * * 7"}));
+    let (errors, text) = config_errors(
+        &registry(),
+        T,
+        "dagster",
+        json!({"default_schedule": "0 8 * * 7"}),
+    );
     assert_eq!(errors[0].0, "default_schedule");
-    assert!(text.contains("day-of-week field '7': 7 is outside 0-6"), "{text}");
-    let (errors, text) = config_errors(&registry(), T, "dagster", json!({"default_schedule": "* * * *"}));
+    assert!(
+        text.contains("day-of-week field '7': 7 is outside 0-6"),
+        "{text}"
+    );
+    let (errors, text) = config_errors(
+        &registry(),
+        T,
+        "dagster",
+        json!({"default_schedule": "* * * *"}),
+    );
     assert_has(&errors, "default_schedule", ConfigErrorKind::Pattern);
     assert!(text.contains("default_schedule"), "{text}");
-    let (errors, text) = config_errors(&registry(), T, "dagster", json!({"timezone": "Mars/Olympus"}));
+    let (errors, text) = config_errors(
+        &registry(),
+        T,
+        "dagster",
+        json!({"timezone": "Mars/Olympus"}),
+    );
     assert_eq!(errors[0].0, "timezone");
     assert!(text.contains("Invalid timezone: 'Mars/Olympus'"), "{text}");
 }
@@ -141,10 +169,16 @@ fn resource_requirements_match_the_reference_table() {
         ("large", ["500m", "2000m", "1Gi", "2Gi", "100Mi", "1Gi"]),
     ];
     for (size, values) in cases {
-        assert_eq!(plugin.get_resource_requirements(size).unwrap(), ResourceSpec::new(values));
+        assert_eq!(
+            plugin.get_resource_requirements(size).unwrap(),
+            ResourceSpec::new(values)
+        );
     }
     assert_eq!(
-        plugin.get_resource_requirements("xl").unwrap_err().to_string(),
+        plugin
+            .get_resource_requirements("xl")
+            .unwrap_err()
+            .to_string(),
         "Invalid workload_size 'xl'. Must be one of: large, medium, small"
     );
 }
@@ -152,19 +186,48 @@ fn resource_requirements_match_the_reference_table() {
 #[test]
 fn cron_grammar_accepts_the_standard_forms() {
     for ok in [
-        "* * * * *", "0 8 * * *", "*/15 * * * *", "0-59/5 0-23 1-31 1-12 0-6", "5,10,15 1,2 * * *",
-        "00 08 01 01 00", "0 9 * JAN-MAR mon-fri", "0 0 1 dec sun", "  0 8 * * *  ", "30/10 * * * *", "0 1-5/2 * * *",
+        "* * * * *",
+        "0 8 * * *",
+        "*/15 * * * *",
+        "0-59/5 0-23 1-31 1-12 0-6",
+        "5,10,15 1,2 * * *",
+        "00 08 01 01 00",
+        "0 9 * JAN-MAR mon-fri",
+        "0 0 1 dec sun",
+        "  0 8 * * *  ",
+        "30/10 * * * *",
+        "0 1-5/2 * * *",
     ] {
-        assert!(validate_cron(ok).is_ok(), "{ok:?} must be valid: {:?}", validate_cron(ok).err());
+        assert!(
+            validate_cron(ok).is_ok(),
+            "{ok:?} must be valid: {:?}",
+            validate_cron(ok).err()
+        );
     }
 }
 
 #[test]
 fn cron_grammar_refuses_everything_else() {
     for bad in [
-        "* * * *", "* * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * 32 * *", "* * * 13 *",
-        "* * * * 7", "*/0 * * * *", "5-1 * * * *", "* * ? * *", "* * L * *", "* * * * 1#2", "a * * * *",
-        "1,,2 * * * *", "* * * JANUARY *", "* * * * MON-", "*/ * * * *", "-1 * * * *",
+        "* * * *",
+        "* * * * * *",
+        "60 * * * *",
+        "* 24 * * *",
+        "* * 0 * *",
+        "* * 32 * *",
+        "* * * 13 *",
+        "* * * * 7",
+        "*/0 * * * *",
+        "5-1 * * * *",
+        "* * ? * *",
+        "* * L * *",
+        "* * * * 1#2",
+        "a * * * *",
+        "1,,2 * * * *",
+        "* * * JANUARY *",
+        "* * * * MON-",
+        "*/ * * * *",
+        "-1 * * * *",
     ] {
         let err = validate_cron(bad).expect_err(bad).to_string();
         assert!(
@@ -180,11 +243,17 @@ fn cron_grammar_refuses_everything_else() {
 fn schedule_job_validates_and_records_the_schedule() {
     let registry = registry();
     let plugin = dagster(&registry);
-    let schedule = plugin.schedule_job("daily_orders", " 0 8 * * * ", "America/New_York").unwrap();
+    let schedule = plugin
+        .schedule_job("daily_orders", " 0 8 * * * ", "America/New_York")
+        .unwrap();
     let expected = json!({"name": "daily_orders_schedule", "job_name": "daily_orders", "cron_schedule": "0 8 * * *", "execution_timezone": "America/New_York"});
     assert_eq!(schedule, expected);
-    plugin.schedule_job("daily_orders", "0 9 * * *", "UTC").unwrap();
-    plugin.schedule_job("hourly", "0 * * * *", "Asia/Tokyo").unwrap();
+    plugin
+        .schedule_job("daily_orders", "0 9 * * *", "UTC")
+        .unwrap();
+    plugin
+        .schedule_job("hourly", "0 * * * *", "Asia/Tokyo")
+        .unwrap();
     let recorded = concrete(&registry).schedules();
     assert_eq!(recorded.len(), 2, "same name replaces: {recorded:?}");
     assert_eq!(recorded[0]["cron_schedule"], "0 9 * * *");
@@ -195,14 +264,35 @@ fn schedule_job_errors_match_the_reference() {
     let registry = registry();
     let plugin = dagster(&registry);
     let cases = [
-        ("  ", "UTC", "Invalid cron expression: empty string. Expected format: 'minute hour day month weekday' (e.g., '0 8 * * *')"),
-        ("0 8 * * *", " ", "Invalid timezone: empty string. Expected IANA timezone (e.g., 'UTC', 'America/New_York', 'Europe/London')"),
-        ("0 8 * * *", "Europe/Atlantis", "Invalid timezone: 'Europe/Atlantis'. Expected valid IANA timezone. Examples: 'UTC', 'America/New_York', 'Europe/London', 'Asia/Tokyo'"),
+        (
+            "  ",
+            "UTC",
+            "Invalid cron expression: empty string. Expected format: 'minute hour day month weekday' (e.g., '0 8 * * *')",
+        ),
+        (
+            "0 8 * * *",
+            " ",
+            "Invalid timezone: empty string. Expected IANA timezone (e.g., 'UTC', 'America/New_York', 'Europe/London')",
+        ),
+        (
+            "0 8 * * *",
+            "Europe/Atlantis",
+            "Invalid timezone: 'Europe/Atlantis'. Expected valid IANA timezone. Examples: 'UTC', 'America/New_York', 'Europe/London', 'Asia/Tokyo'",
+        ),
     ];
     for (cron, tz, expected) in cases {
-        assert_eq!(plugin.schedule_job("job", cron, tz).unwrap_err().to_string(), expected);
+        assert_eq!(
+            plugin
+                .schedule_job("job", cron, tz)
+                .unwrap_err()
+                .to_string(),
+            expected
+        );
     }
-    let err = plugin.schedule_job("bad job", "0 8 * * *", "UTC").unwrap_err().to_string();
+    let err = plugin
+        .schedule_job("bad job", "0 8 * * *", "UTC")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("Invalid job name 'bad job'"), "{err}");
     assert!(concrete(&registry).schedules().is_empty());
 }
@@ -211,7 +301,9 @@ fn schedule_job_errors_match_the_reference() {
 fn default_schedule_follows_the_config() {
     let registry = registry();
     assert_eq!(
-        concrete(&registry).get_default_schedule("demo_pipeline").unwrap(),
+        concrete(&registry)
+            .get_default_schedule("demo_pipeline")
+            .unwrap(),
         json!({"name": "demo_pipeline_recurring_10min", "job_name": "demo_pipeline", "cron_schedule": "*/10 * * * *", "execution_timezone": "UTC"})
     );
     let registry = configured(json!({"default_schedule": "0 6 * * *", "timezone": "Europe/Paris"}));
@@ -233,7 +325,10 @@ fn assets_from_transforms_form_an_ordered_graph() {
     let graph = dagster(&registry)
         .create_assets_from_transforms(&[orders, stg, transform("customers", &[])])
         .unwrap();
-    assert_eq!(graph["execution_order"], json!(["stg_orders", "customers", "orders"]));
+    assert_eq!(
+        graph["execution_order"],
+        json!(["stg_orders", "customers", "orders"])
+    );
     assert_eq!(graph["external_assets"], json!(["raw_orders"]));
     assert_eq!(
         graph["assets"][0],
@@ -245,14 +340,23 @@ fn assets_from_transforms_form_an_ordered_graph() {
             "metadata": {"compute": "duckdb", "schema": "analytics", "materialization": "table", "tags": ["finance"], "path": "models/orders.sql"},
         })
     );
-    assert_eq!(graph["assets"][1]["metadata"], json!({"materialization": "table"}), "empty values are left out");
+    assert_eq!(
+        graph["assets"][1]["metadata"],
+        json!({"materialization": "table"}),
+        "empty values are left out"
+    );
 }
 
 #[test]
 fn cycles_and_duplicates_are_refused() {
     let registry = registry();
     let err = dagster(&registry)
-        .create_assets_from_transforms(&[transform("a", &["c"]), transform("b", &["a"]), transform("c", &["b"]), transform("d", &[])])
+        .create_assets_from_transforms(&[
+            transform("a", &["c"]),
+            transform("b", &["a"]),
+            transform("c", &["b"]),
+            transform("d", &[]),
+        ])
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("dependency cycle among assets: "), "{err}");
@@ -260,7 +364,11 @@ fn cycles_and_duplicates_are_refused() {
         assert!(err.contains(name), "{err}");
     }
     let cycle = err.trim_start_matches("dependency cycle among assets: ");
-    assert_eq!(cycle.split(" -> ").count(), 4, "only the cycle is named: {err}");
+    assert_eq!(
+        cycle.split(" -> ").count(),
+        4,
+        "only the cycle is named: {err}"
+    );
     assert!(!cycle.contains('d'), "only the cycle is named: {err}");
     let err = dagster(&registry)
         .create_assets_from_transforms(&[transform("a", &[]), transform("a", &[])])
@@ -308,7 +416,9 @@ fn definitions_come_from_a_dbt_manifest() {
         json!({"schema": "marts", "materialization": "incremental", "tags": ["daily"], "path": "models/orders.sql", "unique_id": "model.shop.orders"})
     );
     assert_eq!(defs["assets"][1]["description"], "dbt model: stg_orders");
-    let wrapped = plugin.create_definitions(&json!({"manifest": manifest()})).unwrap();
+    let wrapped = plugin
+        .create_definitions(&json!({"manifest": manifest()}))
+        .unwrap();
     assert_eq!(wrapped["execution_order"], defs["execution_order"]);
 }
 
@@ -324,9 +434,18 @@ fn definitions_come_from_transforms_too() {
 #[test]
 fn definitions_need_a_manifest_or_transforms() {
     let registry = registry();
-    let err = dagster(&registry).create_definitions(&json!({"version": "0.1"})).unwrap_err().to_string();
-    assert!(err.starts_with("create_definitions() needs a dbt manifest"), "{err}");
-    let err = dagster(&registry).create_definitions(&json!({"nodes": []})).unwrap_err().to_string();
+    let err = dagster(&registry)
+        .create_definitions(&json!({"version": "0.1"}))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("create_definitions() needs a dbt manifest"),
+        "{err}"
+    );
+    let err = dagster(&registry)
+        .create_definitions(&json!({"nodes": []}))
+        .unwrap_err()
+        .to_string();
     assert_eq!(err, "dbt manifest has no 'nodes' object");
 }
 
@@ -361,7 +480,12 @@ fn validate_connection_reports_an_http_error() {
     server.join().unwrap();
     assert!(!result.success);
     assert_eq!(result.message, "Dagster service returned status 503");
-    assert_eq!(result.errors, [format!("HTTP 503 from {url}/graphql. Ensure Dagster webserver is running and accessible.")]);
+    assert_eq!(
+        result.errors,
+        [format!(
+            "HTTP 503 from {url}/graphql. Ensure Dagster webserver is running and accessible."
+        )]
+    );
 }
 
 #[test]
@@ -370,10 +494,19 @@ fn validate_connection_times_out() {
     let registry = configured(json!({"url": url, "timeout_seconds": 0.5}));
     let start = Instant::now();
     let result = dagster(&registry).validate_connection();
-    assert!(start.elapsed() < Duration::from_millis(2500), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(2500),
+        "took {:?}",
+        start.elapsed()
+    );
     assert!(!result.success);
     assert_eq!(result.message, "Connection to Dagster timed out after 0.5s");
-    assert_eq!(result.errors, [format!("Timeout connecting to {url}/graphql. Check network connectivity and ensure Dagster is running.")]);
+    assert_eq!(
+        result.errors,
+        [format!(
+            "Timeout connecting to {url}/graphql. Check network connectivity and ensure Dagster is running."
+        )]
+    );
 }
 
 #[test]
@@ -383,7 +516,11 @@ fn validate_connection_reports_a_refused_connection() {
     let result = dagster(&registry).validate_connection();
     assert!(!result.success);
     assert_eq!(result.message, "Failed to connect to Dagster service");
-    assert!(result.errors[0].starts_with("Connection error: "), "{:?}", result.errors);
+    assert!(
+        result.errors[0].starts_with("Connection error: "),
+        "{:?}",
+        result.errors
+    );
     assert!(result.errors[0].ends_with(&format!("Ensure Dagster webserver is running at {url}.")));
 }
 
@@ -394,11 +531,18 @@ fn lineage_without_an_endpoint_is_an_error() {
         .emit_lineage_event(LineageEventType::Start, "job", &[], &[])
         .unwrap_err()
         .to_string();
-    assert!(err.starts_with("dagster: no lineage endpoint configured"), "{err}");
+    assert!(
+        err.starts_with("dagster: no lineage endpoint configured"),
+        "{err}"
+    );
 }
 
 fn dataset(name: &str) -> Dataset {
-    Dataset { namespace: "s3://floe-data".into(), name: name.into(), facets: Map::new() }
+    Dataset {
+        namespace: "s3://floe-data".into(),
+        name: name.into(),
+        facets: Map::new(),
+    }
 }
 
 fn body_of(request: &str) -> Value {
@@ -409,32 +553,68 @@ fn body_of(request: &str) -> Value {
 #[test]
 fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
     let (url, server) = serve_once(201, "");
-    let registry = configured(json!({"lineage_url": format!("{url}/api/v1/lineage"), "lineage_namespace": "acme", "lineage_api_key": CANARY}));
+    let registry = configured(
+        json!({"lineage_url": format!("{url}/api/v1/lineage"), "lineage_namespace": "acme", "lineage_api_key": CANARY}),
+    );
     dagster(&registry)
-        .emit_lineage_event(LineageEventType::Start, "orders", &[dataset("raw.orders")], &[dataset("marts.orders")])
+        .emit_lineage_event(
+            LineageEventType::Start,
+            "orders",
+            &[dataset("raw.orders")],
+            &[dataset("marts.orders")],
+        )
         .unwrap();
     let start = server.join().unwrap();
-    assert!(start.starts_with("POST /api/v1/lineage HTTP/1.1"), "{start}");
-    assert!(start.to_ascii_lowercase().contains(&format!("authorization: bearer {CANARY}").to_ascii_lowercase()));
+    assert!(
+        start.starts_with("POST /api/v1/lineage HTTP/1.1"),
+        "{start}"
+    );
+    assert!(
+        start
+            .to_ascii_lowercase()
+            .contains(&format!("authorization: bearer {CANARY}").to_ascii_lowercase())
+    );
     let event = body_of(&start);
-    assert_eq!(event["schemaURL"], "https://openlineage.io/spec/2-0-2/OpenLineage.json");
+    assert_eq!(
+        event["schemaURL"],
+        "https://openlineage.io/spec/2-0-2/OpenLineage.json"
+    );
     assert_eq!(event["eventType"], "START");
     assert_eq!(event["producer"], "floe-orchestrator-dagster/0.1.0");
-    assert_eq!(event["job"], json!({"namespace": "acme", "name": "orders", "facets": {}}));
-    assert_eq!(event["inputs"], json!([{"namespace": "s3://floe-data", "name": "raw.orders", "facets": {}}]));
+    assert_eq!(
+        event["job"],
+        json!({"namespace": "acme", "name": "orders", "facets": {}})
+    );
+    assert_eq!(
+        event["inputs"],
+        json!([{"namespace": "s3://floe-data", "name": "raw.orders", "facets": {}}])
+    );
     assert_eq!(event["outputs"][0]["name"], "marts.orders");
     let time = event["eventTime"].as_str().unwrap();
-    assert_eq!((time.len(), &time[10..11], &time[19..20], &time[23..]), (24, "T", ".", "Z"), "{time}");
+    assert_eq!(
+        (time.len(), &time[10..11], &time[19..20], &time[23..]),
+        (24, "T", ".", "Z"),
+        "{time}"
+    );
     assert!(!event.to_string().contains(CANARY));
 
     let (url2, server2) = serve_once(200, "");
     registry
-        .configure(T, "dagster", json!({"lineage_url": url2, "lineage_namespace": "acme"}))
+        .configure(
+            T,
+            "dagster",
+            json!({"lineage_url": url2, "lineage_namespace": "acme"}),
+        )
         .unwrap();
-    dagster(&registry).emit_lineage_event(LineageEventType::Complete, "orders", &[], &[]).unwrap();
+    dagster(&registry)
+        .emit_lineage_event(LineageEventType::Complete, "orders", &[], &[])
+        .unwrap();
     let complete = body_of(&server2.join().unwrap());
     assert_eq!(complete["eventType"], "COMPLETE");
-    assert_eq!(complete["run"]["runId"], event["run"]["runId"], "COMPLETE closes the run START opened");
+    assert_eq!(
+        complete["run"]["runId"], event["run"]["runId"],
+        "COMPLETE closes the run START opened"
+    );
 }
 
 #[test]
@@ -456,21 +636,38 @@ fn run_ids_are_version_4_uuids() {
     let b = new_run_id();
     assert_ne!(a, b);
     let parts: Vec<&str> = a.split('-').collect();
-    assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{a}");
+    assert_eq!(
+        parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+        [8, 4, 4, 4, 12],
+        "{a}"
+    );
     assert!(parts[2].starts_with('4'), "{a}");
-    assert!(matches!(parts[3].chars().next(), Some('8' | '9' | 'a' | 'b')), "{a}");
+    assert!(
+        matches!(parts[3].chars().next(), Some('8' | '9' | 'a' | 'b')),
+        "{a}"
+    );
 }
 
 #[test]
 fn health_check_asks_the_webserver() {
     let (url, server) = serve_once(200, r#"{"data":{"__typename":"Query"}}"#);
     let registry = configured(json!({"url": url}));
-    let status = registry.health_check(T, "dagster", Duration::from_secs(5)).unwrap();
+    let status = registry
+        .health_check(T, "dagster", Duration::from_secs(5))
+        .unwrap();
     server.join().unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
 
     let registry = configured(json!({"url": format!("http://{}", closed_port())}));
-    let status = registry.health_check(T, "dagster", Duration::from_secs(5)).unwrap();
+    let status = registry
+        .health_check(T, "dagster", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
-    assert!(status.message.starts_with("Failed to connect to Dagster service: Connection error"), "{}", status.message);
+    assert!(
+        status
+            .message
+            .starts_with("Failed to connect to Dagster service: Connection error"),
+        "{}",
+        status.message
+    );
 }

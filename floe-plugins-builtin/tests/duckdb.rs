@@ -1,5 +1,7 @@
 //! The `duckdb` compute plugin through the registry.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common_part1;
 
 use std::any::Any;
@@ -31,7 +33,12 @@ fn compute(threads: u32, connection: Value) -> ComputeConfig {
     c
 }
 
-fn catalog(name: &str, uri: &str, warehouse: Option<&str>, creds: &[(&str, &str)]) -> CatalogConfig {
+fn catalog(
+    name: &str,
+    uri: &str,
+    warehouse: Option<&str>,
+    creds: &[(&str, &str)],
+) -> CatalogConfig {
     CatalogConfig {
         catalog_type: "rest".into(),
         catalog_uri: uri.into(),
@@ -75,11 +82,28 @@ fn schema_matches_the_snapshot() {
 fn schema_has_the_reference_defaults_and_ranges() {
     let schema = registry().config_schema(T, "duckdb").unwrap().unwrap();
     let p = &schema["properties"];
-    assert_eq!((p["threads"]["minimum"].clone(), p["threads"]["maximum"].clone(), p["threads"]["default"].clone()), (json!(1), json!(64), json!(4)));
-    assert_eq!((p["timeout_seconds"]["minimum"].clone(), p["timeout_seconds"]["maximum"].clone(), p["timeout_seconds"]["default"].clone()), (json!(1), json!(86400), json!(3600)));
+    assert_eq!(
+        (
+            p["threads"]["minimum"].clone(),
+            p["threads"]["maximum"].clone(),
+            p["threads"]["default"].clone()
+        ),
+        (json!(1), json!(64), json!(4))
+    );
+    assert_eq!(
+        (
+            p["timeout_seconds"]["minimum"].clone(),
+            p["timeout_seconds"]["maximum"].clone(),
+            p["timeout_seconds"]["default"].clone()
+        ),
+        (json!(1), json!(86400), json!(3600))
+    );
     assert_eq!(p["path"]["default"], ":memory:");
     assert_eq!(p["memory_limit"]["default"], "4GB");
-    assert_eq!(p["access_mode"]["enum"], json!(["automatic", "read_only", "read_write", null]));
+    assert_eq!(
+        p["access_mode"]["enum"],
+        json!(["automatic", "read_only", "read_write", null])
+    );
     assert_eq!(schema["additionalProperties"], false);
 }
 
@@ -102,10 +126,16 @@ fn a_full_config_with_nested_attachments_is_accepted() {
             }),
         )
         .unwrap();
-    let c = registry.config::<DuckDbConfig>(T, "duckdb").unwrap().unwrap();
+    let c = registry
+        .config::<DuckDbConfig>(T, "duckdb")
+        .unwrap()
+        .unwrap();
     assert_eq!((c.threads, c.timeout_seconds), (8, 600));
     assert_eq!(c.access_mode, Some(AccessMode::ReadWrite));
-    assert_eq!(c.attach[0].kind, "iceberg", "attach type defaults to iceberg");
+    assert_eq!(
+        c.attach[0].kind, "iceberg",
+        "attach type defaults to iceberg"
+    );
     assert_eq!(c.attach[0].alias, "ice");
     assert_eq!(c.settings["threads"], 2);
 }
@@ -114,9 +144,20 @@ fn a_full_config_with_nested_attachments_is_accepted() {
 fn defaults_fill_an_empty_config() {
     let registry = registry();
     registry.configure(T, "duckdb", json!({})).unwrap();
-    let c = registry.config::<DuckDbConfig>(T, "duckdb").unwrap().unwrap();
+    let c = registry
+        .config::<DuckDbConfig>(T, "duckdb")
+        .unwrap()
+        .unwrap();
     assert_eq!(*c, DuckDbConfig::default());
-    assert_eq!((c.path.as_str(), c.threads, c.timeout_seconds, c.memory_limit.as_str()), (":memory:", 4, 3600, "4GB"));
+    assert_eq!(
+        (
+            c.path.as_str(),
+            c.threads,
+            c.timeout_seconds,
+            c.memory_limit.as_str()
+        ),
+        (":memory:", 4, 3600, "4GB")
+    );
 }
 
 #[test]
@@ -156,7 +197,10 @@ fn the_config_becomes_the_platform_compute_config() {
     }))
     .unwrap();
     let c = config.to_compute_config();
-    assert_eq!((c.plugin.as_str(), c.threads, c.timeout_seconds), ("duckdb", 2, 3600));
+    assert_eq!(
+        (c.plugin.as_str(), c.threads, c.timeout_seconds),
+        ("duckdb", 2, 3600)
+    );
     assert_eq!(
         Value::Object(c.connection),
         json!({"path": "/d.duckdb", "memory_limit": "4GB", "extensions": ["iceberg"],
@@ -183,8 +227,13 @@ fn dbt_profile_matches_the_reference_example() {
 #[test]
 fn dbt_profile_of_an_empty_connection_is_in_memory() {
     let registry = registry();
-    let profile = duckdb(&registry).generate_dbt_profile(&compute(4, json!({}))).unwrap();
-    assert_eq!(profile, json!({"type": "duckdb", "path": ":memory:", "threads": 4, "timeout_seconds": 3600}));
+    let profile = duckdb(&registry)
+        .generate_dbt_profile(&compute(4, json!({})))
+        .unwrap();
+    assert_eq!(
+        profile,
+        json!({"type": "duckdb", "path": ":memory:", "threads": 4, "timeout_seconds": 3600})
+    );
 }
 
 #[test]
@@ -196,8 +245,14 @@ fn explicit_settings_win_over_memory_limit_and_access_mode() {
             json!({"memory_limit": "4GB", "access_mode": "read_only", "settings": {"memory_limit": "1GB"}, "extensions": []}),
         ))
         .unwrap();
-    assert_eq!(profile["settings"], json!({"memory_limit": "1GB", "access_mode": "read_only"}));
-    assert!(profile.get("extensions").is_none(), "empty extensions are left out");
+    assert_eq!(
+        profile["settings"],
+        json!({"memory_limit": "1GB", "access_mode": "read_only"})
+    );
+    assert!(
+        profile.get("extensions").is_none(),
+        "empty extensions are left out"
+    );
 }
 
 #[test]
@@ -225,7 +280,10 @@ fn attach_entries_keep_given_keys_and_merge_options_flat() {
 fn attach_option_keys_outside_the_allowed_set_are_refused() {
     let registry = registry();
     let err = duckdb(&registry)
-        .generate_dbt_profile(&compute(4, json!({"attach": [{"path": "p", "options": {"secret": "x"}}]})))
+        .generate_dbt_profile(&compute(
+            4,
+            json!({"attach": [{"path": "p", "options": {"secret": "x"}}]}),
+        ))
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -241,10 +299,17 @@ fn attach_option_keys_outside_the_allowed_set_are_refused() {
 fn dbt_profile_refuses_traversal_and_empty_paths() {
     let registry = registry();
     let plugin = duckdb(&registry);
-    let err = plugin.generate_dbt_profile(&compute(4, json!({"path": "/data/../etc/x.duckdb"}))).unwrap_err();
-    assert_eq!(err.to_string(), "Database path must not contain '..' (path traversal)");
+    let err = plugin
+        .generate_dbt_profile(&compute(4, json!({"path": "/data/../etc/x.duckdb"})))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Database path must not contain '..' (path traversal)"
+    );
     for bad in ["", "/", "./", "_-:"] {
-        let err = plugin.generate_dbt_profile(&compute(4, json!({"path": bad}))).unwrap_err();
+        let err = plugin
+            .generate_dbt_profile(&compute(4, json!({"path": bad})))
+            .unwrap_err();
         assert_eq!(err.to_string(), format!("Invalid database path: '{bad}'"));
     }
 }
@@ -252,7 +317,10 @@ fn dbt_profile_refuses_traversal_and_empty_paths() {
 #[test]
 fn required_packages_and_self_hosting() {
     let registry = registry();
-    assert_eq!(duckdb(&registry).get_required_dbt_packages(), ["dbt-duckdb>=1.7.0", "duckdb>=1.4.0"]);
+    assert_eq!(
+        duckdb(&registry).get_required_dbt_packages(),
+        ["dbt-duckdb>=1.7.0", "duckdb>=1.4.0"]
+    );
     assert!(duckdb(&registry).is_self_hosted());
 }
 
@@ -261,12 +329,19 @@ fn validate_connection_accepts_memory_and_duckdb_files() {
     let registry = registry();
     let dir = tempfile::tempdir().unwrap();
     let file = duckdb_file(&dir, "a.duckdb");
-    let memory = duckdb(&registry).validate_connection(&compute(4, json!({}))).unwrap();
+    let memory = duckdb(&registry)
+        .validate_connection(&compute(4, json!({})))
+        .unwrap();
     assert_eq!(memory.status, ConnectionStatus::Healthy);
     assert!(memory.latency_ms >= 0.0);
-    let result = duckdb(&registry).validate_connection(&compute(4, json!({"path": file}))).unwrap();
+    let result = duckdb(&registry)
+        .validate_connection(&compute(4, json!({"path": file})))
+        .unwrap();
     assert_eq!(result.status, ConnectionStatus::Healthy, "{result:?}");
-    assert_eq!(result.message, format!("DuckDB database file validated: {file}"));
+    assert_eq!(
+        result.message,
+        format!("DuckDB database file validated: {file}")
+    );
 }
 
 #[test]
@@ -274,9 +349,14 @@ fn validate_connection_reports_missing_and_foreign_files() {
     let registry = registry();
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("none.duckdb").to_str().unwrap().to_owned();
-    let result = duckdb(&registry).validate_connection(&compute(4, json!({"path": missing}))).unwrap();
+    let result = duckdb(&registry)
+        .validate_connection(&compute(4, json!({"path": missing})))
+        .unwrap();
     assert_eq!(result.status, ConnectionStatus::Unhealthy);
-    assert_eq!(result.message, format!("DuckDB database file not found: {missing}"));
+    assert_eq!(
+        result.message,
+        format!("DuckDB database file not found: {missing}")
+    );
 
     let sqlite = dir.path().join("x.db");
     std::fs::write(&sqlite, b"SQLite format 3\0 and more bytes").unwrap();
@@ -284,7 +364,11 @@ fn validate_connection_reports_missing_and_foreign_files() {
         .validate_connection(&compute(4, json!({"path": sqlite.to_str().unwrap()})))
         .unwrap();
     assert_eq!(result.status, ConnectionStatus::Unhealthy);
-    assert!(result.message.contains("no DuckDB header"), "{}", result.message);
+    assert!(
+        result.message.contains("no DuckDB header"),
+        "{}",
+        result.message
+    );
 
     let short = dir.path().join("short.duckdb");
     std::fs::write(&short, b"DUCK").unwrap();
@@ -302,8 +386,13 @@ fn validate_connection_reports_missing_and_foreign_files() {
 #[test]
 fn validate_connection_refuses_a_traversing_path() {
     let registry = registry();
-    let err = duckdb(&registry).validate_connection(&compute(4, json!({"path": "../x.duckdb"}))).unwrap_err();
-    assert_eq!(err.to_string(), "Database path must not contain '..' (path traversal)");
+    let err = duckdb(&registry)
+        .validate_connection(&compute(4, json!({"path": "../x.duckdb"})))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Database path must not contain '..' (path traversal)"
+    );
 }
 
 #[test]
@@ -316,10 +405,17 @@ fn resource_requirements_match_the_reference_table() {
         ("large", ["2000m", "8000m", "4Gi", "16Gi", "100Mi", "1Gi"]),
     ];
     for (size, values) in cases {
-        assert_eq!(plugin.get_resource_requirements(size).unwrap(), ResourceSpec::new(values), "{size}");
+        assert_eq!(
+            plugin.get_resource_requirements(size).unwrap(),
+            ResourceSpec::new(values),
+            "{size}"
+        );
     }
     assert_eq!(
-        plugin.get_resource_requirements("huge").unwrap_err().to_string(),
+        plugin
+            .get_resource_requirements("huge")
+            .unwrap_err()
+            .to_string(),
         "Unknown workload size: huge. Valid sizes: large, medium, small"
     );
 }
@@ -350,10 +446,18 @@ fn attachment_sql_matches_the_reference_example() {
 fn attachment_sql_escapes_quotes_and_leaves_out_empty_parts() {
     let registry = registry();
     let sql = duckdb(&registry)
-        .get_catalog_attachment_sql(&catalog("_c1", "HTTPS://h/x?a='b'", None, &[("client_secret", "it's")]))
+        .get_catalog_attachment_sql(&catalog(
+            "_c1",
+            "HTTPS://h/x?a='b'",
+            None,
+            &[("client_secret", "it's")],
+        ))
         .unwrap()
         .unwrap();
-    assert_eq!(sql[2], "ATTACH '_c1' AS _c1 (TYPE ICEBERG, ENDPOINT 'HTTPS://h/x?a=''b''', CLIENT_SECRET 'it''s');");
+    assert_eq!(
+        sql[2],
+        "ATTACH '_c1' AS _c1 (TYPE ICEBERG, ENDPOINT 'HTTPS://h/x?a=''b''', CLIENT_SECRET 'it''s');"
+    );
     let sql = duckdb(&registry)
         .get_catalog_attachment_sql(&catalog("c", "", Some(""), &[]))
         .unwrap()
@@ -367,13 +471,28 @@ fn attachment_sql_errors_match_the_reference_and_hide_secrets() {
     let plugin = duckdb(&registry);
     let creds = [("client_secret", CANARY)];
     let cases = [
-        (catalog("1ice", "http://p", None, &creds), "Invalid catalog_name: '1ice'. Must contain only alphanumeric characters and underscores, and must start with a letter or underscore."),
-        (catalog("ice", "ftp://p", None, &creds), "Invalid catalog URI scheme: 'ftp'. Allowed schemes: http, https"),
-        (catalog("ice", "polaris:8181", None, &creds), "Invalid catalog URI scheme: ''. Allowed schemes: http, https"),
-        (catalog("ice", "http://p", Some("wh'; DROP"), &creds), "Invalid warehouse: 'wh'; DROP'. Must contain only alphanumeric characters, underscores, hyphens, slashes, dots, and colons."),
+        (
+            catalog("1ice", "http://p", None, &creds),
+            "Invalid catalog_name: '1ice'. Must contain only alphanumeric characters and underscores, and must start with a letter or underscore.",
+        ),
+        (
+            catalog("ice", "ftp://p", None, &creds),
+            "Invalid catalog URI scheme: 'ftp'. Allowed schemes: http, https",
+        ),
+        (
+            catalog("ice", "polaris:8181", None, &creds),
+            "Invalid catalog URI scheme: ''. Allowed schemes: http, https",
+        ),
+        (
+            catalog("ice", "http://p", Some("wh'; DROP"), &creds),
+            "Invalid warehouse: 'wh'; DROP'. Must contain only alphanumeric characters, underscores, hyphens, slashes, dots, and colons.",
+        ),
     ];
     for (config, expected) in cases {
-        let err = plugin.get_catalog_attachment_sql(&config).unwrap_err().to_string();
+        let err = plugin
+            .get_catalog_attachment_sql(&config)
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, expected);
         assert!(!err.contains(CANARY));
     }
@@ -382,7 +501,9 @@ fn attachment_sql_errors_match_the_reference_and_hide_secrets() {
 #[test]
 fn cube_datasource_uses_the_configured_database() {
     let registry = registry();
-    registry.configure(T, "duckdb", json!({"path": "/data/a.duckdb"})).unwrap();
+    registry
+        .configure(T, "duckdb", json!({"path": "/data/a.duckdb"}))
+        .unwrap();
     let meta = registry.get(T, "duckdb").unwrap().metadata();
     let plugin = (meta as &dyn Any).downcast_ref::<DuckDbPlugin>().unwrap();
     assert_eq!(
@@ -402,7 +523,11 @@ fn cube_datasource_uses_the_configured_database() {
 fn startup_refuses_an_unusable_config() {
     let registry = registry();
     registry
-        .configure(T, "duckdb", json!({"attach": [{"path": "p", "alias": "a", "options": {"bogus": "1"}}]}))
+        .configure(
+            T,
+            "duckdb",
+            json!({"attach": [{"path": "p", "alias": "a", "options": {"bogus": "1"}}]}),
+        )
         .unwrap();
     let err = registry.activate(T, "duckdb").unwrap_err().to_string();
     assert!(err.contains("Invalid attach option key: 'bogus'"), "{err}");
@@ -412,17 +537,35 @@ fn startup_refuses_an_unusable_config() {
 fn health_check_checks_the_configured_database() {
     let dir = tempfile::tempdir().unwrap();
     let registry = registry();
-    let status = registry.health_check(T, "duckdb", Duration::from_secs(5)).unwrap();
-    assert_eq!(status.state, HealthState::Healthy, "unconfigured means in-memory");
+    let status = registry
+        .health_check(T, "duckdb", Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(
+        status.state,
+        HealthState::Healthy,
+        "unconfigured means in-memory"
+    );
 
     let file = duckdb_file(&dir, "ok.duckdb");
-    registry.configure(T, "duckdb", json!({"path": file})).unwrap();
-    let status = registry.health_check(T, "duckdb", Duration::from_secs(5)).unwrap();
+    registry
+        .configure(T, "duckdb", json!({"path": file}))
+        .unwrap();
+    let status = registry
+        .health_check(T, "duckdb", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
 
     let missing = dir.path().join("gone.duckdb");
-    registry.configure(T, "duckdb", json!({"path": missing.to_str().unwrap()})).unwrap();
-    let status = registry.health_check(T, "duckdb", Duration::from_secs(5)).unwrap();
+    registry
+        .configure(T, "duckdb", json!({"path": missing.to_str().unwrap()}))
+        .unwrap();
+    let status = registry
+        .health_check(T, "duckdb", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
-    assert!(status.message.starts_with("DuckDB database file not found"), "{}", status.message);
+    assert!(
+        status.message.starts_with("DuckDB database file not found"),
+        "{}",
+        status.message
+    );
 }

@@ -1,5 +1,7 @@
 //! The `jaeger` telemetry backend through the registry.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common_part1;
 
 use std::net::TcpListener;
@@ -45,9 +47,16 @@ fn schema_has_defaults_and_constraints() {
 fn a_full_config_is_accepted_with_defaults_filled() {
     let registry = registry();
     registry
-        .configure(T, "jaeger", json!({"endpoint": "collector:4317", "insecure": false}))
+        .configure(
+            T,
+            "jaeger",
+            json!({"endpoint": "collector:4317", "insecure": false}),
+        )
         .unwrap();
-    let config = registry.config::<JaegerConfig>(T, "jaeger").unwrap().unwrap();
+    let config = registry
+        .config::<JaegerConfig>(T, "jaeger")
+        .unwrap()
+        .unwrap();
     assert_eq!(config.endpoint.as_deref(), Some("collector:4317"));
     assert_eq!(config.insecure, Some(false));
     assert_eq!(config.protocol, OtlpProtocol::Grpc);
@@ -81,7 +90,9 @@ fn exporter_config_falls_back_to_the_reference_default() {
     set_env("OTEL_EXPORTER_OTLP_ENDPOINT", None);
     set_env("OTEL_EXPORTER_OTLP_INSECURE", None);
     let registry = registry();
-    let jaeger = registry.get_as::<dyn TelemetryBackendPlugin>("jaeger").unwrap();
+    let jaeger = registry
+        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
+        .unwrap();
     assert_eq!(
         jaeger.get_otlp_exporter_config().unwrap(),
         json!({"exporter_type": "otlp", "endpoint": "jaeger-collector:4317", "insecure": true, "protocol": "grpc"})
@@ -94,7 +105,9 @@ fn exporter_config_reads_the_otel_environment() {
     set_env("OTEL_EXPORTER_OTLP_ENDPOINT", Some("http://otel:4317"));
     set_env("OTEL_EXPORTER_OTLP_INSECURE", Some("FALSE"));
     let registry = registry();
-    let jaeger = registry.get_as::<dyn TelemetryBackendPlugin>("jaeger").unwrap();
+    let jaeger = registry
+        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
+        .unwrap();
     let config = jaeger.get_otlp_exporter_config().unwrap();
     set_env("OTEL_EXPORTER_OTLP_ENDPOINT", None);
     set_env("OTEL_EXPORTER_OTLP_INSECURE", None);
@@ -116,7 +129,9 @@ fn configured_values_win_over_the_environment() {
             json!({"endpoint": "jaeger:4318", "insecure": false, "protocol": "http/protobuf"}),
         )
         .unwrap();
-    let jaeger = registry.get_as::<dyn TelemetryBackendPlugin>("jaeger").unwrap();
+    let jaeger = registry
+        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
+        .unwrap();
     let config = jaeger.get_otlp_exporter_config().unwrap();
     set_env("OTEL_EXPORTER_OTLP_ENDPOINT", None);
     assert_eq!(
@@ -128,7 +143,9 @@ fn configured_values_win_over_the_environment() {
 #[test]
 fn helm_values_match_the_reference() {
     let registry = registry();
-    let jaeger = registry.get_as::<dyn TelemetryBackendPlugin>("jaeger").unwrap();
+    let jaeger = registry
+        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
+        .unwrap();
     assert_eq!(
         jaeger.get_helm_values(),
         json!({
@@ -162,22 +179,31 @@ fn endpoints_with_a_path_or_trailing_slash_connect() {
         format!("grpc://user@{addr}"),
     ] {
         let registry = configured(&endpoint);
-        let jaeger = registry.get_as::<dyn TelemetryBackendPlugin>("jaeger").unwrap();
-        assert!(jaeger.validate_connection().unwrap(), "{endpoint} should connect");
+        let jaeger = registry
+            .get_as::<dyn TelemetryBackendPlugin>("jaeger")
+            .unwrap();
+        assert!(
+            jaeger.validate_connection().unwrap(),
+            "{endpoint} should connect"
+        );
     }
 }
 
 #[test]
 fn a_closed_port_is_not_reachable() {
     let registry = configured(&closed_port());
-    let jaeger = registry.get_as::<dyn TelemetryBackendPlugin>("jaeger").unwrap();
+    let jaeger = registry
+        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
+        .unwrap();
     assert!(!jaeger.validate_connection().unwrap());
 }
 
 #[test]
 fn a_malformed_endpoint_is_an_error() {
     let registry = configured("jaeger-collector:grpc/");
-    let jaeger = registry.get_as::<dyn TelemetryBackendPlugin>("jaeger").unwrap();
+    let jaeger = registry
+        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
+        .unwrap();
     let err = jaeger.validate_connection().unwrap_err().to_string();
     assert!(err.contains("port 'grpc' is not a number"), "{err}");
 }
@@ -206,7 +232,9 @@ fn health_check_reports_a_reachable_collector() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let registry = configured(&format!("http://{addr}/"));
-    let status = registry.health_check(T, "jaeger", Duration::from_secs(5)).unwrap();
+    let status = registry
+        .health_check(T, "jaeger", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
     assert_eq!(status.details["collector"], addr.to_string());
 }
@@ -215,10 +243,14 @@ fn health_check_reports_a_reachable_collector() {
 fn health_check_gives_the_reason_of_an_unreachable_collector() {
     let endpoint = closed_port();
     let registry = configured(&endpoint);
-    let status = registry.health_check(T, "jaeger", Duration::from_secs(5)).unwrap();
+    let status = registry
+        .health_check(T, "jaeger", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(
-        status.message.starts_with(&format!("cannot connect to Jaeger collector at {endpoint}")),
+        status
+            .message
+            .starts_with(&format!("cannot connect to Jaeger collector at {endpoint}")),
         "{}",
         status.message
     );

@@ -1,12 +1,16 @@
 //! The `local` storage plugin through the registry.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common_part1;
 
 use std::time::Duration;
 
 use common_part1::*;
 use floe_plugins_builtin::local_storage::LocalStorageConfig;
-use floe_registry::{ConfigErrorKind, FileIo, HealthState, PluginRegistry, PluginType, StoragePlugin};
+use floe_registry::{
+    ConfigErrorKind, FileIo, HealthState, PluginRegistry, PluginType, StoragePlugin,
+};
 use serde_json::json;
 
 const T: PluginType = PluginType::Storage;
@@ -44,7 +48,12 @@ fn schema_matches_the_snapshot() {
 
 #[test]
 fn a_root_is_required_and_nothing_else_accepted() {
-    let (errors, _) = config_errors(&registry(), T, "local", json!({"create_root": 1, "rot": "/x"}));
+    let (errors, _) = config_errors(
+        &registry(),
+        T,
+        "local",
+        json!({"create_root": 1, "rot": "/x"}),
+    );
     assert_has(&errors, "root", ConfigErrorKind::Missing);
     assert_has(&errors, "create_root", ConfigErrorKind::Type);
     assert_has(&errors, "rot", ConfigErrorKind::UnknownField);
@@ -55,8 +64,13 @@ fn a_root_is_required_and_nothing_else_accepted() {
 #[test]
 fn defaults_create_the_root() {
     let registry = registry();
-    registry.configure(T, "local", json!({"root": "/tmp/x"})).unwrap();
-    let c = registry.config::<LocalStorageConfig>(T, "local").unwrap().unwrap();
+    registry
+        .configure(T, "local", json!({"root": "/tmp/x"}))
+        .unwrap();
+    let c = registry
+        .config::<LocalStorageConfig>(T, "local")
+        .unwrap()
+        .unwrap();
     assert!(c.create_root);
 }
 
@@ -80,7 +94,10 @@ fn warehouse_uri_is_a_file_uri_under_the_root() {
         format!("file://{}/bronze/", root.display())
     );
     for bad in ["", "../x", "/etc", "a/../../b"] {
-        assert!(local.get_warehouse_uri(bad).is_err(), "namespace {bad:?} must be refused");
+        assert!(
+            local.get_warehouse_uri(bad).is_err(),
+            "namespace {bad:?} must be refused"
+        );
     }
 }
 
@@ -91,8 +108,14 @@ fn dbt_dagster_fileio_and_helm_settings_point_at_the_root() {
     let local = registry.get_as::<dyn StoragePlugin>("local").unwrap();
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let root = root.to_str().unwrap();
-    assert_eq!(local.get_dbt_profile_config().unwrap(), json!({"external_root": root}));
-    assert_eq!(local.get_dagster_io_manager_config().unwrap(), json!({"base_dir": root}));
+    assert_eq!(
+        local.get_dbt_profile_config().unwrap(),
+        json!({"external_root": root})
+    );
+    assert_eq!(
+        local.get_dagster_io_manager_config().unwrap(),
+        json!({"base_dir": root})
+    );
     assert!(local.get_fileio_properties().unwrap().is_empty());
     assert_eq!(local.get_helm_values_override().unwrap(), json!({}));
 }
@@ -112,17 +135,25 @@ fn unconfigured_methods_give_the_not_configured_error() {
 fn fileio_writes_reads_and_deletes() {
     let dir = tempfile::tempdir().unwrap();
     let io = fileio(&configured(dir.path()));
-    io.write("bronze/orders/data/0001.parquet", b"PAR1").unwrap();
+    io.write("bronze/orders/data/0001.parquet", b"PAR1")
+        .unwrap();
     assert_eq!(io.read("bronze/orders/data/0001.parquet").unwrap(), b"PAR1");
-    io.write("bronze/orders/data/0001.parquet", b"PAR2").unwrap();
-    assert_eq!(io.read("./bronze/orders/data/0001.parquet").unwrap(), b"PAR2");
+    io.write("bronze/orders/data/0001.parquet", b"PAR2")
+        .unwrap();
+    assert_eq!(
+        io.read("./bronze/orders/data/0001.parquet").unwrap(),
+        b"PAR2"
+    );
     let entries: Vec<_> = std::fs::read_dir(dir.path().join("bronze/orders/data"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(entries.len(), 1, "no temporary file is left: {entries:?}");
     io.delete("bronze/orders/data/0001.parquet").unwrap();
-    let err = io.read("bronze/orders/data/0001.parquet").unwrap_err().to_string();
+    let err = io
+        .read("bronze/orders/data/0001.parquet")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("file not found"), "{err}");
     assert!(io.delete("bronze/orders/data/0001.parquet").is_err());
 }
@@ -132,8 +163,12 @@ fn fileio_accepts_absolute_and_file_uris_inside_the_root() {
     let dir = tempfile::tempdir().unwrap();
     let io = fileio(&configured(dir.path()));
     let root = std::fs::canonicalize(dir.path()).unwrap();
-    io.write(&format!("file://{}/m.json", root.display()), b"{}").unwrap();
-    assert_eq!(io.read(&format!("{}/m.json", root.display())).unwrap(), b"{}");
+    io.write(&format!("file://{}/m.json", root.display()), b"{}")
+        .unwrap();
+    assert_eq!(
+        io.read(&format!("{}/m.json", root.display())).unwrap(),
+        b"{}"
+    );
 }
 
 #[test]
@@ -142,9 +177,19 @@ fn fileio_refuses_parent_components_and_outside_paths() {
     let registry = configured(&dir.path().join("wh"));
     registry.activate(T, "local").unwrap();
     let io = fileio(&registry);
-    for bad in ["../x", "a/../../x", "/etc/passwd", "file:///etc/passwd", "", "."] {
+    for bad in [
+        "../x",
+        "a/../../x",
+        "/etc/passwd",
+        "file:///etc/passwd",
+        "",
+        ".",
+    ] {
         let err = io.write(bad, b"x").unwrap_err().to_string();
-        assert!(err.contains("path") && err.contains(bad.trim_start_matches("file://")), "{bad}: {err}");
+        assert!(
+            err.contains("path") && err.contains(bad.trim_start_matches("file://")),
+            "{bad}: {err}"
+        );
     }
     assert!(!dir.path().join("x").exists());
 }
@@ -165,11 +210,17 @@ fn fileio_refuses_symbolic_links_that_leave_the_root() {
     let io = fileio(&configured(&root));
     for bad in ["escape/secret.txt", "escape/new/file", "file-link"] {
         let err = io.read(bad).unwrap_err().to_string();
-        assert!(err.contains("symbolic link leads outside the root"), "{bad}: {err}");
+        assert!(
+            err.contains("symbolic link leads outside the root"),
+            "{bad}: {err}"
+        );
     }
     let err = io.write("escape/new/file", b"x").unwrap_err().to_string();
     assert!(err.contains("symbolic link"), "{err}");
-    assert!(!outside.join("new").exists(), "nothing created outside the root");
+    assert!(
+        !outside.join("new").exists(),
+        "nothing created outside the root"
+    );
     io.write("inside/ok.txt", b"ok").unwrap();
     assert_eq!(std::fs::read(root.join("real/ok.txt")).unwrap(), b"ok");
 }
@@ -178,10 +229,18 @@ fn fileio_refuses_symbolic_links_that_leave_the_root() {
 fn health_check_reports_the_root() {
     let dir = tempfile::tempdir().unwrap();
     let registry = configured(dir.path());
-    let status = registry.health_check(T, "local", Duration::from_secs(5)).unwrap();
+    let status = registry
+        .health_check(T, "local", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
     let registry = configured(&dir.path().join("missing"));
-    let status = registry.health_check(T, "local", Duration::from_secs(5)).unwrap();
+    let status = registry
+        .health_check(T, "local", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
-    assert!(status.message.contains("is not usable"), "{}", status.message);
+    assert!(
+        status.message.contains("is not usable"),
+        "{}",
+        status.message
+    );
 }

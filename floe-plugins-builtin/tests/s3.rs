@@ -1,5 +1,7 @@
 //! The `s3` storage plugin through the registry.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod common_part1;
 
 use std::net::TcpListener;
@@ -57,7 +59,10 @@ fn schema_marks_the_keys_as_secrets_and_has_the_defaults() {
 #[test]
 fn a_minimal_config_gets_the_defaults() {
     let registry = configured(minio());
-    let c = registry.config::<S3StorageConfig>(T, "s3").unwrap().unwrap();
+    let c = registry
+        .config::<S3StorageConfig>(T, "s3")
+        .unwrap()
+        .unwrap();
     assert_eq!(c.region, "us-east-1");
     assert!(c.path_style_access);
     assert!(c.access_key_id.is_none() && c.secret_access_key.is_none());
@@ -84,18 +89,37 @@ fn unconfigured_methods_give_the_not_configured_error() {
     let registry = registry();
     let s3 = registry.get_as::<dyn StoragePlugin>("s3").unwrap();
     let expected = "Configuration error for plugin 's3': _config: Plugin 's3' not configured";
-    assert_eq!(s3.get_warehouse_uri("bronze").unwrap_err().to_string(), expected);
-    assert_eq!(s3.get_fileio_properties().unwrap_err().to_string(), expected);
-    assert_eq!(s3.get_dbt_profile_config().unwrap_err().to_string(), expected);
-    assert_eq!(s3.get_dagster_io_manager_config().unwrap_err().to_string(), expected);
-    assert_eq!(s3.get_helm_values_override().unwrap(), json!({}), "works unconfigured");
+    assert_eq!(
+        s3.get_warehouse_uri("bronze").unwrap_err().to_string(),
+        expected
+    );
+    assert_eq!(
+        s3.get_fileio_properties().unwrap_err().to_string(),
+        expected
+    );
+    assert_eq!(
+        s3.get_dbt_profile_config().unwrap_err().to_string(),
+        expected
+    );
+    assert_eq!(
+        s3.get_dagster_io_manager_config().unwrap_err().to_string(),
+        expected
+    );
+    assert_eq!(
+        s3.get_helm_values_override().unwrap(),
+        json!({}),
+        "works unconfigured"
+    );
 }
 
 #[test]
 fn warehouse_uri_is_bucket_and_namespace_with_a_trailing_slash() {
     let registry = configured(minio());
     let s3 = registry.get_as::<dyn StoragePlugin>("s3").unwrap();
-    assert_eq!(s3.get_warehouse_uri("bronze").unwrap(), "s3://floe-data/bronze/");
+    assert_eq!(
+        s3.get_warehouse_uri("bronze").unwrap(),
+        "s3://floe-data/bronze/"
+    );
 }
 
 #[test]
@@ -103,7 +127,9 @@ fn fileio_properties_without_credentials_leave_the_keys_out() {
     let _env = env_lock();
     set_env("AWS_ACCESS_KEY_ID", None);
     set_env("AWS_SECRET_ACCESS_KEY", None);
-    let registry = configured(json!({"endpoint": "http://minio:9000", "bucket": "b", "region": "eu-west-1", "path_style_access": false}));
+    let registry = configured(
+        json!({"endpoint": "http://minio:9000", "bucket": "b", "region": "eu-west-1", "path_style_access": false}),
+    );
     let s3 = registry.get_as::<dyn StoragePlugin>("s3").unwrap();
     let props = s3.get_fileio_properties().unwrap();
     let expected: Vec<(&str, &str)> = vec![
@@ -111,7 +137,10 @@ fn fileio_properties_without_credentials_leave_the_keys_out() {
         ("s3.path-style-access", "false"),
         ("s3.region", "eu-west-1"),
     ];
-    let actual: Vec<(&str, &str)> = props.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let actual: Vec<(&str, &str)> = props
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     assert_eq!(actual, expected);
 }
 
@@ -129,7 +158,10 @@ fn fileio_properties_take_the_configured_keys_first() {
     set_env("AWS_ACCESS_KEY_ID", None);
     set_env("AWS_SECRET_ACCESS_KEY", None);
     assert_eq!(props["s3.access-key-id"], "AKIA-config");
-    assert_eq!(props["s3.secret-access-key"], CANARY, "the client needs the key");
+    assert_eq!(
+        props["s3.secret-access-key"], CANARY,
+        "the client needs the key"
+    );
     assert_eq!(props["s3.path-style-access"], "true");
     assert_eq!(props.len(), 5);
 }
@@ -190,7 +222,10 @@ fn secrets_never_show_outside_the_fileio_properties() {
     config["access_key_id"] = json!(CANARY);
     config["secret_access_key"] = json!(CANARY);
     let registry = configured(config);
-    let stored = registry.config::<S3StorageConfig>(T, "s3").unwrap().unwrap();
+    let stored = registry
+        .config::<S3StorageConfig>(T, "s3")
+        .unwrap()
+        .unwrap();
     let s3 = registry.get_as::<dyn StoragePlugin>("s3").unwrap();
     let outputs = [
         format!("{stored:?}"),
@@ -200,7 +235,12 @@ fn secrets_never_show_outside_the_fileio_properties() {
         s3.get_dagster_io_manager_config().unwrap().to_string(),
         s3.get_warehouse_uri("x").unwrap(),
         s3.open_fileio().err().unwrap().to_string(),
-        format!("{:?}", registry.health_check(T, "s3", Duration::from_secs(5)).unwrap()),
+        format!(
+            "{:?}",
+            registry
+                .health_check(T, "s3", Duration::from_secs(5))
+                .unwrap()
+        ),
     ];
     for out in outputs {
         assert!(!out.contains(CANARY), "secret leaked: {out}");
@@ -212,7 +252,9 @@ fn health_check_connects_to_the_endpoint() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let registry = configured(json!({"endpoint": format!("http://{addr}/"), "bucket": "b"}));
-    let status = registry.health_check(T, "s3", Duration::from_secs(5)).unwrap();
+    let status = registry
+        .health_check(T, "s3", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
     assert_eq!(status.message, format!("S3 endpoint reachable at {addr}"));
 }
@@ -221,10 +263,14 @@ fn health_check_connects_to_the_endpoint() {
 fn health_check_reports_an_unreachable_endpoint() {
     let endpoint = closed_port();
     let registry = configured(json!({"endpoint": format!("http://{endpoint}"), "bucket": "b"}));
-    let status = registry.health_check(T, "s3", Duration::from_secs(5)).unwrap();
+    let status = registry
+        .health_check(T, "s3", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(
-        status.message.starts_with(&format!("cannot connect to S3 endpoint {endpoint}")),
+        status
+            .message
+            .starts_with(&format!("cannot connect to S3 endpoint {endpoint}")),
         "{}",
         status.message
     );
@@ -232,7 +278,13 @@ fn health_check_reports_an_unreachable_endpoint() {
 
 #[test]
 fn health_check_of_an_unconfigured_plugin_says_so() {
-    let status = registry().health_check(T, "s3", Duration::from_secs(5)).unwrap();
+    let status = registry()
+        .health_check(T, "s3", Duration::from_secs(5))
+        .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
-    assert!(status.message.contains("Plugin 's3' not configured"), "{}", status.message);
+    assert!(
+        status.message.contains("Plugin 's3' not configured"),
+        "{}",
+        status.message
+    );
 }

@@ -37,7 +37,8 @@ pub fn assert_schema_snapshot(registry: &PluginRegistry, plugin_type: PluginType
     let actual = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     match std::fs::read_to_string(&path) {
         Ok(expected) => assert_eq!(
-            actual, expected,
+            actual,
+            expected,
             "the config schema of {name} differs from {}; delete the file to accept the new schema",
             path.display()
         ),
