@@ -569,3 +569,24 @@ fn health_check_checks_the_configured_database() {
         status.message
     );
 }
+
+#[test]
+fn dbt_macros_are_written_where_dbt_finds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let written =
+        floe_plugins_builtin::duckdb::write_dbt_macros(&dir.path().join("dbt_macros")).unwrap();
+    assert_eq!(
+        written,
+        [dir.path().join("dbt_macros/materializations/table.sql")]
+    );
+    let sql = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(sql.starts_with(
+        r#"{% materialization table, adapter="duckdb", supported_languages=["sql", "python"] %}"#
+    ));
+    assert!(sql.contains("adapter.drop_relation(existing_relation)"));
+    assert!(
+        !sql.contains("rename_relation"),
+        "no rename: Iceberg REST cannot rename"
+    );
+    assert!(sql.trim_end().ends_with("{% endmaterialization %}"));
+}

@@ -3,6 +3,7 @@
 //! without linking DuckDB (by their file header).
 
 mod config;
+mod macros;
 mod path;
 mod profile;
 mod sql;
@@ -13,6 +14,7 @@ use floe_registry::prelude::*;
 use serde_json::Value;
 
 pub use config::{AccessMode, AttachConfig, DuckDbConfig};
+pub use macros::{DBT_MACROS, TABLE_MATERIALIZATION, write_dbt_macros};
 pub use path::{FileCheck, MAGIC, MEMORY, check_file, validate_path};
 pub use profile::{ATTACH_OPTION_KEYS, database_path, dbt_profile};
 pub use sql::{catalog_attachment_sql, cube_datasource};
