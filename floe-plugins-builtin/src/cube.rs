@@ -21,6 +21,8 @@ pub mod generator;
 mod node;
 mod yaml;
 
+// Shared with other plugins of this crate, each behind its own feature.
+#[allow(clippy::duplicate_mod)]
 #[path = "dlt/clock.rs"]
 mod clock;
 
@@ -60,7 +62,10 @@ pub struct CubePlugin {
 #[serde(deny_unknown_fields)]
 pub struct CubeSemanticConfig {
     /// The Cube API server, `http://` or `https://` (trailing `/` removed).
-    #[serde(default = "default_server_url", deserialize_with = "without_trailing_slashes")]
+    #[serde(
+        default = "default_server_url",
+        deserialize_with = "without_trailing_slashes"
+    )]
     #[schemars(regex(pattern = r"^https?://"))]
     pub server_url: String,
     /// The Cube API secret.
@@ -203,7 +208,8 @@ impl SemanticLayerPlugin for CubePlugin {
     /// the timeout or the connection error.
     fn health_check(&self) -> HealthStatus {
         let (Some(client), Ok(config)) = (self.http_client(), self.settings()) else {
-            return HealthStatus::unhealthy("Plugin not started").with_detail("reason", "not_started");
+            return HealthStatus::unhealthy("Plugin not started")
+                .with_detail("reason", "not_started");
         };
         let timeout = config.health_check_timeout;
         let began = Instant::now();
@@ -211,7 +217,8 @@ impl SemanticLayerPlugin for CubePlugin {
         let elapsed_ms = began.elapsed().as_secs_f64() * 1000.0;
         let status = match answer {
             Ok(r) if r.status == 200 => {
-                HealthStatus::new(HealthState::Healthy, "Cube API is healthy").with_detail("status_code", 200)
+                HealthStatus::new(HealthState::Healthy, "Cube API is healthy")
+                    .with_detail("status_code", 200)
             }
             Ok(r) => HealthStatus::unhealthy(format!("Cube API returned status {}", r.status))
                 .with_detail("status_code", r.status)

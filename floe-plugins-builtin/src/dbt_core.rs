@@ -26,8 +26,12 @@ mod invoke;
 mod lint;
 mod yaml_lookup;
 
+// Shared with other plugins of this crate, each behind its own feature.
+#[allow(clippy::duplicate_mod)]
 #[path = "dlt/process.rs"]
 mod process;
+// Shared with other plugins of this crate, each behind its own feature.
+#[allow(clippy::duplicate_mod)]
 #[path = "dlt/sanitize.rs"]
 mod sanitize;
 
@@ -115,7 +119,9 @@ impl DbtCorePlugin {
             (true, None) => Err(format!("'{exe} --version' printed no installed version")),
             (false, _) => Err(format!(
                 "'{exe} --version' failed with status {}",
-                finished.code.map_or_else(|| "signal".to_owned(), |c| c.to_string())
+                finished
+                    .code
+                    .map_or_else(|| "signal".to_owned(), |c| c.to_string())
             )),
         }
     }
@@ -204,7 +210,10 @@ fn read_json(path: &Path, name: &str, hint: &str) -> Result<Value, PluginError> 
         }
     };
     serde_json::from_slice(&bytes).map_err(|e| {
-        PluginError::with_source(format!("{name} at {} is not valid JSON: {e}", path.display()), e)
+        PluginError::with_source(
+            format!("{name} at {} is not valid JSON: {e}", path.display()),
+            e,
+        )
     })
 }
 

@@ -30,10 +30,16 @@
 mod config;
 pub mod runner;
 
+// Shared with other plugins of this crate, each behind its own feature.
+#[allow(clippy::duplicate_mod)]
 #[path = "dlt/clock.rs"]
 mod clock;
+// Shared with other plugins of this crate, each behind its own feature.
+#[allow(clippy::duplicate_mod)]
 #[path = "dlt/process.rs"]
 mod process;
+// Shared with other plugins of this crate, each behind its own feature.
+#[allow(clippy::duplicate_mod)]
 #[path = "dlt/sanitize.rs"]
 mod sanitize;
 
@@ -142,7 +148,10 @@ impl DltPlugin {
     /// The Iceberg source settings for reading back (reverse ETL): like
     /// [`get_destination_config`](IngestionPlugin::get_destination_config) with
     /// `"source": "iceberg"` first.
-    pub fn get_source_config(&self, catalog_config: &Map<String, Value>) -> Result<Value, PluginError> {
+    pub fn get_source_config(
+        &self,
+        catalog_config: &Map<String, Value>,
+    ) -> Result<Value, PluginError> {
         if !self.is_started() {
             return Err(not_started("getting source config"));
         }
@@ -171,9 +180,11 @@ impl DltPlugin {
         };
         let program = runner.command.first().cloned().unwrap_or_default();
         match process::find_program(&program) {
-            Some(path) => HealthStatus::new(HealthState::Healthy, "dlt ingestion plugin is healthy")
-                .with_detail("runner", path.display().to_string())
-                .with_detail("started", true),
+            Some(path) => {
+                HealthStatus::new(HealthState::Healthy, "dlt ingestion plugin is healthy")
+                    .with_detail("runner", path.display().to_string())
+                    .with_detail("started", true)
+            }
             None => HealthStatus::unhealthy(format!("dlt runner not found: '{program}'"))
                 .with_detail("reason", "runner_not_found"),
         }
@@ -250,7 +261,9 @@ impl IngestionPlugin for DltPlugin {
             ("pipeline", &pipeline.pipeline_name),
         ]);
         let primary_key = source.as_ref().and_then(|s| s.primary_key.clone());
-        if spec.write_mode == WriteMode::Merge && primary_key.as_ref().is_none_or(PrimaryKey::is_empty) {
+        if spec.write_mode == WriteMode::Merge
+            && primary_key.as_ref().is_none_or(PrimaryKey::is_empty)
+        {
             return failure(format!(
                 "primary_key is required when write_mode is 'merge' [{ctx}]"
             ));
@@ -310,7 +323,10 @@ impl IngestionPlugin for DltPlugin {
                     )));
                 }
             } else {
-                tracing::warn!(plugin = "dlt", "no dlt runner configured: pipelines cannot run");
+                tracing::warn!(
+                    plugin = "dlt",
+                    "no dlt runner configured: pipelines cannot run"
+                );
             }
         }
         self.started.store(true, Ordering::Release);

@@ -120,11 +120,14 @@ impl SecretsPlugin for EnvSecretsPlugin {
         let variable = self.settings().variable_for(key);
         match std::env::var_os(&variable) {
             None => Ok(None),
-            Some(value) => value.into_string().map(|v| Some(Secret::new(v))).map_err(|_| {
-                PluginError::failed(format!(
-                    "environment variable {variable} (secret '{key}') is not valid UTF-8"
-                ))
-            }),
+            Some(value) => value
+                .into_string()
+                .map(|v| Some(Secret::new(v)))
+                .map_err(|_| {
+                    PluginError::failed(format!(
+                        "environment variable {variable} (secret '{key}') is not valid UTF-8"
+                    ))
+                }),
         }
     }
 

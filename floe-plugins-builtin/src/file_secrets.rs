@@ -124,7 +124,10 @@ impl FileSecretsPlugin {
                 )
             }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(io_error(format!("cannot read metadata of secret '{key}'"), e)),
+            Err(e) => Err(io_error(
+                format!("cannot read metadata of secret '{key}'"),
+                e,
+            )),
         }
     }
 
@@ -159,10 +162,7 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&temp)?;
         #[cfg(unix)]
-        fs::set_permissions(
-            &temp,
-            std::os::unix::fs::PermissionsExt::from_mode(0o600),
-        )?;
+        fs::set_permissions(&temp, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);

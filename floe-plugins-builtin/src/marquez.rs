@@ -262,7 +262,11 @@ impl LineageBackendPlugin for MarquezPlugin {
         match self.probe(VALIDATE_TIMEOUT) {
             Ok(200) => Ok(true),
             Ok(status) => {
-                tracing::warn!(plugin = "marquez", status, "marquez_validate_connection_failed");
+                tracing::warn!(
+                    plugin = "marquez",
+                    status,
+                    "marquez_validate_connection_failed"
+                );
                 Ok(false)
             }
             Err(reason) => {

@@ -12,7 +12,9 @@ use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::cube::{CubePlugin, CubeSemanticConfig};
 use floe_registry::prelude::*;
-use floe_registry::{ConfigErrorKind, PluginDescriptor, PluginInstance, PluginRegistry, plugin_source};
+use floe_registry::{
+    ConfigErrorKind, PluginDescriptor, PluginInstance, PluginRegistry, plugin_source,
+};
 use serde_json::{Value, json};
 
 const CANARY: &str = "canary-cube-4d8b2a";
@@ -95,7 +97,8 @@ fn schema_matches_the_snapshot() {
 
 #[test]
 fn defaults_apply_and_the_url_loses_trailing_slashes() {
-    let registry = configured(json!({"api_secret": CANARY, "server_url": "https://cube.example.com//"}));
+    let registry =
+        configured(json!({"api_secret": CANARY, "server_url": "https://cube.example.com//"}));
     let config = registry
         .config::<CubeSemanticConfig>(PluginType::SemanticLayer, "cube")
         .expect("typed")
@@ -145,7 +148,11 @@ fn every_field_error_is_reported_with_its_path() {
         )
         .expect_err("too long");
     assert_no_canary(&err.to_string(), CANARY);
-    assert_has_error(&config_errors(err), "health_check_timeout", ConfigErrorKind::Range);
+    assert_has_error(
+        &config_errors(err),
+        "health_check_timeout",
+        ConfigErrorKind::Range,
+    );
 }
 
 #[test]
@@ -186,7 +193,9 @@ fn datasource_config_depends_on_the_compute_engine() {
 
 #[test]
 fn api_endpoints_and_helm_values_are_exact() {
-    let registry = configured(json!({"api_secret": CANARY, "server_url": "https://cube:4000/", "database_name": "lake"}));
+    let registry = configured(
+        json!({"api_secret": CANARY, "server_url": "https://cube:4000/", "database_name": "lake"}),
+    );
     let plugin = concrete(&registry);
     assert_eq!(
         plugin.get_api_endpoints().expect("endpoints"),
@@ -212,7 +221,10 @@ fn unconfigured_use_is_a_not_configured_error() {
     let err = cube(&registry)
         .sync_from_dbt_manifest(&manifest(), dir.path())
         .expect_err("unconfigured");
-    assert!(err.to_string().contains("Plugin 'cube' not configured"), "{err}");
+    assert!(
+        err.to_string().contains("Plugin 'cube' not configured"),
+        "{err}"
+    );
 }
 
 const ORDERS_YAML: &str = "\
@@ -383,27 +395,44 @@ fn sync_writes_one_cube_per_model_in_manifest_order() {
     assert_eq!(read(dir.path(), "daily_revenue.yaml"), DAILY_REVENUE_YAML);
     assert_eq!(read(dir.path(), "customer_ltv.yaml"), CUSTOMER_LTV_YAML);
     let order_items = read(dir.path(), "order_items.yaml");
-    assert!(order_items.contains("  - name: unit_price\n    type: avg\n"), "{order_items}");
-    assert!(order_items.contains("  - name: quantity\n    type: sum\n"), "{order_items}");
+    assert!(
+        order_items.contains("  - name: unit_price\n    type: avg\n"),
+        "{order_items}"
+    );
+    assert!(
+        order_items.contains("  - name: quantity\n    type: sum\n"),
+        "{order_items}"
+    );
     assert!(
         order_items.contains("  - name: products\n    sql: '{order_items}.products_id = {products}.products_id'\n    relationship: many_to_one\n"),
         "{order_items}"
     );
     let stg_customers = read(dir.path(), "stg_customers.yaml");
-    assert!(!stg_customers.contains("joins"), "seeds are not joined: {stg_customers}");
+    assert!(
+        !stg_customers.contains("joins"),
+        "seeds are not joined: {stg_customers}"
+    );
     assert!(stg_customers.contains("  - name: last_name\n    type: string\n"));
 }
 
 #[test]
 fn filters_keep_exact_schemas_and_intersecting_tags() {
-    let registry = configured(json!({"api_secret": "s", "model_filter_schemas": ["marts"], "model_filter_tags": ["core"]}));
+    let registry = configured(
+        json!({"api_secret": "s", "model_filter_schemas": ["marts"], "model_filter_tags": ["core"]}),
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let files = cube(&registry)
         .sync_from_dbt_manifest(&manifest(), dir.path())
         .expect("generated");
     assert_eq!(
         names(&files),
-        ["customers.yaml", "orders.yaml", "payments.yaml", "locations.yaml", "order_items.yaml"]
+        [
+            "customers.yaml",
+            "orders.yaml",
+            "payments.yaml",
+            "locations.yaml",
+            "order_items.yaml"
+        ]
     );
     // Joins only reach models that were kept.
     let orders = read(dir.path(), "orders.yaml");
@@ -481,7 +510,8 @@ fn model_names_that_escape_the_output_dir_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     for name in ["../evil", "/etc/evil", "a/b", "..", ""] {
-        let text = json!({"nodes": {"model.x.y": {"name": name, "resource_type": "model"}}}).to_string();
+        let text =
+            json!({"nodes": {"model.x.y": {"name": name, "resource_type": "model"}}}).to_string();
         let err = cube(&registry)
             .sync_from_dbt_manifest(&tiny_manifest(dir.path(), &text), &out)
             .expect_err(name);
@@ -494,7 +524,9 @@ fn model_names_that_escape_the_output_dir_are_refused() {
 }
 
 fn started(server_url: String, timeout: f64) -> PluginRegistry {
-    let registry = configured(json!({"api_secret": CANARY, "server_url": server_url, "health_check_timeout": timeout}));
+    let registry = configured(
+        json!({"api_secret": CANARY, "server_url": server_url, "health_check_timeout": timeout}),
+    );
     registry
         .activate(PluginType::SemanticLayer, "cube")
         .expect("starts");
@@ -507,7 +539,10 @@ fn health_check_before_startup_is_unhealthy() {
     let status = cube(&registry).health_check();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert_eq!(status.message, "Plugin not started");
-    assert_eq!(status.details, *json!({"reason": "not_started"}).as_object().expect("map"));
+    assert_eq!(
+        status.details,
+        *json!({"reason": "not_started"}).as_object().expect("map")
+    );
 }
 
 #[test]
@@ -522,7 +557,11 @@ fn health_check_gets_readyz() {
     assert_eq!(status.details["status_code"], 200);
     assert_eq!(status.details["timeout"], 2.0);
     assert!(status.details["response_time_ms"].as_f64().is_some());
-    assert!(status.details["checked_at"].as_str().is_some_and(|s| s.ends_with('Z')));
+    assert!(
+        status.details["checked_at"]
+            .as_str()
+            .is_some_and(|s| s.ends_with('Z'))
+    );
     let seen = requests.recv().expect("request");
     assert_eq!(seen.request_line, "GET /readyz HTTP/1.1");
     assert_eq!(seen.header("authorization"), None);
@@ -546,7 +585,11 @@ fn health_check_times_out_at_the_configured_timeout() {
     let registry = started(format!("http://{addr}"), 0.5);
     let began = Instant::now();
     let status = cube(&registry).health_check();
-    assert!(began.elapsed() < Duration::from_millis(2000), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() < Duration::from_millis(2000),
+        "{:?}",
+        began.elapsed()
+    );
     assert_eq!(status.state, HealthState::Unhealthy);
     assert_eq!(status.message, "Cube API health check timed out after 0.5s");
     assert_eq!(status.details["reason"], "timeout");
@@ -558,7 +601,9 @@ fn health_check_reports_connection_errors_and_stops_after_shutdown() {
     let status = cube(&registry).health_check();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(
-        status.message.starts_with("Cube API health check failed: cannot reach"),
+        status
+            .message
+            .starts_with("Cube API health check failed: cannot reach"),
         "{}",
         status.message
     );

@@ -88,7 +88,9 @@ fn write_executable(path: &Path, text: &str) {
 }
 
 fn dbt(registry: &PluginRegistry) -> &dyn DbtPlugin {
-    registry.get_as::<dyn DbtPlugin>("core").expect("core is registered")
+    registry
+        .get_as::<dyn DbtPlugin>("core")
+        .expect("core is registered")
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -113,7 +115,9 @@ fn log_line(level: &str, msg: &str) -> String {
 
 #[test]
 fn metadata_matches_the_reference() {
-    let info = registry().info(PluginType::Dbt, "core").expect("registered");
+    let info = registry()
+        .info(PluginType::Dbt, "core")
+        .expect("registered");
     assert_eq!(info.version, "0.1.0");
     assert_eq!(info.floe_api_version, "1.0");
     assert_eq!(info.description, "");
@@ -242,9 +246,18 @@ fn run_passes_select_exclude_and_full_refresh_in_order() {
     ]));
     assert_eq!(fx.calls(), [expected]);
     assert!(result.success);
-    assert_eq!((result.models_run, result.tests_run, result.failures), (3, 0, 0));
-    assert_eq!(result.manifest_path, fx.project().join("target/manifest.json"));
-    assert_eq!(result.run_results_path, fx.project().join("target/run_results.json"));
+    assert_eq!(
+        (result.models_run, result.tests_run, result.failures),
+        (3, 0, 0)
+    );
+    assert_eq!(
+        result.manifest_path,
+        fx.project().join("target/manifest.json")
+    );
+    assert_eq!(
+        result.run_results_path,
+        fx.project().join("target/run_results.json")
+    );
     assert_eq!(result.catalog_path, None);
     assert!(result.execution_time_seconds > 0.0);
     assert!(result.metadata.is_empty());
@@ -289,8 +302,11 @@ fn a_run_that_writes_no_results_is_an_error_with_location() {
         log_line("error", "Syntax error in file 'models/a.sql' at line 7")
     ));
     // A stale run_results.json from an earlier run must not count as this run's.
-    fs::write(fx.project().join("target/run_results.json"), run_results(&["success"]))
-        .expect("stale");
+    fs::write(
+        fx.project().join("target/run_results.json"),
+        run_results(&["success"]),
+    )
+    .expect("stale");
     let registry = fx.registry();
     let err = dbt(&registry)
         .run_models(&fx.project(), &fx.profiles(), "dev", None, None, false)
@@ -312,10 +328,20 @@ fn tests_count_failures_and_report_success() {
         .test_models(&fx.project(), &fx.profiles(), "ci", Some("orders"))
         .expect("a result");
     let mut expected = fx.tail("test");
-    expected.extend(strings(&["--target", "ci", "--select", "orders", "--log-format", "json"]));
+    expected.extend(strings(&[
+        "--target",
+        "ci",
+        "--select",
+        "orders",
+        "--log-format",
+        "json",
+    ]));
     assert_eq!(fx.calls(), [expected]);
     assert!(!result.success);
-    assert_eq!((result.models_run, result.tests_run, result.failures), (0, 4, 2));
+    assert_eq!(
+        (result.models_run, result.tests_run, result.failures),
+        (0, 4, 2)
+    );
 
     let fx = Fixture::new(&format!(
         "test) echo '{}' > \"$T/run_results.json\" ;;",
@@ -349,7 +375,9 @@ fn success_without_run_results_is_the_reference_error() {
 fn manifest_and_run_results_are_read_or_explained() {
     let fx = Fixture::new("*) exit 0 ;;");
     let registry = fx.registry();
-    let err = dbt(&registry).get_manifest(&fx.project()).expect_err("absent");
+    let err = dbt(&registry)
+        .get_manifest(&fx.project())
+        .expect_err("absent");
     assert_eq!(
         err.to_string(),
         format!(
@@ -358,9 +386,16 @@ fn manifest_and_run_results_are_read_or_explained() {
         )
     );
     assert!(dbt(&registry).get_run_results(&fx.project()).is_err());
-    fs::write(fx.project().join("target/manifest.json"), r#"{"nodes": {}}"#).expect("write");
-    fs::write(fx.project().join("target/run_results.json"), run_results(&["success"]))
-        .expect("write");
+    fs::write(
+        fx.project().join("target/manifest.json"),
+        r#"{"nodes": {}}"#,
+    )
+    .expect("write");
+    fs::write(
+        fx.project().join("target/run_results.json"),
+        run_results(&["success"]),
+    )
+    .expect("write");
     assert_eq!(
         dbt(&registry).get_manifest(&fx.project()).expect("read"),
         json!({"nodes": {}})
@@ -375,7 +410,11 @@ fn manifest_and_run_results_are_read_or_explained() {
 fn a_missing_dbt_is_a_configuration_error() {
     let registry = registry();
     registry
-        .configure(PluginType::Dbt, "core", json!({"dbt_executable": "/nonexistent/bin/dbt"}))
+        .configure(
+            PluginType::Dbt,
+            "core",
+            json!({"dbt_executable": "/nonexistent/bin/dbt"}),
+        )
         .expect("config");
     let dir = tempfile::tempdir().expect("tempdir");
     let err = dbt(&registry)
@@ -393,7 +432,10 @@ fn a_missing_dbt_is_a_configuration_error() {
     );
     let status = dbt(&registry).health_check();
     assert_eq!(status.state, HealthState::Unhealthy);
-    assert_eq!(status.message, "dbt executable not found: '/nonexistent/bin/dbt'");
+    assert_eq!(
+        status.message,
+        "dbt executable not found: '/nonexistent/bin/dbt'"
+    );
 }
 
 #[test]
@@ -439,8 +481,11 @@ fn lint_fixture(fx: &Fixture, sqlfluff_body: &str) {
         fx.dir.path().display()
     );
     write_executable(&fx.dir.path().join("bin/sqlfluff"), &script);
-    fs::write(fx.project().join("dbt_project.yml"), "name: shop\nprofile: 'shop'\n")
-        .expect("project");
+    fs::write(
+        fx.project().join("dbt_project.yml"),
+        "name: shop\nprofile: 'shop'\n",
+    )
+    .expect("project");
     fs::write(
         fx.profiles().join("profiles.yml"),
         "shop:\n  target: dev\n  outputs:\n    dev:\n      type: databricks\n",
@@ -448,7 +493,11 @@ fn lint_fixture(fx: &Fixture, sqlfluff_body: &str) {
     .expect("profiles");
     fs::create_dir_all(fx.project().join("models/staging")).expect("models");
     fs::write(fx.project().join("models/orders.sql"), "SELECT 1\n").expect("sql");
-    fs::write(fx.project().join("models/staging/stg.sql"), "select a from b\n").expect("sql");
+    fs::write(
+        fx.project().join("models/staging/stg.sql"),
+        "select a from b\n",
+    )
+    .expect("sql");
     fs::write(fx.project().join("models/readme.md"), "not sql").expect("md");
 }
 
@@ -494,8 +543,14 @@ fn lint_maps_sqlfluff_violations_in_the_target_dialect() {
     let args = fs::read_to_string(fx.dir.path().join("sqlfluff-args.txt")).expect("args");
     let args: Vec<&str> = args.lines().collect();
     assert_eq!(args[0], "lint");
-    assert!(args.windows(2).any(|w| w == ["--dialect", "sparksql"]), "{args:?}");
-    assert!(args.windows(2).any(|w| w == ["--format", "json"]), "{args:?}");
+    assert!(
+        args.windows(2).any(|w| w == ["--dialect", "sparksql"]),
+        "{args:?}"
+    );
+    assert!(
+        args.windows(2).any(|w| w == ["--format", "json"]),
+        "{args:?}"
+    );
     assert_eq!(args.iter().filter(|a| a.ends_with(".sql")).count(), 2);
 }
 
@@ -557,8 +612,9 @@ fn lint_without_sqlfluff_is_the_reference_error() {
         .lint_project(&fx.project(), &fx.profiles(), "dev", false)
         .expect_err("no sqlfluff");
     assert!(
-        err.to_string()
-            .starts_with("SQLFluff is required for SQL linting. Install with: pip install sqlfluff"),
+        err.to_string().starts_with(
+            "SQLFluff is required for SQL linting. Install with: pip install sqlfluff"
+        ),
         "{err}"
     );
 }

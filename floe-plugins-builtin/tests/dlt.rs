@@ -153,13 +153,21 @@ fn every_field_error_is_reported_with_its_path() {
     }));
     assert_has_error(&errors, "sources.0.name", ConfigErrorKind::Pattern);
     assert_has_error(&errors, "sources.0.source_type", ConfigErrorKind::Enum);
-    assert_has_error(&errors, "sources.0.destination_table", ConfigErrorKind::Length);
+    assert_has_error(
+        &errors,
+        "sources.0.destination_table",
+        ConfigErrorKind::Length,
+    );
     assert_has_error(&errors, "sources.0.write_mode", ConfigErrorKind::Enum);
     assert_has_error(&errors, "sources.0.schema_contract", ConfigErrorKind::Enum);
     assert_has_error(&errors, "sources.0.credentials", ConfigErrorKind::Type);
     assert_has_error(&errors, "sources.0.extra", ConfigErrorKind::UnknownField);
     assert_has_error(&errors, "retry_config.max_retries", ConfigErrorKind::Range);
-    assert_has_error(&errors, "retry_config.initial_delay_seconds", ConfigErrorKind::Range);
+    assert_has_error(
+        &errors,
+        "retry_config.initial_delay_seconds",
+        ConfigErrorKind::Range,
+    );
     assert_has_error(&errors, "colour", ConfigErrorKind::UnknownField);
 }
 
@@ -187,7 +195,9 @@ fn sources_are_required_and_not_empty() {
 #[test]
 fn retry_delay_above_sixty_is_out_of_range() {
     assert_has_error(
-        &errors_of(json!({"sources": [source("a")], "retry_config": {"initial_delay_seconds": 60.5}})),
+        &errors_of(
+            json!({"sources": [source("a")], "retry_config": {"initial_delay_seconds": 60.5}}),
+        ),
         "retry_config.initial_delay_seconds",
         ConfigErrorKind::Range,
     );
@@ -219,11 +229,14 @@ fn merge_requires_a_primary_key() {
 
 #[test]
 fn duplicate_source_names_are_refused_at_sources() {
-    let errors = errors_of(json!({"sources": [source("b"), source("a"), source("b"), source("a")]}));
+    let errors =
+        errors_of(json!({"sources": [source("b"), source("a"), source("b"), source("a")]}));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].0, "sources");
     assert!(
-        errors[0].2.contains("Duplicate source names found: ['a', 'b']"),
+        errors[0]
+            .2
+            .contains("Duplicate source names found: ['a', 'b']"),
         "{}",
         errors[0].2
     );
@@ -279,17 +292,29 @@ fn methods_before_startup_say_so() {
 fn create_pipeline_splits_the_destination() {
     let registry = started(json!({"sources": [source("orders")]}));
     let p = dlt(&registry)
-        .create_pipeline(&ingestion("rest_api", "bronze.raw.orders", WriteMode::Append))
+        .create_pipeline(&ingestion(
+            "rest_api",
+            "bronze.raw.orders",
+            WriteMode::Append,
+        ))
         .expect("pipeline");
     assert_eq!(
-        (p.pipeline_name.as_str(), p.dataset_name.as_str(), p.table_name.as_str()),
+        (
+            p.pipeline_name.as_str(),
+            p.dataset_name.as_str(),
+            p.table_name.as_str()
+        ),
         ("ingest_raw.orders", "bronze", "raw.orders")
     );
     let p = dlt(&registry)
         .create_pipeline(&ingestion("filesystem", "orders", WriteMode::Append))
         .expect("pipeline");
     assert_eq!(
-        (p.pipeline_name.as_str(), p.dataset_name.as_str(), p.table_name.as_str()),
+        (
+            p.pipeline_name.as_str(),
+            p.dataset_name.as_str(),
+            p.table_name.as_str()
+        ),
         ("ingest_orders", "default", "orders")
     );
 }
@@ -322,12 +347,17 @@ fn run_without_a_runner_fails_with_the_reason() {
     let result = dlt(&registry).run(&p);
     assert!(!result.success);
     assert_eq!(result.rows_loaded, 0);
-    assert!(result.errors[0].contains("no dlt runner is configured"), "{:?}", result.errors);
+    assert!(
+        result.errors[0].contains("no dlt runner is configured"),
+        "{:?}",
+        result.errors
+    );
 }
 
 #[test]
 fn run_sends_the_request_to_the_runner_and_reads_its_report() {
-    let (dir, script) = runner(r#"echo "loading..."; echo '{"rows_loaded": 42, "bytes_written": 4096}'"#);
+    let (dir, script) =
+        runner(r#"echo "loading..."; echo '{"rows_loaded": 42, "bytes_written": 4096}'"#);
     let mut s = source("orders");
     s["cursor_field"] = json!("updated_at");
     s["credentials"] = json!(CANARY);
@@ -376,8 +406,14 @@ fn schema_contracts_map_to_dlt_settings() {
     let (dir, script) = runner(r#"echo '{}'"#);
     let registry = started(with_runner(&script, json!([source("orders")]), json!({})));
     for (contract, expected) in [
-        (SchemaContract::Evolve, json!({"columns": "evolve", "tables": "evolve", "data_type": "evolve"})),
-        (SchemaContract::Freeze, json!({"columns": "freeze", "tables": "freeze", "data_type": "freeze"})),
+        (
+            SchemaContract::Evolve,
+            json!({"columns": "evolve", "tables": "evolve", "data_type": "evolve"}),
+        ),
+        (
+            SchemaContract::Freeze,
+            json!({"columns": "freeze", "tables": "freeze", "data_type": "freeze"}),
+        ),
     ] {
         let mut spec = ingestion("rest_api", "bronze.orders", WriteMode::Append);
         spec.schema_contract = contract;
@@ -415,7 +451,9 @@ fn merge_without_a_configured_key_fails_before_running() {
     assert!(!result.success);
     assert_eq!(
         result.errors,
-        ["primary_key is required when write_mode is 'merge' [destination_table=bronze.orders, pipeline=ingest_orders]"]
+        [
+            "primary_key is required when write_mode is 'merge' [destination_table=bronze.orders, pipeline=ingest_orders]"
+        ]
     );
     assert_eq!(attempts(dir.path()), 0);
 }
@@ -437,7 +475,11 @@ fn runner_errors_are_sanitised_and_never_show_credentials() {
         result.errors,
         ["connect postgresql://<REDACTED>@db/x failed password=<REDACTED> key <REDACTED>"]
     );
-    assert_eq!(attempts(dir.path()), 1, "a permanent failure is not retried");
+    assert_eq!(
+        attempts(dir.path()),
+        1,
+        "a permanent failure is not retried"
+    );
 }
 
 #[test]
@@ -453,7 +495,9 @@ fn schema_contract_violations_carry_the_pipeline_context() {
     assert!(!result.success);
     assert_eq!(
         result.errors,
-        ["schema contract violated: column new_col frozen [destination_table=bronze.orders, pipeline=ingest_orders]"]
+        [
+            "schema contract violated: column new_col frozen [destination_table=bronze.orders, pipeline=ingest_orders]"
+        ]
     );
 }
 
@@ -478,7 +522,8 @@ fn transient_failures_are_retried_until_success() {
 
 #[test]
 fn retries_stop_after_max_retries() {
-    let (dir, script) = runner(r#"echo '{"retryable": true, "errors": ["429 too many requests"]}'; exit 1"#);
+    let (dir, script) =
+        runner(r#"echo '{"retryable": true, "errors": ["429 too many requests"]}'; exit 1"#);
     let registry = started(with_runner(
         &script,
         json!([source("orders")]),
@@ -496,7 +541,11 @@ fn retries_stop_after_max_retries() {
 #[test]
 fn a_runner_over_its_timeout_is_killed() {
     let (_dir, script) = runner("exec sleep 30");
-    let mut config = with_runner(&script, json!([source("orders")]), json!({"max_retries": 0}));
+    let mut config = with_runner(
+        &script,
+        json!([source("orders")]),
+        json!({"max_retries": 0}),
+    );
     config["runner"]["timeout_seconds"] = json!(1);
     let registry = started(config);
     let p = dlt(&registry)
@@ -504,7 +553,11 @@ fn a_runner_over_its_timeout_is_killed() {
         .expect("pipeline");
     let began = std::time::Instant::now();
     let result = dlt(&registry).run(&p);
-    assert!(began.elapsed() < Duration::from_secs(5), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        began.elapsed()
+    );
     assert!(!result.success);
     assert_eq!(result.errors, ["the dlt runner did not finish within 1s"]);
 }
@@ -572,10 +625,16 @@ fn health_check_follows_startup_and_the_runner() {
     assert_eq!(status.message, "Plugin not started — call startup() first");
     assert_eq!(status.details["reason"], "not_started");
     assert_eq!(status.details["timeout"], 5.0);
-    assert!(status.details["checked_at"].as_str().is_some_and(|s| s.ends_with('Z')));
+    assert!(
+        status.details["checked_at"]
+            .as_str()
+            .is_some_and(|s| s.ends_with('Z'))
+    );
     assert!(status.details.contains_key("response_time_ms"));
 
-    registry.activate(PluginType::Ingestion, "dlt").expect("starts");
+    registry
+        .activate(PluginType::Ingestion, "dlt")
+        .expect("starts");
     let status = dlt(&registry).health_check();
     assert_eq!(status.state, HealthState::Degraded);
     assert_eq!(status.details["reason"], "no_runner");

@@ -42,7 +42,9 @@ fn set_vars(vars: &[(&str, &str)]) {
 
 #[test]
 fn metadata_is_declared() {
-    let info = registry().info(PluginType::Secrets, "env").expect("registered");
+    let info = registry()
+        .info(PluginType::Secrets, "env")
+        .expect("registered");
     assert_eq!(info.version, "0.1.0");
     assert_eq!(info.floe_api_version, "1.0");
     assert_eq!(
@@ -71,7 +73,11 @@ fn invalid_configs_report_every_field() {
     assert_has_error(&errors, "normalize_keys", ConfigErrorKind::Type);
     assert_has_error(&errors, "colour", ConfigErrorKind::UnknownField);
     let err = registry()
-        .configure(PluginType::Secrets, "env", json!({"prefix": "P".repeat(129)}))
+        .configure(
+            PluginType::Secrets,
+            "env",
+            json!({"prefix": "P".repeat(129)}),
+        )
         .expect_err("too long");
     assert_has_error(&config_errors(err), "prefix", ConfigErrorKind::Length);
 }
@@ -100,8 +106,18 @@ fn keys_are_used_as_is_without_normalisation() {
             json!({"prefix": "T2_", "normalize_keys": false}),
         )
         .expect("config");
-    assert!(env(&registry).get_secret("db.password").expect("read").is_some());
-    assert!(env(&registry).get_secret("DB_PASSWORD").expect("read").is_none());
+    assert!(
+        env(&registry)
+            .get_secret("db.password")
+            .expect("read")
+            .is_some()
+    );
+    assert!(
+        env(&registry)
+            .get_secret("DB_PASSWORD")
+            .expect("read")
+            .is_none()
+    );
 }
 
 #[test]
@@ -120,7 +136,12 @@ fn default_prefix_applies_before_configure() {
 
 #[test]
 fn list_secrets_filters_by_prefix_and_sorts() {
-    set_vars(&[("T4_B_KEY", "1"), ("T4_A_KEY", "2"), ("T4_C", "3"), ("T4_", "4")]);
+    set_vars(&[
+        ("T4_B_KEY", "1"),
+        ("T4_A_KEY", "2"),
+        ("T4_C", "3"),
+        ("T4_", "4"),
+    ]);
     let registry = configured("T4_");
     assert_eq!(
         env(&registry).list_secrets("").expect("list"),

@@ -37,7 +37,9 @@ fn no_meta() -> BTreeMap<String, String> {
 
 #[test]
 fn metadata_is_declared() {
-    let info = registry().info(PluginType::Secrets, "file").expect("registered");
+    let info = registry()
+        .info(PluginType::Secrets, "file")
+        .expect("registered");
     assert_eq!(info.version, "0.1.0");
     assert_eq!(info.floe_api_version, "1.0");
     assert_eq!(
@@ -78,7 +80,10 @@ fn invalid_configs_report_every_field() {
 fn unconfigured_use_is_a_not_configured_error() {
     let registry = registry();
     let err = files(&registry).get_secret("x").expect_err("unconfigured");
-    assert!(err.to_string().contains("Plugin 'file' not configured"), "{err}");
+    assert!(
+        err.to_string().contains("Plugin 'file' not configured"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -115,14 +120,29 @@ fn set_then_get_round_trips_with_owner_only_permissions() {
 fn missing_keys_are_none() {
     let dir = tempfile::tempdir().expect("tempdir");
     let registry = configured(dir.path());
-    assert!(files(&registry).get_secret("nothing").expect("read").is_none());
+    assert!(
+        files(&registry)
+            .get_secret("nothing")
+            .expect("read")
+            .is_none()
+    );
 }
 
 #[test]
 fn keys_that_could_escape_the_directory_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let registry = configured(dir.path());
-    for key in ["../x", "a/b", "..", ".", ".hidden", "", "a\\b", "a b", &"k".repeat(254)] {
+    for key in [
+        "../x",
+        "a/b",
+        "..",
+        ".",
+        ".hidden",
+        "",
+        "a\\b",
+        "a b",
+        &"k".repeat(254),
+    ] {
         assert!(files(&registry).get_secret(key).is_err(), "get {key:?}");
         assert!(
             files(&registry)
@@ -190,7 +210,10 @@ fn list_secrets_filters_by_prefix_and_skips_hidden_and_directories() {
         files(&registry).list_secrets("").expect("list"),
         ["api-token", "db-a", "db-b"]
     );
-    assert_eq!(files(&registry).list_secrets("db-").expect("list"), ["db-a", "db-b"]);
+    assert_eq!(
+        files(&registry).list_secrets("db-").expect("list"),
+        ["db-a", "db-b"]
+    );
 }
 
 #[test]
@@ -208,7 +231,11 @@ fn metadata_is_stored_beside_and_removed_when_empty() {
     assert_eq!(plugin.get_metadata("token").expect("meta"), meta);
     let meta_file = dir.path().join(".floe-metadata/token.json");
     assert_eq!(
-        fs::metadata(&meta_file).expect("meta file").permissions().mode() & 0o777,
+        fs::metadata(&meta_file)
+            .expect("meta file")
+            .permissions()
+            .mode()
+            & 0o777,
         0o600
     );
     assert_no_canary(&fs::read_to_string(&meta_file).expect("read"), CANARY);
@@ -241,7 +268,9 @@ fn startup_creates_the_directory_only_when_asked() {
     assert!(err.to_string().contains("create_directory"), "{err}");
 
     let registry = registry_with(json!({"directory": dir, "create_directory": true}));
-    registry.activate(PluginType::Secrets, "file").expect("starts");
+    registry
+        .activate(PluginType::Secrets, "file")
+        .expect("starts");
     assert_eq!(
         fs::metadata(&dir).expect("created").permissions().mode() & 0o777,
         0o700
@@ -271,5 +300,9 @@ fn health_check_reports_the_directory() {
     let registry = configured(&dir.path().join("missing"));
     let status = files(&registry).health_check();
     assert_eq!(status.state, HealthState::Unhealthy);
-    assert!(status.message.contains("is not available"), "{}", status.message);
+    assert!(
+        status.message.contains("is not available"),
+        "{}",
+        status.message
+    );
 }

@@ -65,8 +65,13 @@ fn defaults_apply_to_an_empty_config() {
 #[test]
 fn trailing_slashes_are_removed_from_the_url() {
     let registry = configured(json!({"url": "https://m.example.com:5000///"}));
-    let transport = marquez(&registry).get_transport_config().expect("transport");
-    assert_eq!(transport["url"], "https://m.example.com:5000/api/v1/lineage");
+    let transport = marquez(&registry)
+        .get_transport_config()
+        .expect("transport");
+    assert_eq!(
+        transport["url"],
+        "https://m.example.com:5000/api/v1/lineage"
+    );
 }
 
 #[test]
@@ -159,7 +164,9 @@ fn every_invalid_field_is_reported_with_its_path() {
 fn transport_config_is_exact_and_hides_the_api_key() {
     let registry = configured(json!({"url": "https://m:5000", "drain_timeout": 12.5}));
     assert_eq!(
-        marquez(&registry).get_transport_config().expect("transport"),
+        marquez(&registry)
+            .get_transport_config()
+            .expect("transport"),
         json!({
             "type": "http",
             "url": "https://m:5000/api/v1/lineage",
@@ -169,7 +176,9 @@ fn transport_config_is_exact_and_hides_the_api_key() {
         })
     );
     let registry = configured(json!({"url": "https://m:5000", "api_key": CANARY}));
-    let transport = marquez(&registry).get_transport_config().expect("transport");
+    let transport = marquez(&registry)
+        .get_transport_config()
+        .expect("transport");
     assert_eq!(transport["api_key"], "[REDACTED]");
     assert_value_has_no_canary(&transport, CANARY);
 }
@@ -248,7 +257,10 @@ fn validate_connection_sends_no_authorization_without_api_key() {
     let (addr, requests) = serve(vec![(200, "{}".to_owned())]);
     let registry = configured(json!({"url": format!("http://{addr}")}));
     assert!(marquez(&registry).validate_connection().expect("checked"));
-    assert_eq!(requests.recv().expect("request").header("authorization"), None);
+    assert_eq!(
+        requests.recv().expect("request").header("authorization"),
+        None
+    );
 }
 
 #[test]
@@ -297,7 +309,9 @@ fn health_check_times_out_on_a_silent_server() {
     );
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(
-        status.message.starts_with("Marquez API health check failed: no answer"),
+        status
+            .message
+            .starts_with("Marquez API health check failed: no answer"),
         "{}",
         status.message
     );
@@ -308,7 +322,11 @@ fn health_check_times_out_on_a_silent_server() {
 fn health_check_through_the_registry_is_unhealthy_when_unreachable() {
     let registry = configured(json!({"url": format!("http://{}", closed_port())}));
     let status = registry
-        .health_check(PluginType::LineageBackend, "marquez", Duration::from_secs(5))
+        .health_check(
+            PluginType::LineageBackend,
+            "marquez",
+            Duration::from_secs(5),
+        )
         .expect("health");
     assert_eq!(status.state, HealthState::Unhealthy, "{status:?}");
     assert_eq!(status.details["reason"], "connection_error");
@@ -316,7 +334,8 @@ fn health_check_through_the_registry_is_unhealthy_when_unreachable() {
 
 #[test]
 fn the_api_key_never_shows_in_errors_or_debug_output() {
-    let registry = configured(json!({"url": format!("http://{}", closed_port()), "api_key": CANARY}));
+    let registry =
+        configured(json!({"url": format!("http://{}", closed_port()), "api_key": CANARY}));
     let config = registry
         .config::<MarquezConfig>(PluginType::LineageBackend, "marquez")
         .expect("typed")

@@ -115,13 +115,21 @@ pub fn generate(
         )]);
         fs::write(&path, yaml::to_yaml(&document)).map_err(|e| {
             PluginError::with_source(
-                format!("cannot write {}: {e} (model: {})", path.display(), model.name),
+                format!(
+                    "cannot write {}: {e} (model: {})",
+                    path.display(),
+                    model.name
+                ),
                 e,
             )
         })?;
         written.push(path);
     }
-    tracing::info!(plugin = "cube", models = written.len(), "cube_schema_generated");
+    tracing::info!(
+        plugin = "cube",
+        models = written.len(),
+        "cube_schema_generated"
+    );
     Ok(written)
 }
 
@@ -151,9 +159,7 @@ fn prepare_dir(dir: &Path) -> Result<(), PluginError> {
         .map_err(|e| PluginError::with_source(format!("cannot list {}: {e}", dir.display()), e))?;
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
-        let is_yaml = path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml");
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if is_yaml && entry.file_type().is_ok_and(|t| t.is_file()) {
             fs::remove_file(&path).map_err(|e| {
                 PluginError::with_source(format!("cannot remove {}: {e}", path.display()), e)
@@ -222,7 +228,10 @@ fn cube(model: &Model<'_>, kept: &[Model<'_>]) -> Node {
                 } else {
                     "string"
                 };
-                (&mut dimensions, meta_str(spec, "cube_type").unwrap_or(default))
+                (
+                    &mut dimensions,
+                    meta_str(spec, "cube_type").unwrap_or(default),
+                )
             };
             list.push(Node::Map(vec![
                 entry("name", Node::str(column)),
@@ -284,10 +293,7 @@ fn joins(model: &Model<'_>, kept: &[Model<'_>]) -> Vec<Node> {
 }
 
 fn pre_aggregations(node: &Node) -> Vec<Node> {
-    let Some(configs) = node
-        .get("meta")
-        .and_then(|m| m.get("cube_pre_aggregation"))
-    else {
+    let Some(configs) = node.get("meta").and_then(|m| m.get("cube_pre_aggregation")) else {
         return Vec::new();
     };
     configs
@@ -299,7 +305,10 @@ fn pre_aggregations(node: &Node) -> Vec<Node> {
                 .filter(|v| v.is_truthy())
                 .and_then(Node::as_str)
                 .unwrap_or("rollup");
-            let mut out = vec![entry("name", Node::str(name)), entry("type", Node::str(kind))];
+            let mut out = vec![
+                entry("name", Node::str(name)),
+                entry("type", Node::str(kind)),
+            ];
             for key in PRE_AGGREGATION_KEYS {
                 if let Some(value) = config.get(key) {
                     out.push(entry(key, value.clone()));

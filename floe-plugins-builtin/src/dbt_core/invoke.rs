@@ -51,9 +51,14 @@ pub(crate) fn arguments(
 
 /// Runs `<executable> <args>` to the end (no deadline: dbt runs take what they take).
 pub(crate) fn run_dbt(executable: &str, args: &[String]) -> Result<Finished, PluginError> {
-    let program = process::find_program(executable)
-        .ok_or_else(|| PluginError::failed(format!("{NOT_INSTALLED} (executable: '{executable}')")))?;
-    tracing::info!(plugin = "core", command = args.first().map(String::as_str), "dbt_invoke");
+    let program = process::find_program(executable).ok_or_else(|| {
+        PluginError::failed(format!("{NOT_INSTALLED} (executable: '{executable}')"))
+    })?;
+    tracing::info!(
+        plugin = "core",
+        command = args.first().map(String::as_str),
+        "dbt_invoke"
+    );
     process::run(Command::new(program).args(args), None, None).map_err(|e| {
         PluginError::with_source(format!("Execution failed: cannot start dbt: {e}"), e)
     })
@@ -160,13 +165,11 @@ fn sql_then(rest: &str, sep: &str) -> Option<(String, String)> {
     let mut from = 0;
     while let Some(i) = lower[from..token_end].find(".sql") {
         let end = from + i + 4;
-        if from + i > 0 {
-            if let Some(tail) = strip_prefix_ci(&rest[end..], sep) {
-                let d = digits(tail);
-                if !d.is_empty() {
-                    best = Some((rest[..end].to_owned(), d.to_owned()));
-                }
-            }
+        if from + i > 0
+            && let Some(tail) = strip_prefix_ci(&rest[end..], sep)
+            && !digits(tail).is_empty()
+        {
+            best = Some((rest[..end].to_owned(), digits(tail).to_owned()));
         }
         from += i + 1;
     }
@@ -174,8 +177,10 @@ fn sql_then(rest: &str, sep: &str) -> Option<(String, String)> {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix))
-        .then(|| &s[prefix.len()..])
+    (s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+    .then(|| &s[prefix.len()..])
 }
 
 fn after_marker(
@@ -209,17 +214,17 @@ fn anywhere_sql_line_col(text: &str, lower: &str) -> Option<(String, String)> {
     let mut from = 0;
     while let Some(i) = lower[from..].find(".sql:") {
         let dot = from + i;
-        let start = text[..dot]
-            .rfind(char::is_whitespace)
-            .map_or(0, |w| w + text[w..].chars().next().map_or(1, char::len_utf8));
+        let start = text[..dot].rfind(char::is_whitespace).map_or(0, |w| {
+            w + text[w..].chars().next().map_or(1, char::len_utf8)
+        });
         let tail = &text[dot + 5..];
         let line = digits(tail);
-        if dot > start && !line.is_empty() {
-            if let Some(col_part) = tail[line.len()..].strip_prefix(':') {
-                if !digits(col_part).is_empty() {
-                    return Some((text[start..dot + 4].to_owned(), line.to_owned()));
-                }
-            }
+        if dot > start
+            && !line.is_empty()
+            && let Some(col_part) = tail[line.len()..].strip_prefix(':')
+            && !digits(col_part).is_empty()
+        {
+            return Some((text[start..dot + 4].to_owned(), line.to_owned()));
         }
         from = dot + 1;
     }
@@ -238,10 +243,22 @@ mod tests {
     #[test]
     fn locations_in_reference_order() {
         let cases = [
-            ("Database Error at models/orders.sql:12", Some(("models/orders.sql", "12"))),
-            ("syntax error in file 'models/a.sql' at line 7", Some(("models/a.sql", "7"))),
-            ("Compilation Error in models/b.sql line 3", Some(("models/b.sql", "3"))),
-            ("see models/c.SQL:4:10 for details", Some(("models/c.SQL", "4"))),
+            (
+                "Database Error at models/orders.sql:12",
+                Some(("models/orders.sql", "12")),
+            ),
+            (
+                "syntax error in file 'models/a.sql' at line 7",
+                Some(("models/a.sql", "7")),
+            ),
+            (
+                "Compilation Error in models/b.sql line 3",
+                Some(("models/b.sql", "3")),
+            ),
+            (
+                "see models/c.SQL:4:10 for details",
+                Some(("models/c.SQL", "4")),
+            ),
             ("Error in model x", None),
         ];
         for (text, expected) in cases {
@@ -257,10 +274,14 @@ mod tests {
     #[test]
     fn versions_are_read_from_dbt_version() {
         assert_eq!(
-            parse_version("Core:\n  - installed: 1.7.4\n  - latest:    1.7.4 - Up to date!").as_deref(),
+            parse_version("Core:\n  - installed: 1.7.4\n  - latest:    1.7.4 - Up to date!")
+                .as_deref(),
             Some("1.7.4")
         );
-        assert_eq!(parse_version("installed version: =1.0.0").as_deref(), Some("1.0.0"));
+        assert_eq!(
+            parse_version("installed version: =1.0.0").as_deref(),
+            Some("1.0.0")
+        );
     }
 
     #[test]
@@ -276,7 +297,10 @@ mod tests {
             stderr: "ignored".into(),
             timed_out: false,
         };
-        assert_eq!(error_text(&finished), "Database Error password=<REDACTED>\nstopped");
+        assert_eq!(
+            error_text(&finished),
+            "Database Error password=<REDACTED>\nstopped"
+        );
         let bare = Finished {
             code: Some(2),
             ..Finished::default()

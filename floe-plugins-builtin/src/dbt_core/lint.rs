@@ -76,8 +76,9 @@ pub(crate) fn lint(
             ..LintResult::default()
         });
     }
-    let program = process::find_program(sqlfluff)
-        .ok_or_else(|| PluginError::failed(format!("{NOT_INSTALLED} (executable: '{sqlfluff}')")))?;
+    let program = process::find_program(sqlfluff).ok_or_else(|| {
+        PluginError::failed(format!("{NOT_INSTALLED} (executable: '{sqlfluff}')"))
+    })?;
     let mut command = Command::new(program);
     command.arg(if fix { "fix" } else { "lint" });
     command.args(&files).args(["--dialect", dialect]);
@@ -117,7 +118,9 @@ pub(crate) fn lint(
     let report: Value = serde_json::from_str(finished.stdout.trim()).map_err(|_| {
         PluginError::failed(format!(
             "sqlfluff lint did not print a JSON report (exit status {}): {}",
-            finished.code.map_or_else(|| "signal".to_owned(), |c| c.to_string()),
+            finished
+                .code
+                .map_or_else(|| "signal".to_owned(), |c| c.to_string()),
             redact(finished.stderr.trim())
         ))
     })?;

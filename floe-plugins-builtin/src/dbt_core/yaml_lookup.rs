@@ -19,8 +19,8 @@ pub(crate) fn scalar(text: &str, path: &[&str]) -> Option<String> {
             stack.pop();
         }
         stack.push((indent, key));
-        let at_path = stack.len() == path.len()
-            && stack.iter().zip(path).all(|((_, k), want)| k == want);
+        let at_path =
+            stack.len() == path.len() && stack.iter().zip(path).all(|((_, k), want)| k == want);
         if at_path && !value.is_empty() {
             return Some(unquote(value));
         }
@@ -50,7 +50,9 @@ fn split_key(line: &str) -> Option<(String, &str)> {
         let rest = line[end + 1..].trim_start().strip_prefix(':')?;
         (line[1..end].to_owned(), rest)
     } else {
-        let colon = line.find(": ").or_else(|| line.strip_suffix(':').map(str::len))?;
+        let colon = line
+            .find(": ")
+            .or_else(|| line.strip_suffix(':').map(str::len))?;
         (line[..colon].trim_end().to_owned(), &line[colon + 1..])
     };
     Some((key, rest.trim()))
@@ -100,7 +102,13 @@ analytics:
             scalar(PROFILES, &["other", "outputs", "dev", "type"]).as_deref(),
             Some("postgres")
         );
-        assert_eq!(scalar(PROFILES, &["analytics", "outputs", "qa", "type"]), None);
-        assert_eq!(scalar("name: x\nprofile: 'jaffle'\n", &["profile"]).as_deref(), Some("jaffle"));
+        assert_eq!(
+            scalar(PROFILES, &["analytics", "outputs", "qa", "type"]),
+            None
+        );
+        assert_eq!(
+            scalar("name: x\nprofile: 'jaffle'\n", &["profile"]).as_deref(),
+            Some("jaffle")
+        );
     }
 }

@@ -47,6 +47,9 @@ mod tests {
     fn formats_known_instants() {
         assert_eq!(format_utc(0, 0), "1970-01-01T00:00:00.000000Z");
         assert_eq!(format_utc(951_782_400, 5), "2000-02-29T00:00:00.000005Z");
-        assert_eq!(format_utc(1_714_566_600, 123_456), "2024-05-01T12:30:00.123456Z");
+        assert_eq!(
+            format_utc(1_714_566_600, 123_456),
+            "2024-05-01T12:30:00.123456Z"
+        );
     }
 }

@@ -117,7 +117,12 @@ fn attempt(runner: &RunnerConfig, input: &[u8]) -> Attempt {
     let timeout = Duration::from_secs(runner.timeout_seconds);
     let finished = match process::run(&mut command, Some(input), Some(timeout)) {
         Ok(f) => f,
-        Err(e) => return failed(format!("cannot start the dlt runner '{program}': {e}"), false),
+        Err(e) => {
+            return failed(
+                format!("cannot start the dlt runner '{program}': {e}"),
+                false,
+            );
+        }
     };
     if finished.timed_out {
         return failed(
@@ -180,6 +185,10 @@ fn last_json_line(stdout: &str) -> Value {
         .lines()
         .rev()
         .filter(|l| !l.trim().is_empty())
-        .find_map(|l| serde_json::from_str::<Value>(l.trim()).ok().filter(Value::is_object))
+        .find_map(|l| {
+            serde_json::from_str::<Value>(l.trim())
+                .ok()
+                .filter(Value::is_object)
+        })
         .unwrap_or_else(|| json!({}))
 }

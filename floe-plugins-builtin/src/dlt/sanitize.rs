@@ -163,6 +163,9 @@ mod tests {
 
     #[test]
     fn redacts_known_values() {
-        assert_eq!(redact_values("x s3cr3t y", &["s3cr3t", ""]), "x <REDACTED> y");
+        assert_eq!(
+            redact_values("x s3cr3t y", &["s3cr3t", ""]),
+            "x <REDACTED> y"
+        );
     }
 }
