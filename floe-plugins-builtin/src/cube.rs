@@ -21,11 +21,8 @@ pub mod generator;
 mod node;
 mod yaml;
 
-// Shared with other plugins of this crate, each behind its own feature.
-#[allow(clippy::duplicate_mod)]
-#[path = "dlt/clock.rs"]
-mod clock;
 
+use crate::support::clock;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};

@@ -26,15 +26,8 @@ mod invoke;
 mod lint;
 mod yaml_lookup;
 
-// Shared with other plugins of this crate, each behind its own feature.
-#[allow(clippy::duplicate_mod)]
-#[path = "dlt/process.rs"]
-mod process;
-// Shared with other plugins of this crate, each behind its own feature.
-#[allow(clippy::duplicate_mod)]
-#[path = "dlt/sanitize.rs"]
-mod sanitize;
 
+use crate::support::{process, sanitize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

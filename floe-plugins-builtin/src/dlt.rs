@@ -30,19 +30,8 @@
 mod config;
 pub mod runner;
 
-// Shared with other plugins of this crate, each behind its own feature.
-#[allow(clippy::duplicate_mod)]
-#[path = "dlt/clock.rs"]
-mod clock;
-// Shared with other plugins of this crate, each behind its own feature.
-#[allow(clippy::duplicate_mod)]
-#[path = "dlt/process.rs"]
-mod process;
-// Shared with other plugins of this crate, each behind its own feature.
-#[allow(clippy::duplicate_mod)]
-#[path = "dlt/sanitize.rs"]
-mod sanitize;
 
+use crate::support::{clock, process, sanitize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;

@@ -23,6 +23,8 @@
 
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(any(feature = "cube", feature = "dbt-core", feature = "dlt"))]
+mod support;
 
 #[cfg(feature = "console")]
 pub mod console;

@@ -1,5 +1,7 @@
 //! The `dagster` orchestrator plugin through the registry.
 
+#![cfg(feature = "dagster")]
+
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common_part1;

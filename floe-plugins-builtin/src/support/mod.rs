@@ -1,0 +1,9 @@
+//! Helpers shared by several plugins of this crate, each compiled only with a feature
+//! that uses it.
+
+#[cfg(any(feature = "cube", feature = "dlt"))]
+pub(crate) mod clock;
+#[cfg(any(feature = "dbt-core", feature = "dlt"))]
+pub(crate) mod process;
+#[cfg(any(feature = "dbt-core", feature = "dlt"))]
+pub(crate) mod sanitize;
