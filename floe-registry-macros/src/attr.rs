@@ -164,12 +164,20 @@ fn read_value(args: &mut Args, key: &Ident, value: TokenStream, errors: &mut Err
                 }
             }
         }
-        "crate" => match syn::parse2::<syn::Path>(value) {
+        "crate" => match syn::parse2::<syn::Path>(value.clone()) {
             Ok(path) => args.krate = Some(path),
-            Err(_) => errors.at(
-                at,
-                "`crate` expects a path to floe_registry, e.g. `crate = ::my_registry`",
-            ),
+            Err(_) => {
+                let fix = syn::parse2::<LitStr>(value)
+                    .map(|s| format!("write `crate = {}` without quotes", s.value()))
+                    .unwrap_or_else(|_| {
+                        "e.g. `crate = my_registry` after `use floe_registry as my_registry;`"
+                            .to_owned()
+                    });
+                errors.at(
+                    at,
+                    format!("`crate` expects the path floe-registry is reached by; {fix}"),
+                );
+            }
         },
         other => {
             let hint = floe_registry_rules::closest(other, KEYS)

@@ -64,7 +64,8 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
 
         const _: () = {
             // The one place the runtime's path is written: if it does not resolve,
-            // that is one error here, and the uses below stay quiet.
+            // rustc reports it here once instead of at every use below (the
+            // `#[linkme]` helper and the plugin's own trait impl still notice).
             #import
 
             #api_check
@@ -89,7 +90,14 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
                 config: #config,
             };
 
-            impl #p::PluginMetadata for #ident {
+            // `PluginMetadata` needs `Send + Sync`. Stated as a bound (under a binder,
+            // so rustc does not reject it as trivially false), a plugin that is not
+            // thread-safe gets one error, where its type trait is implemented,
+            // rather than a second one here.
+            impl #p::PluginMetadata for #ident
+            where
+                for<'__floe> #ident: ::core::marker::Send + ::core::marker::Sync,
+            {
                 fn descriptor(&self) -> &'static #p::PluginDescriptor {
                     &__FLOE_PLUGIN
                 }
