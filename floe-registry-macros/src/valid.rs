@@ -1,7 +1,7 @@
 //! Checks the parsed attribute against the rules of `floe-registry-rules`, the same
 //! functions the runtime uses, and builds the [`Plugin`] model.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::Span;
 use syn::{Ident, LitStr};
 
 use crate::ast::{Args, Errors, Plugin};
@@ -12,13 +12,14 @@ use floe_registry_rules::{
 };
 
 pub(crate) fn validate(args: Args, item: &Item, errors: &mut Errors) -> Option<Plugin> {
+    missing_keys(&args, errors);
     let variant = match args.plugin_type {
         Some(ident) => plugin_type(ident, errors),
-        None => missing(&args.tokens, &args.given, "type", errors),
+        None => None,
     };
     let name = match args.name {
         Some(lit) => plugin_name(lit, errors),
-        None => missing(&args.tokens, &args.given, "name", errors),
+        None => None,
     };
     let version = version(args.version, errors);
     let api = api_version(args.floe_api_version, errors);
@@ -55,23 +56,25 @@ pub(crate) fn validate(args: Args, item: &Item, errors: &mut Errors) -> Option<P
     })
 }
 
-/// Reports a required key that is not written at all; a key written with a bad value
-/// has had its own error already.
-fn missing<T>(tokens: &TokenStream, given: &[String], key: &str, errors: &mut Errors) -> Option<T> {
-    if given.iter().any(|k| k == key) {
-        return None;
-    }
-    let message = match key {
-        "type" => format!(
-            "missing required key `type`: add `type = Compute` or another of: {}",
-            PLUGIN_TYPE_VARIANTS.join(", ")
+/// Reports the required keys that are not written at all, in one error; a key
+/// written with a bad value has had its own error already.
+fn missing_keys(args: &Args, errors: &mut Errors) {
+    let absent = |key: &str| !args.given.iter().any(|k| k == key);
+    let types = PLUGIN_TYPE_VARIANTS.join(", ");
+    let message = match (absent("type"), absent("name")) {
+        (true, true) => format!(
+            "missing required keys `type` and `name`: write `#[floe_plugin(type = Compute, name = \"my-plugin\")]`, with `type` one of: {types}"
         ),
-        _ => format!(
-            "missing required key `{key}`: add `{key} = \"my-plugin\"` (1 to 64 of `a-z 0-9 - _`)"
-        ),
+        (true, false) => {
+            format!("missing required key `type`: add `type = Compute` or another of: {types}")
+        }
+        (false, true) => {
+            "missing required key `name`: add `name = \"my-plugin\"` (1 to 64 of `a-z 0-9 - _`)"
+                .to_owned()
+        }
+        (false, false) => return,
     };
-    errors.over(tokens, message);
-    None
+    errors.over(&args.tokens, message);
 }
 
 fn plugin_type(ident: Ident, errors: &mut Errors) -> Option<Ident> {
@@ -321,15 +324,21 @@ mod tests {
     }
 
     #[test]
-    fn absent_required_keys_are_each_reported() {
+    fn absent_required_keys_are_reported_in_one_error() {
         let errors = errors_of(quote::quote!(version = "1.0.0"));
-        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
-            errors[0].starts_with("missing required key `type`"),
+            errors[0].starts_with("missing required keys `type` and `name`"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn one_absent_required_key_is_named_alone() {
+        let errors = errors_of(quote::quote!(type = Compute));
+        assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
-            errors[1].starts_with("missing required key `name`"),
+            errors[0].starts_with("missing required key `name`"),
             "{errors:?}"
         );
     }
