@@ -21,7 +21,6 @@ pub mod generator;
 mod node;
 mod yaml;
 
-
 use crate::support::clock;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};

@@ -26,7 +26,6 @@ mod invoke;
 mod lint;
 mod yaml_lookup;
 
-
 use crate::support::{process, sanitize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

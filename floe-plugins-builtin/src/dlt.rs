@@ -30,7 +30,6 @@
 mod config;
 pub mod runner;
 
-
 use crate::support::{clock, process, sanitize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

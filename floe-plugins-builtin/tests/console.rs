@@ -1,7 +1,6 @@
 //! The `console` telemetry backend through the registry.
 
 #![cfg(feature = "console")]
-
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common_part1;

@@ -1,7 +1,6 @@
 //! The `dagster` orchestrator plugin through the registry.
 
 #![cfg(feature = "dagster")]
-
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common_part1;

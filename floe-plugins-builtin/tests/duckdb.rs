@@ -1,7 +1,6 @@
 //! The `duckdb` compute plugin through the registry.
 
 #![cfg(feature = "duckdb")]
-
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common_part1;

@@ -1,7 +1,6 @@
 //! The `jaeger` telemetry backend through the registry.
 
 #![cfg(feature = "jaeger")]
-
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common_part1;

@@ -1,7 +1,6 @@
 //! The `local` storage plugin through the registry.
 
 #![cfg(feature = "local-storage")]
-
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common_part1;

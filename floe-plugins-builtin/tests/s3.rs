@@ -1,7 +1,6 @@
 //! The `s3` storage plugin through the registry.
 
 #![cfg(feature = "s3")]
-
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common_part1;

@@ -20,8 +20,10 @@ const SIZES: [usize; 3] = [11, 1_000, 10_000];
 
 /// The first `n` generated plugins (`p00000`...), by name.
 fn generated(n: usize) -> Vec<&'static PluginDescriptor> {
-    let mut all: Vec<&'static PluginDescriptor> =
-        FLOE_REGISTRY_PLUGINS.iter().filter(|d| d.name.starts_with('p')).collect();
+    let mut all: Vec<&'static PluginDescriptor> = FLOE_REGISTRY_PLUGINS
+        .iter()
+        .filter(|d| d.name.starts_with('p'))
+        .collect();
     all.sort_by_key(|d| d.name);
     all.truncate(n);
     assert_eq!(all.len(), n, "the fixture has enough plugins");
@@ -39,10 +41,14 @@ fn discovery(c: &mut Criterion) {
     for n in SIZES {
         let descriptors = generated(n);
         group.bench_with_input(BenchmarkId::from_parameter(n), &descriptors, |b, d| {
-            b.iter_batched(PluginRegistry::new, |r| {
-                r.discover_from(d.iter().copied());
-                r
-            }, BatchSize::SmallInput)
+            b.iter_batched(
+                PluginRegistry::new,
+                |r| {
+                    r.discover_from(d.iter().copied());
+                    r
+                },
+                BatchSize::SmallInput,
+            )
         });
     }
     group.finish();
@@ -68,11 +74,23 @@ fn lookups(c: &mut Criterion) {
             let _ = registry.get(d.plugin_type, d.name);
         }
         group.bench_function("hot_get", |b| {
-            b.iter(|| registry.get(black_box(target.plugin_type), black_box(target.name)).is_ok())
+            b.iter(|| {
+                registry
+                    .get(black_box(target.plugin_type), black_box(target.name))
+                    .is_ok()
+            })
         });
-        group.bench_function("list_type", |b| b.iter(|| registry.list(black_box(PluginType::Storage)).len()));
+        group.bench_function("list_type", |b| {
+            b.iter(|| registry.list(black_box(PluginType::Storage)).len())
+        });
         group.bench_function("list_all", |b| b.iter(|| registry.list_all().len()));
-        group.bench_function("info", |b| b.iter(|| registry.info(target.plugin_type, black_box(target.name)).is_ok()));
+        group.bench_function("info", |b| {
+            b.iter(|| {
+                registry
+                    .info(target.plugin_type, black_box(target.name))
+                    .is_ok()
+            })
+        });
         group.finish();
     }
 }
@@ -95,7 +113,11 @@ fn hot_get_scaling(c: &mut Criterion) {
                         std::thread::spawn(move || {
                             barrier.wait();
                             for _ in 0..iters {
-                                black_box(registry.get(target.plugin_type, black_box(target.name)).is_ok());
+                                black_box(
+                                    registry
+                                        .get(target.plugin_type, black_box(target.name))
+                                        .is_ok(),
+                                );
                             }
                         })
                     })
@@ -144,7 +166,9 @@ impl ComputePlugin for BenchDuck {}
 
 fn configure(c: &mut Criterion) {
     let registry = PluginRegistry::new();
-    registry.register(BenchDuck.descriptor()).expect("registers");
+    registry
+        .register(BenchDuck.descriptor())
+        .expect("registers");
     let valid = json!({
         "threads": 4, "timeout_seconds": 3600, "path": "/data/a.duckdb", "memory_limit": "4GB",
         "connection": {"host": "db", "port": 5432}, "extensions": ["iceberg", "httpfs"]
@@ -154,7 +178,9 @@ fn configure(c: &mut Criterion) {
         "connection": {"host": "db", "port": 5432}, "extensions": ["iceberg", "httpfs"], "colour": "red"
     });
     // Build the cached validator before measuring.
-    registry.configure(PluginType::Compute, "bench-duckdb", valid.clone()).expect("valid");
+    registry
+        .configure(PluginType::Compute, "bench-duckdb", valid.clone())
+        .expect("valid");
     let errors = match registry.configure(PluginType::Compute, "bench-duckdb", invalid.clone()) {
         Err(PluginError::Configuration { errors, .. }) => errors.len(),
         _ => 0,
@@ -162,23 +188,48 @@ fn configure(c: &mut Criterion) {
     assert_eq!(errors, 3, "the invalid config carries 3 errors");
     let mut group = c.benchmark_group("configure");
     group.bench_function("valid", |b| {
-        b.iter_batched(|| valid.clone(), |v| registry.configure(PluginType::Compute, "bench-duckdb", v).is_ok(), BatchSize::SmallInput)
+        b.iter_batched(
+            || valid.clone(),
+            |v| {
+                registry
+                    .configure(PluginType::Compute, "bench-duckdb", v)
+                    .is_ok()
+            },
+            BatchSize::SmallInput,
+        )
     });
     group.bench_function("invalid_3_errors", |b| {
-        b.iter_batched(|| invalid.clone(), |v| registry.configure(PluginType::Compute, "bench-duckdb", v).is_err(), BatchSize::SmallInput)
+        b.iter_batched(
+            || invalid.clone(),
+            |v| {
+                registry
+                    .configure(PluginType::Compute, "bench-duckdb", v)
+                    .is_err()
+            },
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
 }
 
 fn dependencies(c: &mut Criterion) {
-    let chain: Vec<&'static PluginDescriptor> =
-        FLOE_REGISTRY_PLUGINS.iter().filter(|d| d.name.starts_with("chain-")).collect();
+    let chain: Vec<&'static PluginDescriptor> = FLOE_REGISTRY_PLUGINS
+        .iter()
+        .filter(|d| d.name.starts_with("chain-"))
+        .collect();
     assert_eq!(chain.len(), 50);
     let registry = registry_of(&chain);
-    let mut selection: Vec<PluginId> = chain.iter().map(|d| PluginId::new(d.plugin_type, d.name)).collect();
+    let mut selection: Vec<PluginId> = chain
+        .iter()
+        .map(|d| PluginId::new(d.plugin_type, d.name))
+        .collect();
     selection.reverse();
     c.bench_function("resolve_dependencies/chain_50", |b| {
-        b.iter(|| registry.resolve_dependencies(black_box(&selection)).map(|o| o.len()))
+        b.iter(|| {
+            registry
+                .resolve_dependencies(black_box(&selection))
+                .map(|o| o.len())
+        })
     });
 }
 
@@ -209,8 +260,15 @@ health_plugins! {
 
 fn health_registry(prefix: &str) -> PluginRegistry {
     let registry = PluginRegistry::new();
-    registry.discover_from(FLOE_REGISTRY_PLUGINS.iter().filter(|d| d.name.starts_with(prefix)));
-    for d in FLOE_REGISTRY_PLUGINS.iter().filter(|d| d.name.starts_with(prefix)) {
+    registry.discover_from(
+        FLOE_REGISTRY_PLUGINS
+            .iter()
+            .filter(|d| d.name.starts_with(prefix)),
+    );
+    for d in FLOE_REGISTRY_PLUGINS
+        .iter()
+        .filter(|d| d.name.starts_with(prefix))
+    {
         let _ = registry.get(d.plugin_type, d.name);
     }
     registry
@@ -219,13 +277,25 @@ fn health_registry(prefix: &str) -> PluginRegistry {
 fn health(c: &mut Criterion) {
     let instant = health_registry("instant-");
     assert_eq!(instant.health_check_all().len(), 11);
-    c.bench_function("health_check_all/11_instant", |b| b.iter(|| instant.health_check_all().len()));
+    c.bench_function("health_check_all/11_instant", |b| {
+        b.iter(|| instant.health_check_all().len())
+    });
     let sleepy = health_registry("sleepy-");
     let mut group = c.benchmark_group("health_check_all");
-    group.sample_size(10).measurement_time(Duration::from_secs(5));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
     group.bench_function("11_x_200ms", |b| b.iter(|| sleepy.health_check_all().len()));
     group.finish();
 }
 
-criterion_group!(benches, discovery, lookups, hot_get_scaling, configure, dependencies, health);
+criterion_group!(
+    benches,
+    discovery,
+    lookups,
+    hot_get_scaling,
+    configure,
+    dependencies,
+    health
+);
 criterion_main!(benches);

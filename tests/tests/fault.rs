@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use floe_registry::prelude::*;
-use floe_registry::{ApiVersion, PluginDescriptor, PluginInstance, check_name, check_semver, plugin_source};
+use floe_registry::{
+    ApiVersion, PluginDescriptor, PluginInstance, check_name, check_semver, plugin_source,
+};
 use proptest::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -51,9 +53,12 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
         ".{0,12}".prop_map(Value::String),
-        prop_oneof![Just("threads"), Just("name"), Just("nested"), Just("a")].prop_map(|s| json!(s)),
+        prop_oneof![Just("threads"), Just("name"), Just("nested"), Just("a")]
+            .prop_map(|s| json!(s)),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
@@ -131,8 +136,22 @@ fn counted() -> PluginInstance {
 }
 
 static STRESS: [PluginDescriptor; 2] = [
-    PluginDescriptor::new(PluginType::Compute, "stress-a", "1.0.0", plugin_source!(Counted), counted).with_config::<Nested>(),
-    PluginDescriptor::new(PluginType::Compute, "stress-b", "1.0.0", plugin_source!(Counted), counted).with_config::<Nested>(),
+    PluginDescriptor::new(
+        PluginType::Compute,
+        "stress-a",
+        "1.0.0",
+        plugin_source!(Counted),
+        counted,
+    )
+    .with_config::<Nested>(),
+    PluginDescriptor::new(
+        PluginType::Compute,
+        "stress-b",
+        "1.0.0",
+        plugin_source!(Counted),
+        counted,
+    )
+    .with_config::<Nested>(),
 ];
 
 #[test]
@@ -146,12 +165,18 @@ fn two_threads_of_mixed_calls_construct_each_plugin_once() {
             std::thread::spawn(move || {
                 let mut failures = 0usize;
                 for i in 0..OPS {
-                    let name = if (i + t) % 2 == 0 { "stress-a" } else { "stress-b" };
+                    let name = if (i + t) % 2 == 0 {
+                        "stress-a"
+                    } else {
+                        "stress-b"
+                    };
                     let ok = match i % 10 {
                         0 => registry
                             .configure(PluginType::Compute, name, json!({"a": "x", "b": i as f64}))
                             .is_ok(),
-                        1 => registry.configure(PluginType::Compute, name, json!({"a": ""})).is_err(),
+                        1 => registry
+                            .configure(PluginType::Compute, name, json!({"a": ""}))
+                            .is_err(),
                         2 => registry.info(PluginType::Compute, name).is_ok(),
                         3 if i % 1_000 == 3 => !registry.health_check_all().is_empty(),
                         _ => registry.get(PluginType::Compute, name).is_ok(),
@@ -165,7 +190,11 @@ fn two_threads_of_mixed_calls_construct_each_plugin_once() {
     for w in workers {
         assert_eq!(w.join().expect("no panic"), 0, "every call behaved");
     }
-    assert_eq!(BUILT.load(Ordering::SeqCst), 2, "each plugin constructed exactly once");
+    assert_eq!(
+        BUILT.load(Ordering::SeqCst),
+        2,
+        "each plugin constructed exactly once"
+    );
 }
 
 #[floe_plugin(type = Identity, name = "stuck", version = "1.0.0")]
@@ -181,7 +210,11 @@ impl IdentityPlugin for Stuck {
 fn threads_of_this_process() -> usize {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Threads:")).map(str::to_owned))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Threads:"))
+                .map(str::to_owned)
+        })
         .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
         .unwrap_or(0)
 }
@@ -200,7 +233,10 @@ fn a_thousand_checks_of_a_hung_plugin_leave_one_stuck_thread() {
         still_running += usize::from(status.message.contains("still running"));
     }
     let after = threads_of_this_process();
-    assert!(still_running >= 999, "the hung check is reported, not restarted ({still_running})");
+    assert!(
+        still_running >= 999,
+        "the hung check is reported, not restarted ({still_running})"
+    );
     // Other tests of this binary run threads too; the soak adds at most its one hung check.
     assert!(after <= before + 4, "threads grew from {before} to {after}");
 }
