@@ -132,11 +132,21 @@ fn read_value(args: &mut Args, key: &Ident, value: TokenStream, errors: &mut Err
         "type" => match syn::parse2::<Ident>(value.clone()) {
             Ok(ident) => args.plugin_type = Some(ident),
             Err(_) => {
-                let hint = syn::parse2::<LitStr>(value)
-                    .map(|s| format!(": write `type = {}` without quotes", s.value()))
-                    .unwrap_or_else(|_| ", e.g. `type = Compute`".to_owned());
-                errors.at(
-                    at,
+                let written = value.clone();
+                let hint = if let Ok(s) = syn::parse2::<LitStr>(value.clone()) {
+                    format!(": write `type = {}` without quotes", s.value())
+                } else if let Ok(path) = syn::parse2::<syn::Path>(value) {
+                    // `PluginType::Compute`: the variant alone is what the key takes.
+                    let last = path.segments.last().map(|s| s.ident.to_string());
+                    format!(
+                        ": write the variant alone, `type = {}`",
+                        last.as_deref().unwrap_or("Compute")
+                    )
+                } else {
+                    ", e.g. `type = Compute`".to_owned()
+                };
+                errors.over(
+                    &written,
                     format!("`type` expects a plugin type name as an identifier{hint}"),
                 );
             }

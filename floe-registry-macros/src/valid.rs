@@ -32,9 +32,12 @@ pub(crate) fn validate(args: Args, item: &Item, errors: &mut Errors) -> Option<P
     if let Some(field) = &item.config_field
         && args.config.is_none()
     {
+        let config = cell_argument(&field.ty).unwrap_or_else(|| "YourConfig".to_owned());
         errors.at(
             field.marker,
-            "a `#[config]` field needs a config type: add `config = YourConfig` to #[floe_plugin(...)]",
+            format!(
+                "a `#[config]` field needs a config type: add `config = {config}` to #[floe_plugin(...)]"
+            ),
         );
     }
     let description = args
@@ -54,6 +57,25 @@ pub(crate) fn validate(args: Args, item: &Item, errors: &mut Errors) -> Option<P
         config: args.config,
         krate,
     })
+}
+
+/// `X` of a field type written `ConfigCell<X>` (with any path before it).
+fn cell_argument(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match (last.ident == "ConfigCell", args.args.first()) {
+        (true, Some(syn::GenericArgument::Type(inner))) => Some(
+            quote::ToTokens::to_token_stream(inner)
+                .to_string()
+                .replace(' ', ""),
+        ),
+        _ => None,
+    }
 }
 
 /// Reports the required keys that are not written at all, in one error; a key
@@ -373,5 +395,13 @@ mod tests {
             own[0].starts_with("a plugin cannot depend on itself"),
             "{own:?}"
         );
+    }
+
+    #[test]
+    fn cell_argument_reads_the_config_type_of_a_config_cell() {
+        let ty: syn::Type = syn::parse_quote!(floe_registry::ConfigCell<my::Conf>);
+        assert_eq!(super::cell_argument(&ty).as_deref(), Some("my::Conf"));
+        let ty: syn::Type = syn::parse_quote!(Option<Conf>);
+        assert_eq!(super::cell_argument(&ty), None);
     }
 }
