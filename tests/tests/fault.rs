@@ -178,7 +178,15 @@ fn two_threads_of_mixed_calls_construct_each_plugin_once() {
                             .configure(PluginType::Compute, name, json!({"a": ""}))
                             .is_err(),
                         2 => registry.info(PluginType::Compute, name).is_ok(),
-                        3 if i % 1_000 == 3 => !registry.health_check_all().is_empty(),
+                        // Loaded plugins are checked; a check the other thread is running
+                        // at the same moment is reported as such, not run twice.
+                        3 if i % 1_000 == 3 => {
+                            let report = registry.health_check_all();
+                            report.values().all(|s| {
+                                s.state == HealthState::Healthy
+                                    || s.message.contains("still running")
+                            })
+                        }
                         _ => registry.get(PluginType::Compute, name).is_ok(),
                     };
                     failures += usize::from(!ok);
@@ -237,6 +245,6 @@ fn a_thousand_checks_of_a_hung_plugin_leave_one_stuck_thread() {
         still_running >= 999,
         "the hung check is reported, not restarted ({still_running})"
     );
-    // Other tests of this binary run threads too; the soak adds at most its one hung check.
-    assert!(after <= before + 4, "threads grew from {before} to {after}");
+    // Other tests of this binary run threads too; the soak adds at most its one hung check (plus pool threads of concurrent tests).
+    assert!(after <= before + 8, "threads grew from {before} to {after}");
 }

@@ -201,12 +201,13 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
     } else {
         config
     };
+    let schema = entry.schema.get_or_init(|| (spec.schema)());
     let validator = entry
         .validator
         .get_or_init(|| {
             jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
-                .build(&(spec.schema)())
+                .build(schema)
                 .map_err(|e| e.to_string())
         })
         .as_ref()
@@ -216,10 +217,9 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
             ))
         })?;
     if !validator.is_valid(&config) {
-        let schema = (spec.schema)();
         let mut errors: Vec<ConfigFieldError> = Vec::new();
         for error in validator.iter_errors(&config) {
-            map_error(&schema, &error, &mut errors);
+            map_error(schema, &error, &mut errors);
         }
         return Err(PluginError::Configuration {
             name: name.to_owned(),

@@ -22,6 +22,8 @@ pub(crate) struct Entry {
     pub(crate) init: Mutex<()>,
     /// The typed config, once configured.
     pub(crate) config: RwLock<Option<AnyConfig>>,
+    /// The config schema, derived on first use.
+    pub(crate) schema: OnceLock<serde_json::Value>,
     /// The compiled validator of the config schema, built on first configure.
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
     /// The lifecycle state, held while a hook of this plugin runs.
@@ -37,6 +39,7 @@ impl Entry {
             instance: OnceLock::new(),
             init: Mutex::new(()),
             config: RwLock::new(None),
+            schema: OnceLock::new(),
             validator: OnceLock::new(),
             lifecycle: Mutex::new(Lifecycle::Stopped),
             health_running: OnceLock::new(),

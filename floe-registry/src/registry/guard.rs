@@ -3,7 +3,7 @@
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc;
+use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 /// How a guarded call ended.
@@ -40,26 +40,92 @@ pub(crate) struct Pending<T> {
     spawn_error: Option<String>,
 }
 
-/// Starts `f` on a new thread named `thread_name`; panics are caught there.
+/// A job for a pool thread.
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Hook threads are kept and reused: starting a thread costs tens of microseconds,
+/// which would dominate a health check of instant plugins. A thread stuck in a hung
+/// hook is simply not returned to the pool; an idle one ends after a minute.
+struct Pool {
+    idle: Mutex<Vec<mpsc::Sender<Job>>>,
+}
+
+/// How many idle threads the pool keeps at most.
+const MAX_IDLE: usize = 64;
+/// How long an idle thread waits for work before it ends.
+const IDLE_FOR: Duration = Duration::from_secs(60);
+
+fn pool() -> &'static Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    POOL.get_or_init(|| Pool {
+        idle: Mutex::new(Vec::new()),
+    })
+}
+
+impl Pool {
+    fn run(&'static self, mut job: Job) -> Result<(), String> {
+        loop {
+            let idle = self
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop();
+            match idle {
+                // A worker that ended after idling drops its receiver: try another.
+                Some(worker) => match worker.send(job) {
+                    Ok(()) => return Ok(()),
+                    Err(mpsc::SendError(back)) => job = back,
+                },
+                None => return self.start_worker(job),
+            }
+        }
+    }
+
+    fn start_worker(&'static self, first: Job) -> Result<(), String> {
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("floe-hook".to_owned())
+            .spawn(move || {
+                let mut job = first;
+                loop {
+                    job();
+                    {
+                        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+                        if idle.len() >= MAX_IDLE {
+                            return;
+                        }
+                        idle.push(tx.clone());
+                    }
+                    match rx.recv_timeout(IDLE_FOR) {
+                        Ok(next) => job = next,
+                        Err(_) => return,
+                    }
+                }
+            })
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Starts `f` on a pool thread; panics are caught there. `_label` names the work in
+/// debuggers' thread lists only when a new thread has to be started.
 pub(crate) fn spawn<T: Send + 'static>(
-    thread_name: String,
+    _label: String,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Pending<T> {
     let (tx, rx) = mpsc::sync_channel(1);
-    let spawned = std::thread::Builder::new()
-        .name(thread_name)
-        .spawn(move || {
-            // The receiver may be gone after a timeout; nothing to do then.
-            let _ = tx.send(catch(f));
-        });
-    match spawned {
-        Ok(_) => Pending {
+    let job: Job = Box::new(move || {
+        // The receiver may be gone after a timeout; nothing to do then.
+        let _ = tx.send(catch(f));
+    });
+    match pool().run(job) {
+        Ok(()) => Pending {
             rx: Some(rx),
             spawn_error: None,
         },
         Err(e) => Pending {
             rx: None,
-            spawn_error: Some(e.to_string()),
+            spawn_error: Some(e),
         },
     }
 }

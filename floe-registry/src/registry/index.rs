@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use crate::PluginType;
 
 /// What one identity resolves to.
@@ -23,9 +25,13 @@ impl Slot {
     }
 }
 
+/// Names are short and not attacker-chosen (they come from linked code), so a fast
+/// fixed-seed hash is fine.
+type NameMap = HashMap<&'static str, Slot, FixedState>;
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TypeIndex {
-    pub(crate) by_name: HashMap<&'static str, Slot>,
+    pub(crate) by_name: NameMap,
     /// Names, sorted.
     pub(crate) names: Vec<&'static str>,
 }
@@ -50,5 +56,28 @@ impl Index {
         t.by_name.insert(name, slot);
         let at = t.names.binary_search(&name).unwrap_or_else(|i| i);
         t.names.insert(at, name);
+    }
+
+    /// Inserts a name known not to be present and leaves `names` unsorted: call
+    /// [`Index::sort_names`] after a batch.
+    pub(crate) fn push_new(&mut self, plugin_type: PluginType, name: &'static str, slot: Slot) {
+        let t = &mut self.types[plugin_type.index()];
+        t.by_name.insert(name, slot);
+        t.names.push(name);
+    }
+
+    /// Sorts the names of every type, after a batch of [`Index::push_new`].
+    pub(crate) fn sort_names(&mut self) {
+        for t in &mut self.types {
+            t.names.sort_unstable();
+        }
+    }
+
+    /// Makes room for `additional` more names of each type in `counts`.
+    pub(crate) fn reserve(&mut self, counts: &[usize; 11]) {
+        for (t, n) in self.types.iter_mut().zip(counts) {
+            t.by_name.reserve(*n);
+            t.names.reserve(*n);
+        }
     }
 }

@@ -1,9 +1,11 @@
 //! Dependency order, startup and shutdown.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt;
 use std::time::Duration;
 
+use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use super::PluginRegistry;
@@ -83,6 +85,21 @@ pub(crate) fn parse_dependency(dep: &str) -> Result<(Option<PluginType>, &str), 
     };
     floe_registry_rules::check_name(name).map_err(|e| format!("dependency `{dep}`: {e}"))?;
     Ok((ty, name))
+}
+
+/// A declared dependency split into its optional type and its name, without checking
+/// the name (an invalid name is simply never found).
+fn split_dependency(dep: &str) -> Result<(Option<PluginType>, &str), String> {
+    match dep.split_once(':') {
+        Some((ty, name)) => {
+            let ty = match PluginType::from_variant_name(ty) {
+                Some(t) => t,
+                None => ty.parse().map_err(|e| format!("dependency `{dep}`: {e}"))?,
+            };
+            Ok((Some(ty), name))
+        }
+        None => Ok((None, dep)),
+    }
 }
 
 /// Runs one lifecycle hook of `instance` on its own thread, within `timeout`.
@@ -177,74 +194,85 @@ impl PluginRegistry {
         &self,
         selection: &[PluginId],
     ) -> Result<Vec<PluginId>, PluginError> {
-        let nodes: BTreeSet<PluginId> = selection.iter().cloned().collect();
-        let nodes: Vec<PluginId> = nodes.into_iter().collect();
-        let pos: BTreeMap<&PluginId, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (n, i)).collect();
+        // Nodes in (type, name) order: index order is the tie-break order.
+        let mut nodes: Vec<(PluginType, &str)> = selection
+            .iter()
+            .map(|id| (id.plugin_type, id.name.as_str()))
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let mut by_name: HashMap<&str, Vec<usize>, FixedState> =
+            HashMap::with_capacity_and_hasher(nodes.len(), FixedState::default());
+        for (i, (_, name)) in nodes.iter().enumerate() {
+            by_name.entry(name).or_default().push(i);
+        }
         // deps[i]: the nodes node i needs first.
-        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); nodes.len()];
-        for (i, node) in nodes.iter().enumerate() {
-            let desc = self.descriptor(node.plugin_type, &node.name)?;
+        let mut deps: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        for (i, &(plugin_type, name)) in nodes.iter().enumerate() {
+            let desc = self.descriptor(plugin_type, name)?;
             let mut missing = Vec::new();
             for dep in desc.dependencies {
-                let (ty, name) =
-                    parse_dependency(dep).map_err(|reason| PluginError::InvalidMetadata {
-                        plugin_type: node.plugin_type,
-                        name: node.name.clone(),
+                let (ty, dep_name) =
+                    split_dependency(dep).map_err(|reason| PluginError::InvalidMetadata {
+                        plugin_type,
+                        name: name.to_owned(),
                         reason,
                     })?;
-                let found: Vec<usize> = match ty {
-                    Some(ty) => pos
-                        .get(&PluginId::new(ty, name))
-                        .copied()
-                        .into_iter()
-                        .collect(),
-                    None => nodes
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, n)| n.name == name)
-                        .map(|(j, _)| j)
-                        .collect(),
-                };
-                if found.is_empty() {
+                let before = deps[i].len();
+                match ty {
+                    Some(ty) => {
+                        if let Ok(j) = nodes.binary_search(&(ty, dep_name)) {
+                            deps[i].push(j);
+                        }
+                    }
+                    None => deps[i].extend(by_name.get(dep_name).into_iter().flatten().copied()),
+                }
+                if deps[i].len() == before {
                     missing.push((*dep).to_owned());
                 }
-                deps[i].extend(found);
             }
             if !missing.is_empty() {
                 return Err(PluginError::MissingDependency {
-                    plugin_name: node.name.clone(),
+                    plugin_name: name.to_owned(),
                     missing,
                 });
             }
+            deps[i].sort_unstable();
+            deps[i].dedup();
         }
-        // Kahn's algorithm; `ready` is ordered by (type, name) through node order.
-        let mut waiting: Vec<usize> = deps.iter().map(BTreeSet::len).collect();
+        // Kahn's algorithm, always taking the smallest ready node.
+        let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
         let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
         for (i, d) in deps.iter().enumerate() {
             for &j in d {
                 dependents[j].push(i);
             }
         }
-        let mut ready: BTreeSet<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
+        let mut ready: BinaryHeap<Reverse<usize>> = (0..nodes.len())
+            .filter(|&i| waiting[i] == 0)
+            .map(Reverse)
+            .collect();
         let mut order = Vec::with_capacity(nodes.len());
-        while let Some(i) = ready.pop_first() {
+        while let Some(Reverse(i)) = ready.pop() {
             order.push(i);
             for &k in &dependents[i] {
                 waiting[k] -= 1;
                 if waiting[k] == 0 {
-                    ready.insert(k);
+                    ready.push(Reverse(k));
                 }
             }
         }
         if order.len() < nodes.len() {
             let cycle = find_cycle(&deps, &waiting)
                 .into_iter()
-                .map(|i| nodes[i].name.clone())
+                .map(|i| nodes[i].1.to_owned())
                 .collect();
             return Err(PluginError::CircularDependency { cycle });
         }
-        Ok(order.into_iter().map(|i| nodes[i].clone()).collect())
+        Ok(order
+            .into_iter()
+            .map(|i| PluginId::new(nodes[i].0, nodes[i].1))
+            .collect())
     }
 
     /// Starts one plugin (loading it first), once: later calls return at once. Runs
@@ -399,7 +427,7 @@ impl PluginRegistry {
 
 /// A cycle among the nodes Kahn's algorithm could not order (`waiting > 0`): walk from
 /// the smallest such node along its smallest waiting dependency until a node repeats.
-fn find_cycle(deps: &[BTreeSet<usize>], waiting: &[usize]) -> Vec<usize> {
+fn find_cycle(deps: &[Vec<usize>], waiting: &[usize]) -> Vec<usize> {
     let Some(start) = (0..waiting.len()).find(|&i| waiting[i] > 0) else {
         return Vec::new();
     };

@@ -164,43 +164,64 @@ impl PluginRegistry {
     }
 
     fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
-        let mut sorted: Vec<&'static PluginDescriptor> = descriptors.collect();
-        // The slice's order is unspecified: sort so duplicates resolve the same way on
-        // every build.
-        sorted.sort_by(|a, b| {
-            (
-                a.plugin_type,
-                a.name,
-                a.source.crate_name,
-                a.source.module_path,
-                a.source.type_name,
-            )
-                .cmp(&(
-                    b.plugin_type,
-                    b.name,
-                    b.source.crate_name,
-                    b.source.module_path,
-                    b.source.type_name,
-                ))
-        });
+        let descriptors: Vec<&'static PluginDescriptor> = descriptors.collect();
+        let mut counts = [0usize; 11];
+        for d in &descriptors {
+            counts[d.plugin_type.index()] += 1;
+        }
         let _w = lock(&self.write);
         let mut index = Index::clone(&self.index.load());
-        for desc in &sorted {
+        index.reserve(&counts);
+        for desc in &descriptors {
             let at = self.entries.push(Entry::new(desc));
             tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
             match index.slot(desc.plugin_type, desc.name) {
-                None => index.insert_new(desc.plugin_type, desc.name, Slot::One(at)),
-                Some(Slot::One(first)) => {
-                    self.report_duplicate(first, at);
+                None => index.push_new(desc.plugin_type, desc.name, Slot::One(at)),
+                Some(Slot::One(other)) => {
+                    let pair = self.ordered_pair(other, at);
+                    self.report_duplicate(pair.0, pair.1);
                     index.types[desc.plugin_type.index()]
                         .by_name
-                        .insert(desc.name, Slot::Duplicate(first, at));
+                        .insert(desc.name, Slot::Duplicate(pair.0, pair.1));
                 }
-                Some(Slot::Duplicate(first, _)) => self.report_duplicate(first, at),
+                Some(Slot::Duplicate(a, b)) => {
+                    // Keep the two first by source, so the report is the same whatever
+                    // the (unspecified) order of the linked slice.
+                    let mut three = [a, b, at];
+                    three.sort_by_key(|&i| self.source_key(i));
+                    index.types[desc.plugin_type.index()]
+                        .by_name
+                        .insert(desc.name, Slot::Duplicate(three[0], three[1]));
+                    self.report_duplicate(three[0], at);
+                }
             }
         }
+        index.sort_names();
         self.index.store(Arc::new(index));
-        sorted.len()
+        descriptors.len()
+    }
+
+    /// Where a registration comes from, as a sort key.
+    fn source_key(&self, at: usize) -> (&'static str, &'static str, &'static str) {
+        self.entries
+            .get(at)
+            .map(|e| {
+                (
+                    e.desc.source.crate_name,
+                    e.desc.source.module_path,
+                    e.desc.source.type_name,
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// Two entries of one identity, the one with the smaller source first.
+    fn ordered_pair(&self, a: usize, b: usize) -> (usize, usize) {
+        if self.source_key(b) < self.source_key(a) {
+            (b, a)
+        } else {
+            (a, b)
+        }
     }
 
     fn report_duplicate(&self, first: usize, second: usize) {
