@@ -121,7 +121,7 @@ impl PluginRegistry {
         if let Some(instance) = entry.instance.get() {
             push(desc, instance, &typed)?;
         }
-        if let Ok(mut slot) = entry.config.write() {
+        if let Ok(mut slot) = entry.configuration().config.write() {
             *slot = Some(typed);
         }
         tracing::info!(plugin_type = %plugin_type, name, "plugin_configured");
@@ -201,8 +201,9 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
     } else {
         config
     };
-    let schema = entry.schema.get_or_init(|| (spec.schema)());
-    let validator = entry
+    let configuration = entry.configuration();
+    let schema = configuration.schema.get_or_init(|| (spec.schema)());
+    let validator = configuration
         .validator
         .get_or_init(|| {
             jsonschema::options()

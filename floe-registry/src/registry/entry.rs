@@ -14,18 +14,26 @@ pub(crate) enum Lifecycle {
     Started,
 }
 
-pub(crate) struct Entry {
-    pub(crate) desc: &'static PluginDescriptor,
-    /// Set once, by the first successful load.
-    pub(crate) instance: OnceLock<PluginInstance>,
-    /// Serialises loading and configuring, so each happens once and in order.
-    pub(crate) init: Mutex<()>,
+/// The configuration state of one plugin.
+#[derive(Default)]
+pub(crate) struct Configuration {
     /// The typed config, once configured.
     pub(crate) config: RwLock<Option<AnyConfig>>,
     /// The config schema, derived on first use.
     pub(crate) schema: OnceLock<serde_json::Value>,
     /// The compiled validator of the config schema, built on first configure.
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
+}
+
+pub(crate) struct Entry {
+    pub(crate) desc: &'static PluginDescriptor,
+    /// Set once, by the first successful load.
+    pub(crate) instance: OnceLock<PluginInstance>,
+    /// Serialises loading and configuring, so each happens once and in order.
+    pub(crate) init: Mutex<()>,
+    /// Everything about configuration, allocated on first use so that discovering
+    /// thousands of plugins stays cheap.
+    pub(crate) configuration: OnceLock<Box<Configuration>>,
     /// The lifecycle state, held while a hook of this plugin runs.
     pub(crate) lifecycle: Mutex<Lifecycle>,
     /// Set while a health check of this plugin runs (possibly hung on its thread).
@@ -38,20 +46,29 @@ impl Entry {
             desc,
             instance: OnceLock::new(),
             init: Mutex::new(()),
-            config: RwLock::new(None),
-            schema: OnceLock::new(),
-            validator: OnceLock::new(),
+            configuration: OnceLock::new(),
             lifecycle: Mutex::new(Lifecycle::Stopped),
             health_running: OnceLock::new(),
         }
     }
 
+    pub(crate) fn configuration(&self) -> &Configuration {
+        self.configuration.get_or_init(Default::default)
+    }
+
     pub(crate) fn is_configured(&self) -> bool {
-        self.config.read().map(|c| c.is_some()).unwrap_or(false)
+        self.configuration
+            .get()
+            .is_some_and(|c| c.config.read().map(|c| c.is_some()).unwrap_or(false))
     }
 
     pub(crate) fn current_config(&self) -> Option<AnyConfig> {
-        self.config.read().ok().and_then(|c| c.clone())
+        self.configuration
+            .get()?
+            .config
+            .read()
+            .ok()
+            .and_then(|c| c.clone())
     }
 
     pub(crate) fn health_flag(&self) -> Arc<AtomicBool> {

@@ -58,15 +58,7 @@ impl Index {
         t.names.insert(at, name);
     }
 
-    /// Inserts a name known not to be present and leaves `names` unsorted: call
-    /// [`Index::sort_names`] after a batch.
-    pub(crate) fn push_new(&mut self, plugin_type: PluginType, name: &'static str, slot: Slot) {
-        let t = &mut self.types[plugin_type.index()];
-        t.by_name.insert(name, slot);
-        t.names.push(name);
-    }
-
-    /// Sorts the names of every type, after a batch of [`Index::push_new`].
+    /// Sorts the names of every type, after a batch of unsorted pushes.
     pub(crate) fn sort_names(&mut self) {
         for t in &mut self.types {
             t.names.sort_unstable();

@@ -175,24 +175,25 @@ impl PluginRegistry {
         for desc in &descriptors {
             let at = self.entries.push(Entry::new(desc));
             tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
-            match index.slot(desc.plugin_type, desc.name) {
-                None => index.push_new(desc.plugin_type, desc.name, Slot::One(at)),
-                Some(Slot::One(other)) => {
-                    let pair = self.ordered_pair(other, at);
-                    self.report_duplicate(pair.0, pair.1);
-                    index.types[desc.plugin_type.index()]
-                        .by_name
-                        .insert(desc.name, Slot::Duplicate(pair.0, pair.1));
+            let by_name = &mut index.types[desc.plugin_type.index()].by_name;
+            match by_name.entry(desc.name) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(Slot::One(at));
+                    index.types[desc.plugin_type.index()].names.push(desc.name);
                 }
-                Some(Slot::Duplicate(a, b)) => {
-                    // Keep the two first by source, so the report is the same whatever
-                    // the (unspecified) order of the linked slice.
-                    let mut three = [a, b, at];
-                    three.sort_by_key(|&i| self.source_key(i));
-                    index.types[desc.plugin_type.index()]
-                        .by_name
-                        .insert(desc.name, Slot::Duplicate(three[0], three[1]));
-                    self.report_duplicate(three[0], at);
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    let slot = match *o.get() {
+                        Slot::One(other) => self.ordered_pair(other, at),
+                        // Keep the two first by source, so the report is the same
+                        // whatever the (unspecified) order of the linked slice.
+                        Slot::Duplicate(a, b) => {
+                            let mut three = [a, b, at];
+                            three.sort_by_key(|&i| self.source_key(i));
+                            (three[0], three[1])
+                        }
+                    };
+                    o.insert(Slot::Duplicate(slot.0, slot.1));
+                    self.report_duplicate(slot.0, slot.1);
                 }
             }
         }
