@@ -15,6 +15,8 @@
 
 mod check;
 mod cli;
+#[cfg(test)]
+mod fault_tests;
 mod health;
 mod info;
 mod list;

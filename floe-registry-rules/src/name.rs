@@ -105,11 +105,13 @@ pub fn suggest_name(name: &str) -> Option<String> {
             _ => None,
         })
         .collect();
-    let trimmed: String = mapped
+    let cut: String = mapped
         .trim_start_matches(['-', '_'])
         .chars()
         .take(MAX_NAME_LEN)
         .collect();
+    // Cutting may leave a separator at the end; a suggestion should not end in one.
+    let trimmed = cut.trim_end_matches(['-', '_']).to_owned();
     (check_name(&trimmed).is_ok()).then_some(trimmed)
 }
 
@@ -152,5 +154,7 @@ mod tests {
         assert_eq!(suggest_name("!!!"), None);
         let long = suggest_name(&"A".repeat(80)).expect("a suggestion");
         assert_eq!(long.len(), MAX_NAME_LEN);
+        let cut_at_dash = suggest_name(&format!("{}-Tail", "a".repeat(63))).expect("a suggestion");
+        assert_eq!(cut_at_dash, "a".repeat(63), "no trailing separator");
     }
 }
