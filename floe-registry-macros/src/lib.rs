@@ -1,8 +1,8 @@
 //! The `#[floe_plugin]` attribute of `floe-registry`. Use it through
 //! `floe_registry::prelude`; this crate is an implementation detail.
 //!
-//! parse ([`attr`], [`item`]) -> validate ([`valid`]) -> generate ([`expand`]), or on
-//! any error the errors plus a stub ([`fallback`]) so one mistake is one error.
+//! parse (`attr.rs`, `item.rs`) -> validate (`valid.rs`) -> generate (`expand.rs`), or
+//! on any error the errors plus a stub (`fallback.rs`) so one mistake is one error.
 
 use proc_macro::TokenStream;
 
