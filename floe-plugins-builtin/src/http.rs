@@ -113,10 +113,17 @@ impl fmt::Debug for HttpClient {
 impl HttpClient {
     /// A client whose requests connect within `connect` and finish within `total`.
     pub fn new(connect: Duration, total: Duration) -> Self {
+        Self::with_tls(connect, total, ureq::tls::TlsConfig::default())
+    }
+
+    /// Like [`HttpClient::new`], with TLS settings of its own (a private CA, a client
+    /// certificate), as a Kubernetes API server needs.
+    pub fn with_tls(connect: Duration, total: Duration, tls: ureq::tls::TlsConfig) -> Self {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(connect))
             .timeout_global(Some(total))
+            .tls_config(tls)
             .build();
         HttpClient {
             agent: ureq::Agent::new_with_config(config),

@@ -1,71 +1,22 @@
-//! Reading one scalar out of a block-style YAML file (`dbt_project.yml`,
-//! `profiles.yml`) without a YAML dependency: mappings by indentation, quoted or
-//! plain keys and values, comments. Anything fancier yields `None`.
+//! Reading one scalar out of a YAML file (`dbt_project.yml`, `profiles.yml`) with the
+//! workspace's YAML parser. A file that does not parse, like a missing key, yields
+//! `None` (dbt's own reading then falls back to its defaults, as the reference does).
 
-/// The scalar at `path` (a key per nesting level), unquoted, or `None`.
+use serde_json::Value;
+
+/// The scalar at `path` (a key per nesting level), as text, or `None`.
 pub(crate) fn scalar(text: &str, path: &[&str]) -> Option<String> {
-    let mut stack: Vec<(usize, String)> = Vec::new();
-    for raw in text.lines() {
-        let line = strip_comment(raw);
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with("---") || trimmed.starts_with('-') {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        let Some((key, value)) = split_key(trimmed) else {
-            continue;
-        };
-        while stack.last().is_some_and(|(i, _)| *i >= indent) {
-            stack.pop();
-        }
-        stack.push((indent, key));
-        let at_path =
-            stack.len() == path.len() && stack.iter().zip(path).all(|((_, k), want)| k == want);
-        if at_path && !value.is_empty() {
-            return Some(unquote(value));
-        }
+    let doc: Value = serde_saphyr::from_str(text).ok()?;
+    let mut node = &doc;
+    for key in path {
+        node = node.get(key)?;
     }
-    None
-}
-
-fn strip_comment(line: &str) -> &str {
-    let mut quote: Option<char> = None;
-    let mut previous = ' ';
-    for (i, c) in line.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '\'' || c == '"' => quote = Some(c),
-            None if c == '#' && previous.is_whitespace() => return &line[..i],
-            None => {}
-        }
-        previous = c;
+    match node {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
-    line
-}
-
-fn split_key(line: &str) -> Option<(String, &str)> {
-    let (key, rest) = if let Some(q) = line.chars().next().filter(|c| *c == '"' || *c == '\'') {
-        let end = line[1..].find(q)? + 1;
-        let rest = line[end + 1..].trim_start().strip_prefix(':')?;
-        (line[1..end].to_owned(), rest)
-    } else {
-        let colon = line
-            .find(": ")
-            .or_else(|| line.strip_suffix(':').map(str::len))?;
-        (line[..colon].trim_end().to_owned(), &line[colon + 1..])
-    };
-    Some((key, rest.trim()))
-}
-
-fn unquote(value: &str) -> String {
-    let v = value.trim();
-    for q in ['"', '\''] {
-        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
-            return v[1..v.len() - 1].to_owned();
-        }
-    }
-    v.to_owned()
 }
 
 #[cfg(test)]

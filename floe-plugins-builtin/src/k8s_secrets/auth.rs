@@ -10,7 +10,6 @@ use serde_json::Value;
 
 use super::config::{K8sSecretsConfig, expand_home};
 use super::transport::{Tls, Transport};
-use super::yaml;
 
 /// How requests authenticate.
 pub(crate) enum Credential {
@@ -177,7 +176,8 @@ fn from_kubeconfig(config: &K8sSecretsConfig, path: &Path) -> Result<Connection,
     let shown = path.display();
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read kubeconfig {shown}: {e}"))?;
-    let doc = yaml::parse(&text).map_err(|e| format!("cannot parse kubeconfig {shown}: {e}"))?;
+    let doc: serde_json::Value = serde_saphyr::from_str(&text)
+        .map_err(|e| format!("cannot parse kubeconfig {shown}: {e}"))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let context_name = config
         .context

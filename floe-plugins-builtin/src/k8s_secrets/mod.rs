@@ -16,7 +16,6 @@ mod config;
 mod error;
 mod keys;
 mod transport;
-mod yaml;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};

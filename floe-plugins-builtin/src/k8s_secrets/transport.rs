@@ -1,14 +1,13 @@
-//! HTTP to the API server. Like [`crate::http::HttpClient`] (same timeouts, same
-//! response and error types, no credentials in messages) but with the cluster's TLS
-//! settings: its CA instead of the public roots, and a client certificate when the
-//! kubeconfig user has one. `HttpClient` has no TLS options, hence this small twin.
+//! HTTP to the API server: the shared [`crate::http::HttpClient`] with the cluster's
+//! TLS settings (its CA instead of the public roots, and a client certificate when the
+//! kubeconfig user has one).
 
 use std::time::Duration;
 
 use serde_json::Value;
 use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
 
-use crate::http::{HttpError, HttpResponse, redact_url};
+use crate::http::{Body, HttpClient, HttpError, HttpResponse};
 
 /// The TLS settings of a cluster.
 #[derive(Default)]
@@ -21,11 +20,8 @@ pub(crate) struct Tls {
     pub insecure: bool,
 }
 
-/// A blocking client with a connect and an overall timeout per request.
-pub(crate) struct Transport {
-    agent: ureq::Agent,
-    timeout: Duration,
-}
+/// The shared HTTP client, set up with a cluster's TLS settings.
+pub(crate) struct Transport(HttpClient);
 
 impl Transport {
     /// A client for a cluster; fails when a PEM cannot be read.
@@ -42,16 +38,11 @@ impl Transport {
                 .map_err(|_| "invalid client key: not a PEM private key".to_owned())?;
             builder = builder.client_cert(Some(ClientCert::new_with_certs(&chain, key)));
         }
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(timeout))
-            .timeout_global(Some(timeout))
-            .tls_config(builder.build())
-            .build();
-        Ok(Transport {
-            agent: ureq::Agent::new_with_config(config),
+        Ok(Transport(HttpClient::with_tls(
             timeout,
-        })
+            timeout,
+            builder.build(),
+        )))
     }
 
     /// Sends one request with an optional JSON body and reads the whole answer.
@@ -62,58 +53,8 @@ impl Transport {
         headers: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<HttpResponse, HttpError> {
-        let shown = redact_url(url);
-        let result = match (method, body) {
-            ("GET", _) => {
-                let mut req = self.agent.get(url);
-                for (k, v) in headers {
-                    req = req.header(*k, *v);
-                }
-                req.call()
-            }
-            (_, body) => {
-                let mut req = match method {
-                    "PUT" => self.agent.put(url),
-                    _ => self.agent.post(url),
-                };
-                for (k, v) in headers {
-                    req = req.header(*k, *v);
-                }
-                match body {
-                    Some(v) => req.send_json(v),
-                    None => req.send_empty(),
-                }
-            }
-        };
-        let mut response = result.map_err(|e| self.map_error(&shown, e))?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| self.map_error(&shown, e))?;
-        Ok(HttpResponse { status, body })
-    }
-
-    fn map_error(&self, url: &str, e: ureq::Error) -> HttpError {
-        let timed_out = match &e {
-            ureq::Error::Timeout(_) => true,
-            ureq::Error::Io(io) => matches!(
-                io.kind(),
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-            ),
-            _ => false,
-        };
-        if timed_out {
-            HttpError::Timeout {
-                url: url.to_owned(),
-                after: self.timeout,
-            }
-        } else {
-            HttpError::Unreachable {
-                url: url.to_owned(),
-                reason: e.to_string(),
-            }
-        }
+        self.0
+            .request(method, url, headers, body.map_or(Body::Empty, Body::Json))
     }
 }
 
