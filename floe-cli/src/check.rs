@@ -488,94 +488,58 @@ fn check_version_pin(
     }
 }
 
-/// A declared dependency: `name` (any type) or `type:name`.
-fn parse_dependency(dep: &str) -> (Option<PluginType>, &str) {
-    match dep.split_once(':') {
-        Some((t, name)) => (t.parse().ok(), name),
-        None => (None, dep),
-    }
-}
-
-fn satisfied(dep: &str, among: &[PluginId]) -> bool {
-    let (t, name) = parse_dependency(dep);
-    among
-        .iter()
-        .any(|id| id.name == name && t.is_none_or(|t| t == id.plugin_type))
-}
-
 fn check_dependencies(
     registry: &PluginRegistry,
     report: &mut Report,
     places: &[(PluginId, String, Loc)],
 ) {
     let ids: Vec<PluginId> = places.iter().map(|(id, _, _)| id.clone()).collect();
-    let deps_of = |id: &PluginId| {
-        registry
-            .descriptor(id.plugin_type, &id.name)
-            .map(|d| d.dependencies)
-            .unwrap_or(&[])
+    let place_of = |name: &str| {
+        places
+            .iter()
+            .find(|(id, _, _)| id.name == name)
+            .map(|(_, p, l)| (p.clone(), *l))
+            .unwrap_or_else(|| ("plugins".to_owned(), Loc::default()))
     };
-    // Every plugin's missing dependencies (the registry reports only the first one).
-    for (id, path, loc) in places {
-        let missing: Vec<&str> = deps_of(id)
-            .iter()
-            .copied()
-            .filter(|dep| !satisfied(dep, &ids))
-            .collect();
-        if missing.is_empty() {
-            continue;
+    let problems = registry.dependency_problems(&ids);
+    if problems.is_empty() {
+        if let Ok(order) = registry.resolve_dependencies(&ids) {
+            report.order = order;
         }
-        let hints: Vec<String> = missing
-            .iter()
-            .map(|dep| match parse_dependency(dep) {
-                (Some(t), name) => format!("plugins.{t}.type: {name}"),
-                (None, name) => format!("a plugin named `{name}`"),
-            })
-            .collect();
-        let e = PluginError::MissingDependency {
-            plugin_name: id.name.clone(),
-            missing: missing.iter().map(|s| (*s).to_owned()).collect(),
-        };
-        report.add(
-            path.clone(),
-            *loc,
-            "missing_dependency",
-            format!("{e}; select {}", hints.join(" and ")),
-        );
+        return;
     }
-    // Cycles among the plugins whose dependencies are all there.
-    let mut ready = ids.clone();
-    loop {
-        let before = ready.len();
-        let snapshot = ready.clone();
-        ready.retain(|id| deps_of(id).iter().all(|dep| satisfied(dep, &snapshot)));
-        if ready.len() == before {
-            break;
-        }
-    }
-    match registry.resolve_dependencies(&ready) {
-        Ok(order) => {
-            if ready.len() == ids.len() {
-                report.order = order;
+    for problem in problems {
+        match &problem {
+            PluginError::MissingDependency {
+                plugin_name,
+                missing,
+            } => {
+                let hints: Vec<String> = missing
+                    .iter()
+                    .map(|dep| match floe_registry::parse_dependency(dep) {
+                        Ok((Some(t), name)) => format!("plugins.{t}.type: {name}"),
+                        Ok((None, name)) => format!("a plugin named `{name}`"),
+                        Err(_) => format!("`{dep}`"),
+                    })
+                    .collect();
+                let (path, loc) = place_of(plugin_name);
+                report.add(
+                    path,
+                    loc,
+                    "missing_dependency",
+                    format!("{problem}; select {}", hints.join(" and ")),
+                );
             }
-        }
-        Err(e) => {
-            let first = match &e {
-                PluginError::CircularDependency { cycle } => cycle.first().cloned(),
-                PluginError::MissingDependency { plugin_name, .. } => Some(plugin_name.clone()),
-                _ => None,
-            };
-            let (path, loc) = places
-                .iter()
-                .find(|(id, _, _)| Some(&id.name) == first.as_ref())
-                .map(|(_, p, l)| (p.clone(), *l))
-                .unwrap_or_else(|| ("plugins".to_owned(), Loc::default()));
-            let kind = match e {
-                PluginError::CircularDependency { .. } => "circular_dependency",
-                PluginError::MissingDependency { .. } => "missing_dependency",
-                _ => "plugin_error",
-            };
-            report.add(path, loc, kind, e.to_string());
+            PluginError::CircularDependency { cycle } => {
+                let (path, loc) = place_of(cycle.first().map_or("", String::as_str));
+                report.add(path, loc, "circular_dependency", problem.to_string());
+            }
+            _ => report.add(
+                "plugins".to_owned(),
+                Loc::default(),
+                "plugin_error",
+                problem.to_string(),
+            ),
         }
     }
 }

@@ -139,7 +139,7 @@ pub use metadata::{ConfigCell, PluginMetadata};
 pub use plugin_type::{PluginType, UnknownPluginType};
 pub use registry::{
     ActivationReport, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, HealthReport, PluginId,
-    PluginRegistry, ShutdownReport,
+    PluginRegistry, ShutdownReport, parse_dependency,
 };
 pub use secret::{REDACTED, Secret};
 pub use types::*;

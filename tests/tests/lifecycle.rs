@@ -298,3 +298,33 @@ fn activate_is_idempotent() {
         .expect("already started");
     assert_eq!(events_of(&["once"]), ["start once"]);
 }
+
+probe!(MissA, "miss-a", ["nowhere"], FINE);
+probe!(MissB, "miss-b", ["storage:absent", "miss-a"], FINE);
+probe!(Blocked, "blocked", ["miss-b"], FINE);
+
+#[test]
+fn dependency_problems_lists_every_missing_dependency_and_the_cycle() {
+    let registry = registry_of(&[
+        MissA.descriptor(),
+        MissB.descriptor(),
+        Blocked.descriptor(),
+        Cyc2A.descriptor(),
+        Cyc2B.descriptor(),
+        Loner.descriptor(),
+    ]);
+    let problems: Vec<String> = registry
+        .dependency_problems(&ids(&["blocked", "miss-b", "miss-a", "cyc2-a", "cyc2-b", "aaa-loner"]))
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "Plugin 'miss-a' has missing dependencies: nowhere",
+            "Plugin 'miss-b' has missing dependencies: storage:absent",
+            "Circular dependency: cyc2-a -> cyc2-b -> cyc2-a",
+        ]
+    );
+    assert!(registry.dependency_problems(&ids(&["aaa-loner"])).is_empty());
+}

@@ -74,8 +74,17 @@ pub struct ShutdownReport {
     pub failed: Vec<(PluginId, PluginError)>,
 }
 
-/// A declared dependency: a plain name (any type) or `type:name`.
-pub(crate) fn parse_dependency(dep: &str) -> Result<(Option<PluginType>, &str), String> {
+/// Parses a declared dependency: a plain name (matching that name under any type) or
+/// `type:name`, the name checked against the name rule.
+///
+/// ```
+/// use floe_registry::{PluginType, parse_dependency};
+///
+/// assert_eq!(parse_dependency("polaris"), Ok((None, "polaris")));
+/// assert_eq!(parse_dependency("storage:s3"), Ok((Some(PluginType::Storage), "s3")));
+/// assert!(parse_dependency("warehouse:s3").is_err());
+/// ```
+pub fn parse_dependency(dep: &str) -> Result<(Option<PluginType>, &str), String> {
     let (ty, name) = match dep.split_once(':') {
         Some((ty, name)) => {
             let ty: PluginType = ty.parse().map_err(|e| format!("dependency `{dep}`: {e}"))?;
@@ -194,7 +203,75 @@ impl PluginRegistry {
         &self,
         selection: &[PluginId],
     ) -> Result<Vec<PluginId>, PluginError> {
-        // Nodes in (type, name) order: index order is the tie-break order.
+        let graph = self.graph(selection)?;
+        if let Some(i) = graph.missing.iter().position(|m| !m.is_empty()) {
+            return Err(PluginError::MissingDependency {
+                plugin_name: graph.nodes[i].1.to_owned(),
+                missing: graph.missing[i].clone(),
+            });
+        }
+        let everyone = vec![true; graph.nodes.len()];
+        graph.order(&everyone)
+    }
+
+    /// Every dependency problem of `selection` at once, for checking a manifest: one
+    /// [`PluginError::MissingDependency`] per plugin with missing dependencies (in type
+    /// then name order), then the cycle, if any, among the plugins whose dependencies
+    /// are all there. Empty when [`resolve_dependencies`](Self::resolve_dependencies)
+    /// would succeed.
+    ///
+    /// ```standalone_crate
+    /// use floe_registry::prelude::*;
+    /// use floe_registry::PluginId;
+    ///
+    /// #[floe_plugin(type = Dbt, name = "lonely", version = "1.0.0", dependencies = ["gone", "compute:absent"])]
+    /// #[derive(Default)]
+    /// struct Lonely;
+    /// impl DbtPlugin for Lonely {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.discover_all();
+    /// let problems = registry.dependency_problems(&[PluginId::new(PluginType::Dbt, "lonely")]);
+    /// assert_eq!(problems.len(), 1);
+    /// assert_eq!(problems[0].to_string(), "Plugin 'lonely' has missing dependencies: gone, compute:absent");
+    /// ```
+    pub fn dependency_problems(&self, selection: &[PluginId]) -> Vec<PluginError> {
+        let graph = match self.graph(selection) {
+            Ok(graph) => graph,
+            Err(e) => return vec![e],
+        };
+        let mut problems: Vec<PluginError> = graph
+            .missing
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(i, m)| PluginError::MissingDependency {
+                plugin_name: graph.nodes[i].1.to_owned(),
+                missing: m.clone(),
+            })
+            .collect();
+        // Leave out plugins with missing dependencies and, in turn, their dependents.
+        let mut usable: Vec<bool> = graph.missing.iter().map(Vec::is_empty).collect();
+        loop {
+            let mut changed = false;
+            for i in 0..usable.len() {
+                if usable[i] && graph.deps[i].iter().any(|&j| !usable[j]) {
+                    usable[i] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        if let Err(cycle) = graph.order(&usable) {
+            problems.push(cycle);
+        }
+        problems
+    }
+
+    /// The dependency graph of `selection`, nodes in (type, name) order.
+    fn graph<'s>(&self, selection: &'s [PluginId]) -> Result<Graph<'s>, PluginError> {
         let mut nodes: Vec<(PluginType, &str)> = selection
             .iter()
             .map(|id| (id.plugin_type, id.name.as_str()))
@@ -206,11 +283,10 @@ impl PluginRegistry {
         for (i, (_, name)) in nodes.iter().enumerate() {
             by_name.entry(name).or_default().push(i);
         }
-        // deps[i]: the nodes node i needs first.
         let mut deps: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        let mut missing: Vec<Vec<String>> = vec![Vec::new(); nodes.len()];
         for (i, &(plugin_type, name)) in nodes.iter().enumerate() {
             let desc = self.descriptor(plugin_type, name)?;
-            let mut missing = Vec::new();
             for dep in desc.dependencies {
                 let (ty, dep_name) =
                     split_dependency(dep).map_err(|reason| PluginError::InvalidMetadata {
@@ -228,51 +304,17 @@ impl PluginRegistry {
                     None => deps[i].extend(by_name.get(dep_name).into_iter().flatten().copied()),
                 }
                 if deps[i].len() == before {
-                    missing.push((*dep).to_owned());
+                    missing[i].push((*dep).to_owned());
                 }
-            }
-            if !missing.is_empty() {
-                return Err(PluginError::MissingDependency {
-                    plugin_name: name.to_owned(),
-                    missing,
-                });
             }
             deps[i].sort_unstable();
             deps[i].dedup();
         }
-        // Kahn's algorithm, always taking the smallest ready node.
-        let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
-        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-        for (i, d) in deps.iter().enumerate() {
-            for &j in d {
-                dependents[j].push(i);
-            }
-        }
-        let mut ready: BinaryHeap<Reverse<usize>> = (0..nodes.len())
-            .filter(|&i| waiting[i] == 0)
-            .map(Reverse)
-            .collect();
-        let mut order = Vec::with_capacity(nodes.len());
-        while let Some(Reverse(i)) = ready.pop() {
-            order.push(i);
-            for &k in &dependents[i] {
-                waiting[k] -= 1;
-                if waiting[k] == 0 {
-                    ready.push(Reverse(k));
-                }
-            }
-        }
-        if order.len() < nodes.len() {
-            let cycle = find_cycle(&deps, &waiting)
-                .into_iter()
-                .map(|i| nodes[i].1.to_owned())
-                .collect();
-            return Err(PluginError::CircularDependency { cycle });
-        }
-        Ok(order
-            .into_iter()
-            .map(|i| PluginId::new(nodes[i].0, nodes[i].1))
-            .collect())
+        Ok(Graph {
+            nodes,
+            deps,
+            missing,
+        })
     }
 
     /// Starts one plugin (loading it first), once: later calls return at once. Runs
@@ -422,6 +464,62 @@ impl PluginRegistry {
             .filter_map(|&at| self.entries.get(at))
             .map(|e| PluginId::new(e.desc.plugin_type, e.desc.name))
             .collect()
+    }
+}
+
+/// A dependency graph: `deps[i]` are the nodes node `i` needs first; `missing[i]` its
+/// dependencies that are not in the graph.
+struct Graph<'s> {
+    nodes: Vec<(PluginType, &'s str)>,
+    deps: Vec<Vec<usize>>,
+    missing: Vec<Vec<String>>,
+}
+
+impl Graph<'_> {
+    /// Kahn's algorithm over the nodes marked in `within`, always taking the smallest
+    /// ready node; the cycle as an error when some cannot be ordered.
+    fn order(&self, within: &[bool]) -> Result<Vec<PluginId>, PluginError> {
+        let n = self.nodes.len();
+        let mut waiting: Vec<usize> = (0..n)
+            .map(|i| {
+                if within[i] {
+                    self.deps[i].iter().filter(|&&j| within[j]).count()
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, d) in self.deps.iter().enumerate().filter(|(i, _)| within[*i]) {
+            for &j in d.iter().filter(|&&j| within[j]) {
+                dependents[j].push(i);
+            }
+        }
+        let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
+            .filter(|&i| within[i] && waiting[i] == 0)
+            .map(Reverse)
+            .collect();
+        let mut order = Vec::with_capacity(n);
+        while let Some(Reverse(i)) = ready.pop() {
+            order.push(i);
+            for &k in &dependents[i] {
+                waiting[k] -= 1;
+                if waiting[k] == 0 {
+                    ready.push(Reverse(k));
+                }
+            }
+        }
+        if order.len() < within.iter().filter(|w| **w).count() {
+            let cycle = find_cycle(&self.deps, &waiting)
+                .into_iter()
+                .map(|i| self.nodes[i].1.to_owned())
+                .collect();
+            return Err(PluginError::CircularDependency { cycle });
+        }
+        Ok(order
+            .into_iter()
+            .map(|i| PluginId::new(self.nodes[i].0, self.nodes[i].1))
+            .collect())
     }
 }
 

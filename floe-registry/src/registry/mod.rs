@@ -19,7 +19,9 @@ use floe_registry_rules::{ApiVersion, check_name, check_semver};
 
 pub(crate) use self::config::deserialize_typed;
 pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
-pub use self::lifecycle::{ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, PluginId, ShutdownReport};
+pub use self::lifecycle::{
+    ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, PluginId, ShutdownReport, parse_dependency,
+};
 
 use self::entry::{Entry, lock};
 use self::index::{Index, Slot};
