@@ -314,7 +314,14 @@ fn dependency_problems_lists_every_missing_dependency_and_the_cycle() {
         Loner.descriptor(),
     ]);
     let problems: Vec<String> = registry
-        .dependency_problems(&ids(&["blocked", "miss-b", "miss-a", "cyc2-a", "cyc2-b", "aaa-loner"]))
+        .dependency_problems(&ids(&[
+            "blocked",
+            "miss-b",
+            "miss-a",
+            "cyc2-a",
+            "cyc2-b",
+            "aaa-loner",
+        ]))
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -326,5 +333,9 @@ fn dependency_problems_lists_every_missing_dependency_and_the_cycle() {
             "Circular dependency: cyc2-a -> cyc2-b -> cyc2-a",
         ]
     );
-    assert!(registry.dependency_problems(&ids(&["aaa-loner"])).is_empty());
+    assert!(
+        registry
+            .dependency_problems(&ids(&["aaa-loner"]))
+            .is_empty()
+    );
 }
