@@ -85,6 +85,25 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Percent-encodes one URL path segment or query value: RFC 3986 unreserved
+/// characters are kept, every other byte becomes `%XX`.
+///
+/// ```
+/// use floe_plugins_builtin::http::encode_component;
+/// assert_eq!(encode_component("a b/c~"), "a%20b%2Fc~");
+/// ```
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// A request body.
 pub enum Body<'a> {
     /// No body.

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::auth::Connection;
 use super::error::SecretsError;
-use crate::http::HttpResponse;
+use crate::http::{HttpResponse, encode_component};
 
 /// The outcome of a write that may lose a race.
 #[derive(Debug, PartialEq, Eq)]
@@ -137,7 +137,7 @@ impl SecretApi {
     ) -> Result<Vec<Value>, SecretsError> {
         let mut query = Vec::new();
         if !selector.is_empty() {
-            query.push(format!("labelSelector={}", encode(selector)));
+            query.push(format!("labelSelector={}", encode_component(selector)));
         }
         if let Some(l) = limit {
             query.push(format!("limit={l}"));
@@ -158,17 +158,4 @@ impl SecretApi {
             .cloned()
             .unwrap_or_default())
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -193,18 +193,7 @@ impl Session {
     }
 }
 
-/// Percent-encodes one URL path segment or query value (RFC 3986 unreserved kept).
-pub(crate) fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(crate) use crate::http::encode_component;
 
 /// A namespace as one path segment: its `.`-separated parts joined by the unit
 /// separator (`%1F`).
