@@ -3,8 +3,10 @@
 #![cfg(feature = "console")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+mod common;
 mod common_part1;
 
+use common::*;
 use common_part1::*;
 use floe_registry::{ConfigErrorKind, HealthState, PluginType, TelemetryBackendPlugin};
 use serde_json::json;

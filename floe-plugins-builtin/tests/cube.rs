@@ -2,12 +2,14 @@
 //! generator on a realistic dbt manifest, and the `/readyz` health check.
 #![cfg(feature = "cube")]
 
+mod common;
 mod common_part1b;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::*;
 use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::cube::{CubePlugin, CubeSemanticConfig};
@@ -92,7 +94,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(PluginType::SemanticLayer, "cube", "cube");
+    assert_schema_snapshot(PluginType::SemanticLayer, "cube");
 }
 
 #[test]

@@ -3,11 +3,13 @@
 #![cfg(feature = "dagster")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+mod common;
 mod common_part1;
 
 use std::any::Any;
 use std::time::{Duration, Instant};
 
+use common::*;
 use common_part1::*;
 use floe_plugins_builtin::dagster::{DagsterConfig, DagsterPlugin, new_run_id, validate_cron};
 use floe_registry::{
@@ -61,7 +63,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(&registry(), T, "dagster");
+    assert_schema_snapshot(T, "dagster");
 }
 
 #[test]

@@ -2,12 +2,14 @@
 //! scripts that record their arguments.
 #![cfg(feature = "dbt-core")]
 
+mod common;
 mod common_part1b;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use common::*;
 use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_registry::prelude::*;
@@ -126,7 +128,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(PluginType::Dbt, "core", "core");
+    assert_schema_snapshot(PluginType::Dbt, "core");
 }
 
 #[test]

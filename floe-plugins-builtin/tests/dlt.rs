@@ -1,6 +1,7 @@
 //! The `dlt` ingestion plugin through the registry, with fixture runner scripts.
 #![cfg(feature = "dlt")]
 
+mod common;
 mod common_part1b;
 
 use std::fs;
@@ -8,6 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::*;
 use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::dlt::DltPlugin;
@@ -112,7 +114,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(PluginType::Ingestion, "dlt", "dlt");
+    assert_schema_snapshot(PluginType::Ingestion, "dlt");
 }
 
 #[test]

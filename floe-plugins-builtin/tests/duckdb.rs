@@ -3,6 +3,7 @@
 #![cfg(feature = "duckdb")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+mod common;
 mod common_part1;
 
 use std::any::Any;
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
 
+use common::*;
 use common_part1::*;
 use floe_plugins_builtin::duckdb::{AccessMode, DuckDbConfig, DuckDbPlugin};
 use floe_registry::{
@@ -76,7 +78,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(&registry(), T, "duckdb");
+    assert_schema_snapshot(T, "duckdb");
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! The `env` secrets backend through the registry.
 #![cfg(feature = "env-secrets")]
 
+mod common;
 mod common_part1b;
 
 use std::collections::BTreeMap;
 
+use common::*;
 use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_registry::prelude::*;
@@ -56,7 +58,7 @@ fn metadata_is_declared() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(PluginType::Secrets, "env", "env");
+    assert_schema_snapshot(PluginType::Secrets, "env");
 }
 
 #[test]

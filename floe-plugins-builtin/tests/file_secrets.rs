@@ -1,6 +1,7 @@
 //! The `file` secrets backend through the registry.
 #![cfg(feature = "file-secrets")]
 
+mod common;
 mod common_part1b;
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use common::*;
 use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::file_secrets::FileSecretsPlugin;
@@ -51,7 +53,7 @@ fn metadata_is_declared() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(PluginType::Secrets, "file", "file");
+    assert_schema_snapshot(PluginType::Secrets, "file");
 }
 
 #[test]

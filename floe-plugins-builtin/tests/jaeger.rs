@@ -3,11 +3,13 @@
 #![cfg(feature = "jaeger")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+mod common;
 mod common_part1;
 
 use std::net::TcpListener;
 use std::time::Duration;
 
+use common::*;
 use common_part1::*;
 use floe_plugins_builtin::jaeger::{JaegerConfig, OtlpProtocol, parse_endpoint};
 use floe_registry::{ConfigErrorKind, HealthState, PluginType, TelemetryBackendPlugin};
@@ -30,7 +32,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(&registry(), T, "jaeger");
+    assert_schema_snapshot(T, "jaeger");
 }
 
 #[test]
@@ -192,7 +194,7 @@ fn endpoints_with_a_path_or_trailing_slash_connect() {
 
 #[test]
 fn a_closed_port_is_not_reachable() {
-    let registry = configured(&closed_port());
+    let registry = configured(&closed_port().to_string());
     let jaeger = registry
         .get_as::<dyn TelemetryBackendPlugin>("jaeger")
         .unwrap();
@@ -242,7 +244,7 @@ fn health_check_reports_a_reachable_collector() {
 
 #[test]
 fn health_check_gives_the_reason_of_an_unreachable_collector() {
-    let endpoint = closed_port();
+    let endpoint = closed_port().to_string();
     let registry = configured(&endpoint);
     let status = registry
         .health_check(T, "jaeger", Duration::from_secs(5))

@@ -3,6 +3,7 @@
 #![cfg(feature = "k8s-secrets")]
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod common_part2;
 
 use std::collections::BTreeMap;
@@ -184,20 +185,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn config_schema_matches_the_snapshot() {
-    let registry = PluginRegistry::new();
-    registry.discover_all();
-    let schema = registry
-        .config_schema(PluginType::Secrets, "k8s")
-        .unwrap()
-        .expect("k8s has a config schema");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/k8s.json");
-    let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-    if std::env::var_os("FLOE_UPDATE_SCHEMAS").is_some() {
-        std::fs::write(path, &text).unwrap();
-    }
-    let expected = std::fs::read_to_string(path)
-        .expect("schemas/k8s.json exists (run with FLOE_UPDATE_SCHEMAS=1 to write it)");
-    assert_eq!(text, expected, "the k8s config schema changed");
+    common::assert_schema_snapshot(PluginType::Secrets, "k8s");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 #![cfg(feature = "keycloak")]
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod common_part2;
 
 use std::collections::BTreeMap;
@@ -203,20 +204,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn config_schema_matches_the_snapshot() {
-    let registry = PluginRegistry::new();
-    registry.discover_all();
-    let schema = registry
-        .config_schema(PluginType::Identity, "keycloak")
-        .unwrap()
-        .expect("keycloak has a config schema");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/keycloak.json");
-    let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-    if std::env::var_os("FLOE_UPDATE_SCHEMAS").is_some() {
-        std::fs::write(path, &text).unwrap();
-    }
-    let expected = std::fs::read_to_string(path)
-        .expect("schemas/keycloak.json exists (run with FLOE_UPDATE_SCHEMAS=1 to write it)");
-    assert_eq!(text, expected, "the keycloak config schema changed");
+    common::assert_schema_snapshot(PluginType::Identity, "keycloak");
 }
 
 fn configure_error(config: Value) -> PluginError {

@@ -3,10 +3,12 @@
 #![cfg(feature = "local-storage")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+mod common;
 mod common_part1;
 
 use std::time::Duration;
 
+use common::*;
 use common_part1::*;
 use floe_plugins_builtin::local_storage::LocalStorageConfig;
 use floe_registry::{
@@ -44,7 +46,7 @@ fn metadata_is_declared() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(&registry(), T, "local");
+    assert_schema_snapshot(T, "local");
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! The `marquez` lineage backend through the registry.
 #![cfg(feature = "marquez")]
 
+mod common;
 mod common_part1b;
 
 use std::time::{Duration, Instant};
 
+use common::*;
 use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::marquez::MarquezConfig;
@@ -44,7 +46,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(PluginType::LineageBackend, "marquez", "marquez");
+    assert_schema_snapshot(PluginType::LineageBackend, "marquez");
 }
 
 #[test]

@@ -3,11 +3,13 @@
 #![cfg(feature = "s3")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+mod common;
 mod common_part1;
 
 use std::net::TcpListener;
 use std::time::Duration;
 
+use common::*;
 use common_part1::*;
 use floe_plugins_builtin::s3::S3StorageConfig;
 use floe_registry::{ConfigErrorKind, HealthState, PluginType, StoragePlugin};
@@ -41,7 +43,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    assert_schema_snapshot(&registry(), T, "s3");
+    assert_schema_snapshot(T, "s3");
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Helpers of the duckdb, dagster, s3, local, jaeger and console tests: a registry
-//! with every built-in discovered, schema snapshots, config error lists, a one-shot
+//! Helpers of the duckdb, dagster, s3, local, jaeger and console tests (beside
+//! `common`): config error lists, a one-shot
 //! HTTP server and a silent one on 127.0.0.1, and a lock for environment variables.
 
 #![allow(dead_code, unsafe_code, clippy::unwrap_used)]
@@ -10,44 +10,11 @@ use std::sync::{Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use floe_plugins_builtin as _;
 use floe_registry::{ConfigErrorKind, PluginError, PluginRegistry, PluginType};
 use serde_json::Value;
 
 /// A secret value that must never show up where secrets are not the point.
 pub const CANARY: &str = "canary-p1-7c41e";
-
-/// A fresh registry with every linked plugin discovered.
-pub fn registry() -> PluginRegistry {
-    let registry = PluginRegistry::new();
-    registry.discover_all();
-    registry
-}
-
-/// Compares the plugin's config schema with `schemas/<file>.json`; writes the file
-/// (pretty-printed) when it does not exist yet.
-pub fn assert_schema_snapshot(registry: &PluginRegistry, plugin_type: PluginType, name: &str) {
-    let schema = registry
-        .config_schema(plugin_type, name)
-        .expect("plugin is registered")
-        .expect("plugin has a config schema");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas")
-        .join(format!("{name}.json"));
-    let actual = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-    match std::fs::read_to_string(&path) {
-        Ok(expected) => assert_eq!(
-            actual,
-            expected,
-            "the config schema of {name} differs from {}; delete the file to accept the new schema",
-            path.display()
-        ),
-        Err(_) => {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, actual).unwrap();
-        }
-    }
-}
 
 /// The `(field, kind)` pairs of a failed configure, and the full error text.
 pub fn config_errors(
@@ -131,14 +98,6 @@ pub fn serve_silently(hold: Duration) -> String {
         }
     });
     url
-}
-
-/// A `127.0.0.1:<port>` nothing listens on.
-pub fn closed_port() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    addr.to_string()
 }
 
 static ENV: Mutex<()> = Mutex::new(());

@@ -1,47 +1,17 @@
-//! Test helpers shared by the part-1b built-in plugin tests: a registry with the
-//! built-ins, schema snapshots, configuration error lookups and tiny HTTP servers.
+//! Test helpers shared by the part-1b built-in plugin tests (beside `common`):
+//! configuration error lookups and tiny HTTP servers.
 
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use floe_registry::{ConfigErrorKind, PluginError, PluginRegistry, PluginType};
+use floe_registry::{ConfigErrorKind, PluginError};
+
 use serde_json::Value;
-
-/// A registry that discovered every linked built-in.
-pub fn registry() -> PluginRegistry {
-    let registry = PluginRegistry::new();
-    registry.discover_all();
-    registry
-}
-
-/// Compares the plugin's config schema with `schemas/<file>.json`, writing the file
-/// from the real output when it does not exist yet.
-pub fn assert_schema_snapshot(plugin_type: PluginType, name: &str, file: &str) {
-    let registry = registry();
-    let schema = registry
-        .config_schema(plugin_type, name)
-        .expect("plugin registered")
-        .expect("plugin has a config schema");
-    let actual = serde_json::to_string_pretty(&schema).expect("schema serializes") + "\n";
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas")
-        .join(format!("{file}.json"));
-    match std::fs::read_to_string(&path) {
-        Ok(expected) => assert_eq!(
-            actual,
-            expected,
-            "schema of {plugin_type}:{name} differs from {}; delete the file to rewrite it",
-            path.display()
-        ),
-        Err(_) => std::fs::write(&path, actual).expect("write schema snapshot"),
-    }
-}
 
 /// The field errors of a configuration failure as (field, kind) pairs.
 pub fn config_errors(err: PluginError) -> Vec<(String, ConfigErrorKind, String)> {
@@ -145,14 +115,6 @@ pub fn silent(hold: Duration) -> (SocketAddr, JoinHandle<()>) {
         }
     });
     (addr, handle)
-}
-
-/// A local port with nothing listening on it.
-pub fn closed_port() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    drop(listener);
-    addr
 }
 
 /// Asserts that `canary` appears nowhere in `text`.

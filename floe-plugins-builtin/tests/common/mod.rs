@@ -1,0 +1,55 @@
+//! Helpers every built-in's test uses: a registry with the built-ins discovered, the
+//! config-schema snapshot check, and a local port nothing listens on. The per-part
+//! helper modules re-export these.
+
+#![allow(dead_code)]
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+
+use floe_plugins_builtin as _;
+use floe_registry::{PluginRegistry, PluginType};
+
+/// A fresh registry with every linked plugin discovered.
+pub fn registry() -> PluginRegistry {
+    let registry = PluginRegistry::new();
+    registry.discover_all();
+    registry
+}
+
+/// Compares the config schema of `plugin_type:name` with the checked-in
+/// `schemas/<name>.json`, exactly. `FLOE_UPDATE_SCHEMAS=1` rewrites the file from the
+/// real output instead, so a schema change is always a visible diff in review.
+pub fn assert_schema_snapshot(plugin_type: PluginType, name: &str) {
+    let schema = registry()
+        .config_schema(plugin_type, name)
+        .expect("plugin is registered")
+        .expect("plugin has a config schema");
+    let actual = serde_json::to_string_pretty(&schema).expect("schema serializes") + "\n";
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas")
+        .join(format!("{name}.json"));
+    if std::env::var_os("FLOE_UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &actual).expect("write the schema snapshot");
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run with FLOE_UPDATE_SCHEMAS=1 to write it",
+            path.display()
+        )
+    });
+    assert_eq!(
+        actual,
+        expected,
+        "the config schema of {plugin_type}:{name} differs from {}; rerun with FLOE_UPDATE_SCHEMAS=1 to accept it",
+        path.display()
+    );
+}
+
+/// A `127.0.0.1` address nothing listens on.
+pub fn closed_port() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    addr
+}
