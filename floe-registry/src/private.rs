@@ -15,8 +15,6 @@ pub use crate::{
 #[linkme(crate = crate::private::linkme)]
 pub static FLOE_REGISTRY_PLUGINS: [PluginDescriptor];
 
-pub(crate) use FLOE_REGISTRY_PLUGINS as FLOE_PLUGINS;
-
 /// The platform's API major, for the attribute's compile-time check.
 pub const API_MAJOR: u32 = crate::PLATFORM_API_VERSION.major;
 /// The platform's API minor, for the attribute's compile-time check.

@@ -59,7 +59,10 @@ impl PluginRegistry {
         name: &str,
     ) -> Result<Option<Value>, PluginError> {
         let (_, entry) = self.entry(plugin_type, name)?;
-        Ok(entry.desc.config.map(|spec| (spec.schema)()))
+        Ok(entry
+            .desc
+            .config
+            .map(|spec| schema_of(entry, &spec).clone()))
     }
 
     /// Validates `config` against the plugin's config type and stores the typed value;
@@ -202,7 +205,7 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
         config
     };
     let configuration = entry.configuration();
-    let schema = configuration.schema.get_or_init(|| (spec.schema)());
+    let schema = schema_of(entry, spec);
     let validator = configuration
         .validator
         .get_or_init(|| {
@@ -233,6 +236,11 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
         name: name.to_owned(),
         errors: vec![e],
     })
+}
+
+/// The plugin's config schema, derived once and cached in its entry.
+fn schema_of<'e>(entry: &'e Entry, spec: &ConfigSpec) -> &'e Value {
+    entry.configuration().schema.get_or_init(|| (spec.schema)())
 }
 
 /// Deserializes a config that passed its schema, keeping the path of a failure and

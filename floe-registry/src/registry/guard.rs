@@ -107,12 +107,8 @@ impl Pool {
     }
 }
 
-/// Starts `f` on a pool thread; panics are caught there. `_label` names the work in
-/// debuggers' thread lists only when a new thread has to be started.
-pub(crate) fn spawn<T: Send + 'static>(
-    _label: String,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Pending<T> {
+/// Starts `f` on a pool thread (named `floe-hook`); panics are caught there.
+pub(crate) fn spawn<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Pending<T> {
     let (tx, rx) = mpsc::sync_channel(1);
     let job: Job = Box::new(move || {
         // The receiver may be gone after a timeout; nothing to do then.
@@ -148,14 +144,13 @@ impl<T> Pending<T> {
     }
 }
 
-/// Runs `f` on its own thread and waits at most `timeout`.
+/// Runs `f` on a pool thread and waits at most `timeout`.
 pub(crate) fn run_with_timeout<T: Send + 'static>(
-    thread_name: String,
     timeout: Duration,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Outcome<T> {
     let deadline = Instant::now() + timeout;
-    spawn(thread_name, f).wait_until(deadline)
+    spawn(f).wait_until(deadline)
 }
 
 #[cfg(test)]
@@ -165,7 +160,7 @@ mod tests {
     #[test]
     fn returns_at_the_deadline_when_the_call_hangs() {
         let start = Instant::now();
-        let out = run_with_timeout("t".into(), Duration::from_millis(50), || {
+        let out = run_with_timeout(Duration::from_millis(50), || {
             std::thread::sleep(Duration::from_secs(2));
         });
         assert!(matches!(out, Outcome::TimedOut));
@@ -174,9 +169,7 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_its_message() {
-        let out = run_with_timeout("t".into(), Duration::from_secs(5), || -> u8 {
-            panic!("boom {}", 7)
-        });
+        let out = run_with_timeout(Duration::from_secs(5), || -> u8 { panic!("boom {}", 7) });
         assert!(matches!(out, Outcome::Panicked(m) if m == "boom 7"));
         assert_eq!(
             catch(|| -> u8 { panic!("static") }),

@@ -50,13 +50,10 @@ fn start_check(entry: &Entry) -> Check {
     }
     let instance = instance.clone();
     let running = Running(flag);
-    Check::Later(guard::spawn(
-        format!("floe-health-{}", entry.desc.name),
-        move || {
-            let _running = running;
-            instance.health_check()
-        },
-    ))
+    Check::Later(guard::spawn(move || {
+        let _running = running;
+        instance.health_check()
+    }))
 }
 
 fn finish(check: Check, deadline: Instant, timeout: Duration) -> HealthStatus {

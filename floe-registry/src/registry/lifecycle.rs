@@ -118,16 +118,7 @@ pub(crate) fn run_hook(
     timeout: Duration,
 ) -> Result<(), HookFailure> {
     let plugin = instance.clone();
-    let thread = format!(
-        "floe-{}-{}",
-        if hook == Hook::Startup {
-            "start"
-        } else {
-            "stop"
-        },
-        instance.metadata().name()
-    );
-    let outcome = guard::run_with_timeout(thread, timeout, move || match hook {
+    let outcome = guard::run_with_timeout(timeout, move || match hook {
         Hook::Shutdown => plugin.shutdown(),
         _ => plugin.startup(),
     });

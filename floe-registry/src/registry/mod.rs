@@ -144,7 +144,7 @@ impl PluginRegistry {
         if self.discovered.swap(true, Ordering::AcqRel) {
             return 0;
         }
-        let linked: &'static [PluginDescriptor] = &crate::private::FLOE_PLUGINS;
+        let linked: &'static [PluginDescriptor] = &crate::private::FLOE_REGISTRY_PLUGINS;
         let added = self.add_all(linked.iter());
         if linked.is_empty() {
             tracing::warn!(
