@@ -5,12 +5,14 @@
 //! registry's config errors never echo values either.
 
 use std::path::Path;
+use std::process::ExitCode;
 
 use floe_registry::{PluginError, PluginId, PluginRegistry, PluginType};
 use semver::{Version, VersionReq};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::CliError;
 use crate::cli::CheckArgs;
 use crate::info::lookup_error;
 use crate::list::api_compatible;
@@ -22,10 +24,10 @@ pub const API_VERSION: &str = "floe.dev/v1";
 /// The manifest kind this CLI reads.
 pub const KIND: &str = "Manifest";
 /// The keys a plugin selection may have.
-const SELECTION_KEYS: [&str; 4] = ["type", "version", "config", "connection_secret_ref"];
+pub(crate) const SELECTION_KEYS: [&str; 4] = ["type", "version", "config", "connection_secret_ref"];
 /// The rule for `connection_secret_ref` (a Kubernetes Secret name).
-const SECRET_REF_PATTERN: &str = "^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$";
-const SECRET_REF_MAX: usize = 253;
+pub(crate) const SECRET_REF_PATTERN: &str = "^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$";
+pub(crate) const SECRET_REF_MAX: usize = 253;
 
 /// One problem of a manifest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -623,16 +625,10 @@ pub fn render(file: &str, report: &Report, style: Style) -> String {
     out
 }
 
-/// Runs the command; returns the exit code.
-pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> u8 {
+/// Runs the command: exit code 0 when the manifest is clean, 1 when it has problems.
+pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> Result<ExitCode, CliError> {
     let file = args.manifest.display().to_string();
-    let report = match check_file(registry, &args.manifest) {
-        Ok(report) => report,
-        Err(message) => {
-            output::error(&message);
-            return 2;
-        }
-    };
+    let report = check_file(registry, &args.manifest).map_err(CliError::new)?;
     if args.json {
         output::print_json(&CheckJson {
             manifest: file,
@@ -652,5 +648,9 @@ pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> u8 {
     } else {
         output::print(&render(&file, &report, Style::stdout()));
     }
-    if report.problems.is_empty() { 0 } else { 1 }
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -32,12 +32,17 @@ pub enum Command {
         #[command(subcommand)]
         command: PluginsCommand,
     },
+    /// Build a custom floe binary with your plugin crates and the built-ins you choose.
+    #[command(
+        after_help = "Examples:\n  floe build --with-path ./acme-store --builtins duckdb,s3\n  floe build --with acme-floe-plugins@1.2 --output bin/floe --release\n  floe build --config floe-build.toml"
+    )]
+    Build(BuildArgs),
 }
 
 /// `floe plugins ...`.
 #[derive(Debug, Subcommand)]
 pub enum PluginsCommand {
-    /// List the installed plugins, grouped by type (all 11 types are shown).
+    /// List the installed plugins, grouped by type (every type is shown).
     #[command(
         after_help = "Examples:\n  floe plugins list\n  floe plugins list --type compute\n  floe plugins list --json | jq '.[].name'"
     )]
@@ -62,6 +67,18 @@ pub enum PluginsCommand {
         after_help = "Exit codes: 0 healthy, 1 degraded, 2 unhealthy, failed to start or usage error.\n\nExamples:\n  floe plugins health platform.yaml\n  floe plugins health platform.yaml --timeout 2 --json"
     )]
     Health(HealthArgs),
+    /// Create a new plugin crate that compiles and whose tests pass, ready to edit.
+    #[command(
+        after_help = "Examples:\n  floe plugins new storage acme-store\n  floe plugins new secrets vault --path plugins/vault"
+    )]
+    New(NewArgs),
+    /// Print the JSON Schema of a platform manifest for the plugins of this floe, for
+    /// editors (yaml-language-server) and CI validators.
+    #[command(
+        name = "manifest-schema",
+        after_help = "Examples:\n  floe plugins manifest-schema > floe-manifest.schema.json\n  # then, first line of platform.yaml:\n  # yaml-language-server: $schema=./floe-manifest.schema.json"
+    )]
+    ManifestSchema(ManifestSchemaArgs),
 }
 
 /// Arguments of `floe plugins list`.
@@ -123,6 +140,59 @@ pub struct HealthArgs {
     /// Print a JSON report instead.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `floe plugins new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The plugin's type (`compute`, `storage`, `secrets`, ...).
+    #[arg(value_name = "TYPE", value_parser = parse_plugin_type)]
+    pub plugin_type: PluginType,
+    /// The plugin's name: 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The folder to create (default: `./NAME`); it must not exist or be empty.
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+}
+
+/// Arguments of `floe plugins manifest-schema`.
+#[derive(Debug, Args)]
+pub struct ManifestSchemaArgs {
+    /// Write the schema to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `floe build`. Every choice can also come from `--config`; a flag given
+/// on the command line adds to (lists) or overrides (single values) the file's.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// A plugin crate on disk to link in (repeatable).
+    #[arg(long = "with-path", value_name = "DIR")]
+    pub with_path: Vec<PathBuf>,
+    /// A plugin crate from crates.io to link in, `CRATE` or `CRATE@VERSION` (repeatable).
+    #[arg(long = "with", value_name = "CRATE[@VERSION]")]
+    pub with: Vec<String>,
+    /// The built-ins to link: a comma list of names, `all` or `none` [default: all].
+    #[arg(long, value_name = "LIST")]
+    pub builtins: Option<String>,
+    /// Where to write the new binary [default: ./floe].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Build with optimisations (slower to build, faster to run).
+    #[arg(long)]
+    pub release: bool,
+    /// A floe-build.toml holding these choices, so the build can be committed and repeated.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Write the generated crate to DIR and leave it there (default: a temporary folder).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Cargo's target directory [default: $CARGO_TARGET_DIR, else a cache folder shared by
+    /// every `floe build`, so rebuilds are incremental].
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
 }
 
 /// Parses a plugin type; an unknown one lists the valid ones with a "did you mean".

@@ -5,6 +5,7 @@
 //! 130), through a handler installed with the `ctrlc` crate: it runs on its own thread,
 //! so it can call the registry's `shutdown_all` while the main thread waits on a hook.
 
+use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,7 @@ use floe_registry::{HealthState, PluginId, PluginRegistry};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::CliError;
 use crate::check::{self, check_file};
 use crate::cli::HealthArgs;
 use crate::output::{self, Style, Table};
@@ -115,22 +117,15 @@ fn install_interrupt_handler(registry: &'static PluginRegistry, timeout: Duratio
     }
 }
 
-/// Runs the command; returns the exit code.
-pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> u8 {
+/// Runs the command: exit code 0 healthy, 1 degraded, 2 unhealthy or failed.
+pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitCode, CliError> {
     let file = args.manifest.display().to_string();
-    let report = match check_file(registry, &args.manifest) {
-        Ok(report) => report,
-        Err(message) => {
-            output::error(&message);
-            return 2;
-        }
-    };
+    let report = check_file(registry, &args.manifest).map_err(CliError::new)?;
     if !report.problems.is_empty() {
         output::print(&check::render(&file, &report, Style::stdout()));
-        output::error(&format!(
+        return Err(CliError::new(format!(
             "{file} has problems; fix them (see `floe plugins check {file}`) before checking health"
-        ));
-        return 2;
+        )));
     }
     let lifecycle_timeout = Duration::from_secs_f64(args.startup_timeout);
     let health_timeout = Duration::from_secs_f64(args.timeout);
@@ -181,7 +176,7 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> u8 {
     } else {
         output::print(&render(&file, &rows, worst, Style::stdout()));
     }
-    worst.map_or(0, State::exit_code)
+    Ok(ExitCode::from(worst.map_or(0, State::exit_code)))
 }
 
 /// Health-checks the started plugins, all at once: the wall time is that of the

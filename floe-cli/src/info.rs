@@ -4,6 +4,9 @@ use floe_registry::{PluginError, PluginInfo, PluginRegistry, PluginType};
 use serde::Serialize;
 use serde_json::Value;
 
+use std::process::ExitCode;
+
+use crate::CliError;
 use crate::cli::InfoArgs;
 use crate::list::api_compatible;
 use crate::output::{self, Style, Table};
@@ -257,23 +260,15 @@ struct InfoJson {
     config_fields: Option<Vec<FieldSummary>>,
 }
 
-/// Runs the command; returns the exit code.
-pub fn run(registry: &PluginRegistry, args: &InfoArgs) -> u8 {
+/// Runs the command.
+pub fn run(registry: &PluginRegistry, args: &InfoArgs) -> Result<ExitCode, CliError> {
     let (t, name) = (args.plugin.plugin_type, args.plugin.name.as_str());
-    let info = match registry.info(t, name) {
-        Ok(info) => info,
-        Err(e) => {
-            output::error(&lookup_error(registry, t, &e));
-            return 2;
-        }
-    };
-    let schema = match registry.config_schema(t, name) {
-        Ok(schema) => schema,
-        Err(e) => {
-            output::error(&e.to_string());
-            return 2;
-        }
-    };
+    let info = registry
+        .info(t, name)
+        .map_err(|e| CliError::new(lookup_error(registry, t, &e)))?;
+    let schema = registry
+        .config_schema(t, name)
+        .map_err(|e| CliError::new(e.to_string()))?;
     let fields = schema.as_ref().map(summarize);
     if args.json {
         output::print_json(&InfoJson {
@@ -282,10 +277,10 @@ pub fn run(registry: &PluginRegistry, args: &InfoArgs) -> u8 {
             info,
             config_fields: fields,
         });
-        return 0;
+        return Ok(ExitCode::SUCCESS);
     }
     output::print(&render(&info, fields.as_deref(), Style::stdout()));
-    0
+    Ok(ExitCode::SUCCESS)
 }
 
 fn render(info: &PluginInfo, fields: Option<&[FieldSummary]>, style: Style) -> String {

@@ -2,6 +2,9 @@
 
 use floe_registry::{ApiVersion, PLATFORM_API_VERSION, PluginInfo, PluginRegistry, PluginType};
 
+use std::process::ExitCode;
+
+use crate::CliError;
 use crate::cli::ListArgs;
 use crate::output::{self, Style};
 
@@ -12,8 +15,8 @@ pub fn api_compatible(info: &PluginInfo) -> bool {
         .is_ok_and(|v| v.is_compatible_with(PLATFORM_API_VERSION))
 }
 
-/// Runs the command; returns the exit code.
-pub fn run(registry: &PluginRegistry, args: &ListArgs) -> u8 {
+/// Runs the command.
+pub fn run(registry: &PluginRegistry, args: &ListArgs) -> Result<ExitCode, CliError> {
     let infos: Vec<PluginInfo> = registry
         .infos()
         .into_iter()
@@ -24,7 +27,7 @@ pub fn run(registry: &PluginRegistry, args: &ListArgs) -> u8 {
     }
     if args.json {
         output::print_json(&infos);
-        return 0;
+        return Ok(ExitCode::SUCCESS);
     }
     let types: Vec<PluginType> = match args.plugin_type {
         Some(t) => vec![t],
@@ -36,7 +39,7 @@ pub fn run(registry: &PluginRegistry, args: &ListArgs) -> u8 {
             "no plugins are linked into this floe binary; a plugin crate that nothing references is not linked",
         );
     }
-    0
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The human listing: a heading per type, `name (version)` aligned across all groups,

@@ -2,27 +2,27 @@
 
 use floe_registry::PluginRegistry;
 
+use std::process::ExitCode;
+
+use crate::CliError;
 use crate::cli::PluginArgs;
 use crate::info::lookup_error;
 use crate::output;
 
-/// Runs the command; returns the exit code.
-pub fn run(registry: &PluginRegistry, args: &PluginArgs) -> u8 {
+/// Runs the command.
+pub fn run(registry: &PluginRegistry, args: &PluginArgs) -> Result<ExitCode, CliError> {
     let (t, name) = (args.plugin_type, args.name.as_str());
     match registry.config_schema(t, name) {
         Ok(Some(schema)) => {
             output::print_json(&schema);
-            0
+            Ok(ExitCode::SUCCESS)
         }
         Ok(None) => {
             output::print(&format!(
                 "Plugin {t}/{name} takes no configuration (its config must be empty or absent).\n"
             ));
-            0
+            Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            output::error(&lookup_error(registry, t, &e));
-            2
-        }
+        Err(e) => Err(CliError::new(lookup_error(registry, t, &e))),
     }
 }

@@ -5,10 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-// The CLI is a binary crate: compile its manifest reader here, from its one source file.
-#[allow(dead_code)]
-#[path = "../../floe-cli/src/manifest.rs"]
-mod manifest;
+use floe_cli::manifest;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {

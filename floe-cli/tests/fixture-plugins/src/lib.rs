@@ -1,7 +1,7 @@
 //! Test plugins for the `floe` command line's own tests.
 //!
-//! Linked into the `floe` binary only with floe-cli's `fixture-plugins` feature, so
-//! the CLI tests never depend on the behaviour of the built-in plugins. Every name
+//! Linked only into this crate's own `floe-fixture` binary (never into the shipped
+//! `floe`), so the CLI tests never depend on the behaviour of the built-in plugins. Every name
 //! starts with `fx-`. Health and startup behaviour is chosen by the plugin (healthy,
 //! degraded, unhealthy, slow, failing), so one manifest per scenario is enough. No
 //! plugin is an orchestrator, so the listing shows an empty group. Setting

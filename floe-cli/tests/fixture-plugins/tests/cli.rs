@@ -1,8 +1,8 @@
-//! Runs the real `floe` binary, built with the `fixture-plugins` feature, on manifests
-//! written to temporary directories.
+//! Runs a real floe binary, `floe-fixture` (the floe-cli library with this crate's test
+//! plugins linked), on manifests written to temporary directories.
 //!
-//! `cargo test -p floe-cli --no-default-features --features fixture-plugins`
-//! (the built-ins may be linked too: the tests only assert about the `fx-` plugins).
+//! `cargo test -p floe-cli-fixture-plugins` (the built-ins of floe-cli's enabled
+//! features are linked too: the tests only assert about the `fx-` plugins).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -41,7 +41,7 @@ impl Run {
 }
 
 fn command() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_floe"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_floe-fixture"));
     cmd.env("NO_COLOR", "1").env_remove("FLOE_CLI_FIXTURE_LOG");
     cmd
 }
