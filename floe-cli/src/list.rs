@@ -96,6 +96,7 @@ mod tests {
             is_configured: false,
             has_config: false,
             source: String::new(),
+            crate_name: String::new(),
         }
     }
 

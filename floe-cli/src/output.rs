@@ -88,6 +88,11 @@ pub fn warning(message: &str) {
     ));
 }
 
+/// Prints a progress line to standard error (`Building ...`), as cargo does.
+pub fn status(message: &str) {
+    print_err(&format!("{message}\n"));
+}
+
 /// Prints a value as pretty JSON on standard output.
 pub fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string_pretty(value) {

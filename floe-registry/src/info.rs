@@ -22,6 +22,7 @@ use crate::PluginType;
 /// assert!(!info.is_loaded);
 /// let json = serde_json::to_value(&info).unwrap();
 /// assert_eq!(json["plugin_type"], "secrets");
+/// assert_eq!(info.crate_name, "floe-registry");
 /// # Ok::<(), PluginError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,4 +47,8 @@ pub struct PluginInfo {
     pub has_config: bool,
     /// Where it comes from: crate and Rust path.
     pub source: String,
+    /// The Cargo package that registered it (`floe-plugins-builtin`, `acme-plugins`):
+    /// what `floe build` attributes each plugin to.
+    #[serde(default)]
+    pub crate_name: String,
 }

@@ -468,6 +468,7 @@ impl PluginRegistry {
             is_configured: entry.is_configured(),
             has_config: d.config.is_some(),
             source: d.source.to_string(),
+            crate_name: d.source.crate_name.to_owned(),
         }
     }
 
