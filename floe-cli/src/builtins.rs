@@ -92,7 +92,7 @@ pub fn feature_names() -> Vec<&'static str> {
 /// let chosen = select("s3, core").unwrap();
 /// assert_eq!(chosen.iter().map(|b| b.feature).collect::<Vec<_>>(), ["s3", "dbt-core"]);
 /// assert!(select("none").unwrap().is_empty());
-/// assert!(select("duckbd").unwrap_err().to_string().contains("did you mean `duckdb`"));
+/// assert!(select("duckbd").expect_err("an error").to_string().contains("did you mean `duckdb`"));
 /// ```
 pub fn select(list: &str) -> Result<Vec<Builtin>, BuiltinsError> {
     let items: Vec<&str> = list.split(',').map(str::trim).collect();
@@ -180,7 +180,10 @@ mod tests {
         );
         builtin.sort();
         assert_eq!(ours, cli, "builtins.rs and floe-cli's [features] differ");
-        assert_eq!(ours, builtin, "builtins.rs and floe-plugins-builtin's [features] differ");
+        assert_eq!(
+            ours, builtin,
+            "builtins.rs and floe-plugins-builtin's [features] differ"
+        );
     }
 
     /// With every built-in linked (the default features, as in CI), each feature's
@@ -211,12 +214,15 @@ mod tests {
     #[test]
     fn bad_lists_say_what_to_write() {
         assert_eq!(
-            select("all,duckdb").unwrap_err().to_string(),
+            select("all,duckdb").expect_err("an error").to_string(),
             "`all` stands alone: write `--builtins all` or a list of names, not both"
         );
         assert!(matches!(select("duckdb,"), Err(BuiltinsError::Empty(_))));
-        let unknown = select("postgres").unwrap_err().to_string();
-        assert!(unknown.starts_with("unknown built-in `postgres`"), "{unknown}");
+        let unknown = select("postgres").expect_err("an error").to_string();
+        assert!(
+            unknown.starts_with("unknown built-in `postgres`"),
+            "{unknown}"
+        );
         assert!(unknown.contains("built-ins: duckdb, dagster,"), "{unknown}");
     }
 }

@@ -86,7 +86,7 @@ pub fn main() -> ExitCode {
 /// print ([`CliError::report`]). `--help` and `--version` print and return success.
 ///
 /// ```
-/// let error = floe_cli::run(["floe", "plugins", "lsit"]).unwrap_err();
+/// let error = floe_cli::run(["floe", "plugins", "lsit"]).expect_err("an error");
 /// assert_eq!(error.exit_code(), 2);
 /// ```
 pub fn run<I, T>(args: I) -> Result<ExitCode, CliError>

@@ -122,32 +122,60 @@ fn a_scaffolded_plugin_builds_into_a_custom_floe_that_lists_checks_and_describes
     let tmp = temp();
     let plugin_dir = tmp.path().join("acme-engine");
     floe(
-        &["plugins", "new", "compute", "acme-engine", "--path", s(&plugin_dir)],
+        &[
+            "plugins",
+            "new",
+            "compute",
+            "acme-engine",
+            "--path",
+            s(&plugin_dir),
+        ],
         tmp.path(),
     )
     .assert_code(0, "plugins new");
 
     let output = tmp.path().join("floe");
     let built = floe(
-        &["build", "--with-path", "acme-engine", "--builtins", BUILTINS],
+        &[
+            "build",
+            "--with-path",
+            "acme-engine",
+            "--builtins",
+            BUILTINS,
+        ],
         tmp.path(),
     );
     built.assert_code(0, "floe build");
     assert!(
-        built
-            .stdout
-            .contains("floe-plugin-acme-engine (--with-path acme-engine): compute/acme-engine 0.1.0"),
+        built.stdout.contains(
+            "floe-plugin-acme-engine (--with-path acme-engine): compute/acme-engine 0.1.0"
+        ),
         "the summary names what the crate contributed:\n{}",
         built.stdout
     );
-    assert!(output.is_file(), "the binary is written to ./floe by default");
+    assert!(
+        output.is_file(),
+        "the binary is written to ./floe by default"
+    );
 
     assert_eq!(
         list(&output, tmp.path()),
         [
-            ("compute".into(), "acme-engine".into(), "floe-plugin-acme-engine".into()),
-            ("compute".into(), "duckdb".into(), "floe-plugins-builtin".into()),
-            ("secrets".into(), "env".into(), "floe-plugins-builtin".into()),
+            (
+                "compute".into(),
+                "acme-engine".into(),
+                "floe-plugin-acme-engine".into()
+            ),
+            (
+                "compute".into(),
+                "duckdb".into(),
+                "floe-plugins-builtin".into()
+            ),
+            (
+                "secrets".into(),
+                "env".into(),
+                "floe-plugins-builtin".into()
+            ),
         ],
         "the new floe holds the plugin and exactly the two built-ins"
     );
@@ -171,13 +199,17 @@ fn a_scaffolded_plugin_builds_into_a_custom_floe_that_lists_checks_and_describes
         .iter()
         .filter_map(|c| c["const"].as_str())
         .collect();
-    assert_eq!(choices, ["acme-engine", "duckdb"], "the custom floe's schema covers its own plugin");
+    assert_eq!(
+        choices,
+        ["acme-engine", "duckdb"],
+        "the custom floe's schema covers its own plugin"
+    );
     assert!(schema["$defs"]["compute.acme-engine"].is_object());
 
     // The same build from a committed floe-build.toml.
     std::fs::write(
         tmp.path().join("floe-build.toml"),
-        format!("with-path = [\"acme-engine\"]\nbuiltins = [\"duckdb\", \"env-secrets\"]\noutput = \"bin/floe\"\n"),
+        "with-path = [\"acme-engine\"]\nbuiltins = [\"duckdb\", \"env-secrets\"]\noutput = \"bin/floe\"\n",
     )
     .expect("write floe-build.toml");
     std::fs::create_dir(tmp.path().join("bin")).expect("mkdir bin");
@@ -190,7 +222,13 @@ fn a_crate_without_plugins_fails_the_build_and_says_why() {
     let tmp = temp();
     plugin_crate(tmp.path(), "acme-nothing", "//! No plugins here.\n");
     let out = floe(
-        &["build", "--with-path", "acme-nothing", "--builtins", BUILTINS],
+        &[
+            "build",
+            "--with-path",
+            "acme-nothing",
+            "--builtins",
+            BUILTINS,
+        ],
         tmp.path(),
     );
     out.assert_code(1, "a crate with no plugin");
@@ -201,7 +239,10 @@ fn a_crate_without_plugins_fails_the_build_and_says_why() {
         "{}",
         out.stderr
     );
-    assert!(!tmp.path().join("floe").exists(), "no binary is written for a failed build");
+    assert!(
+        !tmp.path().join("floe").exists(),
+        "no binary is written for a failed build"
+    );
 }
 
 #[test]
@@ -222,7 +263,12 @@ fn a_duplicate_of_a_builtin_fails_the_build_naming_both() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("and by --with-path my-duck (crate `my-duck`"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("and by --with-path my-duck (crate `my-duck`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -234,7 +280,13 @@ fn a_plugin_needing_a_newer_api_fails_to_compile_with_the_attributes_message() {
         "use floe_registry::prelude::*;\n\n/// From the future.\n#[floe_plugin(type = Secrets, name = \"future\", version = \"1.0.0\", floe_api_version = \"1.9\")]\n#[derive(Default)]\npub struct Future;\nimpl SecretsPlugin for Future {}\n",
     );
     let out = floe(
-        &["build", "--with-path", "acme-future", "--builtins", BUILTINS],
+        &[
+            "build",
+            "--with-path",
+            "acme-future",
+            "--builtins",
+            BUILTINS,
+        ],
         tmp.path(),
     );
     out.assert_code(1, "a plugin needing a newer API");
@@ -243,7 +295,11 @@ fn a_plugin_needing_a_newer_api_fails_to_compile_with_the_attributes_message() {
         "cargo's output shows the attribute's message as is:\n{}",
         out.stderr
     );
-    assert!(out.stderr.contains("floe: error: the build failed"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("floe: error: the build failed"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -251,22 +307,51 @@ fn bad_inputs_are_refused_before_building() {
     let tmp = temp();
     let not_floe = tmp.path().join("util");
     std::fs::create_dir_all(not_floe.join("src")).expect("mkdir");
-    std::fs::write(not_floe.join("Cargo.toml"), "[package]\nname = \"util\"\nversion = \"0.1.0\"\n").expect("write");
+    std::fs::write(
+        not_floe.join("Cargo.toml"),
+        "[package]\nname = \"util\"\nversion = \"0.1.0\"\n",
+    )
+    .expect("write");
     std::fs::write(not_floe.join("src/lib.rs"), "").expect("write");
     std::fs::create_dir(tmp.path().join("empty")).expect("mkdir");
     let cases: &[(&[&str], &str)] = &[
-        (&["build", "--with-path", "missing"], "floe: error: --with-path missing: no such folder"),
-        (&["build", "--with-path", "empty"], "floe: error: --with-path empty: not a crate: there is no Cargo.toml in it"),
-        (&["build", "--with-path", "util"], "floe: error: --with-path util: crate `util` does not depend on floe-registry"),
-        (&["build", "--builtins", "duckbd"], "floe: error: --builtins: unknown built-in `duckbd` (did you mean `duckdb`?); built-ins: duckdb, dagster,"),
-        (&["build", "--with", "acme@one"], "floe: error: --with acme@one: `one` is not a version requirement"),
-        (&["build", "--config", "nope.toml"], "floe: error: cannot read nope.toml:"),
-        (&["build", "--output", "empty"], "floe: error: --output empty: is a folder"),
+        (
+            &["build", "--with-path", "missing"],
+            "floe: error: --with-path missing: no such folder",
+        ),
+        (
+            &["build", "--with-path", "empty"],
+            "floe: error: --with-path empty: not a crate: there is no Cargo.toml in it",
+        ),
+        (
+            &["build", "--with-path", "util"],
+            "floe: error: --with-path util: crate `util` does not depend on floe-registry",
+        ),
+        (
+            &["build", "--builtins", "duckbd"],
+            "floe: error: --builtins: unknown built-in `duckbd` (did you mean `duckdb`?); built-ins: duckdb, dagster,",
+        ),
+        (
+            &["build", "--with", "acme@one"],
+            "floe: error: --with acme@one: `one` is not a version requirement",
+        ),
+        (
+            &["build", "--config", "nope.toml"],
+            "floe: error: cannot read nope.toml:",
+        ),
+        (
+            &["build", "--output", "empty"],
+            "floe: error: --output empty: is a folder",
+        ),
     ];
     for (args, expected) in cases {
         let out = floe(args, tmp.path());
         out.assert_code(2, &args.join(" "));
-        assert!(out.stderr.starts_with(expected), "{args:?}: expected `{expected}`, got:\n{}", out.stderr);
+        assert!(
+            out.stderr.starts_with(expected),
+            "{args:?}: expected `{expected}`, got:\n{}",
+            out.stderr
+        );
     }
 }
 
@@ -275,7 +360,11 @@ fn plugins_new_refuses_bad_input() {
     let tmp = temp();
     let out = floe(&["plugins", "new", "compte", "x"], tmp.path());
     out.assert_code(2, "bad type");
-    assert!(out.stderr.contains("did you mean `compute`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `compute`"),
+        "{}",
+        out.stderr
+    );
     let out = floe(&["plugins", "new", "compute", "DuckDB"], tmp.path());
     out.assert_code(2, "bad name");
     assert!(out.stderr.contains("`duckdb`"), "{}", out.stderr);

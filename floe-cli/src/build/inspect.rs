@@ -17,7 +17,9 @@ pub fn path_crate(dir: &Path) -> Result<PluginCrate, CliError> {
         return fail("no such folder".to_owned());
     }
     if !dir.is_dir() {
-        return fail("not a folder; give the folder that holds the plugin crate's Cargo.toml".to_owned());
+        return fail(
+            "not a folder; give the folder that holds the plugin crate's Cargo.toml".to_owned(),
+        );
     }
     let manifest_path = dir.join("Cargo.toml");
     if !manifest_path.is_file() {
@@ -32,7 +34,12 @@ pub fn path_crate(dir: &Path) -> Result<PluginCrate, CliError> {
     };
     let manifest: Table = match text.parse() {
         Ok(table) => table,
-        Err(e) => return fail(format!("Cargo.toml does not parse: {}", e.to_string().trim_end())),
+        Err(e) => {
+            return fail(format!(
+                "Cargo.toml does not parse: {}",
+                e.to_string().trim_end()
+            ));
+        }
     };
     let Some(package) = manifest
         .get("package")
@@ -80,7 +87,9 @@ pub fn path_crate(dir: &Path) -> Result<PluginCrate, CliError> {
         .and_then(|n| n.as_str())
         .map_or_else(|| package.replace('-', "_"), str::to_owned);
     let dir = absolute(dir).map_err(|e| {
-        CliError::new(format!("--with-path {given}: cannot resolve the folder: {e}"))
+        CliError::new(format!(
+            "--with-path {given}: cannot resolve the folder: {e}"
+        ))
     })?;
     Ok(PluginCrate::Path {
         given,
@@ -133,7 +142,7 @@ mod tests {
     }
 
     fn error(dir: &Path) -> String {
-        path_crate(dir).unwrap_err().to_string()
+        path_crate(dir).expect_err("an error").to_string()
     }
 
     #[test]
@@ -142,11 +151,15 @@ mod tests {
             "[package]\nname = \"acme-store\"\n[dependencies]\nfloe-registry = \"0.1\"\n",
             true,
         );
-        let PluginCrate::Path { package, lib, .. } = path_crate(dir.path()).expect("a plugin crate")
+        let PluginCrate::Path { package, lib, .. } =
+            path_crate(dir.path()).expect("a plugin crate")
         else {
             panic!("a path crate");
         };
-        assert_eq!((package.as_str(), lib.as_str()), ("acme-store", "acme_store"));
+        assert_eq!(
+            (package.as_str(), lib.as_str()),
+            ("acme-store", "acme_store")
+        );
     }
 
     #[test]
@@ -166,7 +179,11 @@ mod tests {
             "[package]\nname = \"a\"\n[target.'cfg(unix)'.dependencies]\nfloe-registry = { version = \"0.1\" }\n",
             true,
         );
-        assert!(path_crate(dir.path()).expect("accepted").wants_crates_io_registry());
+        assert!(
+            path_crate(dir.path())
+                .expect("accepted")
+                .wants_crates_io_registry()
+        );
     }
 
     #[test]
@@ -175,10 +192,18 @@ mod tests {
         assert!(error(&missing.path().join("nope")).ends_with(": no such folder"));
         assert!(error(missing.path()).contains("not a crate: there is no Cargo.toml"));
         let workspace = crate_dir("[workspace]\nmembers = [\"a\", \"b\"]\n", false);
-        assert!(error(workspace.path()).contains("is a workspace, not a crate; give the plugin crate's own folder (members: a, b)"));
-        let binary = crate_dir("[package]\nname = \"tool\"\n[dependencies]\nfloe-registry = \"0.1\"\n", false);
+        assert!(error(workspace.path()).contains(
+            "is a workspace, not a crate; give the plugin crate's own folder (members: a, b)"
+        ));
+        let binary = crate_dir(
+            "[package]\nname = \"tool\"\n[dependencies]\nfloe-registry = \"0.1\"\n",
+            false,
+        );
         assert!(error(binary.path()).contains("crate `tool` has no library"));
-        let unrelated = crate_dir("[package]\nname = \"util\"\n[dependencies]\nserde = \"1\"\n", true);
+        let unrelated = crate_dir(
+            "[package]\nname = \"util\"\n[dependencies]\nserde = \"1\"\n",
+            true,
+        );
         assert!(error(unrelated.path()).contains("crate `util` does not depend on floe-registry"));
         let broken = crate_dir("[package\n", true);
         assert!(error(broken.path()).contains("Cargo.toml does not parse"));

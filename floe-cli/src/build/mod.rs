@@ -177,9 +177,7 @@ fn copy_binary(binary: &Path, output: &Path) -> Result<(), CliError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "floe".to_owned());
     let partial = output.with_file_name(format!(".{file_name}.partial"));
-    let fail = |e: std::io::Error| {
-        CliError::new(format!("cannot write {}: {e}", output.display()))
-    };
+    let fail = |e: std::io::Error| CliError::new(format!("cannot write {}: {e}", output.display()));
     fs::copy(binary, &partial).map_err(fail)?;
     fs::rename(&partial, output).map_err(|e| {
         let _ = fs::remove_file(&partial);

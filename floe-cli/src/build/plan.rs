@@ -297,10 +297,13 @@ mod tests {
 
     #[test]
     fn bad_with_specs_say_what_to_write() {
-        let e = parse_with("9lives").unwrap_err().to_string();
+        let e = parse_with("9lives").expect_err("an error").to_string();
         assert!(e.contains("is not a crate name"), "{e}");
-        let e = parse_with("acme@one").unwrap_err().to_string();
-        assert!(e.starts_with("--with acme@one: `one` is not a version requirement"), "{e}");
+        let e = parse_with("acme@one").expect_err("an error").to_string();
+        assert!(
+            e.starts_with("--with acme@one: `one` is not a version requirement"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -324,7 +327,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("floe-build.toml");
         fs::write(&path, "with_paths = [\"x\"]\n").expect("write");
-        let e = read_file(&path).unwrap_err().to_string();
+        let e = read_file(&path).expect_err("an error").to_string();
         assert!(e.contains("is not a valid floe-build.toml"), "{e}");
         assert!(e.contains("unknown field `with_paths`"), "{e}");
     }

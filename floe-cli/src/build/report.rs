@@ -19,7 +19,10 @@ pub fn linked_plugins(binary: &Path) -> Result<Vec<PluginInfo>, CliError> {
         .env("NO_COLOR", "1")
         .output()
         .map_err(|e| {
-            CliError::with_code(format!("cannot run the new binary {}: {e}", binary.display()), 1)
+            CliError::with_code(
+                format!("cannot run the new binary {}: {e}", binary.display()),
+                1,
+            )
         })?;
     if !output.status.success() {
         return Err(CliError::with_code(
@@ -43,7 +46,10 @@ pub fn linked_plugins(binary: &Path) -> Result<Vec<PluginInfo>, CliError> {
 /// built-in feature.
 fn origin_of(info: &PluginInfo, plan: &BuildPlan) -> String {
     if info.crate_name == BUILTIN_PACKAGE {
-        return format!("the built-in {}/{} ({})", info.plugin_type, info.name, info.source);
+        return format!(
+            "the built-in {}/{} ({})",
+            info.plugin_type, info.name, info.source
+        );
     }
     match plan.plugins.iter().find(|p| p.package() == info.crate_name) {
         Some(p) => format!("{} ({})", p.origin(), info.source),
@@ -91,7 +97,10 @@ pub fn contributions<'p, 'l>(
         0 => Ok(out),
         1 => Err(CliError::with_code(problems.remove(0), 1)),
         n => Err(CliError::with_code(
-            format!("{n} problems with this build:\n  - {}", problems.join("\n  - ")),
+            format!(
+                "{n} problems with this build:\n  - {}",
+                problems.join("\n  - ")
+            ),
             1,
         )),
     }
@@ -159,10 +168,15 @@ mod tests {
     fn a_crate_without_plugins_is_an_error_that_says_why() {
         let linked = [info(PluginType::Compute, "duckdb", BUILTIN_PACKAGE)];
         let plan = plan(&["empty-crate"]);
-        let e = contributions(&plan, &linked).unwrap_err();
+        let e = contributions(&plan, &linked).expect_err("an error");
         assert_eq!(e.exit_code(), 1);
         let text = e.to_string();
-        assert!(text.starts_with("crate `empty-crate` (--with-path ./empty-crate) contributes no plugin"), "{text}");
+        assert!(
+            text.starts_with(
+                "crate `empty-crate` (--with-path ./empty-crate) contributes no plugin"
+            ),
+            "{text}"
+        );
         assert!(text.contains("`#[floe_plugin]`"), "{text}");
     }
 
@@ -173,8 +187,13 @@ mod tests {
             info(PluginType::Compute, "duckdb", "my-duck"),
         ];
         let plan = plan(&["my-duck"]);
-        let text = contributions(&plan, &linked).unwrap_err().to_string();
+        let text = contributions(&plan, &linked)
+            .expect_err("an error")
+            .to_string();
         assert!(text.starts_with("duplicate plugin compute:duckdb: registered by the built-in compute/duckdb (crate `floe-plugins-builtin`"), "{text}");
-        assert!(text.contains("and by --with-path ./my-duck (crate `my-duck`"), "{text}");
+        assert!(
+            text.contains("and by --with-path ./my-duck (crate `my-duck`"),
+            "{text}"
+        );
     }
 }

@@ -20,27 +20,91 @@ const CASES: &[(&str, &str, bool)] = &[
         "plugins:\n  compute: {type: duckdb, config: {threads: 8, attach: [{path: other.duckdb, alias: other}]}}\n",
         true,
     ),
-    ("duckdb without config (all defaults)", "plugins:\n  compute: {type: duckdb}\n", true),
-    ("duckdb with null config", "plugins:\n  compute: {type: duckdb, config: null}\n", true),
+    (
+        "duckdb without config (all defaults)",
+        "plugins:\n  compute: {type: duckdb}\n",
+        true,
+    ),
+    (
+        "duckdb with null config",
+        "plugins:\n  compute: {type: duckdb, config: null}\n",
+        true,
+    ),
     (
         "s3 with a pin and a secret ref",
         "plugins:\n  storage: {type: s3, version: \">=0.1, <2\", connection_secret_ref: minio-creds, config: {endpoint: \"http://minio:9000\", bucket: lake, secret_access_key: CANARY-hunter2}}\n",
         true,
     ),
-    ("a plugin without config, given {}", "plugins:\n  telemetry_backend: {type: console, config: {}}\n", true),
-    ("other top-level sections", "governance: {policy: strict}\nplugins: {}\n", true),
-    ("unknown plugin", "plugins:\n  compute: {type: duckdbx}\n", false),
-    ("unknown category", "plugins:\n  computer: {type: duckdb}\n", false),
-    ("unknown selection key", "plugins:\n  compute: {type: duckdb, verison: \"1\"}\n", false),
-    ("missing type", "plugins:\n  compute: {config: {threads: 2}}\n", false),
-    ("type of the wrong kind", "plugins:\n  compute: {type: 3}\n", false),
-    ("config out of range", "plugins:\n  compute: {type: duckdb, config: {threads: 0}}\n", false),
-    ("config field misspelt", "plugins:\n  compute: {type: duckdb, config: {thread: 2}}\n", false),
-    ("nested config error", "plugins:\n  compute: {type: duckdb, config: {attach: [{alias: x}]}}\n", false),
-    ("required config missing", "plugins:\n  storage: {type: s3}\n", false),
-    ("config for a plugin without config", "plugins:\n  telemetry_backend: {type: console, config: {verbose: true}}\n", false),
-    ("bad secret ref", "plugins:\n  storage: {type: s3, connection_secret_ref: Minio_Creds, config: {endpoint: e, bucket: b}}\n", false),
-    ("unparseable version pin", "plugins:\n  compute: {type: duckdb, version: \"one.two\"}\n", false),
+    (
+        "a plugin without config, given {}",
+        "plugins:\n  telemetry_backend: {type: console, config: {}}\n",
+        true,
+    ),
+    (
+        "other top-level sections",
+        "governance: {policy: strict}\nplugins: {}\n",
+        true,
+    ),
+    (
+        "unknown plugin",
+        "plugins:\n  compute: {type: duckdbx}\n",
+        false,
+    ),
+    (
+        "unknown category",
+        "plugins:\n  computer: {type: duckdb}\n",
+        false,
+    ),
+    (
+        "unknown selection key",
+        "plugins:\n  compute: {type: duckdb, verison: \"1\"}\n",
+        false,
+    ),
+    (
+        "missing type",
+        "plugins:\n  compute: {config: {threads: 2}}\n",
+        false,
+    ),
+    (
+        "type of the wrong kind",
+        "plugins:\n  compute: {type: 3}\n",
+        false,
+    ),
+    (
+        "config out of range",
+        "plugins:\n  compute: {type: duckdb, config: {threads: 0}}\n",
+        false,
+    ),
+    (
+        "config field misspelt",
+        "plugins:\n  compute: {type: duckdb, config: {thread: 2}}\n",
+        false,
+    ),
+    (
+        "nested config error",
+        "plugins:\n  compute: {type: duckdb, config: {attach: [{alias: x}]}}\n",
+        false,
+    ),
+    (
+        "required config missing",
+        "plugins:\n  storage: {type: s3}\n",
+        false,
+    ),
+    (
+        "config for a plugin without config",
+        "plugins:\n  telemetry_backend: {type: console, config: {verbose: true}}\n",
+        false,
+    ),
+    (
+        "bad secret ref",
+        "plugins:\n  storage: {type: s3, connection_secret_ref: Minio_Creds, config: {endpoint: e, bucket: b}}\n",
+        false,
+    ),
+    (
+        "unparseable version pin",
+        "plugins:\n  compute: {type: duckdb, version: \"one.two\"}\n",
+        false,
+    ),
     ("plugins not a mapping", "plugins: [duckdb]\n", false),
 ];
 
@@ -59,7 +123,10 @@ fn the_schema_and_check_agree_on_every_case() {
     for (name, body, valid) in CASES {
         let text = document(body);
         let json: Value = serde_saphyr::from_str(&text).expect("test manifests parse");
-        let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
         let report = check::check_document(registry(), &manifest::parse(&text).expect("parses"));
         assert_eq!(
             errors.is_empty(),
@@ -79,7 +146,10 @@ fn the_schema_and_check_agree_on_every_case() {
 fn a_missing_header_is_rejected_by_both() {
     let schema = manifest_schema(registry());
     let validator = jsonschema::draft202012::new(&schema).expect("compiles");
-    for text in ["kind: Manifest\n", "apiVersion: floe.dev/v2\nkind: Manifest\n"] {
+    for text in [
+        "kind: Manifest\n",
+        "apiVersion: floe.dev/v2\nkind: Manifest\n",
+    ] {
         let json: Value = serde_saphyr::from_str(text).expect("parses");
         assert!(!validator.is_valid(&json), "schema accepted {text:?}");
         let report = check::check_document(registry(), &manifest::parse(text).expect("parses"));
@@ -102,7 +172,8 @@ fn each_category_offers_exactly_the_linked_plugins_with_their_descriptions() {
             .is_some_and(|d| !d.is_empty()),
         "the description comes from the plugin's docs"
     );
-    let secrets = &schema["properties"]["plugins"]["properties"]["secrets"]["properties"]["type"]["oneOf"];
+    let secrets =
+        &schema["properties"]["plugins"]["properties"]["secrets"]["properties"]["type"]["oneOf"];
     let names: Vec<&str> = secrets
         .as_array()
         .expect("choices")
@@ -121,7 +192,10 @@ fn secrets_are_write_only_and_every_ref_resolves() {
     assert!(s3.get("$schema").is_none());
     let mut refs = Vec::new();
     collect_refs(&schema, &mut refs);
-    assert!(refs.iter().any(|r| r == "#/$defs/compute.duckdb.AttachConfig"));
+    assert!(
+        refs.iter()
+            .any(|r| r == "#/$defs/compute.duckdb.AttachConfig")
+    );
     for r in refs {
         let key = r
             .strip_prefix("#/$defs/")
