@@ -32,9 +32,8 @@ pub fn run(registry: &PluginRegistry, args: &ManifestSchemaArgs) -> Result<ExitC
         .map_err(|e| CliError::new(format!("cannot write the schema as JSON: {e}")))?;
     match &args.output {
         None => output::print(&format!("{text}\n")),
-        Some(path) => fs::write(path, format!("{text}\n")).map_err(|e| {
-            CliError::new(format!("cannot write {}: {e}", path.display()))
-        })?,
+        Some(path) => fs::write(path, format!("{text}\n"))
+            .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?,
     }
     Ok(ExitCode::SUCCESS)
 }

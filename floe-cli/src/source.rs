@@ -62,7 +62,10 @@ impl FloeSource {
     pub fn dependency(&self, krate: &str) -> String {
         match self {
             FloeSource::Checkout { root } => {
-                format!("{{ path = {} }}", toml_string(&root.join(krate).to_string_lossy()))
+                format!(
+                    "{{ path = {} }}",
+                    toml_string(&root.join(krate).to_string_lossy())
+                )
             }
             FloeSource::Registry { version } => {
                 format!("{{ version = {} }}", toml_string(&format!("={version}")))
@@ -112,13 +115,18 @@ mod tests {
         };
         assert!(root.join("floe-cli").join("Cargo.toml").is_file());
         let dep = FloeSource::current().dependency("floe-registry");
-        assert!(dep.starts_with("{ path = \"") && dep.ends_with("floe-registry\" }"), "{dep}");
+        assert!(
+            dep.starts_with("{ path = \"") && dep.ends_with("floe-registry\" }"),
+            "{dep}"
+        );
     }
 
     #[test]
     fn a_registry_build_requires_the_exact_version() {
         let source = FloeSource::detect(
-            Path::new("/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/floe-cli-0.3.1"),
+            Path::new(
+                "/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/floe-cli-0.3.1",
+            ),
             "0.3.1",
         );
         assert_eq!(
