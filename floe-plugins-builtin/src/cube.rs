@@ -54,7 +54,8 @@ pub struct CubePlugin {
 }
 
 /// The settings of the Cube semantic layer. Unknown fields are refused.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CubeSemanticConfig {
     /// The Cube API server, `http://` or `https://` (trailing `/` removed).

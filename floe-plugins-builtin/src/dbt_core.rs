@@ -32,7 +32,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use floe_registry::prelude::*;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 /// The OpenTelemetry tracer name of this plugin.
@@ -50,7 +49,8 @@ pub struct DbtCorePlugin {
 }
 
 /// Where the executables are. Unknown fields are refused.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug)]
 #[serde(deny_unknown_fields)]
 pub struct DbtCoreConfig {
     /// The `dbt` executable: a path, or a name looked up on `PATH`.

@@ -21,7 +21,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use floe_registry::prelude::*;
-use serde::Deserialize;
 
 /// Environment variables: each secret is one variable with a common prefix. Read-only.
 #[floe_plugin(type = Secrets, name = "env", version = "0.1.0", config = EnvSecretsConfig)]
@@ -32,7 +31,8 @@ pub struct EnvSecretsPlugin {
 }
 
 /// The settings of the environment secrets backend.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug)]
 #[serde(deny_unknown_fields)]
 pub struct EnvSecretsConfig {
     /// The prefix of every secret variable: letters, digits and `_`, up to 128.

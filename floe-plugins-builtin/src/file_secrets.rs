@@ -33,7 +33,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use floe_registry::prelude::*;
-use serde::Deserialize;
 
 /// The hidden directory holding the metadata of each key.
 pub const METADATA_DIR: &str = ".floe-metadata";
@@ -51,7 +50,8 @@ pub struct FileSecretsPlugin {
 }
 
 /// The settings of the file secrets backend.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FileSecretsConfig {
     /// The directory holding one file per secret key (a Kubernetes Secret mount, or a

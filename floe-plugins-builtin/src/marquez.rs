@@ -63,7 +63,8 @@ pub struct MarquezPlugin {
 ///
 /// `url` must use HTTPS unless it names localhost or a loopback address, or
 /// `allow_insecure_http` is `true`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug)]
 #[schemars(transform = insecure_http_rule)]
 pub struct MarquezConfig {
     /// The Marquez server, `https://...` (trailing `/` removed). `http://` only for

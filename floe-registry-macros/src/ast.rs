@@ -84,3 +84,12 @@ pub(crate) struct Plugin {
     pub(crate) config: Option<Type>,
     pub(crate) krate: Path,
 }
+
+/// `#[floe_config(...)]`'s arguments.
+#[derive(Default)]
+pub(crate) struct ConfigArgs {
+    /// `crate = path`: how floe-registry is reached; `None`: `::floe_registry`.
+    pub(crate) krate: Option<Path>,
+    /// `serialize`: also derive `Serialize`.
+    pub(crate) serialize: bool,
+}

@@ -96,7 +96,7 @@ fn quoted_key(token: &TokenTree) -> Option<Ident> {
         .then(|| Ident::new(&text, lit.span()))
 }
 
-fn skip_to_comma(input: ParseStream<'_>) -> syn::Result<()> {
+pub(crate) fn skip_to_comma(input: ParseStream<'_>) -> syn::Result<()> {
     value_tokens(input)?;
     if !input.is_empty() {
         input.parse::<Token![,]>()?;
@@ -105,7 +105,7 @@ fn skip_to_comma(input: ParseStream<'_>) -> syn::Result<()> {
 }
 
 /// The tokens of one value: everything up to the next top-level comma.
-fn value_tokens(input: ParseStream<'_>) -> syn::Result<TokenStream> {
+pub(crate) fn value_tokens(input: ParseStream<'_>) -> syn::Result<TokenStream> {
     let mut out = TokenStream::new();
     while !input.is_empty() && !input.peek(Token![,]) {
         let tt: TokenTree = input.parse()?;
@@ -114,7 +114,7 @@ fn value_tokens(input: ParseStream<'_>) -> syn::Result<TokenStream> {
     Ok(out)
 }
 
-fn span_of(tokens: &TokenStream, fallback: Span) -> Span {
+pub(crate) fn span_of(tokens: &TokenStream, fallback: Span) -> Span {
     tokens
         .clone()
         .into_iter()
@@ -174,21 +174,7 @@ fn read_value(args: &mut Args, key: &Ident, value: TokenStream, errors: &mut Err
                 }
             }
         }
-        "crate" => match syn::parse2::<syn::Path>(value.clone()) {
-            Ok(path) => args.krate = Some(path),
-            Err(_) => {
-                let fix = syn::parse2::<LitStr>(value)
-                    .map(|s| format!("write `crate = {}` without quotes", s.value()))
-                    .unwrap_or_else(|_| {
-                        "e.g. `crate = my_registry` after `use floe_registry as my_registry;`"
-                            .to_owned()
-                    });
-                errors.at(
-                    at,
-                    format!("`crate` expects the path floe-registry is reached by; {fix}"),
-                );
-            }
-        },
+        "crate" => args.krate = crate_path(value, at, errors),
         other => {
             let hint = floe_registry_rules::closest(other, KEYS)
                 .first()
@@ -201,6 +187,27 @@ fn read_value(args: &mut Args, key: &Ident, value: TokenStream, errors: &mut Err
                     KEYS.join(", ")
                 ),
             );
+        }
+    }
+}
+
+/// The value of `crate = ...`, shared by `#[floe_plugin]` and `#[floe_config]`: the
+/// path floe-registry is reached by. `at` spans the error when it is not a path.
+pub(crate) fn crate_path(value: TokenStream, at: Span, errors: &mut Errors) -> Option<syn::Path> {
+    match syn::parse2::<syn::Path>(value.clone()) {
+        Ok(path) => Some(path),
+        Err(_) => {
+            let fix = syn::parse2::<LitStr>(value)
+                .map(|s| format!("write `crate = {}` without quotes", s.value()))
+                .unwrap_or_else(|_| {
+                    "e.g. `crate = my_registry` after `use floe_registry as my_registry;`"
+                        .to_owned()
+                });
+            errors.at(
+                at,
+                format!("`crate` expects the path floe-registry is reached by; {fix}"),
+            );
+            None
         }
     }
 }

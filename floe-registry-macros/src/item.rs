@@ -59,7 +59,7 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Result<Item, To
 }
 
 /// A name for what the item is, and where its keyword is, for the error.
-fn describe(tokens: &TokenStream) -> (Span, &'static str) {
+pub(crate) fn describe(tokens: &TokenStream) -> (Span, &'static str) {
     for tt in tokens.clone() {
         if let TokenTree::Ident(ident) = &tt {
             let what = match ident.to_string().as_str() {

@@ -60,7 +60,7 @@ impl fmt::Debug for ConfigSpec {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a floe plugin config",
     label = "a config type must implement `serde::Deserialize` and `schemars::JsonSchema`",
-    note = "add `#[derive(serde::Deserialize, JsonSchema)]` to `{Self}` (`JsonSchema` is in `floe_registry::prelude`; schemars itself is `floe_registry::schemars`)"
+    note = "annotate `{Self}` with `#[floe_config]` (in `floe_registry::prelude`), which derives both; a crate that depends on serde and schemars may write `#[derive(serde::Deserialize, JsonSchema)]` instead"
 )]
 pub trait PluginConfig:
     serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static

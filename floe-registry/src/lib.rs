@@ -12,7 +12,6 @@
 //!
 //! ```
 //! use floe_registry::prelude::*;
-//! use serde::Deserialize;
 //!
 //! /// Embedded DuckDB: runs dbt transforms in-process.
 //! #[floe_plugin(type = Compute, name = "duckdb-guide", version = "1.0.0", config = DuckDbConfig)]
@@ -23,7 +22,7 @@
 //! }
 //!
 //! /// Settings of the embedded engine.
-//! #[derive(Deserialize, JsonSchema)]
+//! #[floe_config]
 //! #[serde(deny_unknown_fields)]
 //! pub struct DuckDbConfig {
 //!     /// Database file, or `:memory:`.
@@ -80,13 +79,79 @@
 //!
 //! # Config
 //!
-//! The config type derives `serde::Deserialize` and `schemars::JsonSchema` (both
-//! re-exported in the [`prelude`]). Its JSON Schema is what
-//! [`PluginRegistry::configure`] validates against, reporting every problem at once
-//! with its dotted path; schemars attributes (`range`, `length`, `regex`) and serde's
-//! `default` and `deny_unknown_fields` become constraints. Secret values use [`Secret`]:
+//! A config type is a struct or enum annotated with [`#[floe_config]`](floe_config),
+//! which derives serde's `Deserialize` and schemars' `JsonSchema` through this crate:
+//! a plugin crate depends on `floe-registry` alone, with no `serde` or `schemars` of
+//! its own. `#[floe_config(serialize)]` also derives `Serialize`, for a config that is
+//! written back out; `#[floe_config(crate = path)]` names this crate when it is
+//! renamed. Types nested in a config take `#[floe_config]` too. Write it above the
+//! item's `#[serde(...)]` and `#[schemars(...)]` attributes, which then work as usual.
+//!
+//! The config's JSON Schema is what [`PluginRegistry::configure`] validates against,
+//! reporting every problem at once with its dotted path; schemars attributes
+//! (`range`, `length`, `regex`) and serde's `default` and `deny_unknown_fields` become
+//! constraints, and doc comments become descriptions. Secret values use [`Secret`]:
 //! never printed, never echoed in an error. A field of type [`ConfigCell`] marked
 //! `#[config]` receives the validated config.
+//!
+//! ```
+//! use floe_registry::prelude::*;
+//!
+//! #[floe_plugin(type = Storage, name = "lake-guide", version = "1.0.0", config = LakeConfig)]
+//! #[derive(Default)]
+//! pub struct Lake {
+//!     #[config]
+//!     config: ConfigCell<LakeConfig>,
+//! }
+//!
+//! #[floe_config]
+//! #[serde(deny_unknown_fields)]
+//! pub struct LakeConfig {
+//!     /// Bucket to write to.
+//!     bucket: String,
+//!     /// How objects are laid out.
+//!     #[serde(default)]
+//!     layout: Layout,
+//! }
+//!
+//! #[floe_config(serialize)]
+//! #[derive(Debug, Default, PartialEq)]
+//! #[serde(rename_all = "snake_case")]
+//! pub enum Layout {
+//!     #[default]
+//!     Flat,
+//!     Partitioned,
+//! }
+//!
+//! impl StoragePlugin for Lake {
+//!     fn get_warehouse_uri(&self, namespace: &str) -> Result<String, PluginError> {
+//!         let config = self.config.get()?;
+//!         Ok(match config.layout {
+//!             Layout::Flat => format!("s3://{}/{namespace}", config.bucket),
+//!             Layout::Partitioned => format!("s3://{}/{namespace}/date=*", config.bucket),
+//!         })
+//!     }
+//! }
+//!
+//! let registry = PluginRegistry::new();
+//! registry.discover_all();
+//! let schema = registry.config_schema(PluginType::Storage, "lake-guide")?.expect("a config");
+//! assert_eq!(schema["properties"]["bucket"]["description"], "Bucket to write to.");
+//! let bad = registry.configure(PluginType::Storage, "lake-guide", serde_json::json!({"layout": "deep"}));
+//! assert!(bad.is_err(), "`bucket` is missing and `deep` is not a layout");
+//! registry.configure(PluginType::Storage, "lake-guide", serde_json::json!({"bucket": "b", "layout": "partitioned"}))?;
+//! let lake = registry.get_as::<dyn StoragePlugin>("lake-guide")?;
+//! assert_eq!(lake.get_warehouse_uri("raw")?, "s3://b/raw/date=*");
+//! // `serialize` writes it back out the way it is read.
+//! assert_eq!(serde_json::to_value(Layout::Partitioned).ok(), Some(serde_json::json!("partitioned")));
+//! # Ok::<(), PluginError>(())
+//! ```
+//!
+//! A crate that already depends on serde and schemars may derive them itself instead,
+//! `#[derive(serde::Deserialize, JsonSchema)]`: the registry takes any
+//! `Deserialize + JsonSchema` type. Functions for `deserialize_with` or `schema_with`
+//! reach both crates as [`floe_registry::serde`](serde) and
+//! [`floe_registry::schemars`](schemars).
 //!
 //! # Linking
 //!
@@ -128,7 +193,7 @@ pub(crate) use __private as private;
 
 pub use descriptor::{AnyConfig, ConfigSpec, PluginConfig, PluginDescriptor, PluginSource};
 pub use error::{BoxError, ConfigErrorKind, ConfigFieldError, Hook, HookFailure, PluginError};
-pub use floe_registry_macros::floe_plugin;
+pub use floe_registry_macros::{floe_config, floe_plugin};
 pub use floe_registry_rules::{
     ApiVersion, ApiVersionError, NameError, SemverError, check_name, check_semver,
 };
@@ -145,6 +210,7 @@ pub use secret::{REDACTED, Secret};
 pub use types::*;
 
 pub use schemars;
+pub use serde;
 pub use serde_json;
 
 /// The plugin API version this registry implements: `"1.0"`.
@@ -158,7 +224,7 @@ pub mod prelude {
     pub use crate::types::*;
     pub use crate::{
         ConfigCell, HealthState, HealthStatus, PluginError, PluginMetadata, PluginRegistry,
-        PluginType, Secret, floe_plugin,
+        PluginType, Secret, floe_config, floe_plugin,
     };
     pub use schemars::JsonSchema;
 }

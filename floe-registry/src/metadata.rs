@@ -74,7 +74,7 @@ pub trait PluginMetadata: Any + Send + Sync {
 /// ```
 /// use floe_registry::prelude::*;
 ///
-/// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// #[floe_config]
 /// struct Conf { bucket: String }
 ///
 /// #[floe_plugin(type = Storage, name = "mem", version = "0.1.0", config = Conf)]

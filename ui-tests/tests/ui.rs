@@ -1,4 +1,4 @@
-//! The compile-time rules of `#[floe_plugin]`, one case per rule under `ui/fail/`
+//! The compile-time rules of `#[floe_plugin]` and `#[floe_config]`, one case per rule under `ui/fail/`
 //! (with the compiler's output pinned beside each), and the shapes that must keep
 //! compiling under `ui/pass/`.
 //!

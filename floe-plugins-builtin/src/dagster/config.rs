@@ -2,14 +2,15 @@
 
 use std::borrow::Cow;
 
-use floe_registry::Secret;
 use floe_registry::prelude::JsonSchema;
+use floe_registry::{Secret, floe_config, schemars};
 use serde::{Deserialize, Serialize};
 
 use super::cron::{validate_cron, validate_timezone};
 
 /// The Dagster webserver, the default schedule, and where lineage events go.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct DagsterConfig {
     /// The Dagster webserver (its GraphQL API is `<url>/graphql`).

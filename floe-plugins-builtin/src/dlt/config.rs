@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use floe_registry::schemars::{self, Schema, SchemaGenerator, json_schema};
-use floe_registry::{SchemaContract, Secret, WriteMode};
+use floe_registry::{SchemaContract, Secret, WriteMode, floe_config};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -17,7 +17,8 @@ pub const WRITE_MODES: [&str; 3] = ["append", "merge", "replace"];
 pub const SCHEMA_CONTRACTS: [&str; 3] = ["discard_value", "evolve", "freeze"];
 
 /// The settings of the dlt ingestion plugin. Unknown fields are refused.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[floe_config]
+#[derive(Debug)]
 #[serde(deny_unknown_fields)]
 pub struct DltIngestionConfig {
     /// The sources to load: at least one, with unique names.
@@ -37,7 +38,8 @@ pub struct DltIngestionConfig {
 
 /// One source to ingest. Unknown fields are refused; `write_mode: merge` needs a
 /// `primary_key`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = merge_needs_primary_key)]
 pub struct IngestionSourceConfig {
@@ -98,7 +100,8 @@ impl PrimaryKey {
 }
 
 /// How failed runs are retried. Unknown fields are refused.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RetryConfig {
     /// Retries after the first attempt, 0 to 10.
@@ -123,7 +126,8 @@ impl Default for RetryConfig {
 
 /// The program that runs a pipeline: it reads the run request (JSON) on standard
 /// input and writes its report (JSON) as the last line of standard output.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RunnerConfig {
     /// The program and its arguments, e.g. `["python", "-m", "floe_dlt_runner"]`.

@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use floe_registry::ComputeConfig;
 use floe_registry::prelude::JsonSchema;
+use floe_registry::{ComputeConfig, floe_config, schemars};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// The embedded DuckDB engine: where the database lives and how it runs.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct DuckDbConfig {
     /// Database file, or `:memory:`.
@@ -44,7 +45,8 @@ pub struct DuckDbConfig {
 }
 
 /// A database attached with `ATTACH`.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AttachConfig {
     /// What to attach: a file, a URL or an Iceberg catalog name.

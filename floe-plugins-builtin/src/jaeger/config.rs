@@ -1,6 +1,7 @@
 //! The configuration of the `jaeger` plugin.
 
 use floe_registry::prelude::JsonSchema;
+use floe_registry::{floe_config, schemars};
 use serde::{Deserialize, Serialize};
 
 /// The endpoint used when neither the config nor `OTEL_EXPORTER_OTLP_ENDPOINT` gives one.
@@ -10,7 +11,8 @@ pub const DEFAULT_ENDPOINT: &str = "jaeger-collector:4317";
 ///
 /// Every field is optional; unset fields fall back to the standard OpenTelemetry
 /// environment variables, then to the in-cluster defaults.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct JaegerConfig {
     /// The collector's OTLP endpoint: `host:port` or a URL such as

@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use floe_registry::floe_config;
+use floe_registry::schemars;
 
 /// Where the Kubernetes Secrets live and how to reach the API server.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct K8sSecretsConfig {
     /// The namespace of the secrets (a DNS label).

@@ -3,14 +3,12 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use floe_registry::Secret;
-use schemars::JsonSchema;
-use serde::Deserialize;
+use floe_registry::{Secret, floe_config};
 
 /// How to reach a Keycloak realm, as written in a manifest. Checked and normalised
 /// into [`KeycloakConfig`] (strings trimmed, trailing `/` of `server_url` removed,
 /// HTTPS required except for localhost unless `allow_insecure_http`).
-#[derive(Deserialize, JsonSchema)]
+#[floe_config]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "KeycloakConfig")]
 pub struct KeycloakConfigInput {
@@ -48,7 +46,8 @@ pub struct KeycloakConfigInput {
 
 /// How to reach a Keycloak realm and check its tokens: the configuration as checked
 /// and normalised from [`KeycloakConfigInput`].
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone)]
 #[serde(try_from = "KeycloakConfigInput")]
 pub struct KeycloakConfig {
     /// The Keycloak base URL without a trailing `/`.

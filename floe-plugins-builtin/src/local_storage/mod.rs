@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use floe_registry::prelude::*;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 pub use fileio::LocalFileIo;
 
 /// Where the local warehouse lives.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LocalStorageConfig {
     /// The warehouse root directory; a relative path is taken from the current

@@ -2,12 +2,11 @@
 
 use std::time::Duration;
 
-use floe_registry::Secret;
-use schemars::JsonSchema;
-use serde::Deserialize;
+use floe_registry::{Secret, floe_config};
 
 /// How to reach an Apache Polaris (Iceberg REST) catalog.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct PolarisConfig {
     /// The catalog's REST base URL, e.g. `http://polaris:8181/api/catalog`.
@@ -42,7 +41,8 @@ pub struct PolarisConfig {
 }
 
 /// OAuth2 client-credentials settings of the catalog.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct OAuth2Config {
     /// The client id.

@@ -1,11 +1,10 @@
 //! The configuration of the `s3` plugin.
 
-use floe_registry::Secret;
-use floe_registry::prelude::JsonSchema;
-use serde::Deserialize;
+use floe_registry::{Secret, floe_config};
 
 /// An S3-compatible bucket (AWS S3, MinIO, ...) holding the Iceberg data.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[floe_config]
+#[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct S3StorageConfig {
     /// The S3 API endpoint, e.g. `http://floe-platform-minio:9000`.
