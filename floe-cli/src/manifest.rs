@@ -296,6 +296,17 @@ pub fn read(path: &Path) -> Result<Node, ReadError> {
 /// Parses manifest text. YAML 1.2 core schema: only `true`/`false` are booleans (so
 /// `on`, `yes`, `y` stay strings), duplicate keys are errors, and errors never quote
 /// the document (it may hold secrets).
+///
+/// ```
+/// use floe_cli::manifest::{parse, ReadError};
+///
+/// let root = parse("plugins:\n  compute: {type: duckdb}\n").unwrap();
+/// let (key, loc, _) = &root.entries().unwrap()[0];
+/// assert_eq!((key.as_str(), loc.line), ("plugins", 1));
+///
+/// let Err(ReadError::Syntax { loc, .. }) = parse("a: 1\na: 2\n") else { panic!() };
+/// assert_eq!(loc.line, 2); // duplicate keys are errors, with their place
+/// ```
 pub fn parse(text: &str) -> Result<Node, ReadError> {
     let options = serde_saphyr::options! {
         strict_booleans: true,

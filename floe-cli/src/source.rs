@@ -26,6 +26,17 @@ pub enum FloeSource {
 impl FloeSource {
     /// The source of the running binary.
     ///
+    /// ```
+    /// use floe_cli::FloeSource;
+    ///
+    /// match FloeSource::current() {
+    ///     // Compiled in a checkout: generated crates use paths into it.
+    ///     FloeSource::Checkout { root } => assert!(root.join("floe-registry").is_dir()),
+    ///     // Compiled from crates.io: generated crates require this exact version.
+    ///     FloeSource::Registry { version } => assert_eq!(version, env!("CARGO_PKG_VERSION")),
+    /// }
+    /// ```
+    ///
     /// A binary compiled inside a checkout whose `floe-cli/Cargo.toml` still exists is a
     /// checkout build; one compiled from cargo's registry cache (`.../registry/src/...`),
     /// or whose checkout is gone, is a registry build.
