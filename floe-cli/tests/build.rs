@@ -12,6 +12,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+use common::{floe_workspace, target_dir};
+
 /// The built-ins every build of these tests links.
 const BUILTINS: &str = "duckdb,env-secrets";
 
@@ -32,13 +35,6 @@ impl Run {
         );
         self
     }
-}
-
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is inside the target directory")
-        .to_path_buf()
 }
 
 fn run(program: &Path, args: &[&str], cwd: &Path) -> Run {
@@ -76,10 +72,7 @@ fn temp() -> tempfile::TempDir {
 
 /// This checkout's floe-registry, as a Cargo.toml dependency value.
 fn registry_dependency() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .join("floe-registry");
+    let path = floe_workspace().join("floe-registry");
     format!("{{ path = {:?} }}", path.to_str().expect("UTF-8 path"))
 }
 
@@ -353,27 +346,4 @@ fn bad_inputs_are_refused_before_building() {
             out.stderr
         );
     }
-}
-
-#[test]
-fn plugins_new_refuses_bad_input() {
-    let tmp = temp();
-    let out = floe(&["plugins", "new", "compte", "x"], tmp.path());
-    out.assert_code(2, "bad type");
-    assert!(
-        out.stderr.contains("did you mean `compute`"),
-        "{}",
-        out.stderr
-    );
-    let out = floe(&["plugins", "new", "compute", "DuckDB"], tmp.path());
-    out.assert_code(2, "bad name");
-    assert!(out.stderr.contains("`duckdb`"), "{}", out.stderr);
-    std::fs::create_dir(tmp.path().join("taken")).expect("mkdir");
-    std::fs::write(tmp.path().join("taken/notes.txt"), "mine").expect("write");
-    let out = floe(&["plugins", "new", "compute", "taken"], tmp.path());
-    out.assert_code(2, "non-empty folder");
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join("taken/notes.txt")).expect("read"),
-        "mine"
-    );
 }

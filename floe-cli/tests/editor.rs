@@ -12,6 +12,9 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
+mod common;
+use common::target_dir;
+
 const HEADER: &str = "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: acme}\n";
 
 /// Each case: a name, the manifest body after the header, and whether it is valid.
@@ -57,13 +60,6 @@ const CASES: &[(&str, &str, bool)] = &[
         false,
     ),
 ];
-
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is inside the target directory")
-        .to_path_buf()
-}
 
 fn editor_files() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -6,10 +6,13 @@
 //! workspace's target folder, profiles and lockfile, so the dependencies built for
 //! floe-cli are reused. cargo runs `--offline`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use floe_registry::PluginType;
+
+mod common;
+use common::{floe_workspace, target_dir};
 
 /// The floe binary under test.
 fn floe(args: &[&str]) -> Output {
@@ -18,14 +21,6 @@ fn floe(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("run the floe binary")
-}
-
-/// The floe-registry workspace this test belongs to.
-fn floe_workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("floe-cli sits in the workspace")
-        .to_path_buf()
 }
 
 /// The `[profile.dev...]` sections of the floe workspace's Cargo.toml, so that a
@@ -116,13 +111,10 @@ fn a_crate_of_every_type_compiles_and_passes_its_tests() {
     )
     .expect("copy the lockfile");
 
-    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("the target folder");
     let out = Command::new(cargo())
         .args(["test", "--workspace", "--offline"])
         .current_dir(root.path())
-        .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_TARGET_DIR", target_dir())
         .output()
         .expect("run cargo test");
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
