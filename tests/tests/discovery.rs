@@ -27,6 +27,50 @@ fn crates_linked_by_use_as_underscore_are_discovered() {
     assert!(all[&PluginType::Identity].is_empty());
 }
 
+/// Several threads call `discover_all` on one registry at once: whichever returns, and
+/// whatever count it got, the registry is complete by then. Repeated on fresh
+/// registries so the threads really race the first call.
+#[test]
+fn every_racing_discover_all_returns_only_once_discovery_is_complete() {
+    const THREADS: usize = 8;
+    for _ in 0..50 {
+        let registry = PluginRegistry::new();
+        let start = std::sync::Barrier::new(THREADS);
+        let counts: Vec<usize> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        let added = registry.discover_all();
+                        let found = registry.info(PluginType::Catalog, "beta-catalog");
+                        assert!(
+                            found.is_ok(),
+                            "a linked plugin after discover_all returned: {found:?}"
+                        );
+                        added
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("no thread panics"))
+                .collect()
+        });
+        let mut sorted = counts.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted.last(),
+            Some(&6),
+            "one caller added all six: {counts:?}"
+        );
+        assert_eq!(
+            sorted.iter().sum::<usize>(),
+            6,
+            "the others added nothing: {counts:?}"
+        );
+    }
+}
+
 #[test]
 fn discovery_constructs_nothing_and_is_idempotent() {
     let registry = registry();

@@ -11,7 +11,6 @@ mod index;
 mod lifecycle;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwap;
@@ -55,7 +54,9 @@ pub struct PluginRegistry {
     index: ArcSwap<Index>,
     /// Serialises changes to `index`.
     write: Mutex<()>,
-    discovered: AtomicBool,
+    /// Set once the linked registrations are all added: racing callers of
+    /// `discover_all` wait for it instead of returning early.
+    discovered: OnceLock<()>,
     /// Entry indexes in the order their `startup()` succeeded.
     started: Mutex<Vec<usize>>,
 }
@@ -70,7 +71,7 @@ impl std::fmt::Debug for PluginRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PluginRegistry")
             .field("registrations", &self.entries.count())
-            .field("discovered", &self.discovered.load(Ordering::Acquire))
+            .field("discovered", &self.discovered.get().is_some())
             .finish_non_exhaustive()
     }
 }
@@ -110,7 +111,7 @@ impl PluginRegistry {
             entries: boxcar::Vec::new(),
             index: ArcSwap::from_pointee(Index::default()),
             write: Mutex::new(()),
-            discovered: AtomicBool::new(false),
+            discovered: OnceLock::new(),
             started: Mutex::new(Vec::new()),
         }
     }
@@ -131,7 +132,9 @@ impl PluginRegistry {
     }
 
     /// Reads every `#[floe_plugin]` registration linked into the program. Constructs
-    /// nothing. Idempotent: later calls do nothing and return 0.
+    /// nothing. Idempotent: later calls do nothing and return 0. Every call returns only
+    /// once discovery is complete: a caller racing the first one waits for it, so its
+    /// next lookup finds every linked plugin.
     ///
     /// Returns how many registrations were added. Two registrations of one identity are
     /// both kept, and that identity answers [`PluginError::Duplicate`] naming both
@@ -141,17 +144,18 @@ impl PluginRegistry {
     /// plugins are not found: reference it with `use plugin_crate as _;`. When nothing is
     /// found, a warning event says so.
     pub fn discover_all(&self) -> usize {
-        if self.discovered.swap(true, Ordering::AcqRel) {
-            return 0;
-        }
-        let linked: &'static [PluginDescriptor] = &crate::private::FLOE_REGISTRY_PLUGINS;
-        let added = self.add_all(linked.iter());
-        if linked.is_empty() {
-            tracing::warn!(
-                "no floe plugins are linked into this program; a plugin crate that nothing references is not linked: add `use plugin_crate as _;`"
-            );
-        }
-        tracing::debug!(count = added, "discover_all");
+        let mut added = 0;
+        // Only the first caller runs the closure; the others block until it returns.
+        self.discovered.get_or_init(|| {
+            let linked: &'static [PluginDescriptor] = &crate::private::FLOE_REGISTRY_PLUGINS;
+            added = self.add_all(linked.iter());
+            if linked.is_empty() {
+                tracing::warn!(
+                    "no floe plugins are linked into this program; a plugin crate that nothing references is not linked: add `use plugin_crate as _;`"
+                );
+            }
+            tracing::debug!(count = added, "discover_all");
+        });
         added
     }
 
