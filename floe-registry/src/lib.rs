@@ -193,6 +193,9 @@ pub(crate) use __private as private;
 
 pub use descriptor::{AnyConfig, ConfigSpec, PluginConfig, PluginDescriptor, PluginSource};
 pub use error::{BoxError, ConfigErrorKind, ConfigFieldError, Hook, HookFailure, PluginError};
+pub use floe_interfaces::{
+    FieldError, ModelErrors, Validate, alert, from_value, network, quality, rbac, secret_scan, sink,
+};
 pub use floe_registry_macros::{floe_config, floe_plugin};
 pub use floe_registry_rules::{
     ApiVersion, ApiVersionError, NameError, SemverError, check_name, check_semver,

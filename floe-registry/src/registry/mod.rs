@@ -167,7 +167,7 @@ impl PluginRegistry {
 
     fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
         let descriptors: Vec<&'static PluginDescriptor> = descriptors.collect();
-        let mut counts = [0usize; 11];
+        let mut counts = [0usize; PluginType::COUNT];
         for d in &descriptors {
             counts[d.plugin_type.index()] += 1;
         }
