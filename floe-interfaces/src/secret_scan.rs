@@ -10,7 +10,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::validation::{FieldError, Validate, join, non_empty, pattern, range};
+use crate::validation::{FieldError, Validate, at_least, join, non_empty, pattern};
 
 /// How a finding is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -99,7 +99,7 @@ fn check_code(errors: &mut Vec<FieldError>, path: &str, code: &str) {
 
 impl Validate for SecretFinding {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        range(errors, path, "line_number", self.line_number, 1, u32::MAX);
+        at_least(errors, path, "line_number", self.line_number, 1);
         check_code(errors, path, &self.error_code);
     }
 }

@@ -148,3 +148,13 @@ pub(crate) fn pattern(errors: &mut Vec<FieldError>, path: &str, field: &str, val
 
 /// A DNS label: `^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$`.
 pub(crate) const DNS_LABEL: &str = "^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$";
+
+/// Adds a problem when `value` is below `min`.
+pub(crate) fn at_least(errors: &mut Vec<FieldError>, path: &str, field: &str, value: u32, min: u32) {
+    if value < min {
+        errors.push(FieldError::new(
+            join(path, field),
+            format!("must be at least {min}, got {value}"),
+        ));
+    }
+}

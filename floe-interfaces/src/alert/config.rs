@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::ViolationSeverity;
-use crate::validation::{FieldError, Validate, range};
+use crate::validation::{FieldError, Validate, at_least};
 
 /// Sends events of at least `min_severity`, whose contract matches the optional glob
 /// `contract_filter`, to the channel `channel_name`.
@@ -72,8 +72,8 @@ impl Default for AlertConfig {
 
 impl Validate for AlertConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        range(errors, path, "dedup_window_minutes", self.dedup_window_minutes, 1, u32::MAX);
-        range(errors, path, "rate_limit_per_contract", self.rate_limit_per_contract, 1, u32::MAX);
-        range(errors, path, "rate_limit_window_minutes", self.rate_limit_window_minutes, 1, u32::MAX);
+        at_least(errors, path, "dedup_window_minutes", self.dedup_window_minutes, 1);
+        at_least(errors, path, "rate_limit_per_contract", self.rate_limit_per_contract, 1);
+        at_least(errors, path, "rate_limit_window_minutes", self.rate_limit_window_minutes, 1);
     }
 }

@@ -283,9 +283,9 @@ fn default_timeout() -> u32 {
 /// let config: QualityConfig = from_value(serde_json::json!({"provider": "great_expectations"})).unwrap();
 /// assert_eq!(config.check_timeout_seconds, 300);
 ///
-/// let bad = serde_json::json!({"provider": "soda", "dimension_weights": {"completeness": 0.5}});
+/// let bad = serde_json::json!({"provider": "soda", "dimension_weights": {"completeness": 0.35}});
 /// let err = from_value::<QualityConfig>(bad).unwrap_err();
-/// assert_eq!(err.messages(), ["Dimension weights must sum to 1.0, got 1.25"]);
+/// assert_eq!(err.to_string(), "dimension_weights: Dimension weights must sum to 1.0, got 1.1");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::validation::{DNS_LABEL, FieldError, Validate, join, pattern, range};
+use crate::validation::{DNS_LABEL, FieldError, Validate, at_least, join, pattern};
 
 /// The text of a mount path with `..`.
 pub const PATH_TRAVERSAL: &str = "Mount path cannot contain '..' (path traversal not allowed)";
@@ -176,9 +176,9 @@ impl PodSecurityConfig {
 
 impl Validate for PodSecurityConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        range(errors, path, "run_as_user", self.run_as_user, 1, u32::MAX);
-        range(errors, path, "run_as_group", self.run_as_group, 1, u32::MAX);
-        range(errors, path, "fs_group", self.fs_group, 1, u32::MAX);
+        at_least(errors, path, "run_as_user", self.run_as_user, 1);
+        at_least(errors, path, "run_as_group", self.run_as_group, 1);
+        at_least(errors, path, "fs_group", self.fs_group, 1);
         for (i, m) in self.writable_volume_mounts.iter().enumerate() {
             m.check(&join(path, &format!("writable_volume_mounts.{i}")), errors);
         }
