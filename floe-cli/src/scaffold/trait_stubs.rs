@@ -501,7 +501,7 @@ const SECRETS: &[Method] = &[
     Method::optional(
         "The pod spec fragment exposing a Kubernetes secret as environment variables.",
         "fn generate_pod_env_spec(&self, secret_name: &str) -> Value",
-        "floe_registry::serde_json::json!({\"envFrom\": [{\"secretRef\": {\"name\": secret_name}}]})",
+        "floe_registry::serde_json::json!({\n    \"envFrom\": [{\"secretRef\": {\"name\": secret_name}}],\n})",
     ),
     Method::stub(
         "Every key of a multi-key secret.",
@@ -582,7 +582,7 @@ const QUALITY: &[Method] = &[
     Method::optional(
         "A check as the tool's expectation: `{name, type, column, parameters}`.",
         "fn map_check_to_expectation(&self, check: &QualityCheck) -> Value",
-        "floe_registry::serde_json::json!({\"name\": check.name, \"type\": check.check_type, \"column\": check.column, \"parameters\": check.parameters})",
+        "floe_registry::serde_json::json!({\n    \"name\": check.name,\n    \"type\": check.check_type,\n    \"column\": check.column,\n    \"parameters\": check.parameters,\n})",
     ),
 ];
 
@@ -590,27 +590,27 @@ const RBAC: &[Method] = &[
     Method::optional(
         "The ServiceAccount manifest of a valid config (floe's default: the model's own).",
         "fn generate_service_account(&self, config: &ServiceAccountConfig) -> Result<Value, PluginError>",
-        "floe_registry::Validate::validate(config).map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
     ),
     Method::optional(
         "The Role manifest of a valid config (floe's default: the model's own).",
         "fn generate_role(&self, config: &RoleConfig) -> Result<Value, PluginError>",
-        "floe_registry::Validate::validate(config).map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
     ),
     Method::optional(
         "The RoleBinding manifest of a valid config (floe's default: the model's own).",
         "fn generate_role_binding(&self, config: &RoleBindingConfig) -> Result<Value, PluginError>",
-        "floe_registry::Validate::validate(config).map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
     ),
     Method::optional(
         "The Namespace manifest of a valid config (floe's default: the model's own).",
         "fn generate_namespace(&self, config: &NamespaceConfig) -> Result<Value, PluginError>",
-        "floe_registry::Validate::validate(config).map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
     ),
     Method::optional(
         "`{\"pod\": ..., \"container\": ...}`: the two security contexts of a valid config.",
         "fn generate_pod_security_context(&self, config: &PodSecurityConfig) -> Result<Value, PluginError>",
-        "floe_registry::Validate::validate(config).map_err(|e| PluginError::failed(e.to_string()))?;\nOk(floe_registry::serde_json::json!({\"pod\": config.pod_context(), \"container\": config.container_context()}))",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(floe_registry::serde_json::json!({\n    \"pod\": config.pod_context(),\n    \"container\": config.container_context(),\n}))",
     ),
 ];
 

@@ -19,12 +19,14 @@ fn yes() -> bool {
 pub struct GateTier {
     /// Minimum share of tested columns, 0 to 100.
     #[serde(default)]
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub min_test_coverage: f64,
     /// Test types every model of the tier must have.
     #[serde(default)]
     pub required_tests: Vec<String>,
     /// Minimum quality score, 0 to 100.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 100))]
     pub min_score: u32,
     /// Whether a lower level may override it.
     #[serde(default = "yes")]
@@ -111,18 +113,23 @@ impl Validate for QualityGates {
 pub struct DimensionWeights {
     /// Default 0.25.
     #[serde(default = "quarter")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub completeness: f64,
     /// Default 0.25.
     #[serde(default = "quarter")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub accuracy: f64,
     /// Default 0.20.
     #[serde(default = "fifth")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub validity: f64,
     /// Default 0.15.
     #[serde(default = "small")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub consistency: f64,
     /// Default 0.15.
     #[serde(default = "small")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub timeliness: f64,
 }
 
@@ -211,12 +218,15 @@ fn eighty_five() -> u32 {
 pub struct CalculationParameters {
     /// The score of an average model, 0 to 100 (70).
     #[serde(default = "seventy")]
+    #[schemars(range(min = 0, max = 100))]
     pub baseline_score: u32,
     /// How far above the baseline the score may go, 0 to 100 (30).
     #[serde(default = "thirty")]
+    #[schemars(range(min = 0, max = 100))]
     pub max_positive_influence: u32,
     /// How far below the baseline the score may go, 0 to 100 (50).
     #[serde(default = "fifty")]
+    #[schemars(range(min = 0, max = 100))]
     pub max_negative_influence: u32,
     /// The weight of a check by severity (critical 3.0, warning 1.0, info 0.5).
     #[serde(default = "severity_weights")]
@@ -248,9 +258,11 @@ impl Validate for CalculationParameters {
 pub struct QualityThresholds {
     /// Below this a model fails, 0 to 100 (70).
     #[serde(default = "seventy")]
+    #[schemars(range(min = 0, max = 100))]
     pub min_score: u32,
     /// Below this a model warns, 0 to 100 (85).
     #[serde(default = "eighty_five")]
+    #[schemars(range(min = 0, max = 100))]
     pub warn_score: u32,
 }
 
@@ -291,6 +303,7 @@ fn default_timeout() -> u32 {
 #[serde(deny_unknown_fields)]
 pub struct QualityConfig {
     /// The quality plugin's name (`great_expectations`, `dbt_expectations`).
+    #[schemars(length(min = 1))]
     pub provider: String,
     /// The gates of each tier.
     #[serde(default)]
@@ -306,6 +319,7 @@ pub struct QualityConfig {
     pub thresholds: QualityThresholds,
     /// Seconds before a check is abandoned, 1 to 3600 (300).
     #[serde(default = "default_timeout")]
+    #[schemars(range(min = 1, max = 3600))]
     pub check_timeout_seconds: u32,
     /// Whether quality checks run.
     #[serde(default = "yes")]
