@@ -762,3 +762,6 @@ pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> Result<ExitCode, CliE
         ExitCode::SUCCESS
     })
 }
+
+#[cfg(test)]
+mod tests;
