@@ -122,7 +122,10 @@ impl Report {
 
     /// How many problems have `severity`.
     pub fn count(&self, severity: Severity) -> usize {
-        self.problems.iter().filter(|p| p.severity == severity).count()
+        self.problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .count()
     }
 
     fn add(&mut self, path: impl Into<String>, loc: Loc, kind: &'static str, message: String) {
@@ -133,7 +136,14 @@ impl Report {
         self.push(Severity::Warning, path.into(), loc, kind, message);
     }
 
-    fn push(&mut self, severity: Severity, path: String, loc: Loc, kind: &'static str, message: String) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        path: String,
+        loc: Loc,
+        kind: &'static str,
+        message: String,
+    ) {
         self.problems.push(Problem {
             severity,
             path,
@@ -262,7 +272,11 @@ fn check_plugins(registry: &PluginRegistry, report: &mut Report, plugins_loc: Lo
             }
             continue;
         }
-        let Some(category) = SELECTION_CATEGORIES.iter().copied().find(|t| t.as_str() == key) else {
+        let Some(category) = SELECTION_CATEGORIES
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == key)
+        else {
             let hint = match key.parse::<PluginType>() {
                 Ok(t) => format!(" (did you mean `{t}`?)"),
                 Err(e) => e
@@ -292,7 +306,10 @@ fn check_plugins(registry: &PluginRegistry, report: &mut Report, plugins_loc: Lo
             report.selected.push(selected);
         }
     }
-    if !entries.iter().any(|(k, _, _)| k == PluginType::Dbt.as_str()) {
+    if !entries
+        .iter()
+        .any(|(k, _, _)| k == PluginType::Dbt.as_str())
+    {
         implied_dbt(registry, report, plugins_loc);
     }
     check_dependencies(registry, report, &places);
@@ -305,7 +322,10 @@ fn implied_dbt(registry: &PluginRegistry, report: &mut Report, plugins_loc: Loc)
     if registry.info(PluginType::Dbt, DBT_DEFAULT).is_ok() {
         return;
     }
-    let names = registry.list_all().remove(&PluginType::Dbt).unwrap_or_default();
+    let names = registry
+        .list_all()
+        .remove(&PluginType::Dbt)
+        .unwrap_or_default();
     let installed = if names.is_empty() {
         "no dbt plugins are installed".to_owned()
     } else {
@@ -733,8 +753,7 @@ pub fn render(file: &str, report: &Report, style: Style) -> String {
 pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> Result<ExitCode, CliError> {
     let file = args.manifest.display().to_string();
     let report = check_file(registry, &args.manifest).map_err(CliError::new)?;
-    let failed =
-        report.has_errors() || (args.deny_warnings && report.count(Severity::Warning) > 0);
+    let failed = report.has_errors() || (args.deny_warnings && report.count(Severity::Warning) > 0);
     if args.json {
         output::print_json(&CheckJson {
             manifest: file,

@@ -52,7 +52,10 @@ pub fn manifest_schema(registry: &PluginRegistry) -> Value {
         quality::CATEGORY.to_owned(),
         quality_schema(registry, &mut defs),
     );
-    let environment_keys: Vec<Value> = ENVIRONMENT_KEYS.iter().map(|k| json!({"required": [k]})).collect();
+    let environment_keys: Vec<Value> = ENVIRONMENT_KEYS
+        .iter()
+        .map(|k| json!({"required": [k]}))
+        .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "floe platform manifest",

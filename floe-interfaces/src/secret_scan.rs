@@ -93,7 +93,10 @@ const ERROR_CODE: &str = "^E6[0-9][0-9]$";
 fn check_code(errors: &mut Vec<FieldError>, path: &str, code: &str) {
     pattern(errors, path, "error_code", code, ERROR_CODE);
     if code == "E600" {
-        errors.push(FieldError::new(join(path, "error_code"), "must be between E601 and E699"));
+        errors.push(FieldError::new(
+            join(path, "error_code"),
+            "must be between E601 and E699",
+        ));
     }
 }
 
@@ -123,7 +126,10 @@ impl Validate for SecretPattern {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
         non_empty(errors, path, "name", &self.name);
         if let Err(e) = regex::Regex::new(&self.regex) {
-            errors.push(FieldError::new(join(path, "regex"), format!("Invalid regex: {e}")));
+            errors.push(FieldError::new(
+                join(path, "regex"),
+                format!("Invalid regex: {e}"),
+            ));
         }
         check_code(errors, path, &self.error_code);
     }

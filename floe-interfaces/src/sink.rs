@@ -28,7 +28,9 @@ pub enum SinkConfigError {
     #[error("connection_config has {0} keys, max 50")]
     TooManyKeys(usize),
     /// A mapped destination is not an identifier.
-    #[error("field_mapping destination '{destination}' for source '{source_field}' must be a valid identifier (alphanumeric + underscore)")]
+    #[error(
+        "field_mapping destination '{destination}' for source '{source_field}' must be a valid identifier (alphanumeric + underscore)"
+    )]
     BadDestination {
         /// The source field.
         source_field: String,
@@ -78,13 +80,19 @@ impl SinkConfig {
     }
 
     /// With connection settings (at most 50 keys).
-    pub fn with_connection_config(mut self, config: Map<String, Value>) -> Result<Self, SinkConfigError> {
+    pub fn with_connection_config(
+        mut self,
+        config: Map<String, Value>,
+    ) -> Result<Self, SinkConfigError> {
         self.connection_config = config;
         self.validate().map(|()| self)
     }
 
     /// With a source -> destination mapping (destinations are identifiers).
-    pub fn with_field_mapping(mut self, mapping: BTreeMap<String, String>) -> Result<Self, SinkConfigError> {
+    pub fn with_field_mapping(
+        mut self,
+        mapping: BTreeMap<String, String>,
+    ) -> Result<Self, SinkConfigError> {
         self.field_mapping = Some(mapping);
         self.validate().map(|()| self)
     }

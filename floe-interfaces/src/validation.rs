@@ -82,7 +82,9 @@ pub trait Validate {
 /// let err = from_value::<PortRule>(serde_json::json!({"port": 0})).unwrap_err();
 /// assert_eq!(err.to_string(), "port: must be between 1 and 65535, got 0");
 /// ```
-pub fn from_value<T: DeserializeOwned + Validate>(value: serde_json::Value) -> Result<T, ModelErrors> {
+pub fn from_value<T: DeserializeOwned + Validate>(
+    value: serde_json::Value,
+) -> Result<T, ModelErrors> {
     let model: T = serde_json::from_value(value)
         .map_err(|e| ModelErrors(vec![FieldError::new("", e.to_string())]))?;
     model.validate()?;
@@ -137,7 +139,13 @@ pub(crate) fn matches(pattern: &str, value: &str) -> bool {
 }
 
 /// Adds pydantic's pattern problem when `value` does not match `pattern`.
-pub(crate) fn pattern(errors: &mut Vec<FieldError>, path: &str, field: &str, value: &str, pattern: &str) {
+pub(crate) fn pattern(
+    errors: &mut Vec<FieldError>,
+    path: &str,
+    field: &str,
+    value: &str,
+    pattern: &str,
+) {
     if !matches(pattern, value) {
         errors.push(FieldError::new(
             join(path, field),
@@ -150,7 +158,13 @@ pub(crate) fn pattern(errors: &mut Vec<FieldError>, path: &str, field: &str, val
 pub(crate) const DNS_LABEL: &str = "^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$";
 
 /// Adds a problem when `value` is below `min`.
-pub(crate) fn at_least(errors: &mut Vec<FieldError>, path: &str, field: &str, value: u32, min: u32) {
+pub(crate) fn at_least(
+    errors: &mut Vec<FieldError>,
+    path: &str,
+    field: &str,
+    value: u32,
+    min: u32,
+) {
     if value < min {
         errors.push(FieldError::new(
             join(path, field),

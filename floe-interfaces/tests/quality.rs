@@ -23,7 +23,10 @@ fn config_defaults_match_floe() {
     assert_eq!(c.calculation.baseline_score, 70);
     assert_eq!(c.calculation.severity_weights["critical"], 3.0);
     assert_eq!(c.quality_gates.silver.min_test_coverage, 80.0);
-    assert_eq!(c.quality_gates.silver.required_tests, ["not_null", "unique"]);
+    assert_eq!(
+        c.quality_gates.silver.required_tests,
+        ["not_null", "unique"]
+    );
     assert_eq!(c.quality_gates.gold.min_score, 90);
     assert_eq!(c.quality_gates.bronze.min_test_coverage, 0.0);
     assert_eq!(c.dimension_weights.validity, 0.20);
@@ -36,27 +39,42 @@ fn weights_must_sum_to_one() {
         "dimension_weights": {"completeness": 0.35}
     }))
     .expect_err("sum 1.1");
-    assert_eq!(err.messages(), ["Dimension weights must sum to 1.0, got 1.1"]);
+    assert_eq!(
+        err.messages(),
+        ["Dimension weights must sum to 1.0, got 1.1"]
+    );
 }
 
 #[test]
 fn bounds_and_unknown_fields_are_refused() {
     let err = from_value::<QualityConfig>(json!({"provider": "gx", "check_timeout_seconds": 0}))
         .expect_err("timeout 0");
-    assert_eq!(err.to_string(), "check_timeout_seconds: must be between 1 and 3600, got 0");
-    let err = from_value::<QualityConfig>(json!({"provider": "gx", "quality_gates": {"gold": {"min_test_coverage": 101.0}}}))
-        .expect_err("coverage 101");
-    assert_eq!(err.to_string(), "quality_gates.gold.min_test_coverage: must be between 0 and 100, got 101");
+    assert_eq!(
+        err.to_string(),
+        "check_timeout_seconds: must be between 1 and 3600, got 0"
+    );
+    let err = from_value::<QualityConfig>(
+        json!({"provider": "gx", "quality_gates": {"gold": {"min_test_coverage": 101.0}}}),
+    )
+    .expect_err("coverage 101");
+    assert_eq!(
+        err.to_string(),
+        "quality_gates.gold.min_test_coverage: must be between 0 and 100, got 101"
+    );
     assert!(from_value::<QualityConfig>(json!({"provider": "gx", "extra": 1})).is_err());
     assert_eq!(
-        from_value::<QualityConfig>(json!({"provider": ""})).expect_err("blank").to_string(),
+        from_value::<QualityConfig>(json!({"provider": ""}))
+            .expect_err("blank")
+            .to_string(),
         "provider: must not be empty"
     );
 }
 
 #[test]
 fn threshold_order_is_not_checked() {
-    let c = from_value::<QualityConfig>(json!({"provider": "gx", "thresholds": {"min_score": 90, "warn_score": 10}}));
+    let c = from_value::<QualityConfig>(
+        json!({"provider": "gx", "thresholds": {"min_score": 90, "warn_score": 10}}),
+    );
     assert!(c.is_ok(), "floe does not order min_score and warn_score");
 }
 
@@ -82,7 +100,11 @@ fn all_passed_is_one_hundred_and_all_failed_is_twenty() {
 
 #[test]
 fn a_dimension_without_checks_scores_one_hundred() {
-    let s = score_of(vec![result(Dimension::Accuracy, SeverityLevel::Info, false)]);
+    let s = score_of(vec![result(
+        Dimension::Accuracy,
+        SeverityLevel::Info,
+        false,
+    )]);
     assert_eq!(s.dimension_scores[&Dimension::Accuracy], 0.0);
     assert_eq!(s.dimension_scores[&Dimension::Timeliness], 100.0);
 }
@@ -110,14 +132,24 @@ fn a_severity_without_weight_counts_one() {
             result(Dimension::Validity, SeverityLevel::Info, false),
         ],
     );
-    assert_eq!(calculate_quality_score(&suite, &config).dimension_scores[&Dimension::Validity], 50.0);
+    assert_eq!(
+        calculate_quality_score(&suite, &config).dimension_scores[&Dimension::Validity],
+        50.0
+    );
 }
 
 #[test]
 fn raw_eighty_five_stays_eighty_five() {
     // completeness 40 (weight .25) and the rest 100: raw = 10 + 75 = 85
     let mut checks = vec![result(Dimension::Completeness, SeverityLevel::Warning, true); 2];
-    checks.extend(vec![result(Dimension::Completeness, SeverityLevel::Warning, false); 3]);
+    checks.extend(vec![
+        result(
+            Dimension::Completeness,
+            SeverityLevel::Warning,
+            false
+        );
+        3
+    ]);
     let s = score_of(checks);
     assert!((s.overall - 85.0).abs() < 1e-9, "got {}", s.overall);
 }
@@ -126,10 +158,20 @@ fn raw_eighty_five_stays_eighty_five() {
 fn baseline_edges_do_not_divide_by_zero() {
     let mut config = QualityConfig::new("gx");
     config.calculation.baseline_score = 100;
-    let suite = QualitySuiteResult::new("s", "m", true, vec![result(Dimension::Validity, SeverityLevel::Info, true)]);
+    let suite = QualitySuiteResult::new(
+        "s",
+        "m",
+        true,
+        vec![result(Dimension::Validity, SeverityLevel::Info, true)],
+    );
     assert_eq!(calculate_quality_score(&suite, &config).overall, 100.0);
     config.calculation.baseline_score = 0;
-    let failed = QualitySuiteResult::new("s", "m", false, vec![result(Dimension::Validity, SeverityLevel::Info, false)]);
+    let failed = QualitySuiteResult::new(
+        "s",
+        "m",
+        false,
+        vec![result(Dimension::Validity, SeverityLevel::Info, false)],
+    );
     // raw 80 (validity 0 × 0.2) >= B = 0: 0 + 80/100 · 30
     assert!((calculate_quality_score(&failed, &config).overall - 24.0).abs() < 1e-9);
 }
@@ -140,7 +182,11 @@ fn model(name: &str, tier: &str, columns: serde_json::Value) -> serde_json::Valu
 
 #[test]
 fn gates_pass_as_gold_with_full_coverage_when_nothing_is_violated() {
-    let m = model("orders", "bronze", json!([{"name": "id", "tests": ["not_null"]}]));
+    let m = model(
+        "orders",
+        "bronze",
+        json!([{"name": "id", "tests": ["not_null"]}]),
+    );
     let r = validate_quality_gates(&[m], &QualityGates::default());
     assert!(r.passed);
     assert_eq!(r.tier, GateTierName::Gold);
@@ -158,21 +204,35 @@ fn coverage_below_the_tier_is_a_dq103_violation() {
     let r = validate_quality_gates(&[m], &QualityGates::default());
     assert_eq!(
         r.violations,
-        ["[FLOE-DQ103] Coverage violation for 'orders' (silver tier): 50.0% < 80.0% required. Resolution: Add more tests to meet silver tier minimum of 80.0%"]
+        [
+            "[FLOE-DQ103] Coverage violation for 'orders' (silver tier): 50.0% < 80.0% required. Resolution: Add more tests to meet silver tier minimum of 80.0%"
+        ]
     );
-    assert_eq!((r.tier, r.coverage_actual, r.coverage_required), (GateTierName::Silver, 50.0, 80.0));
+    assert_eq!(
+        (r.tier, r.coverage_actual, r.coverage_required),
+        (GateTierName::Silver, 50.0, 80.0)
+    );
 }
 
 #[test]
 fn missing_required_tests_are_a_sorted_dq104_violation() {
-    let m = model("dim_customer", "gold", json!([{"name": "id", "tests": [{"schema_test": "unique"}]}]));
+    let m = model(
+        "dim_customer",
+        "gold",
+        json!([{"name": "id", "tests": [{"schema_test": "unique"}]}]),
+    );
     let r = validate_quality_gates(&[m], &QualityGates::default());
     assert!(!r.passed);
     assert_eq!(
         r.violations,
-        ["[FLOE-DQ104] Missing required tests for 'dim_customer' (gold tier): [accepted_values, not_null, relationships]. Resolution: Add required tests: accepted_values, not_null, relationships"]
+        [
+            "[FLOE-DQ104] Missing required tests for 'dim_customer' (gold tier): [accepted_values, not_null, relationships]. Resolution: Add required tests: accepted_values, not_null, relationships"
+        ]
     );
-    assert_eq!(r.missing_tests, ["accepted_values", "not_null", "relationships"]);
+    assert_eq!(
+        r.missing_tests,
+        ["accepted_values", "not_null", "relationships"]
+    );
 }
 
 #[test]
@@ -185,7 +245,11 @@ fn unknown_or_absent_tier_is_bronze_and_no_columns_is_zero_coverage() {
 
 #[test]
 fn the_worst_coverage_sets_the_tier() {
-    let a = model("a", "silver", json!([{"name": "x", "tests": []}, {"name": "y", "tests": ["not_null", "unique"]}]));
+    let a = model(
+        "a",
+        "silver",
+        json!([{"name": "x", "tests": []}, {"name": "y", "tests": ["not_null", "unique"]}]),
+    );
     let b = model("b", "gold", json!([{"name": "x", "tests": []}]));
     let r = validate_quality_gates(&[a, b], &QualityGates::default());
     assert_eq!((r.tier, r.coverage_actual), (GateTierName::Gold, 0.0));
@@ -199,14 +263,44 @@ fn model_level_tests_count_as_present() {
 
 #[test]
 fn quality_errors_carry_their_codes_and_texts() {
-    let e = QualityError::ProviderNotFound { provider: "sodaa".into(), available: vec!["a".into(), "b".into()] };
-    assert_eq!(e.to_string(), "[FLOE-DQ001] Invalid quality provider 'sodaa'. Available providers: [a, b]. Resolution: Check manifest.yaml plugins.quality.provider; valid providers: a, b");
-    let e = QualityError::Timeout { model: "m".into(), seconds: 30, pending: vec![] };
-    assert_eq!(e.to_string(), "[FLOE-DQ106] Quality check timeout for 'm' after 30s. Resolution: Increase check_timeout_seconds or optimize checks");
-    let e = QualityError::ColumnReference { check: "c".into(), model: "m".into(), column: "x".into(), available: Some(vec!["id".into()]) };
-    assert_eq!(e.to_string(), "[FLOE-DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Available columns: [id]. Resolution: Verify column 'x' exists in model schema");
-    let e = QualityError::CheckFailed { model: "m".into(), failed: 2, total: 5, score: 61.25, minimum: 70.0 };
-    assert_eq!(e.to_string(), "[FLOE-DQ102] Quality checks failed for 'm': 2/5 checks failed. Score 61.2 < minimum 70.0. Resolution: Review failed checks in run output; fix data issues");
+    let e = QualityError::ProviderNotFound {
+        provider: "sodaa".into(),
+        available: vec!["a".into(), "b".into()],
+    };
+    assert_eq!(
+        e.to_string(),
+        "[FLOE-DQ001] Invalid quality provider 'sodaa'. Available providers: [a, b]. Resolution: Check manifest.yaml plugins.quality.provider; valid providers: a, b"
+    );
+    let e = QualityError::Timeout {
+        model: "m".into(),
+        seconds: 30,
+        pending: vec![],
+    };
+    assert_eq!(
+        e.to_string(),
+        "[FLOE-DQ106] Quality check timeout for 'm' after 30s. Resolution: Increase check_timeout_seconds or optimize checks"
+    );
+    let e = QualityError::ColumnReference {
+        check: "c".into(),
+        model: "m".into(),
+        column: "x".into(),
+        available: Some(vec!["id".into()]),
+    };
+    assert_eq!(
+        e.to_string(),
+        "[FLOE-DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Available columns: [id]. Resolution: Verify column 'x' exists in model schema"
+    );
+    let e = QualityError::CheckFailed {
+        model: "m".into(),
+        failed: 2,
+        total: 5,
+        score: 61.25,
+        minimum: 70.0,
+    };
+    assert_eq!(
+        e.to_string(),
+        "[FLOE-DQ102] Quality checks failed for 'm': 2/5 checks failed. Score 61.2 < minimum 70.0. Resolution: Review failed checks in run output; fix data issues"
+    );
 }
 
 #[test]
@@ -215,12 +309,21 @@ fn facets_are_empty_for_no_results_and_list_assertions_otherwise() {
     let f = quality_facets(&[result(Dimension::Validity, SeverityLevel::Info, false)]);
     assert_eq!(f["_producer"], "floe");
     assert_eq!(f["_schemaURL"], QUALITY_FACET_SCHEMA_URL);
-    assert_eq!(f["assertions"], json!([{"assertion": "c", "success": false, "column": null}]));
+    assert_eq!(
+        f["assertions"],
+        json!([{"assertion": "c", "success": false, "column": null}])
+    );
 }
 
 #[test]
 fn a_check_needs_a_name_and_a_weight_in_range() {
-    let c: QualityCheck = serde_json::from_value(json!({"name": "", "type": "not_null", "dimension": "completeness", "custom_weight": 20.0})).expect("shape");
+    let c: QualityCheck = serde_json::from_value(
+        json!({"name": "", "type": "not_null", "dimension": "completeness", "custom_weight": 20.0}),
+    )
+    .expect("shape");
     assert_eq!(c.severity, SeverityLevel::Warning);
-    assert_eq!(c.validate().expect_err("bad").to_string(), "name: must not be empty; custom_weight: must be between 0.1 and 10, got 20");
+    assert_eq!(
+        c.validate().expect_err("bad").to_string(),
+        "name: must not be empty; custom_weight: must be between 0.1 and 10, got 20"
+    );
 }

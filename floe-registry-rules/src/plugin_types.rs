@@ -193,9 +193,24 @@ mod tests {
     #[test]
     fn every_line_spells_its_type_consistently() {
         for t in PLUGIN_TYPES {
-            assert_eq!(snake_case(t.variant), t.snake, "{}: snake_case name", t.variant);
-            assert_eq!(t.snake.to_ascii_uppercase(), t.upper, "{}: upper-case name", t.variant);
-            assert_eq!(format!("{}Plugin", t.variant), t.trait_name, "{}: trait name", t.variant);
+            assert_eq!(
+                snake_case(t.variant),
+                t.snake,
+                "{}: snake_case name",
+                t.variant
+            );
+            assert_eq!(
+                t.snake.to_ascii_uppercase(),
+                t.upper,
+                "{}: upper-case name",
+                t.variant
+            );
+            assert_eq!(
+                format!("{}Plugin", t.variant),
+                t.trait_name,
+                "{}: trait name",
+                t.variant
+            );
             assert!(t.group.starts_with("floe."), "{}: group", t.variant);
         }
     }

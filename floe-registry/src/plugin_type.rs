@@ -114,7 +114,9 @@ impl PluginType {
 
     /// The type whose variant name is exactly `name` (`Compute`), if any.
     pub fn from_variant_name(name: &str) -> Option<PluginType> {
-        PluginType::ALL.into_iter().find(|t| t.variant_name() == name)
+        PluginType::ALL
+            .into_iter()
+            .find(|t| t.variant_name() == name)
     }
 }
 
@@ -156,10 +158,7 @@ impl FromStr for PluginType {
             .iter()
             .flat_map(|r| std::iter::once(r.snake).chain(r.aliases.iter().copied()));
         let suggestion = floe_registry_rules::closest(&snake, names).first().copied();
-        let suggestion = suggestion.map(|n| {
-            n.parse::<PluginType>()
-                .map_or(n, PluginType::as_str)
-        });
+        let suggestion = suggestion.map(|n| n.parse::<PluginType>().map_or(n, PluginType::as_str));
         Err(UnknownPluginType {
             input: s.to_owned(),
             suggestion,
@@ -207,7 +206,11 @@ mod tests {
     fn all_is_in_index_order_and_complete() {
         for (i, t) in PluginType::ALL.iter().enumerate() {
             assert_eq!(t.index(), i);
-            assert_eq!(PLUGIN_TYPES[i].variant, t.variant_name(), "row {i} is out of order");
+            assert_eq!(
+                PLUGIN_TYPES[i].variant,
+                t.variant_name(),
+                "row {i} is out of order"
+            );
         }
     }
 
@@ -250,7 +253,11 @@ mod tests {
     #[test]
     fn lineage_is_lineage_backend_everywhere() {
         for s in ["lineage", "LINEAGE", "Lineage"] {
-            assert_eq!(s.parse::<PluginType>(), Ok(PluginType::LineageBackend), "{s}");
+            assert_eq!(
+                s.parse::<PluginType>(),
+                Ok(PluginType::LineageBackend),
+                "{s}"
+            );
         }
         assert_eq!(PluginType::LineageBackend.upper_name(), "LINEAGE_BACKEND");
         assert_eq!(

@@ -50,7 +50,12 @@ pub(super) fn check_quality(
     let config: QualityConfig = match serde_json::from_value(json.clone()) {
         Ok(config) => config,
         Err(e) => {
-            report.add(path, key_loc, "quality", format!("invalid quality config: {e}"));
+            report.add(
+                path,
+                key_loc,
+                "quality",
+                format!("invalid quality config: {e}"),
+            );
             return None;
         }
     };
@@ -80,7 +85,10 @@ fn provider(
 ) -> Option<Selected> {
     let loc = node.locate(key_loc, "provider");
     let path = "plugins.quality.provider";
-    let installed = registry.list_all().remove(&PluginType::Quality).unwrap_or_default();
+    let installed = registry
+        .list_all()
+        .remove(&PluginType::Quality)
+        .unwrap_or_default();
     let name = config.provider;
     if let Ok(info) = registry.info(PluginType::Quality, &name) {
         return Some(Selected {
@@ -124,7 +132,10 @@ fn provider(
 
 /// The properties a schema allows, following `$ref`s into `root`'s `$defs`; `None`
 /// when it is not an object schema that forbids others.
-fn properties<'a>(root: &'a Value, schema: &'a Value) -> Option<&'a serde_json::Map<String, Value>> {
+fn properties<'a>(
+    root: &'a Value,
+    schema: &'a Value,
+) -> Option<&'a serde_json::Map<String, Value>> {
     let resolved = resolve(root, schema);
     if resolved.get("additionalProperties") != Some(&Value::Bool(false)) {
         return None;
@@ -141,7 +152,10 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
             .and_then(Value::as_str)
     });
     match reference.and_then(|r| r.strip_prefix("#/$defs/")) {
-        Some(name) => root.get("$defs").and_then(|d| d.get(name)).unwrap_or(schema),
+        Some(name) => root
+            .get("$defs")
+            .and_then(|d| d.get(name))
+            .unwrap_or(schema),
         None => schema,
     }
 }
@@ -169,7 +183,10 @@ fn unknown_keys(report: &mut Report, root: &Value, schema: &Value, node: &Node, 
                     child_path,
                     key_loc,
                     "unknown_key",
-                    format!("unknown key `{key}`{hint}; allowed here: {}", names.join(", ")),
+                    format!(
+                        "unknown key `{key}`{hint}; allowed here: {}",
+                        names.join(", ")
+                    ),
                 );
             }
         }

@@ -120,7 +120,10 @@ fn check_scope(report: &mut Report, entry: Option<&Entry<'_>>) -> Option<&'stati
                 "scope",
                 *loc,
                 "scope",
-                format!("must be `enterprise`, `domain` or null; found {}", describe(node)),
+                format!(
+                    "must be `enterprise`, `domain` or null; found {}",
+                    describe(node)
+                ),
             );
             None
         }
@@ -155,7 +158,10 @@ fn check_approved_plugins(report: &mut Report, loc: Loc, node: &Node) {
             "approved_plugins",
             loc,
             "structure",
-            format!("must be a mapping from category to the list of approved plugin names; found {}", node.kind_name()),
+            format!(
+                "must be a mapping from category to the list of approved plugin names; found {}",
+                node.kind_name()
+            ),
         );
         return;
     };
@@ -167,7 +173,10 @@ fn check_approved_plugins(report: &mut Report, loc: Loc, node: &Node) {
                 path,
                 key_loc,
                 "unknown_category",
-                format!("unknown plugin category `{category}`; valid categories: {}", categories.join(", ")),
+                format!(
+                    "unknown plugin category `{category}`; valid categories: {}",
+                    categories.join(", ")
+                ),
             );
             continue;
         }
@@ -187,7 +196,11 @@ fn check_approved_plugins(report: &mut Report, loc: Loc, node: &Node) {
             .map(|s| (s.id.name.clone(), s.type_loc))
             .collect();
         for (name, type_loc) in offenders {
-            let field = if category == super::quality::CATEGORY { "provider" } else { "type" };
+            let field = if category == super::quality::CATEGORY {
+                "provider"
+            } else {
+                "type"
+            };
             report.add(
                 format!("plugins.{category}.{field}"),
                 type_loc,

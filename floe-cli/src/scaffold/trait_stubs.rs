@@ -76,7 +76,10 @@ pub fn for_type(plugin_type: PluginType) -> TraitStubs {
             methods: COMPUTE,
         },
         PluginType::Orchestrator => TraitStubs {
-            imports: &["use std::path::Path;", "use floe_registry::serde_json::Value;"],
+            imports: &[
+                "use std::path::Path;",
+                "use floe_registry::serde_json::Value;",
+            ],
             methods: ORCHESTRATOR,
         },
         PluginType::Catalog => TraitStubs {

@@ -72,8 +72,26 @@ impl Default for AlertConfig {
 
 impl Validate for AlertConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        at_least(errors, path, "dedup_window_minutes", self.dedup_window_minutes, 1);
-        at_least(errors, path, "rate_limit_per_contract", self.rate_limit_per_contract, 1);
-        at_least(errors, path, "rate_limit_window_minutes", self.rate_limit_window_minutes, 1);
+        at_least(
+            errors,
+            path,
+            "dedup_window_minutes",
+            self.dedup_window_minutes,
+            1,
+        );
+        at_least(
+            errors,
+            path,
+            "rate_limit_per_contract",
+            self.rate_limit_per_contract,
+            1,
+        );
+        at_least(
+            errors,
+            path,
+            "rate_limit_window_minutes",
+            self.rate_limit_window_minutes,
+            1,
+        );
     }
 }

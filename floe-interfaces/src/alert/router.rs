@@ -122,7 +122,10 @@ impl AlertRouter {
                 return BTreeMap::new();
             }
             let sent = state.sent.entry(event.contract_name.clone()).or_default();
-            while sent.front().is_some_and(|t| now.saturating_sub(*t) >= window) {
+            while sent
+                .front()
+                .is_some_and(|t| now.saturating_sub(*t) >= window)
+            {
                 sent.pop_front();
             }
             if sent.len() >= self.config.rate_limit_per_contract as usize {

@@ -56,7 +56,10 @@ impl Validate for NetworkPolicyConfig {
         }
         check_labels(&self.pod_selector, &join(path, "pod_selector"), errors);
         if self.policy_types.is_empty() {
-            errors.push(FieldError::new(join(path, "policy_types"), "List should have at least 1 item"));
+            errors.push(FieldError::new(
+                join(path, "policy_types"),
+                "List should have at least 1 item",
+            ));
         }
         for (i, r) in self.ingress_rules.iter().enumerate() {
             r.check(&join(path, &format!("ingress_rules.{i}")), errors);

@@ -142,7 +142,10 @@ impl Validate for EgressRule {
             errors.push(FieldError::new(join(path, "to_cidr"), e));
         }
         if self.ports.is_empty() {
-            errors.push(FieldError::new(join(path, "ports"), "List should have at least 1 item"));
+            errors.push(FieldError::new(
+                join(path, "ports"),
+                "List should have at least 1 item",
+            ));
         }
         for (i, p) in self.ports.iter().enumerate() {
             p.check(&join(path, &format!("ports.{i}")), errors);
@@ -172,7 +175,11 @@ impl Validate for IngressRule {
         {
             errors.push(FieldError::new(join(path, "from_namespace"), e));
         }
-        check_labels(&self.from_pod_labels, &join(path, "from_pod_labels"), errors);
+        check_labels(
+            &self.from_pod_labels,
+            &join(path, "from_pod_labels"),
+            errors,
+        );
         for (i, p) in self.ports.iter().enumerate() {
             p.check(&join(path, &format!("ports.{i}")), errors);
         }
@@ -180,7 +187,11 @@ impl Validate for IngressRule {
 }
 
 /// Adds the problems of a label map.
-pub(crate) fn check_labels(labels: &BTreeMap<String, String>, path: &str, errors: &mut Vec<FieldError>) {
+pub(crate) fn check_labels(
+    labels: &BTreeMap<String, String>,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
     for (k, v) in labels {
         if let Err(e) = validate_label_key(k) {
             errors.push(FieldError::new(path, e));

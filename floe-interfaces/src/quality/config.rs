@@ -57,7 +57,14 @@ impl GateTier {
 
 impl Validate for GateTier {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        range(errors, path, "min_test_coverage", self.min_test_coverage, 0.0, 100.0);
+        range(
+            errors,
+            path,
+            "min_test_coverage",
+            self.min_test_coverage,
+            0.0,
+            100.0,
+        );
         range(errors, path, "min_score", self.min_score, 0, 100);
     }
 }
@@ -247,8 +254,22 @@ impl Default for CalculationParameters {
 impl Validate for CalculationParameters {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
         range(errors, path, "baseline_score", self.baseline_score, 0, 100);
-        range(errors, path, "max_positive_influence", self.max_positive_influence, 0, 100);
-        range(errors, path, "max_negative_influence", self.max_negative_influence, 0, 100);
+        range(
+            errors,
+            path,
+            "max_positive_influence",
+            self.max_positive_influence,
+            0,
+            100,
+        );
+        range(
+            errors,
+            path,
+            "max_negative_influence",
+            self.max_negative_influence,
+            0,
+            100,
+        );
     }
 }
 
@@ -344,12 +365,20 @@ impl QualityConfig {
 impl Validate for QualityConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
         non_empty(errors, path, "provider", &self.provider);
-        self.quality_gates.check(&join(path, "quality_gates"), errors);
+        self.quality_gates
+            .check(&join(path, "quality_gates"), errors);
         self.dimension_weights
             .check(&join(path, "dimension_weights"), errors);
         self.calculation.check(&join(path, "calculation"), errors);
         self.thresholds.check(&join(path, "thresholds"), errors);
-        range(errors, path, "check_timeout_seconds", self.check_timeout_seconds, 1, 3600);
+        range(
+            errors,
+            path,
+            "check_timeout_seconds",
+            self.check_timeout_seconds,
+            1,
+            3600,
+        );
     }
 }
 

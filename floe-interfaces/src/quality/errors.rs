@@ -26,7 +26,9 @@ pub enum QualityError {
         available: Vec<String>,
     },
     /// Checks failed and the score is below the minimum.
-    #[error("[FLOE-DQ102] Quality checks failed for '{model}': {failed}/{total} checks failed. Score {score:.1} < minimum {minimum:.1}. Resolution: Review failed checks in run output; fix data issues")]
+    #[error(
+        "[FLOE-DQ102] Quality checks failed for '{model}': {failed}/{total} checks failed. Score {score:.1} < minimum {minimum:.1}. Resolution: Review failed checks in run output; fix data issues"
+    )]
     CheckFailed {
         /// The model.
         model: String,
@@ -84,7 +86,9 @@ pub enum QualityError {
         pending: Vec<String>,
     },
     /// A lower level tried to override a locked setting.
-    #[error("[FLOE-DQ107] Cannot override locked setting '{setting}': locked by {locked_by} level, attempted by {attempted_by} level. Resolution: Remove '{setting}' override from {attempted_by}-level configuration")]
+    #[error(
+        "[FLOE-DQ107] Cannot override locked setting '{setting}': locked by {locked_by} level, attempted by {attempted_by} level. Resolution: Remove '{setting}' override from {attempted_by}-level configuration"
+    )]
     Override {
         /// The setting.
         setting: String,

@@ -20,8 +20,8 @@ mod models;
 mod score;
 
 pub use config::{
-    CalculationParameters, DimensionWeights, GateTier, OverrideConfig, QualityConfig,
-    QualityGates, QualityThresholds,
+    CalculationParameters, DimensionWeights, GateTier, OverrideConfig, QualityConfig, QualityGates,
+    QualityThresholds,
 };
 pub use errors::QualityError;
 pub use facets::{DEPRECATED_LINEAGE_EMITTER, QUALITY_FACET_SCHEMA_URL, quality_facets};

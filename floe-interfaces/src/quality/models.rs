@@ -230,7 +230,14 @@ pub struct QualitySuite {
 
 impl Validate for QualitySuite {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        range(errors, path, "timeout_seconds", self.timeout_seconds, 1, 3600);
+        range(
+            errors,
+            path,
+            "timeout_seconds",
+            self.timeout_seconds,
+            1,
+            3600,
+        );
         for (i, c) in self.checks.iter().enumerate() {
             c.check(&join(path, &format!("checks.{i}")), errors);
         }

@@ -26,7 +26,10 @@ use super::{Dimension, QualityConfig, QualityScore, QualitySuiteResult};
 /// // completeness 0, the other four 100: raw 75 -> 70 + 5/30·30 = 75
 /// assert!((score.overall - 75.0).abs() < 1e-9);
 /// ```
-pub fn calculate_quality_score(results: &QualitySuiteResult, config: &QualityConfig) -> QualityScore {
+pub fn calculate_quality_score(
+    results: &QualitySuiteResult,
+    config: &QualityConfig,
+) -> QualityScore {
     let passed = results.checks.iter().filter(|c| c.passed).count() as u64;
     let failed = results.checks.len() as u64 - passed;
     let mut score = QualityScore {
@@ -74,7 +77,11 @@ fn cap(raw: f64, config: &QualityConfig) -> f64 {
     let p = f64::from(config.calculation.max_positive_influence);
     let n = f64::from(config.calculation.max_negative_influence);
     let delta = if raw >= b {
-        if b >= 100.0 { 0.0 } else { (raw - b) / (100.0 - b) * p }
+        if b >= 100.0 {
+            0.0
+        } else {
+            (raw - b) / (100.0 - b) * p
+        }
     } else if b <= 0.0 {
         0.0
     } else {

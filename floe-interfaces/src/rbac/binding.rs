@@ -99,10 +99,19 @@ impl RoleBindingConfig {
 
 impl Validate for RoleBindingConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        pattern(errors, path, "name", &self.name, "^floe-[a-z0-9-]+-binding$");
+        pattern(
+            errors,
+            path,
+            "name",
+            &self.name,
+            "^floe-[a-z0-9-]+-binding$",
+        );
         pattern(errors, path, "namespace", &self.namespace, DNS_LABEL);
         if self.subjects.is_empty() {
-            errors.push(FieldError::new(join(path, "subjects"), "List should have at least 1 item"));
+            errors.push(FieldError::new(
+                join(path, "subjects"),
+                "List should have at least 1 item",
+            ));
         }
         for (i, s) in self.subjects.iter().enumerate() {
             if s.kind != "ServiceAccount" {

@@ -84,7 +84,10 @@ impl NamespaceConfig {
         put("app.kubernetes.io/part-of", "floe");
         put("app.kubernetes.io/managed-by", "floe");
         put("floe.dev/layer", &self.layer);
-        put("pod-security.kubernetes.io/enforce", self.pss_enforce.as_str());
+        put(
+            "pod-security.kubernetes.io/enforce",
+            self.pss_enforce.as_str(),
+        );
         put("pod-security.kubernetes.io/audit", self.pss_audit.as_str());
         put("pod-security.kubernetes.io/warn", self.pss_warn.as_str());
         for (k, v) in &self.labels {
@@ -98,7 +101,10 @@ impl Validate for NamespaceConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
         pattern(errors, path, "name", &self.name, "^floe-[a-z0-9-]+$");
         if self.layer != "3" && self.layer != "4" {
-            errors.push(FieldError::new(join(path, "layer"), "Input should be '3' or '4'"));
+            errors.push(FieldError::new(
+                join(path, "layer"),
+                "Input should be '3' or '4'",
+            ));
         }
     }
 }

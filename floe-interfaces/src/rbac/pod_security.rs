@@ -41,13 +41,19 @@ impl Validate for WritableVolumeMount {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
         pattern(errors, path, "name", &self.name, DNS_LABEL);
         if !self.mount_path.starts_with('/') {
-            errors.push(FieldError::new(join(path, "mount_path"), "Mount path must be absolute (start with '/')"));
+            errors.push(FieldError::new(
+                join(path, "mount_path"),
+                "Mount path must be absolute (start with '/')",
+            ));
         }
         if self.mount_path.contains("..") {
             errors.push(FieldError::new(join(path, "mount_path"), PATH_TRAVERSAL));
         }
         if !self.medium.is_empty() && self.medium != "Memory" {
-            errors.push(FieldError::new(join(path, "medium"), "Input should be '' or 'Memory'"));
+            errors.push(FieldError::new(
+                join(path, "medium"),
+                "Input should be '' or 'Memory'",
+            ));
         }
     }
 }

@@ -60,7 +60,10 @@ impl Validate for RoleRule {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
         for (field, list) in [("resources", &self.resources), ("verbs", &self.verbs)] {
             if list.is_empty() {
-                errors.push(FieldError::new(join(path, field), "List should have at least 1 item"));
+                errors.push(FieldError::new(
+                    join(path, field),
+                    "List should have at least 1 item",
+                ));
             }
         }
         let lists = [&self.api_groups, &self.resources, &self.verbs];
@@ -93,7 +96,11 @@ pub struct RoleConfig {
 
 impl RoleConfig {
     /// A role with the default labels.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>, rules: Vec<RoleRule>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        namespace: impl Into<String>,
+        rules: Vec<RoleRule>,
+    ) -> Self {
         RoleConfig {
             name: name.into(),
             namespace: namespace.into(),
@@ -118,7 +125,10 @@ impl Validate for RoleConfig {
         pattern(errors, path, "name", &self.name, "^floe-[a-z0-9-]+-role$");
         pattern(errors, path, "namespace", &self.namespace, DNS_LABEL);
         if self.rules.is_empty() {
-            errors.push(FieldError::new(join(path, "rules"), "List should have at least 1 item"));
+            errors.push(FieldError::new(
+                join(path, "rules"),
+                "List should have at least 1 item",
+            ));
         }
         for (i, rule) in self.rules.iter().enumerate() {
             rule.check(&join(path, &format!("rules.{i}")), errors);

@@ -1,7 +1,7 @@
 //! Alert channel plugins: deliver contract violation alerts (Slack, e-mail, ...).
 
-use crate::alert::{AlertDelivery, ContractViolationEvent};
 use crate::PluginMetadata;
+use crate::alert::{AlertDelivery, ContractViolationEvent};
 
 /// A destination for contract violation alerts.
 ///

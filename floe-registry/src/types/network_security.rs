@@ -55,13 +55,19 @@ pub trait NetworkSecurityPlugin: PluginMetadata {
     }
 
     /// A container securityContext (no privilege escalation, read-only root, drop ALL).
-    fn generate_container_security_context(&self, config: Option<&Value>) -> Result<Value, PluginError> {
+    fn generate_container_security_context(
+        &self,
+        config: Option<&Value>,
+    ) -> Result<Value, PluginError> {
         let _ = config;
         Err(unsupported(self, "generate_container_security_context"))
     }
 
     /// emptyDir volumes and their mounts for writable paths: equal length, unique names.
-    fn generate_writable_volumes(&self, paths: &[String]) -> Result<(Vec<Value>, Vec<Value>), PluginError> {
+    fn generate_writable_volumes(
+        &self,
+        paths: &[String],
+    ) -> Result<(Vec<Value>, Vec<Value>), PluginError> {
         let _ = paths;
         Err(unsupported(self, "generate_writable_volumes"))
     }

@@ -36,7 +36,10 @@ use crate::{PluginError, PluginMetadata, Validate};
 )]
 pub trait RbacPlugin: PluginMetadata {
     /// The ServiceAccount manifest of a valid config.
-    fn generate_service_account(&self, config: &ServiceAccountConfig) -> Result<Value, PluginError> {
+    fn generate_service_account(
+        &self,
+        config: &ServiceAccountConfig,
+    ) -> Result<Value, PluginError> {
         config.validate().map_err(invalid)?;
         Ok(config.to_manifest())
     }
@@ -60,7 +63,10 @@ pub trait RbacPlugin: PluginMetadata {
     }
 
     /// `{"pod": ..., "container": ...}`: the two security contexts of a valid config.
-    fn generate_pod_security_context(&self, config: &PodSecurityConfig) -> Result<Value, PluginError> {
+    fn generate_pod_security_context(
+        &self,
+        config: &PodSecurityConfig,
+    ) -> Result<Value, PluginError> {
         config.validate().map_err(invalid)?;
         Ok(json!({"pod": config.pod_context(), "container": config.container_context()}))
     }

@@ -27,14 +27,22 @@ use crate::{PluginError, PluginMetadata};
 )]
 pub trait SecretScannerPlugin: PluginMetadata {
     /// The secrets in one file's content.
-    fn scan_file(&self, file_path: &Path, content: &str) -> Result<Vec<SecretFinding>, PluginError> {
+    fn scan_file(
+        &self,
+        file_path: &Path,
+        content: &str,
+    ) -> Result<Vec<SecretFinding>, PluginError> {
         let _ = (file_path, content);
         Err(unsupported(self, "scan_file"))
     }
 
     /// The secrets in every file under `directory`, skipping paths that match an
     /// exclude glob; findings carry paths relative to `directory`.
-    fn scan_directory(&self, directory: &Path, exclude_patterns: &[String]) -> Result<Vec<SecretFinding>, PluginError> {
+    fn scan_directory(
+        &self,
+        directory: &Path,
+        exclude_patterns: &[String],
+    ) -> Result<Vec<SecretFinding>, PluginError> {
         let _ = (directory, exclude_patterns);
         Err(unsupported(self, "scan_directory"))
     }
