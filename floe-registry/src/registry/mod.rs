@@ -420,7 +420,7 @@ impl PluginRegistry {
             .collect()
     }
 
-    /// The names of every registered plugin, by type: all 11 types are keys, names are
+    /// The names of every registered plugin, by type: every type is a key, names are
     /// sorted, and nothing is loaded.
     pub fn list_all(&self) -> BTreeMap<PluginType, Vec<&'static str>> {
         let index = self.index.load();
