@@ -29,16 +29,57 @@ pub(crate) const SELECTION_KEYS: [&str; 4] = ["type", "version", "config", "conn
 pub(crate) const SECRET_REF_PATTERN: &str = "^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$";
 pub(crate) const SECRET_REF_MAX: usize = 253;
 
+pub(crate) mod quality;
+pub(crate) mod sections;
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// floe would reject the manifest, or this floe cannot run it: exit 1.
+    Error,
+    /// floe accepts it, but it is worth saying: exit 0 unless `--deny-warnings`.
+    Warning,
+}
+
+/// The manifest categories that select a plugin with `type:` (floe's PluginsConfig
+/// keys, without `quality`, which selects with `provider:`). floe's manifest has no
+/// key for rbac, alert channels, network security or secret scanners.
+pub(crate) const SELECTION_CATEGORIES: &[PluginType] = &[
+    PluginType::Compute,
+    PluginType::Orchestrator,
+    PluginType::Catalog,
+    PluginType::Storage,
+    PluginType::SemanticLayer,
+    PluginType::Ingestion,
+    PluginType::Secrets,
+    PluginType::TelemetryBackend,
+    PluginType::LineageBackend,
+    PluginType::Identity,
+    PluginType::Dbt,
+];
+
+/// The `plugins:` keys floe's manifest has, in its order.
+pub(crate) fn category_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = SELECTION_CATEGORIES.iter().map(|t| t.as_str()).collect();
+    names.push(quality::CATEGORY);
+    names
+}
+
 /// One problem of a manifest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
+    /// `error` or `warning`.
+    pub severity: Severity,
     /// Dotted manifest path (`plugins.compute.config.threads`); empty for the document.
     pub path: String,
     /// What is wrong and how to fix it. Never contains a config value.
     pub message: String,
     /// `syntax`, `structure`, `unknown_category`, `unknown_key`, `unknown_plugin`,
-    /// `invalid_version`, `version_mismatch`, `secret_ref`, `config`,
-    /// `missing_dependency`, `circular_dependency`, `incompatible_api`, `plugin_error`.
+    /// `invalid_version`, `version_mismatch` (a warning), `secret_ref`, `config`,
+    /// `missing_dependency`, `circular_dependency`, `incompatible_api`, `plugin_error`,
+    /// `quality`, `scope`, `not_approved`, `environment_key`, `unknown_section` (a
+    /// warning), `implied_default` (a warning).
     pub kind: &'static str,
     /// For `config` problems, the registry's kind (`range`, `missing`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,9 +115,38 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether some problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// How many problems have `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .count()
+    }
+
     fn add(&mut self, path: impl Into<String>, loc: Loc, kind: &'static str, message: String) {
+        self.push(Severity::Error, path.into(), loc, kind, message);
+    }
+
+    fn warn(&mut self, path: impl Into<String>, loc: Loc, kind: &'static str, message: String) {
+        self.push(Severity::Warning, path.into(), loc, kind, message);
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        path: String,
+        loc: Loc,
+        kind: &'static str,
+        message: String,
+    ) {
         self.problems.push(Problem {
-            path: path.into(),
+            severity,
+            path,
             message,
             kind,
             config_kind: None,
@@ -134,6 +204,7 @@ pub fn check_document(registry: &PluginRegistry, root: &Node) -> Report {
     if let Some((_, loc, plugins)) = find("plugins") {
         check_plugins(registry, &mut report, *loc, plugins);
     }
+    sections::check_sections(&mut report, &entries);
     report.problems.sort_by_key(|p| p.line.unwrap_or(u64::MAX));
     report
 }
@@ -189,12 +260,23 @@ fn check_plugins(registry: &PluginRegistry, report: &mut Report, plugins_loc: Lo
         );
         return;
     };
-    let categories = PluginType::ALL.map(PluginType::as_str);
+    let categories = category_names();
     // Where each selection is, to place dependency problems.
     let mut places: Vec<(PluginId, String, Loc)> = Vec::new();
-    for (key, key_loc, selection) in entries {
+    for (key, key_loc, selection) in &entries {
+        let (key, key_loc, selection) = (key.as_str(), *key_loc, *selection);
         let path = format!("plugins.{key}");
-        let Some(category) = PluginType::ALL.into_iter().find(|t| t.as_str() == key) else {
+        if key == quality::CATEGORY {
+            if let Some(selected) = quality::check_quality(registry, report, key_loc, selection) {
+                report.selected.push(selected);
+            }
+            continue;
+        }
+        let Some(category) = SELECTION_CATEGORIES
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == key)
+        else {
             let hint = match key.parse::<PluginType>() {
                 Ok(t) => format!(" (did you mean `{t}`?)"),
                 Err(e) => e
@@ -224,8 +306,41 @@ fn check_plugins(registry: &PluginRegistry, report: &mut Report, plugins_loc: Lo
             report.selected.push(selected);
         }
     }
+    if !entries
+        .iter()
+        .any(|(k, _, _)| k == PluginType::Dbt.as_str())
+    {
+        implied_dbt(registry, report, plugins_loc);
+    }
     check_dependencies(registry, report, &places);
 }
+
+/// floe reads a missing `plugins.dbt` as `{type: core}`: say so when this floe has no
+/// such dbt plugin. The default is not counted as selected (health and startup act
+/// on what the manifest writes).
+fn implied_dbt(registry: &PluginRegistry, report: &mut Report, plugins_loc: Loc) {
+    if registry.info(PluginType::Dbt, DBT_DEFAULT).is_ok() {
+        return;
+    }
+    let names = registry
+        .list_all()
+        .remove(&PluginType::Dbt)
+        .unwrap_or_default();
+    let installed = if names.is_empty() {
+        "no dbt plugins are installed".to_owned()
+    } else {
+        format!("installed: {}", names.join(", "))
+    };
+    report.warn(
+        "plugins.dbt",
+        plugins_loc,
+        "implied_default",
+        format!("absent, which floe reads as `{{type: {DBT_DEFAULT}}}`, but no dbt plugin named `{DBT_DEFAULT}` is installed ({installed}); select one with `dbt: {{type: NAME}}`"),
+    );
+}
+
+/// The dbt plugin floe uses when the manifest names none.
+pub(crate) const DBT_DEFAULT: &str = "core";
 
 fn check_selection(
     registry: &PluginRegistry,
@@ -472,12 +587,12 @@ fn check_version_pin(
             } else {
                 format!(", read as `{req}` like a Cargo requirement")
             };
-            report.add(
+            report.warn(
                 path,
                 loc,
                 "version_mismatch",
                 format!(
-                    "the installed {name} is version {installed}, which does not satisfy `{text}`{meaning}"
+                    "the installed {name} is version {installed}, which does not satisfy `{text}`{meaning}; floe checks only the pin's format, so it runs anyway"
                 ),
             );
         }
@@ -551,6 +666,8 @@ fn check_dependencies(
 struct CheckJson<'a> {
     manifest: String,
     valid: bool,
+    errors: usize,
+    warnings: usize,
     plugins: Vec<PluginJson>,
     startup_order: Vec<String>,
     problems: &'a [Problem],
@@ -591,13 +708,19 @@ pub fn render(file: &str, report: &Report, style: Style) -> String {
         } else {
             format!("{}: ", style.bold(&p.path))
         };
-        out.push_str(&format!(
-            "{place} {} {subject}{}\n",
-            style.red("error:"),
-            p.message
-        ));
+        let label = match p.severity {
+            Severity::Error => style.red("error:"),
+            Severity::Warning => style.yellow("warning:"),
+        };
+        out.push_str(&format!("{place} {label} {subject}{}\n", p.message));
     }
-    let n = report.problems.len();
+    let n = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let warned = match warnings {
+        0 => String::new(),
+        1 => ", 1 warning".to_owned(),
+        w => format!(", {w} warnings"),
+    };
     if n == 0 {
         let order: Vec<String> = report
             .order
@@ -605,7 +728,7 @@ pub fn render(file: &str, report: &Report, style: Style) -> String {
             .map(|id| format!("{}/{}", id.plugin_type, id.name))
             .collect();
         out.push_str(&format!(
-            "{} {file}: no problems; {} plugin{} selected{}\n",
+            "{} {file}: no problems{warned}; {} plugin{} selected{}\n",
             style.green("ok:"),
             report.selected.len(),
             if report.selected.len() == 1 { "" } else { "s" },
@@ -617,7 +740,7 @@ pub fn render(file: &str, report: &Report, style: Style) -> String {
         ));
     } else {
         out.push_str(&format!(
-            "{} {file}: {n} problem{} found\n",
+            "{} {file}: {n} problem{} found{warned}\n",
             style.red("failed:"),
             if n == 1 { "" } else { "s" }
         ));
@@ -625,14 +748,18 @@ pub fn render(file: &str, report: &Report, style: Style) -> String {
     out
 }
 
-/// Runs the command: exit code 0 when the manifest is clean, 1 when it has problems.
+/// Runs the command: exit code 1 when the manifest has errors (or warnings, with
+/// `--deny-warnings`), else 0.
 pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> Result<ExitCode, CliError> {
     let file = args.manifest.display().to_string();
     let report = check_file(registry, &args.manifest).map_err(CliError::new)?;
+    let failed = report.has_errors() || (args.deny_warnings && report.count(Severity::Warning) > 0);
     if args.json {
         output::print_json(&CheckJson {
             manifest: file,
-            valid: report.problems.is_empty(),
+            valid: !failed,
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
             plugins: report
                 .selected
                 .iter()
@@ -648,9 +775,12 @@ pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> Result<ExitCode, CliE
     } else {
         output::print(&render(&file, &report, Style::stdout()));
     }
-    Ok(if report.problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if failed {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
+
+#[cfg(test)]
+mod tests;

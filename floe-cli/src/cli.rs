@@ -123,6 +123,9 @@ pub struct CheckArgs {
     /// Print a JSON report instead.
     #[arg(long)]
     pub json: bool,
+    /// Fail (exit 1) on warnings too, as `-D warnings` does for rustc.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// Arguments of `floe plugins health`.

@@ -121,7 +121,7 @@ fn install_interrupt_handler(registry: &'static PluginRegistry, timeout: Duratio
 pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitCode, CliError> {
     let file = args.manifest.display().to_string();
     let report = check_file(registry, &args.manifest).map_err(CliError::new)?;
-    if !report.problems.is_empty() {
+    if report.has_errors() {
         output::print(&check::render(&file, &report, Style::stdout()));
         return Err(CliError::new(format!(
             "{file} has problems; fix them (see `floe plugins check {file}`) before checking health"

@@ -111,6 +111,6 @@ mod tests {
             text.starts_with("Installed plugins:\n\ncompute\n  duckdb (1.0.0)  Embedded DuckDB.\n")
         );
         assert!(text.contains("\nsecrets\n  env (0.1.0)\n"));
-        assert_eq!(text.matches("(none)").count(), 9);
+        assert_eq!(text.matches("(none)").count(), PluginType::COUNT - 2);
     }
 }

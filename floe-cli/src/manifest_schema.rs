@@ -16,7 +16,9 @@ use floe_registry::{PluginRegistry, PluginType};
 use serde_json::{Map, Value, json};
 
 use crate::CliError;
-use crate::check::{API_VERSION, KIND, SECRET_REF_MAX, SECRET_REF_PATTERN};
+use crate::check::quality;
+use crate::check::sections::ENVIRONMENT_KEYS;
+use crate::check::{API_VERSION, KIND, SECRET_REF_MAX, SECRET_REF_PATTERN, SELECTION_CATEGORIES};
 use crate::cli::ManifestSchemaArgs;
 use crate::list::api_compatible;
 use crate::output;
@@ -42,10 +44,18 @@ pub fn run(registry: &PluginRegistry, args: &ManifestSchemaArgs) -> Result<ExitC
 pub fn manifest_schema(registry: &PluginRegistry) -> Value {
     let mut defs = Map::new();
     let mut categories = Map::new();
-    for plugin_type in PluginType::ALL {
+    for plugin_type in SELECTION_CATEGORIES.iter().copied() {
         let category = category_schema(registry, plugin_type, &mut defs);
         categories.insert(plugin_type.as_str().to_owned(), category);
     }
+    categories.insert(
+        quality::CATEGORY.to_owned(),
+        quality_schema(registry, &mut defs),
+    );
+    let environment_keys: Vec<Value> = ENVIRONMENT_KEYS
+        .iter()
+        .map(|k| json!({"required": [k]}))
+        .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "floe platform manifest",
@@ -56,7 +66,23 @@ pub fn manifest_schema(registry: &PluginRegistry) -> Value {
         ),
         "type": "object",
         "required": ["apiVersion", "kind"],
+        "not": {"anyOf": environment_keys},
+        "allOf": scope_rules(),
         "properties": {
+            "scope": {
+                "description": "Where this manifest sits: an enterprise manifest whitelists, a domain manifest inherits from `parent_manifest`.",
+                "enum": ["enterprise", "domain", null],
+            },
+            "approved_plugins": {
+                "description": "Enterprise scope: the approved plugin names of each category.",
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+            "approved_sinks": {
+                "description": "Enterprise scope: the approved sink types.",
+                "type": "array",
+                "items": {"type": "string"},
+            },
             "apiVersion": {
                 "description": "The manifest format this floe reads.",
                 "const": API_VERSION,
@@ -146,6 +172,53 @@ fn category_schema(
         },
         "allOf": branches,
     })
+}
+
+/// floe's scope rules: `parent_manifest` and `approved_products` only with
+/// `scope: domain` (which needs `parent_manifest`), the whitelists only with
+/// `scope: enterprise`.
+fn scope_rules() -> Value {
+    let only = |key: &str, scope: &str| {
+        json!({
+            "if": {"required": [key]},
+            "then": {"required": ["scope"], "properties": {"scope": {"const": scope}}},
+        })
+    };
+    json!([
+        only("parent_manifest", "domain"),
+        only("approved_products", "domain"),
+        only("approved_plugins", "enterprise"),
+        only("approved_sinks", "enterprise"),
+        {
+            "if": {"required": ["scope"], "properties": {"scope": {"const": "domain"}}},
+            "then": {"required": ["parent_manifest"]},
+        },
+    ])
+}
+
+/// `plugins.quality`: floe's quality config, its provider one of the installed quality
+/// plugins or the providers floe accepts. The weights' sum is not expressible here;
+/// `check` reports it.
+fn quality_schema(registry: &PluginRegistry, defs: &mut Map<String, Value>) -> Value {
+    let mut schema = hoist(quality::schema(), quality::CATEGORY, defs);
+    let mut providers: Vec<String> = registry
+        .list_all()
+        .remove(&PluginType::Quality)
+        .unwrap_or_default()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    for p in quality::FLOE_PROVIDERS {
+        if !providers.iter().any(|x| x == p) {
+            providers.push(p.to_owned());
+        }
+    }
+    schema["properties"]["provider"] = json!({
+        "description": "The quality plugin to use.",
+        "enum": providers,
+    });
+    schema["description"] = json!("The quality config; the plugin is chosen by `provider`.");
+    schema
 }
 
 /// `if type = name then config: the plugin's schema`. A config that may be absent

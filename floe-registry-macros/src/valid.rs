@@ -7,8 +7,8 @@ use syn::{Ident, LitStr};
 use crate::ast::{Args, Errors, Plugin};
 use crate::item::Item;
 use floe_registry_rules::{
-    ApiVersion, PLUGIN_TYPE_VARIANTS, check_name, check_semver, closest, suggest_name,
-    variant_for_prefix,
+    ApiVersion, PLUGIN_TYPE_VARIANTS, attribute_type_values, check_name, check_semver, closest,
+    suggest_name, variant_for_attribute, variant_for_prefix,
 };
 
 pub(crate) fn validate(args: Args, item: &Item, errors: &mut Errors) -> Option<Plugin> {
@@ -99,14 +99,17 @@ fn missing_keys(args: &Args, errors: &mut Errors) {
     errors.over(&args.tokens, message);
 }
 
+/// The variant a `type = ...` value names, spanned on the user's token: a variant, or
+/// an alias in CamelCase (`Lineage` -> `LineageBackend`).
 fn plugin_type(ident: Ident, errors: &mut Errors) -> Option<Ident> {
     let written = ident.to_string();
-    if PLUGIN_TYPE_VARIANTS.contains(&written.as_str()) {
-        return Some(ident);
+    if let Some(variant) = variant_for_attribute(&written) {
+        return Some(Ident::new(variant, ident.span()));
     }
+    let accepted = attribute_type_values();
     let hint = variant_for_prefix(&written)
         .map(|v| vec![v])
-        .unwrap_or_else(|| closest(&written, PLUGIN_TYPE_VARIANTS));
+        .unwrap_or_else(|| closest(&written, accepted.iter().map(String::as_str)));
     let hint = hint
         .first()
         .map(|v| format!("did you mean `{v}`? "))
@@ -115,7 +118,7 @@ fn plugin_type(ident: Ident, errors: &mut Errors) -> Option<Ident> {
         ident.span(),
         format!(
             "unknown plugin type `{written}`; {hint}valid types: {}",
-            PLUGIN_TYPE_VARIANTS.join(", ")
+            accepted.join(", ")
         ),
     );
     None

@@ -21,6 +21,9 @@ mod version;
 
 pub use api_version::{ApiVersion, ApiVersionError, api_compatible};
 pub use name::{MAX_NAME_LEN, NameError, check_name, suggest_name};
-pub use plugin_types::{PLUGIN_TYPE_VARIANTS, snake_case, variant_for_prefix};
+pub use plugin_types::{
+    PLUGIN_TYPE_COUNT, PLUGIN_TYPE_VARIANTS, PLUGIN_TYPES, PluginTypeNames, attribute_type_values,
+    camel_case, snake_case, variant_for_attribute, variant_for_prefix,
+};
 pub use suggest::closest;
 pub use version::{SemverError, check_semver};

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use crate::types::*;
 use crate::{HealthStatus, PluginError, PluginMetadata, PluginType};
 
-/// Writes the enum, its constructors, its dispatch and the `PluginKind` impls from one
-/// list of (variant, constructor, trait), so the 11 types cannot drift apart.
+/// Writes the enum, its constructors, its dispatch and the `PluginKind` impls from the
+/// one list of plugin types in `floe-registry-rules`.
 macro_rules! plugin_instance {
-    ($($variant:ident $ctor:ident $tr:ident;)*) => {
+    ($($variant:ident $ctor:ident $upper:ident $group:literal $tr:ident [$($alias:ident)*] $doc:literal;)*) => {
         /// A loaded plugin: the trait object of its type.
         ///
         /// ```
@@ -99,19 +99,7 @@ macro_rules! plugin_instance {
     };
 }
 
-plugin_instance! {
-    Compute compute ComputePlugin;
-    Orchestrator orchestrator OrchestratorPlugin;
-    Catalog catalog CatalogPlugin;
-    Storage storage StoragePlugin;
-    TelemetryBackend telemetry_backend TelemetryBackendPlugin;
-    LineageBackend lineage_backend LineageBackendPlugin;
-    Dbt dbt DbtPlugin;
-    SemanticLayer semantic_layer SemanticLayerPlugin;
-    Ingestion ingestion IngestionPlugin;
-    Secrets secrets SecretsPlugin;
-    Identity identity IdentityPlugin;
-}
+floe_registry_rules::for_each_plugin_type!(plugin_instance);
 
 impl std::fmt::Debug for PluginInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

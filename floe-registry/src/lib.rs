@@ -64,7 +64,7 @@
 //!
 //! | key | required | value | default |
 //! |---|---|---|---|
-//! | `type` | yes | one of the 11 [`PluginType`] variants, as an identifier | |
+//! | `type` | yes | one of the [`PluginType`] variants (or the alias `Lineage`), as an identifier | |
 //! | `name` | yes | string: 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit | |
 //! | `version` | no | string, SemVer 2.0 | the crate's `CARGO_PKG_VERSION` |
 //! | `floe_api_version` | no | `"X.Y"` | [`FLOE_API_VERSION`] |
@@ -193,6 +193,9 @@ pub(crate) use __private as private;
 
 pub use descriptor::{AnyConfig, ConfigSpec, PluginConfig, PluginDescriptor, PluginSource};
 pub use error::{BoxError, ConfigErrorKind, ConfigFieldError, Hook, HookFailure, PluginError};
+pub use floe_interfaces::{
+    FieldError, ModelErrors, Validate, alert, from_value, network, quality, rbac, secret_scan, sink,
+};
 pub use floe_registry_macros::{floe_config, floe_plugin};
 pub use floe_registry_rules::{
     ApiVersion, ApiVersionError, NameError, SemverError, check_name, check_semver,

@@ -7,7 +7,7 @@ use arc_swap::ArcSwapOption;
 
 use crate::{AnyConfig, PluginDescriptor, PluginError, PluginType};
 
-/// What every plugin of every type has: its descriptor. The supertrait of the 11 type
+/// What every plugin of every type has: its descriptor. The supertrait of the type
 /// traits. `#[floe_plugin]` implements it; by hand, return a `static` descriptor.
 ///
 /// ```

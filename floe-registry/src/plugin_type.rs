@@ -1,195 +1,82 @@
-//! The 11 plugin types and their names.
+//! The plugin types and their names, derived from the one declaration in
+//! `floe-registry-rules`.
 
 use std::fmt;
 use std::str::FromStr;
 
+use floe_registry_rules::{PLUGIN_TYPES, PluginTypeNames};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The kind of a plugin: one of the 11 categories of the floe platform.
-///
-/// Each type has a trait that its plugins implement (`Compute` ->
-/// [`ComputePlugin`](crate::ComputePlugin)), an entry point group inherited from the
-/// Python registry (`floe.computes`) and a snake_case name used in manifests and
-/// JSON (`telemetry_backend`).
-///
-/// It parses from the snake_case name, the upper-case name, the variant name and the
-/// entry point group:
-///
-/// ```
-/// use floe_registry::PluginType;
-///
-/// for s in ["compute", "COMPUTE", "Compute", "floe.computes"] {
-///     assert_eq!(s.parse::<PluginType>().unwrap(), PluginType::Compute);
-/// }
-/// assert_eq!(PluginType::TelemetryBackend.to_string(), "telemetry_backend");
-/// let err = "computer".parse::<PluginType>().unwrap_err();
-/// assert!(err.to_string().contains("did you mean `compute`?"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PluginType {
-    /// Where dbt transforms execute.
-    Compute,
-    /// Job scheduling and execution.
-    Orchestrator,
-    /// Iceberg table catalog.
-    Catalog,
-    /// Object storage for Iceberg data.
-    Storage,
-    /// OTLP telemetry backend.
-    TelemetryBackend,
-    /// OpenLineage backend.
-    LineageBackend,
-    /// dbt compilation environment.
-    Dbt,
-    /// Business intelligence API.
-    SemanticLayer,
-    /// Data loading from sources.
-    Ingestion,
-    /// Credential management.
-    Secrets,
-    /// Authentication provider.
-    Identity,
+macro_rules! declare_plugin_type {
+    ($($variant:ident $snake:ident $upper:ident $group:literal $tr:ident [$($alias:ident)*] $doc:literal;)*) => {
+        /// The kind of a plugin: one of the categories of the floe platform.
+        ///
+        /// Declared once, by [`floe_registry_rules::for_each_plugin_type!`]: its
+        /// spellings, [`ALL`](PluginType::ALL), [`COUNT`](PluginType::COUNT), the
+        /// instance enum and the attribute's `type =` values all come from that list.
+        ///
+        /// Each type has a trait that its plugins implement (`Compute` ->
+        /// [`ComputePlugin`](crate::ComputePlugin)), an entry point group inherited from
+        /// the Python registry (`floe.computes`) and a snake_case name used in manifests
+        /// and JSON (`telemetry_backend`).
+        ///
+        /// It parses from the snake_case name, the upper-case name, the variant name,
+        /// the entry point group and the aliases (`lineage` is lineage_backend):
+        ///
+        /// ```
+        /// use floe_registry::PluginType;
+        ///
+        /// for s in ["compute", "COMPUTE", "Compute", "floe.computes"] {
+        ///     assert_eq!(s.parse::<PluginType>().unwrap(), PluginType::Compute);
+        /// }
+        /// assert_eq!("lineage".parse::<PluginType>().unwrap(), PluginType::LineageBackend);
+        /// assert_eq!(PluginType::TelemetryBackend.to_string(), "telemetry_backend");
+        /// let err = "computer".parse::<PluginType>().unwrap_err();
+        /// assert!(err.to_string().contains("did you mean `compute`?"));
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum PluginType {
+            $(
+                #[doc = $doc]
+                $variant,
+            )*
+        }
+
+        impl PluginType {
+            /// Every type, in the platform's canonical order.
+            pub const ALL: [PluginType; PluginType::COUNT] = [$(PluginType::$variant),*];
+        }
+    };
 }
 
-/// The facts of each type, in declaration order: variant, snake_case, upper-case, group, trait.
-const TABLE: [(PluginType, &str, &str, &str, &str, &str); 11] = [
-    (
-        PluginType::Compute,
-        "Compute",
-        "compute",
-        "COMPUTE",
-        "floe.computes",
-        "ComputePlugin",
-    ),
-    (
-        PluginType::Orchestrator,
-        "Orchestrator",
-        "orchestrator",
-        "ORCHESTRATOR",
-        "floe.orchestrators",
-        "OrchestratorPlugin",
-    ),
-    (
-        PluginType::Catalog,
-        "Catalog",
-        "catalog",
-        "CATALOG",
-        "floe.catalogs",
-        "CatalogPlugin",
-    ),
-    (
-        PluginType::Storage,
-        "Storage",
-        "storage",
-        "STORAGE",
-        "floe.storage",
-        "StoragePlugin",
-    ),
-    (
-        PluginType::TelemetryBackend,
-        "TelemetryBackend",
-        "telemetry_backend",
-        "TELEMETRY_BACKEND",
-        "floe.telemetry_backends",
-        "TelemetryBackendPlugin",
-    ),
-    (
-        PluginType::LineageBackend,
-        "LineageBackend",
-        "lineage_backend",
-        "LINEAGE_BACKEND",
-        "floe.lineage_backends",
-        "LineageBackendPlugin",
-    ),
-    (
-        PluginType::Dbt,
-        "Dbt",
-        "dbt",
-        "DBT",
-        "floe.dbt",
-        "DbtPlugin",
-    ),
-    (
-        PluginType::SemanticLayer,
-        "SemanticLayer",
-        "semantic_layer",
-        "SEMANTIC_LAYER",
-        "floe.semantic_layers",
-        "SemanticLayerPlugin",
-    ),
-    (
-        PluginType::Ingestion,
-        "Ingestion",
-        "ingestion",
-        "INGESTION",
-        "floe.ingestion",
-        "IngestionPlugin",
-    ),
-    (
-        PluginType::Secrets,
-        "Secrets",
-        "secrets",
-        "SECRETS",
-        "floe.secrets",
-        "SecretsPlugin",
-    ),
-    (
-        PluginType::Identity,
-        "Identity",
-        "identity",
-        "IDENTITY",
-        "floe.identity",
-        "IdentityPlugin",
-    ),
-];
+floe_registry_rules::for_each_plugin_type!(declare_plugin_type);
 
 impl PluginType {
-    /// All 11 types, in the platform's canonical order.
-    pub const ALL: [PluginType; 11] = [
-        PluginType::Compute,
-        PluginType::Orchestrator,
-        PluginType::Catalog,
-        PluginType::Storage,
-        PluginType::TelemetryBackend,
-        PluginType::LineageBackend,
-        PluginType::Dbt,
-        PluginType::SemanticLayer,
-        PluginType::Ingestion,
-        PluginType::Secrets,
-        PluginType::Identity,
-    ];
+    /// How many plugin types there are.
+    pub const COUNT: usize = floe_registry_rules::PLUGIN_TYPE_COUNT;
 
     /// The position of this type in [`PluginType::ALL`].
     pub const fn index(self) -> usize {
         self as usize
     }
 
-    const fn row(
-        self,
-    ) -> &'static (
-        PluginType,
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-    ) {
-        &TABLE[self as usize]
+    const fn row(self) -> &'static PluginTypeNames {
+        &PLUGIN_TYPES[self as usize]
     }
 
     /// The Rust variant name, as written in `#[floe_plugin(type = ...)]`: `TelemetryBackend`.
     pub const fn variant_name(self) -> &'static str {
-        self.row().1
+        self.row().variant
     }
 
     /// The snake_case name used in manifests, JSON and the CLI: `telemetry_backend`.
     pub const fn as_str(self) -> &'static str {
-        self.row().2
+        self.row().snake
     }
 
     /// The upper-case name used in error texts and health keys: `TELEMETRY_BACKEND`.
     pub const fn upper_name(self) -> &'static str {
-        self.row().3
+        self.row().upper
     }
 
     /// The entry point group of the Python registry: `floe.telemetry_backends`.
@@ -200,26 +87,40 @@ impl PluginType {
     /// assert_eq!(PluginType::from_entry_point_group("floe.computes"), Some(PluginType::Compute));
     /// ```
     pub const fn entry_point_group(self) -> &'static str {
-        self.row().4
+        self.row().group
     }
 
     /// The name of the trait that plugins of this type implement: `ComputePlugin`.
     pub const fn trait_name(self) -> &'static str {
-        self.row().5
+        self.row().trait_name
+    }
+
+    /// Other snake_case names of this type: `["lineage"]` for lineage_backend.
+    pub const fn aliases(self) -> &'static [&'static str] {
+        self.row().aliases
+    }
+
+    /// One line on what the type is for.
+    pub const fn description(self) -> &'static str {
+        self.row().doc
     }
 
     /// The type whose entry point group is `group`, if any.
     pub fn from_entry_point_group(group: &str) -> Option<PluginType> {
-        TABLE.iter().find(|row| row.4 == group).map(|row| row.0)
+        PluginType::ALL
+            .into_iter()
+            .find(|t| t.entry_point_group() == group)
     }
 
     /// The type whose variant name is exactly `name` (`Compute`), if any.
     pub fn from_variant_name(name: &str) -> Option<PluginType> {
-        TABLE.iter().find(|row| row.1 == name).map(|row| row.0)
+        PluginType::ALL
+            .into_iter()
+            .find(|t| t.variant_name() == name)
     }
 }
 
-/// A string that names none of the 11 plugin types.
+/// A string that names none of the plugin types.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown plugin type `{input}`{}; valid types: {}", suggestion_text(.suggestion), valid_list())]
 pub struct UnknownPluginType {
@@ -242,19 +143,22 @@ impl FromStr for PluginType {
     type Err = UnknownPluginType;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let found = TABLE.iter().find(|row| {
-            row.1 == s || row.2 == s || row.3 == s || row.4 == s || row.2.eq_ignore_ascii_case(s)
-        });
-        if let Some(row) = found {
-            return Ok(row.0);
-        }
         let snake = s.to_ascii_lowercase().replace('-', "_");
-        if let Some(row) = TABLE.iter().find(|row| row.2 == snake) {
-            return Ok(row.0);
+        let found = PluginType::ALL.into_iter().find(|t| {
+            t.variant_name() == s
+                || t.upper_name() == s
+                || t.entry_point_group() == s
+                || t.as_str() == snake
+                || t.aliases().contains(&snake.as_str())
+        });
+        if let Some(t) = found {
+            return Ok(t);
         }
-        let suggestion = floe_registry_rules::closest(&snake, TABLE.iter().map(|r| r.2))
-            .first()
-            .copied();
+        let names = PLUGIN_TYPES
+            .iter()
+            .flat_map(|r| std::iter::once(r.snake).chain(r.aliases.iter().copied()));
+        let suggestion = floe_registry_rules::closest(&snake, names).first().copied();
+        let suggestion = suggestion.map(|n| n.parse::<PluginType>().map_or(n, PluginType::as_str));
         Err(UnknownPluginType {
             input: s.to_owned(),
             suggestion,
@@ -302,7 +206,11 @@ mod tests {
     fn all_is_in_index_order_and_complete() {
         for (i, t) in PluginType::ALL.iter().enumerate() {
             assert_eq!(t.index(), i);
-            assert_eq!(TABLE[i].0, *t, "TABLE row {i} is out of order");
+            assert_eq!(
+                PLUGIN_TYPES[i].variant,
+                t.variant_name(),
+                "row {i} is out of order"
+            );
         }
     }
 
@@ -340,6 +248,38 @@ mod tests {
                 t
             );
         }
+    }
+
+    #[test]
+    fn lineage_is_lineage_backend_everywhere() {
+        for s in ["lineage", "LINEAGE", "Lineage"] {
+            assert_eq!(
+                s.parse::<PluginType>(),
+                Ok(PluginType::LineageBackend),
+                "{s}"
+            );
+        }
+        assert_eq!(PluginType::LineageBackend.upper_name(), "LINEAGE_BACKEND");
+        assert_eq!(
+            serde_json::from_str::<PluginType>("\"lineage\"").expect("alias"),
+            PluginType::LineageBackend
+        );
+    }
+
+    #[test]
+    fn sixteen_types_in_floes_order() {
+        assert_eq!(PluginType::COUNT, 16);
+        let groups: Vec<&str> = PluginType::ALL.map(PluginType::entry_point_group).to_vec();
+        assert_eq!(
+            groups[11..],
+            [
+                "floe.quality",
+                "floe.rbac",
+                "floe.alert_channels",
+                "floe.network_security",
+                "floe.secret_scanners"
+            ]
+        );
     }
 
     #[test]

@@ -106,6 +106,62 @@ const CASES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("plugins not a mapping", "plugins: [duckdb]\n", false),
+    (
+        "a quality block floe accepts (its provider not installed here: a warning)",
+        "plugins:\n  quality: {provider: great_expectations, check_timeout_seconds: 60, thresholds: {min_score: 60}}\n",
+        true,
+    ),
+    (
+        "a quality provider floe does not know",
+        "plugins:\n  quality: {provider: great_expectation}\n",
+        false,
+    ),
+    (
+        "a quality block with an unknown nested key",
+        "plugins:\n  quality: {provider: soda, quality_gates: {platinum: {}}}\n",
+        false,
+    ),
+    (
+        "a quality timeout out of range",
+        "plugins:\n  quality: {provider: soda, check_timeout_seconds: 0}\n",
+        false,
+    ),
+    (
+        "a quality block without provider",
+        "plugins:\n  quality: {enabled: false}\n",
+        false,
+    ),
+    (
+        "an unknown top-level section (a warning)",
+        "monitoring: {enabled: true}\nplugins: {}\n",
+        true,
+    ),
+    (
+        "an environment-specific key",
+        "env: prod\nplugins: {}\n",
+        false,
+    ),
+    (
+        "approved_plugins without enterprise scope",
+        "approved_plugins: {compute: [duckdb]}\nplugins: {}\n",
+        false,
+    ),
+    (
+        "approved_plugins in an enterprise manifest",
+        "scope: enterprise\napproved_plugins: {compute: [duckdb]}\nplugins:\n  compute: {type: duckdb}\n",
+        true,
+    ),
+    (
+        "a domain manifest without parent",
+        "scope: domain\nplugins: {}\n",
+        false,
+    ),
+    (
+        "a domain manifest with its parent",
+        "scope: domain\nparent_manifest: oci://acme/enterprise:1.0\napproved_products: [orders]\nplugins: {}\n",
+        true,
+    ),
+    ("an unknown scope", "scope: global\nplugins: {}\n", false),
 ];
 
 fn registry() -> &'static PluginRegistry {
@@ -134,7 +190,7 @@ fn the_schema_and_check_agree_on_every_case() {
             "schema verdict on `{name}`: errors {errors:?}"
         );
         assert_eq!(
-            report.problems.is_empty(),
+            !report.has_errors(),
             *valid,
             "check verdict on `{name}`: {:?}",
             report.problems

@@ -12,10 +12,11 @@ const IDENT_PREFIX: &str = "Floe";
 /// Items of `floe_registry::prelude` named like a scaffolded struct (`<Camel>Config`)
 /// other than the type traits: a struct of that name would shadow the glob import.
 /// The unit tests check this list against the registry's `types/mod.rs`.
-const PRELUDE_CONFIG_TYPES: [&str; 4] = [
+const PRELUDE_CONFIG_TYPES: &[&str] = &[
     "CatalogConfig",
     "ComputeConfig",
     "IngestionConfig",
+    "OidcConfig",
     "TransformConfig",
 ];
 

@@ -76,7 +76,10 @@ pub fn for_type(plugin_type: PluginType) -> TraitStubs {
             methods: COMPUTE,
         },
         PluginType::Orchestrator => TraitStubs {
-            imports: VALUE,
+            imports: &[
+                "use std::path::Path;",
+                "use floe_registry::serde_json::Value;",
+            ],
             methods: ORCHESTRATOR,
         },
         PluginType::Catalog => TraitStubs {
@@ -110,6 +113,7 @@ pub fn for_type(plugin_type: PluginType) -> TraitStubs {
         },
         PluginType::SemanticLayer => TraitStubs {
             imports: &[
+                "use std::collections::BTreeMap;",
                 "use std::path::{Path, PathBuf};",
                 "use floe_registry::serde_json::Value;",
             ],
@@ -126,6 +130,35 @@ pub fn for_type(plugin_type: PluginType) -> TraitStubs {
         PluginType::Identity => TraitStubs {
             imports: &["use std::collections::BTreeMap;"],
             methods: IDENTITY,
+        },
+        PluginType::Quality => TraitStubs {
+            imports: &[
+                "use floe_registry::quality::{QualityCheckResult, QualitySuite, QualitySuiteResult};",
+                "use floe_registry::serde_json::{Map, Value};",
+            ],
+            methods: QUALITY,
+        },
+        PluginType::Rbac => TraitStubs {
+            imports: &[],
+            methods: RBAC,
+        },
+        PluginType::AlertChannel => TraitStubs {
+            imports: &["use floe_registry::alert::ContractViolationEvent;"],
+            methods: ALERT_CHANNEL,
+        },
+        PluginType::NetworkSecurity => TraitStubs {
+            imports: &[
+                "use floe_registry::network::NetworkPolicyConfig;",
+                "use floe_registry::serde_json::Value;",
+            ],
+            methods: NETWORK_SECURITY,
+        },
+        PluginType::SecretScanner => TraitStubs {
+            imports: &[
+                "use std::path::Path;",
+                "use floe_registry::secret_scan::SecretFinding;",
+            ],
+            methods: SECRET_SCANNER,
         },
     }
 }
@@ -171,6 +204,11 @@ const COMPUTE: &[Method] = &[
         "fn get_catalog_attachment_sql(&self, catalog: &CatalogConfig) -> Result<Option<Vec<String>>, PluginError>",
         "let _ = catalog;\nOk(None)",
     ),
+    Method::optional(
+        "Folders of dbt macros the engine ships. Default: none.",
+        "fn get_dbt_macro_paths(&self) -> Vec<PathBuf>",
+        "Vec::new()",
+    ),
 ];
 
 const ORCHESTRATOR: &[Method] = &[
@@ -209,6 +247,16 @@ const ORCHESTRATOR: &[Method] = &[
         "fn schedule_job(&self, job_name: &str, cron: &str, timezone: &str) -> Result<Value, PluginError>",
         "let _ = (job_name, cron, timezone);\nErr(not_implemented(\"schedule_job\"))",
     ),
+    Method::optional(
+        "The definition of a sensor that triggers runs, if any.",
+        "fn sensor_definition(&self) -> Option<Value>",
+        "None",
+    ),
+    Method::stub(
+        "The source of the entry point module for a data product.",
+        "fn generate_entry_point_code(&self, product_name: &str, output_dir: &Path, lineage_enabled: bool, iceberg_enabled: bool) -> Result<String, PluginError>",
+        "let _ = (product_name, output_dir, lineage_enabled, iceberg_enabled);\nErr(not_implemented(\"generate_entry_point_code\"))",
+    ),
 ];
 
 const CATALOG: &[Method] = &[
@@ -226,6 +274,31 @@ const CATALOG: &[Method] = &[
         "Vends short-lived storage credentials for a table.",
         "fn vend_credentials(&self, table_path: &str, operations: &[TableOperation]) -> Result<VendedCredentials, PluginError>",
         "let _ = (table_path, operations);\nErr(not_implemented(\"vend_credentials\"))",
+    ),
+    Method::stub(
+        "The namespaces, under `parent` when given.",
+        "fn list_namespaces(&self, parent: Option<&str>) -> Result<Vec<String>, PluginError>",
+        "let _ = parent;\nErr(not_implemented(\"list_namespaces\"))",
+    ),
+    Method::stub(
+        "Deletes an empty namespace.",
+        "fn delete_namespace(&self, namespace: &str) -> Result<(), PluginError>",
+        "let _ = namespace;\nErr(not_implemented(\"delete_namespace\"))",
+    ),
+    Method::stub(
+        "Creates a table (`namespace.table`) with an Iceberg schema, optional location and properties.",
+        "fn create_table(&self, identifier: &str, schema: &Value, location: Option<&str>, properties: &BTreeMap<String, String>) -> Result<(), PluginError>",
+        "let _ = (identifier, schema, location, properties);\nErr(not_implemented(\"create_table\"))",
+    ),
+    Method::stub(
+        "The tables of a namespace.",
+        "fn list_tables(&self, namespace: &str) -> Result<Vec<String>, PluginError>",
+        "let _ = namespace;\nErr(not_implemented(\"list_tables\"))",
+    ),
+    Method::stub(
+        "Drops a table; `purge` also deletes its data.",
+        "fn drop_table(&self, identifier: &str, purge: bool) -> Result<(), PluginError>",
+        "let _ = (identifier, purge);\nErr(not_implemented(\"drop_table\"))",
     ),
 ];
 
@@ -259,6 +332,11 @@ const STORAGE: &[Method] = &[
         "Helm values overrides (`{}` for external storage).",
         "fn get_helm_values_override(&self) -> Result<Value, PluginError>",
         concat!("Ok(", empty_object!(), ")"),
+    ),
+    Method::optional(
+        "Extra properties for a PyIceberg catalog using this storage. Default: none.",
+        "fn get_pyiceberg_catalog_config(&self) -> Map<String, Value>",
+        "Default::default()",
     ),
 ];
 
@@ -367,6 +445,16 @@ const SEMANTIC_LAYER: &[Method] = &[
         "fn get_datasource_config(&self, compute: &dyn ComputePlugin) -> Result<Value, PluginError>",
         "let _ = compute;\nErr(not_implemented(\"get_datasource_config\"))",
     ),
+    Method::stub(
+        "The layer's API endpoints by name (`sql`, `rest`, ...).",
+        "fn get_api_endpoints(&self) -> Result<BTreeMap<String, String>, PluginError>",
+        "Err(not_implemented(\"get_api_endpoints\"))",
+    ),
+    Method::optional(
+        "Overrides of the layer's Helm chart values. Default: none.",
+        "fn get_helm_values_override(&self) -> Result<Value, PluginError>",
+        "Ok(Value::Object(Default::default()))",
+    ),
 ];
 
 const INGESTION: &[Method] = &[
@@ -390,6 +478,11 @@ const INGESTION: &[Method] = &[
         "fn get_destination_config(&self, catalog_config: &Map<String, Value>) -> Result<Value, PluginError>",
         "let _ = catalog_config;\nErr(not_implemented(\"get_destination_config\"))",
     ),
+    Method::optional(
+        "The plugin as a sink connector, when it can also write data out.",
+        "fn as_sink_connector(&self) -> Option<&dyn SinkConnector>",
+        "None",
+    ),
 ];
 
 const SECRETS: &[Method] = &[
@@ -408,6 +501,16 @@ const SECRETS: &[Method] = &[
         "fn list_secrets(&self, prefix: &str) -> Result<Vec<String>, PluginError>",
         "let _ = prefix;\nErr(not_implemented(\"list_secrets\"))",
     ),
+    Method::optional(
+        "The pod spec fragment exposing a Kubernetes secret as environment variables.",
+        "fn generate_pod_env_spec(&self, secret_name: &str) -> Value",
+        "floe_registry::serde_json::json!({\n    \"envFrom\": [{\"secretRef\": {\"name\": secret_name}}],\n})",
+    ),
+    Method::stub(
+        "Every key of a multi-key secret.",
+        "fn get_multi_key_secret(&self, name: &str) -> Result<BTreeMap<String, Secret>, PluginError>",
+        "let _ = name;\nErr(not_implemented(\"get_multi_key_secret\"))",
+    ),
 ];
 
 const IDENTITY: &[Method] = &[
@@ -425,6 +528,156 @@ const IDENTITY: &[Method] = &[
         "Validates a token.",
         "fn validate_token(&self, token: &Secret) -> TokenValidationResult",
         "let _ = token;\nTokenValidationResult {\n    error: Some(not_implemented(\"validate_token\").to_string()),\n    ..TokenValidationResult::default()\n}",
+    ),
+    Method::stub(
+        "The provider's OIDC endpoints, for `realm` when given.",
+        "fn get_oidc_config(&self, realm: Option<&str>) -> Result<OidcConfig, PluginError>",
+        "let _ = realm;\nErr(not_implemented(\"get_oidc_config\"))",
+    ),
+];
+
+const QUALITY: &[Method] = &[
+    Method::stub(
+        "Runs the named suite against a data source.",
+        "fn run_checks(&self, suite_name: &str, data_source: &str, options: &Map<String, Value>) -> Result<QualitySuiteResult, PluginError>",
+        "let _ = (suite_name, data_source, options);\nErr(not_implemented(\"run_checks\"))",
+    ),
+    Method::stub(
+        "Runs an explicit suite.",
+        "fn run_suite(&self, suite: &QualitySuite, connection_config: &Map<String, Value>) -> Result<QualitySuiteResult, PluginError>",
+        "let _ = (suite, connection_config);\nErr(not_implemented(\"run_suite\"))",
+    ),
+    Method::stub(
+        "Runs ad-hoc expectations against a data source.",
+        "fn validate_expectations(&self, data_source: &str, expectations: &[Value]) -> Result<Vec<QualityCheckResult>, PluginError>",
+        "let _ = (data_source, expectations);\nErr(not_implemented(\"validate_expectations\"))",
+    ),
+    Method::stub(
+        "The suites the plugin knows.",
+        "fn list_suites(&self) -> Result<Vec<String>, PluginError>",
+        "Err(not_implemented(\"list_suites\"))",
+    ),
+    Method::optional(
+        "Whether the plugin can check data of this SQL dialect.",
+        "fn supports_dialect(&self, dialect: &str) -> bool",
+        "let _ = dialect;\nfalse",
+    ),
+    Method::optional(
+        "Checks that the config selects this plugin (floe's default: provider = name).",
+        "fn validate_config(&self, config: &QualityConfig) -> QualityValidationResult",
+        "floe_registry::quality::QualityValidationResult {\n    success: config.provider == self.name(),\n    ..Default::default()\n}",
+    ),
+    Method::optional(
+        "floe's quality gates over dbt-style model dicts.",
+        "fn validate_quality_gates(&self, models: &[Value], gates: &QualityGates) -> GateResult",
+        "floe_registry::quality::validate_quality_gates(models, gates)",
+    ),
+    Method::optional(
+        "floe's three-layer quality score.",
+        "fn calculate_quality_score(&self, results: &QualitySuiteResult, config: &QualityConfig) -> QualityScore",
+        "floe_registry::quality::calculate_quality_score(results, config)",
+    ),
+    Method::optional(
+        "The OpenLineage data quality facet of some results.",
+        "fn get_quality_facets(&self, results: &[QualityCheckResult]) -> Value",
+        "floe_registry::quality::quality_facets(results)",
+    ),
+    Method::optional(
+        "A check as the tool's expectation: `{name, type, column, parameters}`.",
+        "fn map_check_to_expectation(&self, check: &QualityCheck) -> Value",
+        "floe_registry::serde_json::json!({\n    \"name\": check.name,\n    \"type\": check.check_type,\n    \"column\": check.column,\n    \"parameters\": check.parameters,\n})",
+    ),
+];
+
+const RBAC: &[Method] = &[
+    Method::optional(
+        "The ServiceAccount manifest of a valid config (floe's default: the model's own).",
+        "fn generate_service_account(&self, config: &ServiceAccountConfig) -> Result<Value, PluginError>",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
+    ),
+    Method::optional(
+        "The Role manifest of a valid config (floe's default: the model's own).",
+        "fn generate_role(&self, config: &RoleConfig) -> Result<Value, PluginError>",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
+    ),
+    Method::optional(
+        "The RoleBinding manifest of a valid config (floe's default: the model's own).",
+        "fn generate_role_binding(&self, config: &RoleBindingConfig) -> Result<Value, PluginError>",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
+    ),
+    Method::optional(
+        "The Namespace manifest of a valid config (floe's default: the model's own).",
+        "fn generate_namespace(&self, config: &NamespaceConfig) -> Result<Value, PluginError>",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(config.to_manifest())",
+    ),
+    Method::optional(
+        "`{\"pod\": ..., \"container\": ...}`: the two security contexts of a valid config.",
+        "fn generate_pod_security_context(&self, config: &PodSecurityConfig) -> Result<Value, PluginError>",
+        "floe_registry::Validate::validate(config)\n    .map_err(|e| PluginError::failed(e.to_string()))?;\nOk(floe_registry::serde_json::json!({\n    \"pod\": config.pod_context(),\n    \"container\": config.container_context(),\n}))",
+    ),
+];
+
+const ALERT_CHANNEL: &[Method] = &[
+    Method::stub(
+        "Delivers one alert; true when delivered. Fire and forget: no retry.",
+        "fn send_alert(&self, event: &ContractViolationEvent) -> bool",
+        "// Nothing is delivered until this is written.\nlet _ = (event, not_implemented(\"send_alert\"));\nfalse",
+    ),
+    Method::stub(
+        "The problems of the channel's own settings; empty when it can deliver.",
+        "fn validate_config(&self) -> Vec<String>",
+        "vec![not_implemented(\"validate_config\").to_string()]",
+    ),
+];
+
+const NETWORK_SECURITY: &[Method] = &[
+    Method::stub(
+        "The NetworkPolicy manifest of a config.",
+        "fn generate_network_policy(&self, config: &NetworkPolicyConfig) -> Result<Value, PluginError>",
+        "let _ = config;\nErr(not_implemented(\"generate_network_policy\"))",
+    ),
+    Method::stub(
+        "At least one policy denying all ingress and egress in `namespace`.",
+        "fn generate_default_deny_policies(&self, namespace: &str) -> Result<Vec<Value>, PluginError>",
+        "let _ = namespace;\nErr(not_implemented(\"generate_default_deny_policies\"))",
+    ),
+    Method::stub(
+        "An egress rule to cluster DNS (UDP 53, optionally TCP 53, kube-system).",
+        "fn generate_dns_egress_rule(&self) -> Result<Value, PluginError>",
+        "Err(not_implemented(\"generate_dns_egress_rule\"))",
+    ),
+    Method::stub(
+        "A pod securityContext (runAsNonRoot, uid/gid/fsGroup, seccomp RuntimeDefault).",
+        "fn generate_pod_security_context(&self, config: Option<&Value>) -> Result<Value, PluginError>",
+        "let _ = config;\nErr(not_implemented(\"generate_pod_security_context\"))",
+    ),
+    Method::stub(
+        "A container securityContext (no privilege escalation, read-only root, drop ALL).",
+        "fn generate_container_security_context(&self, config: Option<&Value>) -> Result<Value, PluginError>",
+        "let _ = config;\nErr(not_implemented(\"generate_container_security_context\"))",
+    ),
+    Method::stub(
+        "emptyDir volumes and their mounts for writable paths: equal length, unique names.",
+        "fn generate_writable_volumes(&self, paths: &[String]) -> Result<(Vec<Value>, Vec<Value>), PluginError>",
+        "let _ = paths;\nErr(not_implemented(\"generate_writable_volumes\"))",
+    ),
+];
+
+const SECRET_SCANNER: &[Method] = &[
+    Method::stub(
+        "The secrets in one file's content.",
+        "fn scan_file(&self, file_path: &Path, content: &str) -> Result<Vec<SecretFinding>, PluginError>",
+        "let _ = (file_path, content);\nErr(not_implemented(\"scan_file\"))",
+    ),
+    Method::stub(
+        "The secrets in every file under `directory`, skipping paths that match an exclude glob.",
+        "fn scan_directory(&self, directory: &Path, exclude_patterns: &[String]) -> Result<Vec<SecretFinding>, PluginError>",
+        "let _ = (directory, exclude_patterns);\nErr(not_implemented(\"scan_directory\"))",
+    ),
+    Method::optional(
+        "The names of the patterns it looks for.",
+        "fn get_supported_patterns(&self) -> Vec<String>",
+        "Vec::new()",
     ),
 ];
 

@@ -38,7 +38,7 @@ pub(crate) struct TypeIndex {
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Index {
-    pub(crate) types: [TypeIndex; 11],
+    pub(crate) types: [TypeIndex; PluginType::COUNT],
 }
 
 impl Index {
@@ -66,7 +66,7 @@ impl Index {
     }
 
     /// Makes room for `additional` more names of each type in `counts`.
-    pub(crate) fn reserve(&mut self, counts: &[usize; 11]) {
+    pub(crate) fn reserve(&mut self, counts: &[usize; PluginType::COUNT]) {
         for (t, n) in self.types.iter_mut().zip(counts) {
             t.by_name.reserve(*n);
             t.names.reserve(*n);

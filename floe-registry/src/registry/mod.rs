@@ -171,7 +171,7 @@ impl PluginRegistry {
 
     fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
         let descriptors: Vec<&'static PluginDescriptor> = descriptors.collect();
-        let mut counts = [0usize; 11];
+        let mut counts = [0usize; PluginType::COUNT];
         for d in &descriptors {
             counts[d.plugin_type.index()] += 1;
         }
@@ -424,7 +424,7 @@ impl PluginRegistry {
             .collect()
     }
 
-    /// The names of every registered plugin, by type: all 11 types are keys, names are
+    /// The names of every registered plugin, by type: every type is a key, names are
     /// sorted, and nothing is loaded.
     pub fn list_all(&self) -> BTreeMap<PluginType, Vec<&'static str>> {
         let index = self.index.load();

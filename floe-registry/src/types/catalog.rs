@@ -77,5 +77,46 @@ pub trait CatalogPlugin: PluginMetadata {
         Err(unsupported(self, "vend_credentials"))
     }
 
+    /// The namespaces, under `parent` when given. floe made this and the four table
+    /// operations below abstract after the fact; here each defaults to a "does not
+    /// support" error rather than being required: a read-only or namespace-less catalog
+    /// has no honest answer to give, existing catalogs keep compiling, and the caller
+    /// gets an error naming the plugin and the operation.
+    fn list_namespaces(&self, parent: Option<&str>) -> Result<Vec<String>, PluginError> {
+        let _ = parent;
+        Err(unsupported(self, "list_namespaces"))
+    }
+
+    /// Deletes an empty namespace.
+    fn delete_namespace(&self, namespace: &str) -> Result<(), PluginError> {
+        let _ = namespace;
+        Err(unsupported(self, "delete_namespace"))
+    }
+
+    /// Creates a table (`namespace.table`) with an Iceberg schema, optional location
+    /// and properties.
+    fn create_table(
+        &self,
+        identifier: &str,
+        schema: &Value,
+        location: Option<&str>,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<(), PluginError> {
+        let _ = (identifier, schema, location, properties);
+        Err(unsupported(self, "create_table"))
+    }
+
+    /// The tables of a namespace.
+    fn list_tables(&self, namespace: &str) -> Result<Vec<String>, PluginError> {
+        let _ = namespace;
+        Err(unsupported(self, "list_tables"))
+    }
+
+    /// Drops a table; `purge` also deletes its data.
+    fn drop_table(&self, identifier: &str, purge: bool) -> Result<(), PluginError> {
+        let _ = (identifier, purge);
+        Err(unsupported(self, "drop_table"))
+    }
+
     lifecycle_hooks!();
 }

@@ -1,6 +1,7 @@
 //! Compute plugins: where dbt transforms execute.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -136,6 +137,12 @@ pub trait ComputePlugin: PluginMetadata {
     ) -> Result<Option<Vec<String>>, PluginError> {
         let _ = catalog;
         Ok(None)
+    }
+
+    /// Folders of dbt macros the engine ships, added to the project's macro paths.
+    /// Default: none.
+    fn get_dbt_macro_paths(&self) -> Vec<PathBuf> {
+        Vec::new()
     }
 
     lifecycle_hooks!();

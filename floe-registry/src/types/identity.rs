@@ -46,6 +46,23 @@ pub struct TokenValidationResult {
     pub expires_at: Option<i64>,
 }
 
+/// An OIDC provider's endpoints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OidcConfig {
+    /// The issuer.
+    pub issuer_url: String,
+    /// The discovery document.
+    pub discovery_url: String,
+    /// The signing keys.
+    pub jwks_uri: String,
+    /// Where users log in.
+    pub authorization_endpoint: String,
+    /// Where tokens are issued.
+    pub token_endpoint: String,
+    /// Where user info is read.
+    pub userinfo_endpoint: String,
+}
+
 /// An identity provider (Keycloak, ...).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is declared `type = Identity` but does not implement `IdentityPlugin`",
@@ -77,6 +94,13 @@ pub trait IdentityPlugin: PluginMetadata {
             error: Some(unsupported(self, "validate_token").to_string()),
             ..TokenValidationResult::default()
         }
+    }
+
+    /// The provider's OIDC endpoints, for `realm` when given. Default: the error
+    /// `OIDC not supported by this plugin`.
+    fn get_oidc_config(&self, realm: Option<&str>) -> Result<OidcConfig, PluginError> {
+        let _ = realm;
+        Err(PluginError::failed("OIDC not supported by this plugin"))
     }
 
     lifecycle_hooks!();

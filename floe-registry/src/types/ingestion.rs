@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::unsupported;
+use super::{SinkConnector, unsupported};
 use crate::{PluginError, PluginMetadata};
 
 /// How loaded rows meet existing ones.
@@ -115,6 +115,12 @@ pub trait IngestionPlugin: PluginMetadata {
     ) -> Result<Value, PluginError> {
         let _ = catalog_config;
         Err(unsupported(self, "get_destination_config"))
+    }
+
+    /// The plugin as a sink connector, when it can also write data out (floe's
+    /// `isinstance(plugin, SinkConnector)`). Default: it cannot.
+    fn as_sink_connector(&self) -> Option<&dyn SinkConnector> {
+        None
     }
 
     lifecycle_hooks!();

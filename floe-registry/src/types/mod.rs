@@ -1,4 +1,10 @@
-//! The 11 plugin type traits, one file each, and the result types their methods return.
+//! The plugin type traits, one file each, and the result types their methods return.
+//!
+//! The models and default algorithms of the newer interfaces (quality, RBAC, alerts,
+//! network security, secret scanning, sinks) live in the `floe-interfaces` crate,
+//! re-exported here as [`crate::quality`], [`crate::rbac`], ...; these files hold only the
+//! traits, whose supertrait [`PluginMetadata`](crate::PluginMetadata) and error
+//! [`PluginError`](crate::PluginError) belong to the registry.
 //!
 //! Every trait has [`PluginMetadata`](crate::PluginMetadata) as supertrait and the
 //! same three lifecycle hooks with defaults, declared by `lifecycle_hooks!` so they are
@@ -27,6 +33,7 @@ macro_rules! lifecycle_hooks {
     };
 }
 
+mod alert_channel;
 mod catalog;
 mod common;
 mod compute;
@@ -34,26 +41,37 @@ mod dbt;
 mod identity;
 mod ingestion;
 mod lineage_backend;
+mod network_security;
 mod orchestrator;
+mod quality;
+mod rbac;
+mod secret_scanner;
 mod secrets;
 mod semantic_layer;
+mod sink;
 mod storage;
 mod telemetry_backend;
 
+pub use alert_channel::AlertChannelPlugin;
 pub use catalog::{CatalogHandle, CatalogPlugin, TableOperation, VendedCredentials};
 pub use common::{ResourceSpec, ValidationResult, WorkloadSize};
 pub use compute::{
     CatalogConfig, ComputeConfig, ComputePlugin, ConnectionResult, ConnectionStatus,
 };
 pub use dbt::{DbtPlugin, DbtRunResult, LintResult, LintViolation};
-pub use identity::{IdentityPlugin, TokenValidationResult, UserInfo};
+pub use identity::{IdentityPlugin, OidcConfig, TokenValidationResult, UserInfo};
 pub use ingestion::{
     IngestionConfig, IngestionPipeline, IngestionPlugin, IngestionResult, SchemaContract, WriteMode,
 };
 pub use lineage_backend::LineageBackendPlugin;
+pub use network_security::NetworkSecurityPlugin;
 pub use orchestrator::{Dataset, LineageEventType, OrchestratorPlugin, TransformConfig};
+pub use quality::QualityPlugin;
+pub use rbac::RbacPlugin;
+pub use secret_scanner::SecretScannerPlugin;
 pub use secrets::SecretsPlugin;
 pub use semantic_layer::SemanticLayerPlugin;
+pub use sink::SinkConnector;
 pub use storage::{FileIo, StoragePlugin};
 pub use telemetry_backend::TelemetryBackendPlugin;
 
@@ -67,4 +85,9 @@ pub(crate) fn unsupported<P: crate::PluginMetadata + ?Sized>(
         plugin.plugin_type().upper_name(),
         plugin.name()
     ))
+}
+
+/// The error of a method given a model that breaks floe's rules.
+pub(crate) fn invalid(errors: crate::ModelErrors) -> crate::PluginError {
+    crate::PluginError::failed(errors.to_string())
 }

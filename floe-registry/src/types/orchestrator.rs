@@ -1,5 +1,7 @@
 //! Orchestrator plugins: job scheduling and execution.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -122,6 +124,28 @@ pub trait OrchestratorPlugin: PluginMetadata {
     ) -> Result<Value, PluginError> {
         let _ = (job_name, cron, timezone);
         Err(unsupported(self, "schedule_job"))
+    }
+
+    /// The definition of a sensor that triggers runs, if the orchestrator has one.
+    /// Default: none.
+    fn sensor_definition(&self) -> Option<Value> {
+        None
+    }
+
+    /// The source of the entry point module for a data product, written under
+    /// `output_dir` by the caller. floe made this abstract after the fact; here it
+    /// defaults to a "does not support" error rather than being required, so existing
+    /// orchestrators keep compiling and a caller learns which plugin lacks it (empty
+    /// code would deploy a product that silently does nothing).
+    fn generate_entry_point_code(
+        &self,
+        product_name: &str,
+        output_dir: &Path,
+        lineage_enabled: bool,
+        iceberg_enabled: bool,
+    ) -> Result<String, PluginError> {
+        let _ = (product_name, output_dir, lineage_enabled, iceberg_enabled);
+        Err(unsupported(self, "generate_entry_point_code"))
     }
 
     lifecycle_hooks!();

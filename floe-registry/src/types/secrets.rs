@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::Value;
+
 use super::unsupported;
 use crate::{PluginError, PluginMetadata, Secret};
 
@@ -34,6 +36,18 @@ pub trait SecretsPlugin: PluginMetadata {
     fn list_secrets(&self, prefix: &str) -> Result<Vec<String>, PluginError> {
         let _ = prefix;
         Err(unsupported(self, "list_secrets"))
+    }
+
+    /// The pod spec fragment that exposes the Kubernetes secret `secret_name` as
+    /// environment variables: `{"envFrom": [{"secretRef": {"name": ...}}]}`.
+    fn generate_pod_env_spec(&self, secret_name: &str) -> Value {
+        serde_json::json!({"envFrom": [{"secretRef": {"name": secret_name}}]})
+    }
+
+    /// Every key of a multi-key secret. Default: the error `Multi-key secrets not supported`.
+    fn get_multi_key_secret(&self, name: &str) -> Result<BTreeMap<String, Secret>, PluginError> {
+        let _ = name;
+        Err(PluginError::failed("Multi-key secrets not supported"))
     }
 
     lifecycle_hooks!();

@@ -1,8 +1,9 @@
 //! Semantic layer plugins: business intelligence APIs.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::unsupported;
 use crate::{ComputePlugin, PluginError, PluginMetadata};
@@ -39,6 +40,21 @@ pub trait SemanticLayerPlugin: PluginMetadata {
     fn get_datasource_config(&self, compute: &dyn ComputePlugin) -> Result<Value, PluginError> {
         let _ = compute;
         Err(unsupported(self, "get_datasource_config"))
+    }
+
+    /// The layer's API endpoints by name (`sql`, `rest`, ...). floe made this abstract
+    /// after the fact; here it defaults to a "does not support" error rather than being
+    /// required, so existing plugins keep compiling, and an empty map would wrongly
+    /// claim the layer serves no API.
+    fn get_api_endpoints(&self) -> Result<BTreeMap<String, String>, PluginError> {
+        Err(unsupported(self, "get_api_endpoints"))
+    }
+
+    /// Overrides of the layer's Helm chart values. floe made this abstract after the
+    /// fact; here the default is `{}`, no override, which is always a correct answer
+    /// (the chart's own values apply).
+    fn get_helm_values_override(&self) -> Result<Value, PluginError> {
+        Ok(Value::Object(Map::new()))
     }
 
     lifecycle_hooks!();

@@ -56,5 +56,10 @@ pub trait StoragePlugin: PluginMetadata {
         Ok(Value::Object(Map::new()))
     }
 
+    /// Extra properties for a PyIceberg catalog using this storage. Default: none.
+    fn get_pyiceberg_catalog_config(&self) -> Map<String, Value> {
+        Map::new()
+    }
+
     lifecycle_hooks!();
 }

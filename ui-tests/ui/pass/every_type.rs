@@ -55,12 +55,37 @@ impl SecretsPlugin for J {}
 struct K;
 impl IdentityPlugin for K {}
 
+#[floe_plugin(type = Quality, name = "l", version = "1.0.0")]
+#[derive(Default)]
+struct L;
+impl QualityPlugin for L {}
+
+#[floe_plugin(type = Rbac, name = "m", version = "1.0.0")]
+#[derive(Default)]
+struct M;
+impl RbacPlugin for M {}
+
+#[floe_plugin(type = AlertChannel, name = "n", version = "1.0.0")]
+#[derive(Default)]
+struct N;
+impl AlertChannelPlugin for N {}
+
+#[floe_plugin(type = NetworkSecurity, name = "o", version = "1.0.0")]
+#[derive(Default)]
+struct O;
+impl NetworkSecurityPlugin for O {}
+
+#[floe_plugin(type = SecretScanner, name = "p", version = "1.0.0")]
+#[derive(Default)]
+struct P;
+impl SecretScannerPlugin for P {}
+
 fn main() {
     let registry = PluginRegistry::new();
     assert_eq!(
         registry.discover_all(),
-        11,
-        "one plugin of each of the 11 types"
+        PluginType::COUNT,
+        "one plugin of each type"
     );
     for plugin_type in PluginType::ALL {
         assert_eq!(

@@ -418,7 +418,8 @@ fn check_clean_manifest() {
     let run = floe(&["plugins", "check", s(&path)]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.contains("no problems; 5 plugins selected"),
+        // Without built-ins, the absent `plugins.dbt` (floe's `{type: core}`) is a warning.
+        run.stdout.contains("no problems") && run.stdout.contains("; 5 plugins selected"),
         "{}",
         run.stdout
     );
@@ -437,7 +438,15 @@ fn check_clean_manifest() {
     assert_eq!(json.code, Some(0));
     let report = json.json();
     assert_eq!(report["valid"], true);
-    assert_eq!(report["problems"], serde_json::json!([]));
+    assert_eq!(report["errors"], 0);
+    assert!(
+        report["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .all(|p| p["severity"] == "warning" && p["path"] == "plugins.dbt"),
+        "only the implied dbt default may be said: {report}"
+    );
     assert_eq!(report["plugins"].as_array().map(Vec::len), Some(5));
     let order: Vec<&str> = report["startup_order"]
         .as_array()
@@ -459,7 +468,7 @@ fn check_reports_every_problem_with_path_and_line() {
     let p = s(&path);
     let expected = [
         format!(
-            "{p}:7:5: error: plugins.compute.version: the installed fx-engine is version 0.2.0, which does not satisfy `0.1.0`, read as `^0.1.0` like a Cargo requirement"
+            "{p}:7:5: warning: plugins.compute.version: the installed fx-engine is version 0.2.0, which does not satisfy `0.1.0`, read as `^0.1.0` like a Cargo requirement; floe checks only the pin's format, so it runs anyway"
         ),
         format!("{p}:9:7: error: plugins.compute.config.threads: must be >= 1"),
         format!(
@@ -472,7 +481,7 @@ fn check_reports_every_problem_with_path_and_line() {
             "{p}:13:11: error: plugins.compute.config.extensions.0.name: must have at least 1 character"
         ),
         format!(
-            "{p}:14:3: error: plugins.computer: unknown plugin category `computer` (did you mean `compute`?); valid categories: compute, orchestrator, catalog, storage, telemetry_backend, lineage_backend, dbt, semantic_layer, ingestion, secrets, identity"
+            "{p}:14:3: error: plugins.computer: unknown plugin category `computer` (did you mean `compute`?); valid categories: compute, orchestrator, catalog, storage, semantic_layer, ingestion, secrets, telemetry_backend, lineage_backend, identity, dbt, quality"
         ),
         format!(
             "{p}:17:5: error: plugins.catalog.type: Plugin 'fx-catalog' has missing dependencies: storage:fx-store; select plugins.storage.type: fx-store"
@@ -504,8 +513,10 @@ fn check_reports_every_problem_with_path_and_line() {
         );
     }
     assert!(
-        run.stdout
-            .contains(&format!("failed: {p}: {} problems found", expected.len())),
+        run.stdout.contains(&format!(
+            "failed: {p}: {} problems found, 1 warning",
+            expected.len() - 1
+        )),
         "{}",
         run.stdout
     );
@@ -539,6 +550,12 @@ fn check_json_report() {
     assert_eq!(find("plugins.catalog.verison")["kind"], "unknown_key");
     assert_eq!(find("plugins.secrets.type")["kind"], "unknown_plugin");
     assert_eq!(find("plugins.compute.version")["kind"], "version_mismatch");
+    assert_eq!(find("plugins.compute.version")["severity"], "warning");
+    assert_eq!(find("plugins.computer")["severity"], "error");
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(12), Some(1))
+    );
     assert_eq!(
         find("plugins.catalog.connection_secret_ref")["kind"],
         "secret_ref"
@@ -683,15 +700,33 @@ fn check_version_pins() {
         ("1.4", true),
     ] {
         let path = write(&dir, "pin.yaml", &manifest(pin));
+        // floe checks only a pin's format: an unsatisfied pin is a warning, which
+        // fails only with --deny-warnings.
         let run = floe(&["plugins", "check", s(&path)]);
+        assert_eq!(run.code, Some(0), "pin {pin}: {}", run.stdout);
         assert_eq!(
-            run.code,
-            Some(if ok { 0 } else { 1 }),
+            run.stdout.contains("plugins.storage.version"),
+            !ok,
             "pin {pin}: {}",
             run.stdout
         );
         if !ok {
-            assert!(run.stdout.contains(":6:5: error: plugins.storage.version: the installed fx-store is version 1.4.2, which does not satisfy"), "{}", run.stdout);
+            let strict = floe(&["plugins", "check", s(&path), "--deny-warnings"]);
+            assert_eq!(
+                strict.code,
+                Some(1),
+                "pin {pin} with --deny-warnings: {}",
+                strict.stdout
+            );
+            assert!(run.stdout.contains(":6:5: warning: plugins.storage.version: the installed fx-store is version 1.4.2, which does not satisfy"), "{}", run.stdout);
+            let json = floe(&["plugins", "check", s(&path), "--json"]).json();
+            assert_eq!(json["valid"], true);
+            let pin_problem = json["problems"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["path"] == "plugins.storage.version"))
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(pin_problem["severity"], "warning");
         }
     }
     let path = write(&dir, "pin.yaml", &manifest("\"not a version\""));
