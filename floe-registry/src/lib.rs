@@ -215,6 +215,7 @@ pub use types::*;
 pub use schemars;
 pub use serde;
 pub use serde_json;
+pub use uuid;
 
 /// The plugin API version this registry implements: `"1.0"`.
 pub const FLOE_API_VERSION: &str = crate::__floe_api_version!();
