@@ -64,7 +64,7 @@
 //!
 //! | key | required | value | default |
 //! |---|---|---|---|
-//! | `type` | yes | one of the [`PluginType`] variants (or the alias `Lineage`), as an identifier | |
+//! | `type` | yes | any variant of [`PluginType`] (every one in [`PluginType::ALL`], [`PluginType::COUNT`] of them), or the alias `Lineage`, as an identifier | |
 //! | `name` | yes | string: 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit | |
 //! | `version` | no | string, SemVer 2.0 | the crate's `CARGO_PKG_VERSION` |
 //! | `floe_api_version` | no | `"X.Y"` | [`FLOE_API_VERSION`] |
