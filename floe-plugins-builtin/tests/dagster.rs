@@ -657,7 +657,7 @@ fn a_new_run_gets_a_random_version_4_run_id() {
 fn a_given_run_id_namespace_producer_and_facets_are_sent_as_given() {
     let (url, server) = serve_once(200, "");
     let registry = configured(json!({"lineage_url": url, "lineage_namespace": "acme"}));
-    let given = floe_registry::uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_456789abcdef);
+    let given = floe_registry::uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
     let mut facets = Map::new();
     facets.insert(
         "nominalTime".into(),
