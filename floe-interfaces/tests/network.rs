@@ -107,3 +107,177 @@ fn a_policy_checks_its_name_namespace_types_and_rules() {
     let ok: NetworkPolicyConfig = from_value(json!({"name": "floe-jobs", "namespace": "floe-jobs", "policy_types": ["Ingress", "Egress"]})).expect("valid");
     assert!(ok.validate().is_ok());
 }
+
+fn policy(value: serde_json::Value) -> NetworkPolicyConfig {
+    from_value(value).expect("valid policy")
+}
+
+#[test]
+fn a_policy_manifest_has_floes_metadata_and_labels() {
+    let m = policy(
+        json!({"name": "floe-jobs-default", "namespace": "floe-jobs", "policy_types": ["Ingress"]}),
+    )
+    .to_manifest();
+    assert_eq!(m["apiVersion"], "networking.k8s.io/v1");
+    assert_eq!(m["kind"], "NetworkPolicy");
+    assert_eq!(
+        m["metadata"],
+        json!({
+            "name": "floe-jobs-default",
+            "namespace": "floe-jobs",
+            "labels": {
+                "app.kubernetes.io/managed-by": "floe",
+                "floe.dev/component": "network-security"
+            }
+        })
+    );
+}
+
+#[test]
+fn an_empty_pod_selector_selects_every_pod_and_labels_are_wrapped_in_match_labels() {
+    let all =
+        policy(json!({"name": "floe-a", "namespace": "floe-jobs", "policy_types": ["Egress"]}));
+    assert_eq!(all.to_manifest()["spec"]["podSelector"], json!({}));
+    let some = policy(json!({
+        "name": "floe-a", "namespace": "floe-jobs", "policy_types": ["Egress"],
+        "pod_selector": {"app": "runner"}
+    }));
+    assert_eq!(
+        some.to_manifest()["spec"]["podSelector"],
+        json!({"matchLabels": {"app": "runner"}})
+    );
+}
+
+#[test]
+fn policy_types_are_honoured_and_decide_which_rule_lists_are_written() {
+    let ingress_only = policy(json!({
+        "name": "floe-a", "namespace": "floe-jobs", "policy_types": ["Ingress"],
+        "egress_rules": [{"to_cidr": "10.0.0.0/8", "ports": [{"port": 443}]}]
+    }))
+    .to_manifest();
+    assert_eq!(ingress_only["spec"]["policyTypes"], json!(["Ingress"]));
+    assert_eq!(
+        ingress_only["spec"]["ingress"],
+        json!([]),
+        "no rules: deny all in"
+    );
+    assert!(
+        ingress_only["spec"].get("egress").is_none(),
+        "egress rules are not written without the Egress type"
+    );
+    let both = policy(
+        json!({"name": "floe-a", "namespace": "floe-jobs", "policy_types": ["Egress", "Ingress"]}),
+    )
+    .to_manifest();
+    assert_eq!(both["spec"]["policyTypes"], json!(["Egress", "Ingress"]));
+    assert_eq!(both["spec"]["egress"], json!([]));
+    assert_eq!(both["spec"]["ingress"], json!([]));
+}
+
+#[test]
+fn egress_rules_select_a_namespace_by_its_metadata_name_or_a_cidr_by_ip_block() {
+    let m = policy(json!({
+        "name": "floe-a", "namespace": "floe-jobs", "policy_types": ["Egress"],
+        "egress_rules": [
+            {"to_namespace": "kube-system", "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53}]},
+            {"to_cidr": "10.0.0.0/8", "ports": [{"port": 5432}]}
+        ]
+    }))
+    .to_manifest();
+    assert_eq!(
+        m["spec"]["egress"],
+        json!([
+            {
+                "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}],
+                "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]
+            },
+            {
+                "to": [{"ipBlock": {"cidr": "10.0.0.0/8"}}],
+                "ports": [{"port": 5432, "protocol": "TCP"}]
+            }
+        ])
+    );
+}
+
+#[test]
+fn ingress_rules_write_only_the_selectors_and_ports_they_have() {
+    let m = policy(json!({
+        "name": "floe-a", "namespace": "floe-platform", "policy_types": ["Ingress"],
+        "ingress_rules": [
+            {"from_namespace": "floe-jobs", "from_pod_labels": {"app": "runner"}, "ports": [{"port": 8181}]},
+            {"from_pod_labels": {"app": "web"}},
+            {}
+        ]
+    }))
+    .to_manifest();
+    assert_eq!(
+        m["spec"]["ingress"],
+        json!([
+            {
+                "from": [
+                    {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "floe-jobs"}}},
+                    {"podSelector": {"matchLabels": {"app": "runner"}}}
+                ],
+                "ports": [{"port": 8181, "protocol": "TCP"}]
+            },
+            {"from": [{"podSelector": {"matchLabels": {"app": "web"}}}]},
+            {}
+        ])
+    );
+}
+
+#[test]
+fn network_policies_config_defaults_to_enabled_with_default_deny_and_external_https() {
+    let c: NetworkPoliciesConfig = from_value(json!({})).expect("all defaults");
+    assert_eq!(c, NetworkPoliciesConfig::default());
+    assert!(c.enabled, "the security model is enabled by default");
+    assert!(c.default_deny);
+    assert!(c.allow_external_https);
+    assert_eq!(c.ingress_controller_namespace, "ingress-nginx");
+    assert!(c.jobs_egress_allow.is_empty() && c.platform_egress_allow.is_empty());
+    assert!(from_value::<NetworkPoliciesConfig>(json!({"custom_egress_rules": []})).is_err());
+}
+
+#[test]
+fn network_policies_config_checks_its_allow_rules_and_ingress_namespace() {
+    let err = from_value::<NetworkPoliciesConfig>(json!({
+        "ingress_controller_namespace": "Ingress",
+        "jobs_egress_allow": [{"name": "db", "to_cidr": "10.0.0.0/33", "port": 5432}],
+        "platform_egress_allow": [{"name": "x", "port": 443}]
+    }))
+    .expect_err("three problems");
+    assert_eq!(
+        err.messages(),
+        [
+            "Invalid namespace: Ingress",
+            "Invalid CIDR: 10.0.0.0/33",
+            "Exactly one of to_namespace or to_cidr must be set"
+        ]
+    );
+}
+
+#[test]
+fn an_egress_allow_rule_is_one_target_on_one_port() {
+    let r: EgressAllowRule =
+        from_value(json!({"name": "platform", "to_namespace": "floe-platform", "port": 8181}))
+            .expect("valid");
+    assert_eq!(r.protocol, Protocol::Tcp);
+    assert_eq!(
+        from_value::<EgressAllowRule>(json!({
+            "name": "both", "to_namespace": "floe-platform", "to_cidr": "10.0.0.0/8", "port": 443
+        }))
+        .expect_err("two targets")
+        .messages(),
+        ["Exactly one of to_namespace or to_cidr must be set"]
+    );
+    assert!(
+        from_value::<EgressAllowRule>(json!({"name": "p", "to_cidr": "10.0.0.0/8", "port": 0}))
+            .is_err()
+    );
+    assert!(
+        from_value::<EgressAllowRule>(
+            json!({"name": "p", "to_cidr": "10.0.0.0/8", "port": 443, "extra": 1})
+        )
+        .is_err()
+    );
+}

@@ -205,7 +205,7 @@ fn coverage_below_the_tier_is_a_dq103_violation() {
     assert_eq!(
         r.violations,
         [
-            "[FLOE-DQ103] Coverage violation for 'orders' (silver tier): 50.0% < 80.0% required. Resolution: Add more tests to meet silver tier minimum of 80.0%"
+            "[DQ103] Coverage violation for 'orders' (silver tier): 50.0% < 80.0% required. Resolution: Add more tests to meet silver tier minimum of 80.0%"
         ]
     );
     assert_eq!(
@@ -226,7 +226,7 @@ fn missing_required_tests_are_a_sorted_dq104_violation() {
     assert_eq!(
         r.violations,
         [
-            "[FLOE-DQ104] Missing required tests for 'dim_customer' (gold tier): [accepted_values, not_null, relationships]. Resolution: Add required tests: accepted_values, not_null, relationships"
+            "[DQ104] Missing required tests for 'dim_customer' (gold tier): [accepted_values, not_null, relationships]. Resolution: Add required tests: accepted_values, not_null, relationships"
         ]
     );
     assert_eq!(
@@ -278,7 +278,7 @@ fn quality_errors_carry_their_codes_and_texts() {
     };
     assert_eq!(
         e.to_string(),
-        "[FLOE-DQ106] Quality check timeout for 'm' after 30s. Resolution: Increase check_timeout_seconds or optimize checks"
+        "[DQ106] Quality check timeout for 'm' after 30s. Resolution: Increase check_timeout_seconds or optimize checks"
     );
     let e = QualityError::ColumnReference {
         check: "c".into(),
@@ -288,7 +288,7 @@ fn quality_errors_carry_their_codes_and_texts() {
     };
     assert_eq!(
         e.to_string(),
-        "[FLOE-DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Available columns: [id]. Resolution: Verify column 'x' exists in model schema"
+        "[DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Available columns: [id]. Resolution: Verify column 'x' exists in model schema"
     );
     let e = QualityError::CheckFailed {
         model: "m".into(),
@@ -299,7 +299,113 @@ fn quality_errors_carry_their_codes_and_texts() {
     };
     assert_eq!(
         e.to_string(),
-        "[FLOE-DQ102] Quality checks failed for 'm': 2/5 checks failed. Score 61.2 < minimum 70.0. Resolution: Review failed checks in run output; fix data issues"
+        "[DQ102] Quality checks failed for 'm': 2/5 checks failed. Score 61.2 < minimum 70.0. Resolution: Review failed checks in run output; fix data issues"
+    );
+}
+
+#[test]
+fn only_the_provider_error_has_the_floe_prefix_and_every_message_starts_with_its_code() {
+    let errors = [
+        QualityError::ProviderNotFound {
+            provider: "p".into(),
+            available: vec![],
+        },
+        QualityError::CheckFailed {
+            model: "m".into(),
+            failed: 1,
+            total: 1,
+            score: 0.0,
+            minimum: 70.0,
+        },
+        QualityError::Coverage {
+            model: "m".into(),
+            tier: "gold".into(),
+            actual: 0.0,
+            required: 100.0,
+        },
+        QualityError::MissingTests {
+            model: "m".into(),
+            tier: "gold".into(),
+            missing: vec!["unique".into()],
+        },
+        QualityError::ColumnReference {
+            check: "c".into(),
+            model: "m".into(),
+            column: "x".into(),
+            available: None,
+        },
+        QualityError::Timeout {
+            model: "m".into(),
+            seconds: 1,
+            pending: vec![],
+        },
+        QualityError::Override {
+            setting: "s".into(),
+            locked_by: "enterprise".into(),
+            attempted_by: "domain".into(),
+        },
+    ];
+    let codes: Vec<&str> = errors.iter().map(QualityError::code).collect();
+    assert_eq!(
+        codes,
+        [
+            "FLOE-DQ001",
+            "DQ102",
+            "DQ103",
+            "DQ104",
+            "DQ105",
+            "DQ106",
+            "DQ107"
+        ],
+        "the codes exactly as floe gives them"
+    );
+    for e in &errors {
+        assert!(
+            e.to_string().starts_with(&format!("[{}] ", e.code())),
+            "{e} must start with [{}]",
+            e.code()
+        );
+    }
+}
+
+#[test]
+fn the_override_missing_tests_and_pending_timeout_texts_are_floes() {
+    let e = QualityError::Override {
+        setting: "min_score".into(),
+        locked_by: "enterprise".into(),
+        attempted_by: "domain".into(),
+    };
+    assert_eq!(
+        e.to_string(),
+        "[DQ107] Cannot override locked setting 'min_score': locked by enterprise level, attempted by domain level. Resolution: Remove 'min_score' override from domain-level configuration"
+    );
+    let e = QualityError::MissingTests {
+        model: "m".into(),
+        tier: "silver".into(),
+        missing: vec!["not_null".into(), "unique".into()],
+    };
+    assert_eq!(
+        e.to_string(),
+        "[DQ104] Missing required tests for 'm' (silver tier): [not_null, unique]. Resolution: Add required tests: not_null, unique"
+    );
+    let e = QualityError::Timeout {
+        model: "m".into(),
+        seconds: 300,
+        pending: vec!["a".into(), "b".into()],
+    };
+    assert_eq!(
+        e.to_string(),
+        "[DQ106] Quality check timeout for 'm' after 300s. Pending checks: [a, b]. Resolution: Increase check_timeout_seconds or optimize checks"
+    );
+    let e = QualityError::ColumnReference {
+        check: "c".into(),
+        model: "m".into(),
+        column: "x".into(),
+        available: None,
+    };
+    assert_eq!(
+        e.to_string(),
+        "[DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Resolution: Verify column 'x' exists in model schema"
     );
 }
 

@@ -153,6 +153,49 @@ fn namespace_labels_with_pss_levels_and_extras_overriding() {
 }
 
 #[test]
+fn namespace_manifest_writes_floes_label_order_then_the_extras() {
+    let mut ns = NamespaceConfig::new("floe-jobs", "4");
+    ns.pss_warn = PssLevel::Baseline;
+    ns.labels.insert("team".into(), "data".into());
+    ns.labels.insert("app".into(), "etl".into());
+    let json = serde_json::to_string(&ns.manifest()).expect("serialises");
+    assert_eq!(
+        json,
+        concat!(
+            r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"floe-jobs","labels":{"#,
+            r#""app.kubernetes.io/part-of":"floe","#,
+            r#""app.kubernetes.io/managed-by":"floe","#,
+            r#""floe.dev/layer":"4","#,
+            r#""pod-security.kubernetes.io/enforce":"restricted","#,
+            r#""pod-security.kubernetes.io/audit":"restricted","#,
+            r#""pod-security.kubernetes.io/warn":"baseline","#,
+            r#""app":"etl","team":"data"}}}"#
+        ),
+        "floe's labels first, in floe's order, then the extra labels"
+    );
+}
+
+#[test]
+fn an_extra_label_overrides_floes_value_in_place() {
+    let mut ns = NamespaceConfig::new("floe-platform", "3");
+    ns.labels
+        .insert("app.kubernetes.io/managed-by".into(), "helm".into());
+    let manifest = ns.manifest();
+    let labels: Vec<(&str, &str)> = manifest.metadata.labels.iter().collect();
+    assert_eq!(labels.len(), 6, "an override adds no label: {labels:?}");
+    assert_eq!(
+        labels[1],
+        ("app.kubernetes.io/managed-by", "helm"),
+        "the override keeps floe's position"
+    );
+    assert_eq!(
+        ns.to_manifest()["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "helm",
+        "the JSON value has the same content"
+    );
+}
+
+#[test]
 fn mount_paths_may_not_traverse() {
     let m = WritableVolumeMount::new("cache", "/tmp/../etc");
     assert_eq!(

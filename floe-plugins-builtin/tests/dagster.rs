@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use common_part1::*;
-use floe_plugins_builtin::dagster::{DagsterConfig, DagsterPlugin, new_run_id, validate_cron};
+use floe_plugins_builtin::dagster::{DagsterConfig, DagsterPlugin, validate_cron};
 use floe_registry::{
-    ConfigErrorKind, Dataset, HealthState, LineageEventType, OrchestratorPlugin, PluginRegistry,
-    PluginType, ResourceSpec, TransformConfig,
+    ConfigErrorKind, HealthState, LineageDataset, LineageEvent, OrchestratorPlugin, PluginRegistry,
+    PluginType, ResourceSpec, RunState, TransformConfig,
 };
 use serde_json::{Map, Value, json};
 
@@ -531,7 +531,7 @@ fn validate_connection_reports_a_refused_connection() {
 fn lineage_without_an_endpoint_is_an_error() {
     let registry = registry();
     let err = dagster(&registry)
-        .emit_lineage_event(LineageEventType::Start, "job", &[], &[])
+        .emit_lineage_event(&LineageEvent::new(RunState::Start, "job"))
         .unwrap_err()
         .to_string();
     assert!(
@@ -540,12 +540,8 @@ fn lineage_without_an_endpoint_is_an_error() {
     );
 }
 
-fn dataset(name: &str) -> Dataset {
-    Dataset {
-        namespace: "s3://floe-data".into(),
-        name: name.into(),
-        facets: Map::new(),
-    }
+fn dataset(name: &str) -> LineageDataset {
+    LineageDataset::new("s3://floe-data", name)
 }
 
 fn body_of(request: &str) -> Value {
@@ -559,12 +555,11 @@ fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
     let registry = configured(
         json!({"lineage_url": format!("{url}/api/v1/lineage"), "lineage_namespace": "acme", "lineage_api_key": CANARY}),
     );
-    dagster(&registry)
+    let run_id = dagster(&registry)
         .emit_lineage_event(
-            LineageEventType::Start,
-            "orders",
-            &[dataset("raw.orders")],
-            &[dataset("marts.orders")],
+            &LineageEvent::new(RunState::Start, "orders")
+                .with_inputs([dataset("raw.orders")])
+                .with_outputs([dataset("marts.orders")]),
         )
         .unwrap();
     let start = server.join().unwrap();
@@ -593,6 +588,11 @@ fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
         json!([{"namespace": "s3://floe-data", "name": "raw.orders", "facets": {}}])
     );
     assert_eq!(event["outputs"][0]["name"], "marts.orders");
+    assert_eq!(
+        event["run"],
+        json!({"runId": run_id.to_string(), "facets": {}}),
+        "the returned run id is the event's"
+    );
     let time = event["eventTime"].as_str().unwrap();
     assert_eq!(
         (time.len(), &time[10..11], &time[19..20], &time[23..]),
@@ -609,9 +609,10 @@ fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
             json!({"lineage_url": url2, "lineage_namespace": "acme"}),
         )
         .unwrap();
-    dagster(&registry)
-        .emit_lineage_event(LineageEventType::Complete, "orders", &[], &[])
+    let complete_id = dagster(&registry)
+        .emit_lineage_event(&LineageEvent::new(RunState::Complete, "orders"))
         .unwrap();
+    assert_eq!(complete_id, run_id);
     let complete = body_of(&server2.join().unwrap());
     assert_eq!(complete["eventType"], "COMPLETE");
     assert_eq!(
@@ -625,7 +626,7 @@ fn a_refused_lineage_event_is_an_error_without_the_key() {
     let (url, server) = serve_once(400, r#"{"error":"bad"}"#);
     let registry = configured(json!({"lineage_url": url, "lineage_api_key": CANARY}));
     let err = dagster(&registry)
-        .emit_lineage_event(LineageEventType::Fail, "orders", &[], &[])
+        .emit_lineage_event(&LineageEvent::new(RunState::Fail, "orders"))
         .unwrap_err()
         .to_string();
     server.join().unwrap();
@@ -634,21 +635,58 @@ fn a_refused_lineage_event_is_an_error_without_the_key() {
 }
 
 #[test]
-fn run_ids_are_version_4_uuids() {
-    let a = new_run_id();
-    let b = new_run_id();
-    assert_ne!(a, b);
-    let parts: Vec<&str> = a.split('-').collect();
+fn a_new_run_gets_a_random_version_4_run_id() {
+    let ids: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, server) = serve_once(200, "");
+            let registry = configured(json!({"lineage_url": url}));
+            let id = dagster(&registry)
+                .emit_lineage_event(&LineageEvent::new(RunState::Start, "orders"))
+                .unwrap();
+            server.join().unwrap();
+            id
+        })
+        .collect();
+    assert_ne!(ids[0], ids[1], "each START opens a new run");
+    for id in &ids {
+        assert_eq!(id.get_version_num(), 4, "{id} is not a version 4 UUID");
+    }
+}
+
+#[test]
+fn a_given_run_id_namespace_producer_and_facets_are_sent_as_given() {
+    let (url, server) = serve_once(200, "");
+    let registry = configured(json!({"lineage_url": url, "lineage_namespace": "acme"}));
+    let given = floe_registry::uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
+    let mut facets = Map::new();
+    facets.insert(
+        "nominalTime".into(),
+        json!({"nominalStartTime": "2026-01-01T00:00:00Z"}),
+    );
+    let returned = dagster(&registry)
+        .emit_lineage_event(
+            &LineageEvent::new(RunState::Running, "orders")
+                .with_run_id(given)
+                .with_job_namespace("finance")
+                .with_producer("floe")
+                .with_run_facets(facets.clone())
+                .with_job_facets(facets),
+        )
+        .unwrap();
+    let event = body_of(&server.join().unwrap());
+    assert_eq!(returned, given, "a given run id is returned unchanged");
+    assert_eq!(event["eventType"], "RUNNING");
+    assert_eq!(event["run"]["runId"], given.to_string());
     assert_eq!(
-        parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
-        [8, 4, 4, 4, 12],
-        "{a}"
+        event["job"]["namespace"], "finance",
+        "the event's namespace wins"
     );
-    assert!(parts[2].starts_with('4'), "{a}");
-    assert!(
-        matches!(parts[3].chars().next(), Some('8' | '9' | 'a' | 'b')),
-        "{a}"
+    assert_eq!(event["producer"], "floe", "the event's producer wins");
+    assert_eq!(
+        event["run"]["facets"]["nominalTime"]["nominalStartTime"],
+        "2026-01-01T00:00:00Z"
     );
+    assert_eq!(event["job"]["facets"], event["run"]["facets"]);
 }
 
 #[test]

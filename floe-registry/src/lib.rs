@@ -64,7 +64,7 @@
 //!
 //! | key | required | value | default |
 //! |---|---|---|---|
-//! | `type` | yes | one of the [`PluginType`] variants (or the alias `Lineage`), as an identifier | |
+//! | `type` | yes | any variant of [`PluginType`] (every one in [`PluginType::ALL`], [`PluginType::COUNT`] of them), or the alias `Lineage`, as an identifier | |
 //! | `name` | yes | string: 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit | |
 //! | `version` | no | string, SemVer 2.0 | the crate's `CARGO_PKG_VERSION` |
 //! | `floe_api_version` | no | `"X.Y"` | [`FLOE_API_VERSION`] |
@@ -215,6 +215,7 @@ pub use types::*;
 pub use schemars;
 pub use serde;
 pub use serde_json;
+pub use uuid;
 
 /// The plugin API version this registry implements: `"1.0"`.
 pub const FLOE_API_VERSION: &str = crate::__floe_api_version!();

@@ -79,6 +79,7 @@ pub fn for_type(plugin_type: PluginType) -> TraitStubs {
             imports: &[
                 "use std::path::Path;",
                 "use floe_registry::serde_json::Value;",
+                "use floe_registry::uuid::Uuid;",
             ],
             methods: ORCHESTRATOR,
         },
@@ -238,9 +239,14 @@ const ORCHESTRATOR: &[Method] = &[
         "let _ = size;\nErr(not_implemented(\"get_resource_requirements\"))",
     ),
     Method::stub(
-        "Emits an OpenLineage event for a job run.",
-        "fn emit_lineage_event(&self, event_type: LineageEventType, job: &str, inputs: &[Dataset], outputs: &[Dataset]) -> Result<(), PluginError>",
-        "let _ = (event_type, job, inputs, outputs);\nErr(not_implemented(\"emit_lineage_event\"))",
+        "Emits an OpenLineage event for a job run and returns its run id: the event's\n`run_id` when given, else a new one (`event.run_id_or_new()`).",
+        "fn emit_lineage_event(&self, event: &LineageEvent) -> Result<Uuid, PluginError>",
+        "let _ = event;\nErr(not_implemented(\"emit_lineage_event\"))",
+    ),
+    Method::optional(
+        "The emitter that sends this plugin's lineage, if it has one.",
+        "fn get_lineage_emitter(&self) -> Option<Arc<dyn LineageEmitter>>",
+        "None",
     ),
     Method::stub(
         "Schedules a job with a cron expression in an IANA time zone; returns the\nschedule as the orchestrator records it.",
@@ -687,7 +693,8 @@ mod tests {
 
     /// The signatures declared in the trait of `floe-registry/src/types/<type>.rs`, in
     /// order and with whitespace normalised, without the lifecycle hooks (declared by
-    /// `lifecycle_hooks!()`).
+    /// `lifecycle_hooks!()`, or `lifecycle_hooks! { fn health_check ... }` where a
+    /// type's health default differs).
     fn declared_signatures(plugin_type: PluginType) -> Vec<String> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../floe-registry/src/types")
@@ -698,7 +705,7 @@ mod tests {
         let (_, body) = source
             .split_once(&trait_start)
             .unwrap_or_else(|| panic!("{} declares `{trait_start}`", path.display()));
-        let body = body.split("lifecycle_hooks!()").next().unwrap_or(body);
+        let body = body.split("lifecycle_hooks!").next().unwrap_or(body);
         body.split("\n    fn ")
             .skip(1)
             .map(|rest| normalise(&format!("fn {}", rest.split('{').next().unwrap_or(rest))))

@@ -1,5 +1,6 @@
-//! Kubernetes network security: the models of network policies, with floe's rules for
-//! namespaces, labels and CIDRs.
+//! Kubernetes network security: the models of network policies and their manifests
+//! ([`NetworkPolicyConfig::to_manifest`]), the platform's network policy settings
+//! ([`NetworkPoliciesConfig`]), with floe's rules for namespaces, labels and CIDRs.
 //!
 //! ```
 //! use floe_interfaces::network::{validate_cidr, validate_namespace};
@@ -7,10 +8,12 @@
 //! assert_eq!(validate_namespace("Floe").unwrap_err(), "Invalid namespace: Floe");
 //! ```
 
+mod policies;
 mod policy;
 mod rules;
 
-pub use policy::{NetworkPolicyConfig, PolicyType};
+pub use policies::{EgressAllowRule, NetworkPoliciesConfig};
+pub use policy::{NETWORK_POLICY_LABELS, NetworkPolicyConfig, PolicyType};
 pub use rules::{
     EgressRule, IngressRule, PortRule, Protocol, validate_cidr, validate_label_key,
     validate_label_value, validate_namespace,

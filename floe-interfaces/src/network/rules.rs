@@ -19,6 +19,16 @@ pub enum Protocol {
     Udp,
 }
 
+impl Protocol {
+    /// `TCP` or `UDP`, as Kubernetes writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+        }
+    }
+}
+
 /// A port, 1 to 65535.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +43,61 @@ pub struct PortRule {
 impl Validate for PortRule {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
         range(errors, path, "port", self.port, 1, 65535);
+    }
+}
+
+impl PortRule {
+    /// A TCP port.
+    pub const fn tcp(port: u32) -> Self {
+        PortRule {
+            port,
+            protocol: Protocol::Tcp,
+        }
+    }
+
+    /// A UDP port.
+    pub const fn udp(port: u32) -> Self {
+        PortRule {
+            port,
+            protocol: Protocol::Udp,
+        }
+    }
+
+    /// `{"port": p, "protocol": "TCP"}`, a NetworkPolicy port.
+    pub fn to_manifest(&self) -> serde_json::Value {
+        serde_json::json!({"port": self.port, "protocol": self.protocol.as_str()})
+    }
+}
+
+/// Selects a namespace by its `kubernetes.io/metadata.name` label, which Kubernetes
+/// sets on every namespace.
+pub(crate) fn namespace_selector(namespace: &str) -> serde_json::Value {
+    serde_json::json!({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}}})
+}
+
+/// Checks that exactly one of a namespace and a CIDR is set, and that the one set is
+/// valid: the target rule of [`EgressRule`] and [`super::EgressAllowRule`].
+pub(crate) fn check_target(
+    namespace: Option<&str>,
+    cidr: Option<&str>,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    if namespace.is_some() == cidr.is_some() {
+        errors.push(FieldError::new(
+            path,
+            "Exactly one of to_namespace or to_cidr must be set",
+        ));
+    }
+    if let Some(ns) = namespace
+        && let Err(e) = validate_namespace(ns)
+    {
+        errors.push(FieldError::new(join(path, "to_namespace"), e));
+    }
+    if let Some(c) = cidr
+        && let Err(e) = validate_cidr(c)
+    {
+        errors.push(FieldError::new(join(path, "to_cidr"), e));
     }
 }
 
@@ -124,23 +189,12 @@ pub struct EgressRule {
 
 impl Validate for EgressRule {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        match (&self.to_namespace, &self.to_cidr) {
-            (Some(_), None) | (None, Some(_)) => {}
-            _ => errors.push(FieldError::new(
-                path,
-                "Exactly one of to_namespace or to_cidr must be set",
-            )),
-        }
-        if let Some(ns) = &self.to_namespace
-            && let Err(e) = validate_namespace(ns)
-        {
-            errors.push(FieldError::new(join(path, "to_namespace"), e));
-        }
-        if let Some(cidr) = &self.to_cidr
-            && let Err(e) = validate_cidr(cidr)
-        {
-            errors.push(FieldError::new(join(path, "to_cidr"), e));
-        }
+        check_target(
+            self.to_namespace.as_deref(),
+            self.to_cidr.as_deref(),
+            path,
+            errors,
+        );
         if self.ports.is_empty() {
             errors.push(FieldError::new(
                 join(path, "ports"),
@@ -150,6 +204,21 @@ impl Validate for EgressRule {
         for (i, p) in self.ports.iter().enumerate() {
             p.check(&join(path, &format!("ports.{i}")), errors);
         }
+    }
+}
+
+impl EgressRule {
+    /// The NetworkPolicy egress rule: `to` holds the namespace selector (on
+    /// `kubernetes.io/metadata.name`) or else the `ipBlock` of the CIDR, and `ports`
+    /// is always written.
+    pub fn to_manifest(&self) -> serde_json::Value {
+        let to: Vec<serde_json::Value> = match (&self.to_namespace, &self.to_cidr) {
+            (Some(ns), _) => vec![namespace_selector(ns)],
+            (None, Some(cidr)) => vec![serde_json::json!({"ipBlock": {"cidr": cidr}})],
+            (None, None) => Vec::new(),
+        };
+        let ports: Vec<serde_json::Value> = self.ports.iter().map(PortRule::to_manifest).collect();
+        serde_json::json!({"to": to, "ports": ports})
     }
 }
 
@@ -183,6 +252,30 @@ impl Validate for IngressRule {
         for (i, p) in self.ports.iter().enumerate() {
             p.check(&join(path, &format!("ports.{i}")), errors);
         }
+    }
+}
+
+impl IngressRule {
+    /// The NetworkPolicy ingress rule: `from` holds the namespace selector and the
+    /// pod selector (`matchLabels`) that are set, and is left out when neither is;
+    /// `ports` is left out when empty (all ports).
+    pub fn to_manifest(&self) -> serde_json::Value {
+        let mut rule = serde_json::Map::new();
+        let mut from = Vec::new();
+        if let Some(ns) = &self.from_namespace {
+            from.push(namespace_selector(ns));
+        }
+        if !self.from_pod_labels.is_empty() {
+            from.push(serde_json::json!({"podSelector": {"matchLabels": self.from_pod_labels}}));
+        }
+        if !from.is_empty() {
+            rule.insert("from".into(), serde_json::Value::Array(from));
+        }
+        if !self.ports.is_empty() {
+            let ports = self.ports.iter().map(PortRule::to_manifest).collect();
+            rule.insert("ports".into(), serde_json::Value::Array(ports));
+        }
+        serde_json::Value::Object(rule)
     }
 }
 

@@ -2,8 +2,10 @@
 
 use crate::validation::py_float;
 
-/// A quality failure. Every message starts with `[FLOE-DQ<code>] ` and ends with
-/// what to do.
+/// A quality failure. Every message starts with `[<code>] ` and ends with what to do.
+///
+/// The codes are floe's, prefixes included: `FLOE-DQ001` for the provider error, but
+/// plain `DQ102` to `DQ107` for the others (floe gives only DQ001 the `FLOE-` prefix).
 ///
 /// ```
 /// use floe_interfaces::quality::QualityError;
@@ -27,7 +29,7 @@ pub enum QualityError {
     },
     /// Checks failed and the score is below the minimum.
     #[error(
-        "[FLOE-DQ102] Quality checks failed for '{model}': {failed}/{total} checks failed. Score {score:.1} < minimum {minimum:.1}. Resolution: Review failed checks in run output; fix data issues"
+        "[DQ102] Quality checks failed for '{model}': {failed}/{total} checks failed. Score {score:.1} < minimum {minimum:.1}. Resolution: Review failed checks in run output; fix data issues"
     )]
     CheckFailed {
         /// The model.
@@ -42,7 +44,7 @@ pub enum QualityError {
         minimum: f64,
     },
     /// Test coverage is below the tier's minimum.
-    #[error("[FLOE-DQ103] Coverage violation for '{model}' ({tier} tier): {actual:.1}% < {required:.1}% required. Resolution: Add more tests to meet {tier} tier minimum of {}%", py_float(*.required))]
+    #[error("[DQ103] Coverage violation for '{model}' ({tier} tier): {actual:.1}% < {required:.1}% required. Resolution: Add more tests to meet {tier} tier minimum of {}%", py_float(*.required))]
     Coverage {
         /// The model.
         model: String,
@@ -54,7 +56,7 @@ pub enum QualityError {
         required: f64,
     },
     /// Test types the tier requires are missing.
-    #[error("[FLOE-DQ104] Missing required tests for '{model}' ({tier} tier): [{}]. Resolution: Add required tests: {}", missing.join(", "), missing.join(", "))]
+    #[error("[DQ104] Missing required tests for '{model}' ({tier} tier): [{}]. Resolution: Add required tests: {}", missing.join(", "), missing.join(", "))]
     MissingTests {
         /// The model.
         model: String,
@@ -64,7 +66,7 @@ pub enum QualityError {
         missing: Vec<String>,
     },
     /// A check names a column the model lacks.
-    #[error("[FLOE-DQ105] Invalid column reference in check '{check}' for model '{model}': column '{column}' not found.{} Resolution: Verify column '{column}' exists in model schema", available.as_ref().map(|a| format!(" Available columns: [{}].", a.join(", "))).unwrap_or_default())]
+    #[error("[DQ105] Invalid column reference in check '{check}' for model '{model}': column '{column}' not found.{} Resolution: Verify column '{column}' exists in model schema", available.as_ref().map(|a| format!(" Available columns: [{}].", a.join(", "))).unwrap_or_default())]
     ColumnReference {
         /// The check.
         check: String,
@@ -76,7 +78,7 @@ pub enum QualityError {
         available: Option<Vec<String>>,
     },
     /// Checks ran past their timeout.
-    #[error("[FLOE-DQ106] Quality check timeout for '{model}' after {seconds}s.{} Resolution: Increase check_timeout_seconds or optimize checks", if pending.is_empty() { String::new() } else { format!(" Pending checks: [{}].", pending.join(", ")) })]
+    #[error("[DQ106] Quality check timeout for '{model}' after {seconds}s.{} Resolution: Increase check_timeout_seconds or optimize checks", if pending.is_empty() { String::new() } else { format!(" Pending checks: [{}].", pending.join(", ")) })]
     Timeout {
         /// The model.
         model: String,
@@ -87,7 +89,7 @@ pub enum QualityError {
     },
     /// A lower level tried to override a locked setting.
     #[error(
-        "[FLOE-DQ107] Cannot override locked setting '{setting}': locked by {locked_by} level, attempted by {attempted_by} level. Resolution: Remove '{setting}' override from {attempted_by}-level configuration"
+        "[DQ107] Cannot override locked setting '{setting}': locked by {locked_by} level, attempted by {attempted_by} level. Resolution: Remove '{setting}' override from {attempted_by}-level configuration"
     )]
     Override {
         /// The setting.
@@ -100,16 +102,16 @@ pub enum QualityError {
 }
 
 impl QualityError {
-    /// The code, `FLOE-DQ001` ...
+    /// The code: `FLOE-DQ001`, or `DQ102` to `DQ107`.
     pub fn code(&self) -> &'static str {
         match self {
             QualityError::ProviderNotFound { .. } => "FLOE-DQ001",
-            QualityError::CheckFailed { .. } => "FLOE-DQ102",
-            QualityError::Coverage { .. } => "FLOE-DQ103",
-            QualityError::MissingTests { .. } => "FLOE-DQ104",
-            QualityError::ColumnReference { .. } => "FLOE-DQ105",
-            QualityError::Timeout { .. } => "FLOE-DQ106",
-            QualityError::Override { .. } => "FLOE-DQ107",
+            QualityError::CheckFailed { .. } => "DQ102",
+            QualityError::Coverage { .. } => "DQ103",
+            QualityError::MissingTests { .. } => "DQ104",
+            QualityError::ColumnReference { .. } => "DQ105",
+            QualityError::Timeout { .. } => "DQ106",
+            QualityError::Override { .. } => "DQ107",
         }
     }
 }

@@ -16,7 +16,9 @@ mod role;
 mod service_account;
 
 pub use binding::{RoleBindingConfig, RoleBindingSubject};
-pub use namespace::{NamespaceConfig, PssLevel};
+pub use namespace::{
+    NamespaceConfig, NamespaceManifest, NamespaceMetadata, OrderedLabels, PssLevel,
+};
 pub use pod_security::{PodSecurityConfig, SeccompProfile, WritableVolumeMount};
 pub use role::{RoleConfig, RoleRule};
 pub use service_account::ServiceAccountConfig;

@@ -13,13 +13,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use floe_registry::prelude::*;
+use floe_registry::uuid::Uuid;
 use serde_json::{Value, json};
 
 pub use assets::{AssetNode, REQUIRED_RESOURCES, from_manifest, from_transform, graph};
 pub use config::{CronExpression, DEFAULT_CRON, DEFAULT_URL, DagsterConfig, TimeZoneName};
 pub use connection::py_seconds;
 pub use cron::{validate_cron, validate_timezone};
-pub use lineage::{PRODUCER, SCHEMA_URL, event_type_name, lineage_event, new_run_id};
+pub use lineage::{PRODUCER, SCHEMA_URL, lineage_event};
 
 /// The longest a health check waits for the webserver, under the registry's 5 s budget.
 const HEALTH_TIMEOUT_SECONDS: f64 = 4.0;
@@ -42,8 +43,8 @@ pub struct DagsterPlugin {
     config: ConfigCell<DagsterConfig>,
     /// Schedules created by `schedule_job`, by name.
     schedules: Mutex<Vec<Value>>,
-    /// The run id of each job's open run (between START and COMPLETE/FAIL).
-    open_runs: Mutex<HashMap<String, String>>,
+    /// The run id of each job's open run (between START and COMPLETE, ABORT or FAIL).
+    open_runs: Mutex<HashMap<String, Uuid>>,
 }
 
 fn check_job_name(job: &str) -> Result<(), PluginError> {
@@ -98,42 +99,32 @@ impl DagsterPlugin {
     }
 
     /// The OpenLineage event `emit_lineage_event` sends, without sending it: for a
-    /// given run id.
-    pub fn build_lineage_event(
-        &self,
-        event_type: LineageEventType,
-        job: &str,
-        run_id: &str,
-        inputs: &[Dataset],
-        outputs: &[Dataset],
-    ) -> Value {
-        lineage_event(
-            event_type,
-            &self.settings().lineage_namespace,
-            job,
-            run_id,
-            inputs,
-            outputs,
-        )
+    /// given run id, in the configured `lineage_namespace` unless the event names one.
+    pub fn build_lineage_event(&self, event: &LineageEvent, run_id: Uuid) -> Value {
+        lineage_event(event, &self.settings().lineage_namespace, run_id)
     }
 
-    /// The run id for an event: START opens a new run for the job; COMPLETE and FAIL
-    /// close the job's open run (or use a fresh id when none is open).
-    fn run_id_for(&self, event_type: LineageEventType, job: &str) -> String {
+    /// The run id for an event. An id the event carries is used as is; otherwise START
+    /// opens a new run for the job, RUNNING and OTHER continue the job's open run, and
+    /// COMPLETE, ABORT and FAIL use the open run (a new id when none is open). START
+    /// records the run as the job's open run; COMPLETE, ABORT and FAIL close it.
+    fn run_id_for(&self, event: &LineageEvent) -> Uuid {
+        let job = event.job_name.as_str();
         let mut runs = self
             .open_runs
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        match event_type {
-            LineageEventType::Start => {
-                let id = new_run_id();
-                runs.insert(job.to_owned(), id.clone());
-                id
-            }
-            LineageEventType::Complete | LineageEventType::Fail => {
-                runs.remove(job).unwrap_or_else(new_run_id)
-            }
+        let id = match (event.run_id, event.event_type) {
+            (Some(id), _) => id,
+            (None, RunState::Start) => Uuid::new_v4(),
+            (None, _) => runs.get(job).copied().unwrap_or_else(Uuid::new_v4),
+        };
+        if event.event_type == RunState::Start {
+            runs.insert(job.to_owned(), id);
+        } else if event.event_type.is_terminal() {
+            runs.remove(job);
         }
+        id
     }
 
     fn timeout(&self) -> Duration {
@@ -231,32 +222,28 @@ impl OrchestratorPlugin for DagsterPlugin {
         workload(size)
     }
 
-    /// Sends an OpenLineage run event to the configured `lineage_url`; an error when
-    /// no endpoint is configured or it does not accept the event.
-    fn emit_lineage_event(
-        &self,
-        event_type: LineageEventType,
-        job: &str,
-        inputs: &[Dataset],
-        outputs: &[Dataset],
-    ) -> Result<(), PluginError> {
+    /// Sends an OpenLineage run event to the configured `lineage_url` and returns its
+    /// run id; an error when no endpoint is configured or it does not accept the
+    /// event. Defaults: the job namespace is `lineage_namespace`, the producer
+    /// [`PRODUCER`].
+    fn emit_lineage_event(&self, event: &LineageEvent) -> Result<Uuid, PluginError> {
         let c = self.settings();
         let Some(url) = c.lineage_url.as_deref() else {
             return Err(PluginError::failed(
                 "dagster: no lineage endpoint configured: set `lineage_url` (an OpenLineage HTTP endpoint such as http://marquez:5000/api/v1/lineage) to emit lineage events",
             ));
         };
-        let run_id = self.run_id_for(event_type, job);
-        let event = self.build_lineage_event(event_type, job, &run_id, inputs, outputs);
-        lineage::send(url, c.lineage_api_key.as_ref(), self.timeout(), &event)?;
+        let run_id = self.run_id_for(event);
+        let body = self.build_lineage_event(event, run_id);
+        lineage::send(url, c.lineage_api_key.as_ref(), self.timeout(), &body)?;
         tracing::debug!(
             plugin = "dagster",
-            job,
-            run_id,
-            event_type = event_type_name(event_type),
+            job = event.job_name,
+            run_id = %run_id,
+            event_type = event.event_type.as_str(),
             "lineage_event_sent"
         );
-        Ok(())
+        Ok(run_id)
     }
 
     /// Validates the cron expression and the IANA time zone, then records the

@@ -118,5 +118,25 @@ pub trait CatalogPlugin: PluginMetadata {
         Err(unsupported(self, "drop_table"))
     }
 
-    lifecycle_hooks!();
+    lifecycle_hooks! {
+        /// Checks that the catalog can be reached. Runs on its own thread with a
+        /// timeout (5 s by default); a panic or timeout makes the plugin `Unhealthy`.
+        ///
+        /// Default: **unhealthy**, `health_check not implemented - subclass must
+        /// override`, with the detail `timeout: null`. This is floe's catalog default,
+        /// adopted on purpose: unlike the other types' "healthy" default, a catalog is
+        /// a remote service every data product depends on, so an unchecked catalog
+        /// should not be reported healthy. A catalog plugin overrides this with a real
+        /// probe (as `polaris` does). floe's hook takes an optional timeout and puts
+        /// it in the detail; its registry never passes one, and neither does this one
+        /// (the registry bounds the hook instead), so the detail is always `null`.
+        fn health_check(&self) -> crate::HealthStatus {
+            crate::HealthStatus::unhealthy(CATALOG_HEALTH_NOT_IMPLEMENTED)
+                .with_detail("timeout", Value::Null)
+        }
+    }
 }
+
+/// The message of [`CatalogPlugin::health_check`]'s default: floe's text.
+pub const CATALOG_HEALTH_NOT_IMPLEMENTED: &str =
+    "health_check not implemented - subclass must override";

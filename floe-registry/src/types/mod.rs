@@ -8,16 +8,27 @@
 //!
 //! Every trait has [`PluginMetadata`](crate::PluginMetadata) as supertrait and the
 //! same three lifecycle hooks with defaults, declared by `lifecycle_hooks!` so they are
-//! written once: override them inside the type's one impl block.
+//! written once: override them inside the type's one impl block. Every `health_check`
+//! defaults to healthy except the catalog's, which follows floe in reporting unhealthy
+//! until the plugin overrides it (see [`CatalogPlugin::health_check`]).
 
-/// Declares the lifecycle hooks inside a type trait.
+/// Declares the lifecycle hooks inside a type trait. `lifecycle_hooks!()` gives every
+/// hook its common default; a trait whose `health_check` default differs (the catalog's,
+/// as in floe) passes its own `fn health_check`, and the start and stop hooks stay
+/// declared here once.
 macro_rules! lifecycle_hooks {
     () => {
-        /// Checks the plugin's health. Runs on its own thread with a timeout (5 s by
-        /// default); a panic or timeout makes the plugin `Unhealthy`. Default: healthy.
-        fn health_check(&self) -> $crate::HealthStatus {
-            $crate::HealthStatus::healthy()
+        lifecycle_hooks! {
+            /// Checks the plugin's health. Runs on its own thread with a timeout (5 s by
+            /// default); a panic or timeout makes the plugin `Unhealthy`. Default: healthy.
+            fn health_check(&self) -> $crate::HealthStatus {
+                $crate::HealthStatus::healthy()
+            }
         }
+    };
+    ($(#[$doc:meta])* fn health_check(&self) -> $status:ty $body:block) => {
+        $(#[$doc])*
+        fn health_check(&self) -> $status $body
 
         /// Starts the plugin: open connections, warm caches. Called once, after its
         /// dependencies started, with a timeout (30 s by default). Default: nothing.
@@ -53,7 +64,9 @@ mod storage;
 mod telemetry_backend;
 
 pub use alert_channel::AlertChannelPlugin;
-pub use catalog::{CatalogHandle, CatalogPlugin, TableOperation, VendedCredentials};
+pub use catalog::{
+    CATALOG_HEALTH_NOT_IMPLEMENTED, CatalogHandle, CatalogPlugin, TableOperation, VendedCredentials,
+};
 pub use common::{ResourceSpec, ValidationResult, WorkloadSize};
 pub use compute::{
     CatalogConfig, ComputeConfig, ComputePlugin, ConnectionResult, ConnectionStatus,
@@ -65,7 +78,10 @@ pub use ingestion::{
 };
 pub use lineage_backend::LineageBackendPlugin;
 pub use network_security::NetworkSecurityPlugin;
-pub use orchestrator::{Dataset, LineageEventType, OrchestratorPlugin, TransformConfig};
+pub use orchestrator::{
+    DEFAULT_LINEAGE_PRODUCER, LineageDataset, LineageEmitter, LineageEvent, OrchestratorPlugin,
+    RunState, TransformConfig,
+};
 pub use quality::QualityPlugin;
 pub use rbac::RbacPlugin;
 pub use secret_scanner::SecretScannerPlugin;

@@ -1,9 +1,12 @@
 //! Orchestrator plugins: job scheduling and execution.
 
+use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 use super::{ResourceSpec, ValidationResult, unsupported};
 use crate::{PluginError, PluginMetadata};
@@ -35,28 +38,227 @@ fn default_materialization() -> String {
     "table".to_owned()
 }
 
-/// The kind of an OpenLineage run event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The state an OpenLineage run event reports (floe's `RunState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
-pub enum LineageEventType {
-    /// A run started.
+pub enum RunState {
+    /// The run started.
     Start,
-    /// A run completed.
+    /// The run is in progress.
+    Running,
+    /// The run completed.
     Complete,
-    /// A run failed.
+    /// The run was aborted.
+    Abort,
+    /// The run failed.
     Fail,
+    /// Any other state.
+    Other,
 }
 
-/// A dataset read or written by a job.
+impl RunState {
+    /// Every state, in floe's order.
+    pub const ALL: [RunState; 6] = [
+        RunState::Start,
+        RunState::Running,
+        RunState::Complete,
+        RunState::Abort,
+        RunState::Fail,
+        RunState::Other,
+    ];
+
+    /// The OpenLineage `eventType`: `START`, `RUNNING`, `COMPLETE`, `ABORT`, `FAIL` or
+    /// `OTHER`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RunState::Start => "START",
+            RunState::Running => "RUNNING",
+            RunState::Complete => "COMPLETE",
+            RunState::Abort => "ABORT",
+            RunState::Fail => "FAIL",
+            RunState::Other => "OTHER",
+        }
+    }
+
+    /// Whether the state ends a run (`COMPLETE`, `ABORT`, `FAIL`).
+    pub const fn is_terminal(self) -> bool {
+        matches!(self, RunState::Complete | RunState::Abort | RunState::Fail)
+    }
+}
+
+impl fmt::Display for RunState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A dataset read or written by a job (floe's `LineageDataset`, which replaced the
+/// orchestrator's `Dataset`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Dataset {
-    /// Its namespace.
+pub struct LineageDataset {
+    /// Its namespace (`s3://bucket`, `floe`, ...).
     pub namespace: String,
-    /// Its name.
+    /// Its name (`raw.customers`).
     pub name: String,
-    /// OpenLineage facets.
+    /// OpenLineage dataset facets, by facet name.
     #[serde(default)]
     pub facets: Map<String, Value>,
+}
+
+impl LineageDataset {
+    /// A dataset without facets.
+    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+        LineageDataset {
+            namespace: namespace.into(),
+            name: name.into(),
+            facets: Map::new(),
+        }
+    }
+
+    /// The dataset with one more facet (replacing one of the same name).
+    #[must_use]
+    pub fn with_facet(mut self, name: impl Into<String>, facet: Value) -> Self {
+        self.facets.insert(name.into(), facet);
+        self
+    }
+}
+
+/// The arguments of [`OrchestratorPlugin::emit_lineage_event`]: floe's nine parameters
+/// as one value. [`LineageEvent::new`] takes the two required ones (state and job
+/// name); the builder methods set the optional ones, each of which is `None` until set,
+/// as in floe, where the plugin chooses the default:
+///
+/// | field | when `None` |
+/// |---|---|
+/// | `job_namespace` | the plugin's namespace |
+/// | `run_id` | a new random (version 4) UUID; see [`LineageEvent::run_id_or_new`] |
+/// | `inputs`, `outputs` | no datasets |
+/// | `run_facets`, `job_facets` | no facets |
+/// | `producer` | the plugin's producer; floe documents `"floe"` ([`DEFAULT_LINEAGE_PRODUCER`]) |
+///
+/// ```
+/// use floe_registry::{LineageDataset, LineageEvent, RunState};
+///
+/// let event = LineageEvent::new(RunState::Complete, "dbt_run_stg_customers")
+///     .with_inputs([LineageDataset::new("floe", "raw.customers")])
+///     .with_outputs([LineageDataset::new("floe", "staging.stg_customers")]);
+/// assert_eq!(event.input_datasets().len(), 1);
+/// assert_eq!(event.run_id, None);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LineageEvent {
+    /// The run's state.
+    pub event_type: RunState,
+    /// The job's name (`dbt_run_customers`).
+    pub job_name: String,
+    /// The job's namespace.
+    pub job_namespace: Option<String>,
+    /// The run's id.
+    pub run_id: Option<Uuid>,
+    /// Datasets the job read.
+    pub inputs: Option<Vec<LineageDataset>>,
+    /// Datasets the job wrote.
+    pub outputs: Option<Vec<LineageDataset>>,
+    /// Extra OpenLineage run facets.
+    pub run_facets: Option<Map<String, Value>>,
+    /// Extra OpenLineage job facets.
+    pub job_facets: Option<Map<String, Value>>,
+    /// Who produced the event.
+    pub producer: Option<String>,
+}
+
+/// The producer floe documents for a lineage event that names none.
+pub const DEFAULT_LINEAGE_PRODUCER: &str = "floe";
+
+impl LineageEvent {
+    /// An event of `event_type` for the job `job_name`, every optional field unset.
+    pub fn new(event_type: RunState, job_name: impl Into<String>) -> Self {
+        LineageEvent {
+            event_type,
+            job_name: job_name.into(),
+            job_namespace: None,
+            run_id: None,
+            inputs: None,
+            outputs: None,
+            run_facets: None,
+            job_facets: None,
+            producer: None,
+        }
+    }
+
+    /// Sets the job's namespace.
+    #[must_use]
+    pub fn with_job_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.job_namespace = Some(namespace.into());
+        self
+    }
+
+    /// Sets the run's id (to continue a run an earlier event started).
+    #[must_use]
+    pub fn with_run_id(mut self, run_id: Uuid) -> Self {
+        self.run_id = Some(run_id);
+        self
+    }
+
+    /// Sets the datasets the job read.
+    #[must_use]
+    pub fn with_inputs(mut self, inputs: impl IntoIterator<Item = LineageDataset>) -> Self {
+        self.inputs = Some(inputs.into_iter().collect());
+        self
+    }
+
+    /// Sets the datasets the job wrote.
+    #[must_use]
+    pub fn with_outputs(mut self, outputs: impl IntoIterator<Item = LineageDataset>) -> Self {
+        self.outputs = Some(outputs.into_iter().collect());
+        self
+    }
+
+    /// Sets the extra run facets.
+    #[must_use]
+    pub fn with_run_facets(mut self, facets: Map<String, Value>) -> Self {
+        self.run_facets = Some(facets);
+        self
+    }
+
+    /// Sets the extra job facets.
+    #[must_use]
+    pub fn with_job_facets(mut self, facets: Map<String, Value>) -> Self {
+        self.job_facets = Some(facets);
+        self
+    }
+
+    /// Sets the producer.
+    #[must_use]
+    pub fn with_producer(mut self, producer: impl Into<String>) -> Self {
+        self.producer = Some(producer.into());
+        self
+    }
+
+    /// The run id given, else a new random (version 4) UUID: what floe's
+    /// `emit_lineage_event` returns.
+    pub fn run_id_or_new(&self) -> Uuid {
+        self.run_id.unwrap_or_else(Uuid::new_v4)
+    }
+
+    /// The input datasets; none when unset.
+    pub fn input_datasets(&self) -> &[LineageDataset] {
+        self.inputs.as_deref().unwrap_or_default()
+    }
+
+    /// The output datasets; none when unset.
+    pub fn output_datasets(&self) -> &[LineageDataset] {
+        self.outputs.as_deref().unwrap_or_default()
+    }
+}
+
+/// Sends lineage events on a plugin's behalf: what
+/// [`OrchestratorPlugin::get_lineage_emitter`] hands out (floe's unified
+/// `LineageEmitter`).
+pub trait LineageEmitter: Send + Sync {
+    /// Sends one event; returns its run id (the one given, or a new one).
+    fn emit(&self, event: &LineageEvent) -> Result<Uuid, PluginError>;
 }
 
 /// An orchestrator (Dagster, Airflow, ...).
@@ -102,16 +304,22 @@ pub trait OrchestratorPlugin: PluginMetadata {
         Err(unsupported(self, "get_resource_requirements"))
     }
 
-    /// Emits an OpenLineage event for a job run.
-    fn emit_lineage_event(
-        &self,
-        event_type: LineageEventType,
-        job: &str,
-        inputs: &[Dataset],
-        outputs: &[Dataset],
-    ) -> Result<(), PluginError> {
-        let _ = (event_type, job, inputs, outputs);
+    /// Emits an OpenLineage event for a job run and returns its run id: the event's
+    /// `run_id` when given, else a new one ([`LineageEvent::run_id_or_new`]). Unset
+    /// optional fields take the plugin's defaults (see [`LineageEvent`]).
+    ///
+    /// floe declares this abstract, with no default; here it defaults to a "does not
+    /// support" error, like the other methods floe requires, so a plugin without
+    /// lineage still compiles and a caller learns which plugin lacks it.
+    fn emit_lineage_event(&self, event: &LineageEvent) -> Result<Uuid, PluginError> {
+        let _ = event;
         Err(unsupported(self, "emit_lineage_event"))
+    }
+
+    /// The emitter that sends this plugin's lineage, if it has one. Default: none, as
+    /// in floe.
+    fn get_lineage_emitter(&self) -> Option<Arc<dyn LineageEmitter>> {
+        None
     }
 
     /// Schedules a job with a cron expression in an IANA time zone; returns the

@@ -56,7 +56,10 @@ pub trait RbacPlugin: PluginMetadata {
         Ok(config.to_manifest())
     }
 
-    /// The Namespace manifest of a valid config, with its PSS labels.
+    /// The Namespace manifest of a valid config, with its PSS labels. As a JSON value
+    /// its keys are sorted; to write the manifest with floe's label order (part-of,
+    /// managed-by, layer, the three PSS labels, then the extras) serialise
+    /// [`NamespaceConfig::manifest`] instead.
     fn generate_namespace(&self, config: &NamespaceConfig) -> Result<Value, PluginError> {
         config.validate().map_err(invalid)?;
         Ok(config.to_manifest())

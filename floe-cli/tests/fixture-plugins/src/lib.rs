@@ -117,6 +117,11 @@ impl StoragePlugin for Store {
 pub struct Catalog;
 
 impl CatalogPlugin for Catalog {
+    /// Healthy: a catalog must say so itself (the trait's default, as floe's, is unhealthy).
+    fn health_check(&self) -> HealthStatus {
+        HealthStatus::healthy()
+    }
+
     fn startup(&self) -> Result<(), PluginError> {
         log("start fx-catalog");
         Ok(())
