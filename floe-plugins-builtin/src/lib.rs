@@ -20,6 +20,10 @@
 //! | `file-secrets` | secrets | `file` |
 //! | `k8s-secrets` | secrets | `k8s` |
 //! | `keycloak` | identity | `keycloak` |
+//! | `rbac-k8s` | rbac | `k8s` |
+//! | `network-security-k8s` | network_security | `k8s` |
+//! | `dbt-fusion` | dbt | `fusion` |
+//! | `secret-scanner` | secret_scanner | `builtin` |
 
 #[cfg(feature = "http")]
 pub mod http;
@@ -56,3 +60,5 @@ pub mod marquez;
 pub mod polaris;
 #[cfg(feature = "s3")]
 pub mod s3;
+#[cfg(feature = "secret-scanner")]
+pub mod secret_scanner;
