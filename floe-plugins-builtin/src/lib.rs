@@ -56,8 +56,12 @@ pub mod keycloak;
 pub mod local_storage;
 #[cfg(feature = "marquez")]
 pub mod marquez;
+#[cfg(feature = "network-security-k8s")]
+pub mod network_security_k8s;
 #[cfg(feature = "polaris")]
 pub mod polaris;
+#[cfg(feature = "rbac-k8s")]
+pub mod rbac_k8s;
 #[cfg(feature = "s3")]
 pub mod s3;
 #[cfg(feature = "secret-scanner")]
