@@ -27,7 +27,7 @@
 
 #[cfg(feature = "http")]
 pub mod http;
-#[cfg(any(feature = "cube", feature = "dbt-core", feature = "dlt"))]
+#[cfg(any(feature = "cube", feature = "dbt-core", feature = "dlt", feature = "dbt-fusion"))]
 mod support;
 
 #[cfg(feature = "console")]
@@ -38,6 +38,8 @@ pub mod cube;
 pub mod dagster;
 #[cfg(feature = "dbt-core")]
 pub mod dbt_core;
+#[cfg(feature = "dbt-fusion")]
+pub mod dbt_fusion;
 #[cfg(feature = "dlt")]
 pub mod dlt;
 #[cfg(feature = "duckdb")]
