@@ -23,9 +23,7 @@ pub fn run(registry: &PluginRegistry, args: &ScanArgs) -> Result<ExitCode, CliEr
     } else {
         output::print(&render(&findings, Style::stdout()));
     }
-    let failed = findings
-        .iter()
-        .any(|f| f.severity == SecretSeverity::Error);
+    let failed = findings.iter().any(|f| f.severity == SecretSeverity::Error);
     Ok(if failed {
         ExitCode::FAILURE
     } else {
@@ -79,10 +77,7 @@ fn render(findings: &[SecretFinding], style: Style) -> String {
         (3, _) => style.yellow(cell),
         _ => cell.to_owned(),
     });
-    format!(
-        "{body}{} finding(s), {errors} error(s)\n",
-        findings.len()
-    )
+    format!("{body}{} finding(s), {errors} error(s)\n", findings.len())
 }
 
 fn severity(s: SecretSeverity) -> &'static str {

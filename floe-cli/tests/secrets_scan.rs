@@ -27,13 +27,25 @@ fn tree(root: &Path) {
 fn findings_are_printed_masked_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     tree(dir.path());
-    let out = floe(&["secrets", "scan", dir.path().to_str().unwrap(), "--exclude", "vendor"]);
+    let out = floe(&[
+        "secrets",
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--exclude",
+        "vendor",
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("src/aws.py:1"), "{stdout}");
-    assert!(stdout.contains("E601") && stdout.contains("aws_access_key"), "{stdout}");
+    assert!(
+        stdout.contains("E601") && stdout.contains("aws_access_key"),
+        "{stdout}"
+    );
     assert!(stdout.contains("KEY = 'AKIA********'"), "{stdout}");
-    assert!(!stdout.contains(SECRET), "the secret is printed in full: {stdout}");
+    assert!(
+        !stdout.contains(SECRET),
+        "the secret is printed in full: {stdout}"
+    );
     assert!(!stdout.contains("vendor/x.py"), "{stdout}");
 }
 
@@ -50,7 +62,9 @@ fn a_clean_tree_exits_0() {
 fn a_bad_path_exits_2() {
     let out = floe(&["secrets", "scan", "/nonexistent/floe/scan/path"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot scan /nonexistent/floe/scan/path"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot scan /nonexistent/floe/scan/path")
+    );
 }
 
 #[test]
@@ -75,7 +89,13 @@ fn json_is_an_array_of_findings() {
 #[test]
 fn an_unknown_scanner_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = floe(&["secrets", "scan", dir.path().to_str().unwrap(), "--scanner", "nope"]);
+    let out = floe(&[
+        "secrets",
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--scanner",
+        "nope",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("builtin"));
 }

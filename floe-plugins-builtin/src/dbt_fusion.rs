@@ -161,9 +161,8 @@ pub fn parse_version(output: &str) -> Option<String> {
 fn run_bounded(bin: &Path, args: &[String], limit: Duration) -> Result<Finished, PluginError> {
     let mut command = Command::new(bin);
     command.args(args);
-    process::run(&mut command, None, Some(limit)).map_err(|e| {
-        PluginError::with_source(format!("cannot run {}", bin.display()), e)
-    })
+    process::run(&mut command, None, Some(limit))
+        .map_err(|e| PluginError::with_source(format!("cannot run {}", bin.display()), e))
 }
 
 /// Whether `bin --help` identifies Fusion within `limit`.
@@ -256,7 +255,9 @@ impl DbtFusionPlugin {
         let bin = self.detect_binary().ok()?;
         let limit = seconds(self.settings().detect_timeout_seconds);
         let f = run_bounded(&bin, &["--version".to_owned()], limit).ok()?;
-        (!f.timed_out).then(|| parse_version(f.stdout.trim())).flatten()
+        (!f.timed_out)
+            .then(|| parse_version(f.stdout.trim()))
+            .flatten()
     }
 
     /// Runs `cmd` with the common flags and `extra`; a timeout is an error.

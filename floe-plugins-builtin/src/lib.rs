@@ -27,7 +27,12 @@
 
 #[cfg(feature = "http")]
 pub mod http;
-#[cfg(any(feature = "cube", feature = "dbt-core", feature = "dlt", feature = "dbt-fusion"))]
+#[cfg(any(
+    feature = "cube",
+    feature = "dbt-core",
+    feature = "dlt",
+    feature = "dbt-fusion"
+))]
 mod support;
 
 #[cfg(feature = "console")]

@@ -64,7 +64,11 @@ impl RbacPlugin for K8sRbacPlugin {
         &self,
         config: &ServiceAccountConfig,
     ) -> Result<Value, PluginError> {
-        traced("generate_service_account", config, ServiceAccountConfig::to_manifest)
+        traced(
+            "generate_service_account",
+            config,
+            ServiceAccountConfig::to_manifest,
+        )
     }
 
     /// The Role (no wildcards).
@@ -74,7 +78,11 @@ impl RbacPlugin for K8sRbacPlugin {
 
     /// The RoleBinding (subjects from allowed namespaces only).
     fn generate_role_binding(&self, config: &RoleBindingConfig) -> Result<Value, PluginError> {
-        traced("generate_role_binding", config, RoleBindingConfig::to_manifest)
+        traced(
+            "generate_role_binding",
+            config,
+            RoleBindingConfig::to_manifest,
+        )
     }
 
     /// The Namespace with its three Pod Security Standards labels and `floe.dev/layer`.

@@ -30,7 +30,11 @@ fn fixture(dir: &Path, body: &str) -> PathBuf {
 fn fusion(bin: &Path, timeout: f64) -> PluginRegistry {
     let registry = common::registry();
     registry
-        .configure(PluginType::Dbt, "fusion", json!({"binary": bin, "timeout_seconds": timeout, "lint_timeout_seconds": timeout}))
+        .configure(
+            PluginType::Dbt,
+            "fusion",
+            json!({"binary": bin, "timeout_seconds": timeout, "lint_timeout_seconds": timeout}),
+        )
         .unwrap();
     registry
 }
@@ -47,10 +51,18 @@ fn compile_passes_the_flags_and_returns_the_manifest_path() {
     let registry = fusion(&bin, 60.0);
     let dbt = registry.get_as::<dyn DbtPlugin>("fusion").unwrap();
     let project = dir.path().join("proj");
-    let path = dbt.compile_project(&project, Path::new("/profiles"), "dev").unwrap();
+    let path = dbt
+        .compile_project(&project, Path::new("/profiles"), "dev")
+        .unwrap();
     assert_eq!(path, project.join("target/manifest.json"));
     let args = std::fs::read_to_string(dir.path().join("args.txt")).unwrap();
-    assert_eq!(args.trim(), format!("compile --project-dir {} --profiles-dir /profiles --target dev", project.display()));
+    assert_eq!(
+        args.trim(),
+        format!(
+            "compile --project-dir {} --profiles-dir /profiles --target dev",
+            project.display()
+        )
+    );
 }
 
 #[test]
@@ -59,8 +71,14 @@ fn a_failed_compile_reports_fusions_output() {
     let bin = fixture(dir.path(), "echo 'model orders: syntax error' >&2; exit 1");
     let registry = fusion(&bin, 60.0);
     let dbt = registry.get_as::<dyn DbtPlugin>("fusion").unwrap();
-    let e = dbt.compile_project(dir.path(), dir.path(), "dev").unwrap_err().to_string();
-    assert!(e.contains("Compilation failed: Fusion compile failed: model orders: syntax error"), "{e}");
+    let e = dbt
+        .compile_project(dir.path(), dir.path(), "dev")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("Compilation failed: Fusion compile failed: model orders: syntax error"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -76,11 +94,27 @@ fn run_counts_results_and_test_fails_on_failures() {
     let bin = fixture(dir.path(), "exit 0");
     let registry = fusion(&bin, 60.0);
     let dbt = registry.get_as::<dyn DbtPlugin>("fusion").unwrap();
-    let run = dbt.run_models(&project, &project, "dev", Some("orders"), Some("legacy"), true).unwrap();
+    let run = dbt
+        .run_models(
+            &project,
+            &project,
+            "dev",
+            Some("orders"),
+            Some("legacy"),
+            true,
+        )
+        .unwrap();
     assert!(run.success, "run succeeds whenever Fusion exits 0");
-    assert_eq!((run.models_run, run.failures, run.execution_time_seconds), (3, 1, 1.5));
+    assert_eq!(
+        (run.models_run, run.failures, run.execution_time_seconds),
+        (3, 1, 1.5)
+    );
     let args = std::fs::read_to_string(dir.path().join("args.txt")).unwrap();
-    assert!(args.trim().ends_with("--select orders --exclude legacy --full-refresh"), "{args}");
+    assert!(
+        args.trim()
+            .ends_with("--select orders --exclude legacy --full-refresh"),
+        "{args}"
+    );
     let test = dbt.test_models(&project, &project, "dev", None).unwrap();
     assert!(!test.success);
     assert_eq!((test.tests_run, test.failures), (3, 1));
@@ -92,8 +126,14 @@ fn a_failed_run_is_an_error_with_stdout_when_stderr_is_empty() {
     let bin = fixture(dir.path(), "echo 'database unreachable'; exit 2");
     let registry = fusion(&bin, 60.0);
     let dbt = registry.get_as::<dyn DbtPlugin>("fusion").unwrap();
-    let e = dbt.run_models(dir.path(), dir.path(), "dev", None, None, false).unwrap_err().to_string();
-    assert!(e.contains("Execution failed: Fusion run failed: database unreachable"), "{e}");
+    let e = dbt
+        .run_models(dir.path(), dir.path(), "dev", None, None, false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("Execution failed: Fusion run failed: database unreachable"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -102,10 +142,21 @@ fn a_hanging_command_is_killed_at_its_deadline() {
     let bin = fixture(dir.path(), "sleep 600");
     let registry = fusion(&bin, 0.5);
     let dbt = registry.get_as::<dyn DbtPlugin>("fusion").unwrap();
-    let e = dbt.test_models(dir.path(), dir.path(), "dev", None).unwrap_err().to_string();
-    assert!(e.contains("Execution failed: Fusion test command timed out after 0.5 seconds"), "{e}");
-    let lint = dbt.lint_project(dir.path(), dir.path(), "dev", false).unwrap();
-    assert!(!lint.success && lint.issues.is_empty(), "a lint timeout is an unsuccessful result");
+    let e = dbt
+        .test_models(dir.path(), dir.path(), "dev", None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("Execution failed: Fusion test command timed out after 0.5 seconds"),
+        "{e}"
+    );
+    let lint = dbt
+        .lint_project(dir.path(), dir.path(), "dev", false)
+        .unwrap();
+    assert!(
+        !lint.success && lint.issues.is_empty(),
+        "a lint timeout is an unsuccessful result"
+    );
 }
 
 #[test]
@@ -117,7 +168,9 @@ fn lint_output_becomes_violations() {
     );
     let registry = fusion(&bin, 60.0);
     let dbt = registry.get_as::<dyn DbtPlugin>("fusion").unwrap();
-    let lint = dbt.lint_project(dir.path(), dir.path(), "dev", true).unwrap();
+    let lint = dbt
+        .lint_project(dir.path(), dir.path(), "dev", true)
+        .unwrap();
     assert!(!lint.success);
     assert_eq!(lint.files_checked, 2);
     assert_eq!(lint.issues[0].file_path, "models/orders.sql");
@@ -133,15 +186,24 @@ fn lint_output_becomes_violations() {
 fn a_missing_binary_is_reported() {
     let registry = fusion(Path::new("/nonexistent/fusion/dbt"), 60.0);
     let dbt = registry.get_as::<dyn DbtPlugin>("fusion").unwrap();
-    let e = dbt.compile_project(Path::new("/p"), Path::new("/q"), "dev").unwrap_err().to_string();
+    let e = dbt
+        .compile_project(Path::new("/p"), Path::new("/q"), "dev")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("cannot run /nonexistent/fusion/dbt"), "{e}");
 }
 
 #[test]
 fn detection_and_metadata_use_help_and_version() {
     assert!(is_fusion_help("dbt-fusion 2.0\nCommands: compile run"));
-    assert!(!is_fusion_help("dbt-core: compile run"), "dbt-core is not Fusion");
-    assert_eq!(parse_version("dbt-fusion 2.0.0-beta.3\n").as_deref(), Some("2.0.0-beta.3"));
+    assert!(
+        !is_fusion_help("dbt-core: compile run"),
+        "dbt-core is not Fusion"
+    );
+    assert_eq!(
+        parse_version("dbt-fusion 2.0.0-beta.3\n").as_deref(),
+        Some("2.0.0-beta.3")
+    );
     assert_eq!(parse_version(&"x".repeat(300)), None);
     let dir = tempfile::tempdir().unwrap();
     let bin = fixture(dir.path(), "exit 0");
@@ -150,7 +212,13 @@ fn detection_and_metadata_use_help_and_version() {
     let meta = dbt.get_runtime_metadata();
     assert_eq!(meta["runtime"], "fusion");
     assert_eq!(meta["fusion_version"], "2.0.0-beta.3");
-    assert!(!meta["adapters_available"].as_array().unwrap().iter().any(|a| a == "duckdb"));
+    assert!(
+        !meta["adapters_available"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "duckdb")
+    );
     let e = dbt.get_manifest(dir.path()).unwrap_err().to_string();
     assert!(e.starts_with("Manifest not found: "), "{e}");
 }

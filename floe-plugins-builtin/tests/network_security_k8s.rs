@@ -14,8 +14,12 @@ use floe_registry::from_value;
 use floe_registry::network::NetworkPolicyConfig;
 use floe_registry::prelude::*;
 use k8s::assert_round_trips;
-use k8s_openapi::api::core::v1::{Namespace, PodSecurityContext, SecurityContext, Volume, VolumeMount};
-use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule};
+use k8s_openapi::api::core::v1::{
+    Namespace, PodSecurityContext, SecurityContext, Volume, VolumeMount,
+};
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule,
+};
 use serde_json::json;
 
 fn with_net<R>(f: impl FnOnce(&dyn NetworkSecurityPlugin) -> R) -> R {
@@ -29,8 +33,18 @@ const PLUGIN: K8sNetworkSecurityPlugin = K8sNetworkSecurityPlugin;
 #[test]
 fn the_plugin_name_is_its_registry_identity() {
     let registry = common::registry();
-    assert_eq!(registry.info(PluginType::NetworkSecurity, "k8s").unwrap().name, "k8s");
-    assert!(registry.info(PluginType::NetworkSecurity, "k8s-network-security").is_err());
+    assert_eq!(
+        registry
+            .info(PluginType::NetworkSecurity, "k8s")
+            .unwrap()
+            .name,
+        "k8s"
+    );
+    assert!(
+        registry
+            .info(PluginType::NetworkSecurity, "k8s-network-security")
+            .is_err()
+    );
 }
 
 #[test]
@@ -44,8 +58,14 @@ fn a_policy_wraps_match_labels_honours_policy_types_and_reads_back() {
     })).unwrap();
     with_net(|net| {
         let m = net.generate_network_policy(&config).unwrap();
-        assert_eq!(m["metadata"]["labels"], json!({"app.kubernetes.io/managed-by": "floe"}));
-        assert_eq!(m["spec"]["podSelector"], json!({"matchLabels": {"app": "runner"}}));
+        assert_eq!(
+            m["metadata"]["labels"],
+            json!({"app.kubernetes.io/managed-by": "floe"})
+        );
+        assert_eq!(
+            m["spec"]["podSelector"],
+            json!({"matchLabels": {"app": "runner"}})
+        );
         assert_eq!(m["spec"]["policyTypes"], json!(["Ingress", "Egress"]));
         assert_eq!(
             m["spec"]["ingress"],
@@ -77,24 +97,56 @@ fn an_egress_only_policy_has_no_ingress_list() {
 #[test]
 fn model_rules_are_enforced() {
     let cases = [
-        (json!({"name": "jobs", "namespace": "floe-jobs", "policy_types": ["Egress"]}), "^floe-[a-z0-9-]+$"),
-        (json!({"name": "floe-x", "namespace": "a".repeat(64), "policy_types": ["Egress"]}), "Namespace too long: 64 > 63"),
-        (json!({"name": "floe-x", "namespace": "Floe", "policy_types": ["Egress"]}), "Invalid namespace: Floe"),
-        (json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": []}), "at least 1"),
-        (json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
-                "egress_rules": [{"ports": [{"port": 1}]}]}), "Exactly one of to_namespace or to_cidr must be set"),
-        (json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
-                "egress_rules": [{"to_cidr": "10.0.0.0/33", "ports": [{"port": 1}]}]}), "Invalid CIDR: 10.0.0.0/33"),
-        (json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
-                "egress_rules": [{"to_cidr": "10.0.0.0/8", "ports": [{"port": 70000}]}]}), "between 1 and 65535"),
-        (json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
-                "pod_selector": {"-app": "x"}}), "-app"),
-        (json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
-                "pod_selector": {"app": "_x"}}), "_x"),
+        (
+            json!({"name": "jobs", "namespace": "floe-jobs", "policy_types": ["Egress"]}),
+            "^floe-[a-z0-9-]+$",
+        ),
+        (
+            json!({"name": "floe-x", "namespace": "a".repeat(64), "policy_types": ["Egress"]}),
+            "Namespace too long: 64 > 63",
+        ),
+        (
+            json!({"name": "floe-x", "namespace": "Floe", "policy_types": ["Egress"]}),
+            "Invalid namespace: Floe",
+        ),
+        (
+            json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": []}),
+            "at least 1",
+        ),
+        (
+            json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
+                "egress_rules": [{"ports": [{"port": 1}]}]}),
+            "Exactly one of to_namespace or to_cidr must be set",
+        ),
+        (
+            json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
+                "egress_rules": [{"to_cidr": "10.0.0.0/33", "ports": [{"port": 1}]}]}),
+            "Invalid CIDR: 10.0.0.0/33",
+        ),
+        (
+            json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
+                "egress_rules": [{"to_cidr": "10.0.0.0/8", "ports": [{"port": 70000}]}]}),
+            "between 1 and 65535",
+        ),
+        (
+            json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
+                "pod_selector": {"-app": "x"}}),
+            "-app",
+        ),
+        (
+            json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
+                "pod_selector": {"app": "_x"}}),
+            "_x",
+        ),
     ];
     for (value, expected) in cases {
-        let e = from_value::<NetworkPolicyConfig>(value.clone()).unwrap_err().to_string();
-        assert!(e.contains(expected), "{value}: expected '{expected}' in '{e}'");
+        let e = from_value::<NetworkPolicyConfig>(value.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(expected),
+            "{value}: expected '{expected}' in '{e}'"
+        );
     }
 }
 
@@ -104,9 +156,15 @@ fn default_deny_is_one_policy_for_both_directions_that_reads_back() {
         let policies = net.generate_default_deny_policies("floe-jobs").unwrap();
         assert_eq!(policies.len(), 1);
         let spec = &policies[0]["spec"];
-        assert_eq!(*spec, json!({"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "ingress": [], "egress": []}));
+        assert_eq!(
+            *spec,
+            json!({"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "ingress": [], "egress": []})
+        );
         assert_round_trips::<NetworkPolicy>(&policies[0]);
-        let e = net.generate_default_deny_policies("Bad_NS").unwrap_err().to_string();
+        let e = net
+            .generate_default_deny_policies("Bad_NS")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("Invalid namespace: Bad_NS"), "{e}");
     });
 }
@@ -126,26 +184,50 @@ fn dns_egress_goes_to_kube_system_on_53_udp_and_tcp() {
 fn security_contexts_are_hardened_and_read_back() {
     with_net(|net| {
         let pod = net.generate_pod_security_context(None).unwrap();
-        assert_eq!(pod, json!({"runAsNonRoot": true, "runAsUser": 1000, "runAsGroup": 1000, "fsGroup": 1000,
-                               "seccompProfile": {"type": "RuntimeDefault"}}));
+        assert_eq!(
+            pod,
+            json!({"runAsNonRoot": true, "runAsUser": 1000, "runAsGroup": 1000, "fsGroup": 1000,
+                               "seccompProfile": {"type": "RuntimeDefault"}})
+        );
         assert_round_trips::<PodSecurityContext>(&pod);
         let container = net.generate_container_security_context(None).unwrap();
-        assert_eq!(container, json!({"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
-            "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}}));
+        assert_eq!(
+            container,
+            json!({"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+            "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}})
+        );
         assert_round_trips::<SecurityContext>(&container);
-        let custom = net.generate_pod_security_context(Some(&json!({"run_as_user": 2000}))).unwrap();
+        let custom = net
+            .generate_pod_security_context(Some(&json!({"run_as_user": 2000})))
+            .unwrap();
         assert_eq!(custom["runAsUser"], 2000);
     });
 }
 
 #[test]
 fn writable_volumes_pair_up_with_unique_names_and_read_back() {
-    let paths: Vec<String> = ["/tmp", "/tmp/", "/var/cache/App", "/etc/app"].map(String::from).to_vec();
+    let paths: Vec<String> = ["/tmp", "/tmp/", "/var/cache/App", "/etc/app"]
+        .map(String::from)
+        .to_vec();
     let (volumes, mounts) = with_net(|net| net.generate_writable_volumes(&paths).unwrap());
     assert_eq!(volumes.len(), mounts.len());
-    let names: Vec<&str> = volumes.iter().map(|v| v["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["writable-tmp", "writable-tmp-2", "writable-var-cache-app", "writable-etc-app"]);
-    assert_eq!(mounts[2], json!({"name": "writable-var-cache-app", "mountPath": "/var/cache/App"}));
+    let names: Vec<&str> = volumes
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "writable-tmp",
+            "writable-tmp-2",
+            "writable-var-cache-app",
+            "writable-etc-app"
+        ]
+    );
+    assert_eq!(
+        mounts[2],
+        json!({"name": "writable-var-cache-app", "mountPath": "/var/cache/App"})
+    );
     for v in &volumes {
         assert_eq!(v["emptyDir"], json!({}));
         assert_round_trips::<Volume>(v);
@@ -159,11 +241,30 @@ fn writable_volumes_pair_up_with_unique_names_and_read_back() {
 #[test]
 fn blocked_paths_are_refused_also_with_a_trailing_slash() {
     with_net(|net| {
-        for p in ["/proc", "/sys", "/dev", "/etc", "/var/run", "/var/run/docker.sock", "/run", "/", "/etc/"] {
-            let e = net.generate_writable_volumes(&[p.to_owned()]).unwrap_err().to_string();
-            assert!(e.contains(&format!("Mount path blocked for security: {p}")), "{e}");
+        for p in [
+            "/proc",
+            "/sys",
+            "/dev",
+            "/etc",
+            "/var/run",
+            "/var/run/docker.sock",
+            "/run",
+            "/",
+            "/etc/",
+        ] {
+            let e = net
+                .generate_writable_volumes(&[p.to_owned()])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("Mount path blocked for security: {p}")),
+                "{e}"
+            );
         }
-        assert!(net.generate_writable_volumes(&["/tmp/../etc".to_owned()]).is_err());
+        assert!(
+            net.generate_writable_volumes(&["/tmp/../etc".to_owned()])
+                .is_err()
+        );
     });
 }
 
@@ -171,16 +272,25 @@ fn blocked_paths_are_refused_also_with_a_trailing_slash() {
 fn platform_and_jobs_rules_use_the_platform_ports() {
     let rules = PLUGIN.platform_egress_rules();
     assert_eq!(rules.len(), 4);
-    let ports: Vec<u64> = rules.iter().map(|r| r["ports"][0]["port"].as_u64().unwrap()).collect();
+    let ports: Vec<u64> = rules
+        .iter()
+        .map(|r| r["ports"][0]["port"].as_u64().unwrap())
+        .collect();
     assert_eq!(ports, [8181, 4317, 4318, 9000]);
     for r in &rules {
         assert_round_trips::<NetworkPolicyEgressRule>(r);
     }
     let jobs = PLUGIN.jobs_ingress_rule();
-    assert_eq!(jobs["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"], "floe-jobs");
+    assert_eq!(
+        jobs["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "floe-jobs"
+    );
     assert_round_trips::<NetworkPolicyIngressRule>(&jobs);
     let ingress = PLUGIN.ingress_controller_rule("ingress-nginx").unwrap();
-    assert_eq!(ingress["ports"], json!([{"port": 80, "protocol": "TCP"}, {"port": 443, "protocol": "TCP"}, {"port": 8080, "protocol": "TCP"}]));
+    assert_eq!(
+        ingress["ports"],
+        json!([{"port": 80, "protocol": "TCP"}, {"port": 443, "protocol": "TCP"}, {"port": 8080, "protocol": "TCP"}])
+    );
     assert_round_trips::<NetworkPolicyIngressRule>(&ingress);
     let intra = PLUGIN.intra_namespace_rule("floe-jobs").unwrap();
     assert_eq!(intra, json!({"from": [{"podSelector": {}}]}));
@@ -189,9 +299,14 @@ fn platform_and_jobs_rules_use_the_platform_ports() {
 
 #[test]
 fn k8s_api_egress_uses_the_service_host_or_refuses_in_strict_mode() {
-    let rule = PLUGIN.k8s_api_egress_rule_for(None, Some("10.96.0.1"), true).unwrap();
+    let rule = PLUGIN
+        .k8s_api_egress_rule_for(None, Some("10.96.0.1"), true)
+        .unwrap();
     assert_eq!(rule["to"][0]["ipBlock"]["cidr"], "10.96.0.1/32");
-    assert_eq!(rule["ports"], json!([{"port": 443, "protocol": "TCP"}, {"port": 6443, "protocol": "TCP"}]));
+    assert_eq!(
+        rule["ports"],
+        json!([{"port": 443, "protocol": "TCP"}, {"port": 6443, "protocol": "TCP"}])
+    );
     assert_round_trips::<NetworkPolicyEgressRule>(&rule);
     assert!(PLUGIN.k8s_api_egress_rule_for(None, None, true).is_err());
     let lax = PLUGIN.k8s_api_egress_rule_for(None, None, false).unwrap();
@@ -201,27 +316,60 @@ fn k8s_api_egress_uses_the_service_host_or_refuses_in_strict_mode() {
 #[test]
 fn external_https_excludes_private_ranges_and_can_be_disabled() {
     let rule = PLUGIN.external_https_egress_rule(true).unwrap();
-    assert_eq!(rule["to"][0]["ipBlock"]["except"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        rule["to"][0]["ipBlock"]["except"].as_array().unwrap().len(),
+        5
+    );
     assert_round_trips::<NetworkPolicyEgressRule>(&rule);
     assert!(PLUGIN.external_https_egress_rule(false).is_none());
 }
 
 #[test]
 fn custom_egress_rules_check_target_port_and_cidr() {
-    let r = PLUGIN.custom_egress_rule(Some("10.0.0.5/8"), Some("floe-x"), 443, "TCP").unwrap();
-    assert_eq!(r["to"], json!([{"ipBlock": {"cidr": "10.0.0.0/8"}}]), "the CIDR wins");
+    let r = PLUGIN
+        .custom_egress_rule(Some("10.0.0.5/8"), Some("floe-x"), 443, "TCP")
+        .unwrap();
+    assert_eq!(
+        r["to"],
+        json!([{"ipBlock": {"cidr": "10.0.0.0/8"}}]),
+        "the CIDR wins"
+    );
     assert_round_trips::<NetworkPolicyEgressRule>(&r);
-    let ns = PLUGIN.custom_egress_rules(None, Some("floe-x"), &[80, 443], "UDP").unwrap();
+    let ns = PLUGIN
+        .custom_egress_rules(None, Some("floe-x"), &[80, 443], "UDP")
+        .unwrap();
     assert_eq!(ns["ports"][1], json!({"port": 443, "protocol": "UDP"}));
-    assert_eq!(PLUGIN.custom_egress_rule(None, None, 443, "TCP").unwrap_err(), "Either cidr or namespace must be provided");
-    assert_eq!(PLUGIN.custom_egress_rule(Some("10.0.0.0/8"), None, 0, "TCP").unwrap_err(), "Port 0 out of range (1-65535)");
-    assert_eq!(PLUGIN.custom_egress_rule(Some("nope"), None, 1, "TCP").unwrap_err(), "Invalid CIDR: nope");
-    assert_eq!(PLUGIN.custom_egress_rule(None, Some("Bad"), 1, "TCP").unwrap_err(), "Invalid namespace: Bad");
+    assert_eq!(
+        PLUGIN
+            .custom_egress_rule(None, None, 443, "TCP")
+            .unwrap_err(),
+        "Either cidr or namespace must be provided"
+    );
+    assert_eq!(
+        PLUGIN
+            .custom_egress_rule(Some("10.0.0.0/8"), None, 0, "TCP")
+            .unwrap_err(),
+        "Port 0 out of range (1-65535)"
+    );
+    assert_eq!(
+        PLUGIN
+            .custom_egress_rule(Some("nope"), None, 1, "TCP")
+            .unwrap_err(),
+        "Invalid CIDR: nope"
+    );
+    assert_eq!(
+        PLUGIN
+            .custom_egress_rule(None, Some("Bad"), 1, "TCP")
+            .unwrap_err(),
+        "Invalid namespace: Bad"
+    );
 }
 
 #[test]
 fn pss_labels_and_namespaces() {
-    let labels = PLUGIN.pss_labels("baseline", Some("restricted"), None).unwrap();
+    let labels = PLUGIN
+        .pss_labels("baseline", Some("restricted"), None)
+        .unwrap();
     assert_eq!(labels["pod-security.kubernetes.io/enforce"], "baseline");
     assert_eq!(labels["pod-security.kubernetes.io/audit"], "restricted");
     assert_eq!(labels["pod-security.kubernetes.io/warn"], "baseline");
@@ -229,11 +377,21 @@ fn pss_labels_and_namespaces() {
         PLUGIN.pss_labels("strict", None, None).unwrap_err(),
         "Invalid PSS level: 'strict'. Must be one of: baseline, privileged, restricted"
     );
-    assert!(PLUGIN.pss_labels("baseline", None, Some("x")).unwrap_err().starts_with("Invalid PSS warn_level: 'x'"));
+    assert!(
+        PLUGIN
+            .pss_labels("baseline", None, Some("x"))
+            .unwrap_err()
+            .starts_with("Invalid PSS warn_level: 'x'")
+    );
     let extra = BTreeMap::from([("team".to_owned(), "data".to_owned())]);
-    let ns = PLUGIN.namespace_manifest("floe-jobs", "restricted", &extra).unwrap();
-    assert_eq!(ns["metadata"]["labels"], json!({"pod-security.kubernetes.io/enforce": "restricted",
+    let ns = PLUGIN
+        .namespace_manifest("floe-jobs", "restricted", &extra)
+        .unwrap();
+    assert_eq!(
+        ns["metadata"]["labels"],
+        json!({"pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted",
-        "app.kubernetes.io/managed-by": "floe", "team": "data"}));
+        "app.kubernetes.io/managed-by": "floe", "team": "data"})
+    );
     assert_round_trips::<Namespace>(&ns);
 }

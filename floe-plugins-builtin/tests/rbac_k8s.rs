@@ -34,7 +34,12 @@ fn the_plugin_name_is_its_registry_identity() {
     let info = registry.info(PluginType::Rbac, "k8s").unwrap();
     assert_eq!(info.name, "k8s");
     assert!(registry.info(PluginType::Rbac, "k8s-rbac").is_err());
-    assert!(registry.config_schema(PluginType::Rbac, "k8s").unwrap().is_none());
+    assert!(
+        registry
+            .config_schema(PluginType::Rbac, "k8s")
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
@@ -57,9 +62,13 @@ fn service_account_manifest_has_floes_shape_and_reads_back() {
 #[test]
 fn service_account_names_and_namespaces_are_checked() {
     with_rbac(|rbac| {
-        let e = error_of(rbac.generate_service_account(&ServiceAccountConfig::new("runner", "floe-jobs")));
+        let e = error_of(
+            rbac.generate_service_account(&ServiceAccountConfig::new("runner", "floe-jobs")),
+        );
         assert!(e.contains("^floe-[a-z0-9-]+$"), "{e}");
-        let e = error_of(rbac.generate_service_account(&ServiceAccountConfig::new("floe-runner", "-jobs")));
+        let e = error_of(
+            rbac.generate_service_account(&ServiceAccountConfig::new("floe-runner", "-jobs")),
+        );
         assert!(e.contains("namespace"), "{e}");
     });
 }
@@ -100,7 +109,10 @@ fn wildcards_are_refused_in_groups_resources_and_verbs() {
         ] {
             let config = RoleConfig::new("floe-x-role", "floe-jobs", vec![rule]);
             let e = error_of(rbac.generate_role(&config));
-            assert!(e.contains("Wildcard permissions (*) are forbidden per FR-070"), "{e}");
+            assert!(
+                e.contains("Wildcard permissions (*) are forbidden per FR-070"),
+                "{e}"
+            );
         }
     });
 }
@@ -150,8 +162,7 @@ fn subjects_outside_the_allowed_namespaces_are_refused_with_the_sorted_list() {
             vec![RoleBindingSubject::new("floe-runner", "default")],
             "floe-reader-role",
         );
-        config.allowed_subject_namespaces =
-            Some(vec!["floe-platform".into(), "floe-jobs".into()]);
+        config.allowed_subject_namespaces = Some(vec!["floe-platform".into(), "floe-jobs".into()]);
         let e = error_of(rbac.generate_role_binding(&config));
         assert!(
             e.contains("Subject 'floe-runner' is from namespace 'default' which is not in allowed namespaces: ['floe-jobs', 'floe-platform']"),
@@ -179,8 +190,14 @@ fn namespace_manifest_has_floes_labels_and_reads_back() {
                 "team": "data"
             })
         );
-        assert_eq!(m["metadata"]["labels"]["pod-security.kubernetes.io/enforce"], "baseline");
-        assert_eq!(m["metadata"]["labels"]["pod-security.kubernetes.io/warn"], "restricted");
+        assert_eq!(
+            m["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
+            "baseline"
+        );
+        assert_eq!(
+            m["metadata"]["labels"]["pod-security.kubernetes.io/warn"],
+            "restricted"
+        );
         assert_round_trips::<Namespace>(&m);
     });
 }
@@ -196,8 +213,10 @@ fn namespace_layers_are_3_or_4() {
 #[test]
 fn pod_security_context_has_four_keys_that_read_back() {
     with_rbac(|rbac| {
-        let mut config = PodSecurityConfig::default();
-        config.seccomp_profile_type = SeccompProfile::Localhost;
+        let mut config = PodSecurityConfig {
+            seccomp_profile_type: SeccompProfile::Localhost,
+            ..Default::default()
+        };
         let mut cache = WritableVolumeMount::new("cache", "/var/cache");
         cache.medium = "Memory".into();
         cache.size_limit = Some("100Mi".into());
@@ -235,12 +254,19 @@ fn pod_security_context_has_four_keys_that_read_back() {
 #[test]
 fn mount_paths_must_be_absolute_without_traversal_and_ids_at_least_1() {
     with_rbac(|rbac| {
-        let mut config = PodSecurityConfig::default();
-        config.writable_volume_mounts = vec![WritableVolumeMount::new("x", "/tmp/../etc")];
+        let config = PodSecurityConfig {
+            writable_volume_mounts: vec![WritableVolumeMount::new("x", "/tmp/../etc")],
+            ..Default::default()
+        };
         let e = error_of(rbac.generate_pod_security_context(&config));
-        assert!(e.contains("Mount path cannot contain '..' (path traversal not allowed)"), "{e}");
-        let mut config = PodSecurityConfig::default();
-        config.run_as_user = 0;
+        assert!(
+            e.contains("Mount path cannot contain '..' (path traversal not allowed)"),
+            "{e}"
+        );
+        let config = PodSecurityConfig {
+            run_as_user: 0,
+            ..Default::default()
+        };
         let e = error_of(rbac.generate_pod_security_context(&config));
         assert!(e.contains("run_as_user"), "{e}");
     });

@@ -17,7 +17,9 @@ const CANARY: &str = "canaryS3cretVa1ueQ9x7Zk2";
 
 fn configured(config: serde_json::Value) -> PluginRegistry {
     let registry = common::registry();
-    registry.configure(PluginType::SecretScanner, "builtin", config).unwrap();
+    registry
+        .configure(PluginType::SecretScanner, "builtin", config)
+        .unwrap();
     registry
 }
 
@@ -28,7 +30,10 @@ fn fixture_tree(root: &Path) {
         std::fs::write(p, bytes).unwrap();
     };
     w("app/aws.py", b"import os\nKEY = 'AKIAABCDEFGHIJKLMNOP'\n");
-    w("app/db.yaml", format!("user: floe\npassword: \"{CANARY}\"\n").as_bytes());
+    w(
+        "app/db.yaml",
+        format!("user: floe\npassword: \"{CANARY}\"\n").as_bytes(),
+    );
     w("app/token.env", b"API_TOKEN=ghp_abcdefghijklmnop1234\n");
     w("keys/id_rsa", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n");
     w("app/random.py", b"seed = \"q8Zr4Lp2Xv9Kt6Wm3Yb7\"\n");
@@ -44,11 +49,22 @@ fn schema_matches_the_snapshot() {
 
 #[test]
 fn supported_patterns_are_the_four_then_custom_then_entropy() {
-    let registry = configured(json!({"custom_patterns": [{"name": "slack", "regex": "xox[bp]-[0-9a-z-]+", "error_code": "E610"}]}));
-    let scanner = registry.get_as::<dyn SecretScannerPlugin>("builtin").unwrap();
+    let registry = configured(
+        json!({"custom_patterns": [{"name": "slack", "regex": "xox[bp]-[0-9a-z-]+", "error_code": "E610"}]}),
+    );
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
+        .unwrap();
     assert_eq!(
         scanner.get_supported_patterns(),
-        ["aws_access_key", "hardcoded_password", "api_token", "private_key", "slack", "high_entropy"]
+        [
+            "aws_access_key",
+            "hardcoded_password",
+            "api_token",
+            "private_key",
+            "slack",
+            "high_entropy"
+        ]
     );
 }
 
@@ -57,11 +73,22 @@ fn a_tree_is_scanned_pattern_by_pattern_skipping_excluded_binary_and_non_utf8_fi
     let dir = tempfile::tempdir().unwrap();
     fixture_tree(dir.path());
     let registry = common::registry();
-    let scanner = registry.get_as::<dyn SecretScannerPlugin>("builtin").unwrap();
-    let findings = scanner.scan_directory(dir.path(), &["vendor".to_owned()]).unwrap();
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
+        .unwrap();
+    let findings = scanner
+        .scan_directory(dir.path(), &["vendor".to_owned()])
+        .unwrap();
     let got: Vec<(&str, u32, &str, &str)> = findings
         .iter()
-        .map(|f| (f.file_path.as_str(), f.line_number, f.pattern_name.as_str(), f.error_code.as_str()))
+        .map(|f| {
+            (
+                f.file_path.as_str(),
+                f.line_number,
+                f.pattern_name.as_str(),
+                f.error_code.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -74,7 +101,11 @@ fn a_tree_is_scanned_pattern_by_pattern_skipping_excluded_binary_and_non_utf8_fi
         ],
         "file by file in path order; vendor/, blob.bin and latin1.txt skipped"
     );
-    assert!(findings.iter().all(|f| f.severity == SecretSeverity::Error && !f.allow_secrets));
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.severity == SecretSeverity::Error && !f.allow_secrets)
+    );
 }
 
 #[test]
@@ -82,7 +113,9 @@ fn excludes_match_from_the_right() {
     let dir = tempfile::tempdir().unwrap();
     fixture_tree(dir.path());
     let registry = common::registry();
-    let scanner = registry.get_as::<dyn SecretScannerPlugin>("builtin").unwrap();
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
+        .unwrap();
     let findings = scanner
         .scan_directory(dir.path(), &["*.py".to_owned(), "app/*.env".to_owned()])
         .unwrap();
@@ -95,15 +128,26 @@ fn findings_show_the_line_with_the_secret_masked() {
     let dir = tempfile::tempdir().unwrap();
     fixture_tree(dir.path());
     let registry = common::registry();
-    let scanner = registry.get_as::<dyn SecretScannerPlugin>("builtin").unwrap();
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
+        .unwrap();
     let findings = scanner.scan_directory(dir.path(), &[]).unwrap();
     let text = serde_json::to_string(&findings).unwrap();
     assert!(!text.contains(CANARY), "a secret shown in full: {text}");
     assert!(!text.contains("AKIAABCDEFGHIJKLMNOP"), "{text}");
-    let db = findings.iter().find(|f| f.pattern_name == "hardcoded_password").unwrap();
+    let db = findings
+        .iter()
+        .find(|f| f.pattern_name == "hardcoded_password")
+        .unwrap();
     assert_eq!(db.matched_content, "password: \"cana********\"");
-    let key = findings.iter().find(|f| f.pattern_name == "private_key").unwrap();
-    assert_eq!(key.matched_content, "-----BEGIN RSA PRIVATE KEY-----", "a header is no secret");
+    let key = findings
+        .iter()
+        .find(|f| f.pattern_name == "private_key")
+        .unwrap();
+    assert_eq!(
+        key.matched_content, "-----BEGIN RSA PRIVATE KEY-----",
+        "a header is no secret"
+    );
 }
 
 #[test]
@@ -112,33 +156,61 @@ fn custom_patterns_come_after_the_built_ins_and_allow_secrets_makes_warnings() {
         "allow_secrets": true,
         "custom_patterns": [{"name": "slack", "regex": "(?P<secret>xoxb-[0-9a-z-]+)", "error_code": "E610"}]
     }));
-    let scanner = registry.get_as::<dyn SecretScannerPlugin>("builtin").unwrap();
-    let findings = scanner
-        .scan_file(Path::new("bot.cfg"), "t = xoxb-123-abc\nKEY = 'AKIAABCDEFGHIJKLMNOP'\n")
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
         .unwrap();
-    let got: Vec<(&str, u32)> = findings.iter().map(|f| (f.error_code.as_str(), f.line_number)).collect();
+    let findings = scanner
+        .scan_file(
+            Path::new("bot.cfg"),
+            "t = xoxb-123-abc\nKEY = 'AKIAABCDEFGHIJKLMNOP'\n",
+        )
+        .unwrap();
+    let got: Vec<(&str, u32)> = findings
+        .iter()
+        .map(|f| (f.error_code.as_str(), f.line_number))
+        .collect();
     assert_eq!(got, [("E601", 2), ("E610", 1)]);
     assert_eq!(findings[1].matched_content, "t = ********");
-    assert!(findings.iter().all(|f| f.severity == SecretSeverity::Warning && f.allow_secrets));
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.severity == SecretSeverity::Warning && f.allow_secrets)
+    );
 }
 
 #[test]
 fn invalid_custom_patterns_are_reported() {
-    let registry = configured(json!({"custom_patterns": [{"name": "bad", "regex": "(", "error_code": "E610"}]}));
-    let scanner = registry.get_as::<dyn SecretScannerPlugin>("builtin").unwrap();
-    let e = scanner.scan_file(Path::new("x"), "").unwrap_err().to_string();
+    let registry = configured(
+        json!({"custom_patterns": [{"name": "bad", "regex": "(", "error_code": "E610"}]}),
+    );
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
+        .unwrap();
+    let e = scanner
+        .scan_file(Path::new("x"), "")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("custom_patterns.0 ('bad')"), "{e}");
-    let registry = configured(json!({"custom_patterns": [{"name": "code", "regex": "x", "error_code": "E700"}]}));
-    let scanner = registry.get_as::<dyn SecretScannerPlugin>("builtin").unwrap();
+    let registry = configured(
+        json!({"custom_patterns": [{"name": "code", "regex": "x", "error_code": "E700"}]}),
+    );
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
+        .unwrap();
     assert!(scanner.scan_file(Path::new("x"), "").is_err());
 }
 
 #[test]
 fn low_entropy_and_short_values_are_not_secrets() {
     let registry = common::registry();
-    let scanner = registry.get_as::<dyn SecretScannerPlugin>("builtin").unwrap();
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
+        .unwrap();
     let findings = scanner
-        .scan_file(Path::new("a.py"), "name = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\nx = \"Zq8\"\n")
+        .scan_file(
+            Path::new("a.py"),
+            "name = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\nx = \"Zq8\"\n",
+        )
         .unwrap();
     assert!(findings.is_empty(), "{findings:?}");
 }

@@ -122,7 +122,9 @@ impl K8sNetworkSecurityPlugin {
                 );
             }
             (None, None) => {
-                tracing::warn!("KUBERNETES_SERVICE_HOST is not set: allowing the Kubernetes API ports to 0.0.0.0/0");
+                tracing::warn!(
+                    "KUBERNETES_SERVICE_HOST is not set: allowing the Kubernetes API ports to 0.0.0.0/0"
+                );
                 "0.0.0.0/0".to_owned()
             }
         };
@@ -191,9 +193,18 @@ impl K8sNetworkSecurityPlugin {
         let audit = audit_level.map_or(Ok(enforce), |v| pss("audit_level", v))?;
         let warn = warn_level.map_or(Ok(enforce), |v| pss("warn_level", v))?;
         Ok(Labels::from([
-            ("pod-security.kubernetes.io/enforce".into(), enforce.as_str().into()),
-            ("pod-security.kubernetes.io/audit".into(), audit.as_str().into()),
-            ("pod-security.kubernetes.io/warn".into(), warn.as_str().into()),
+            (
+                "pod-security.kubernetes.io/enforce".into(),
+                enforce.as_str().into(),
+            ),
+            (
+                "pod-security.kubernetes.io/audit".into(),
+                audit.as_str().into(),
+            ),
+            (
+                "pod-security.kubernetes.io/warn".into(),
+                warn.as_str().into(),
+            ),
         ]))
     }
 
@@ -218,6 +229,8 @@ impl K8sNetworkSecurityPlugin {
         for (k, v) in extra {
             labels.insert(k.clone(), json!(v));
         }
-        Ok(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}))
+        Ok(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}),
+        )
     }
 }

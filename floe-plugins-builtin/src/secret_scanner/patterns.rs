@@ -1,9 +1,9 @@
 //! The patterns: the four built-in ones, the custom ones and the entropy test, each
 //! knowing which part of a match is the secret to mask.
 
+use floe_registry::Validate;
 use floe_registry::prelude::*;
 use floe_registry::secret_scan::SecretPattern;
-use floe_registry::Validate;
 use regex::Regex;
 
 use super::mask;
@@ -27,7 +27,12 @@ const ENTROPY_THRESHOLD: f64 = 4.0;
 /// `(name, code, regex, masked)`: a group named `secret` is the part to mask; without
 /// it, the whole match is, unless `masked` is false (a PEM header is no secret).
 const BUILTIN: [(&str, &str, &str, bool); 4] = [
-    ("aws_access_key", "E601", r"(?P<secret>AKIA[0-9A-Z]{16})", true),
+    (
+        "aws_access_key",
+        "E601",
+        r"(?P<secret>AKIA[0-9A-Z]{16})",
+        true,
+    ),
     (
         "hardcoded_password",
         "E602",

@@ -65,7 +65,10 @@ impl Excludes {
 }
 
 /// Every text file below `directory` that no glob excludes, in path order.
-pub(super) fn text_files(directory: &Path, excludes: &Excludes) -> Result<Vec<TextFile>, PluginError> {
+pub(super) fn text_files(
+    directory: &Path,
+    excludes: &Excludes,
+) -> Result<Vec<TextFile>, PluginError> {
     if !directory.is_dir() {
         return Err(PluginError::failed(format!(
             "cannot scan {}: not a directory",
