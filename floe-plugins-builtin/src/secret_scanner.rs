@@ -1,8 +1,8 @@
 //! Secret scanner `builtin`: finds secrets committed to files with regular expressions
 //! and an entropy test.
 //!
-//! The patterns, in the order their findings are reported (each pattern over all lines,
-//! the first match of a line counting once):
+//! The patterns, in the order their findings are reported within a file (each pattern
+//! over all lines, a line counting once per pattern; files in path order):
 //!
 //! | pattern | code | what |
 //! |---|---|---|
