@@ -49,6 +49,10 @@ pub const BUILTINS: &[Builtin] = &[
     builtin("polaris", PluginType::Catalog, "polaris"),
     builtin("keycloak", PluginType::Identity, "keycloak"),
     builtin("k8s-secrets", PluginType::Secrets, "k8s"),
+    builtin("rbac-k8s", PluginType::Rbac, "k8s"),
+    builtin("network-security-k8s", PluginType::NetworkSecurity, "k8s"),
+    builtin("dbt-fusion", PluginType::Dbt, "fusion"),
+    builtin("secret-scanner", PluginType::SecretScanner, "builtin"),
 ];
 
 /// Why a `--builtins` list was refused.

@@ -37,6 +37,44 @@ pub enum Command {
         after_help = "Examples:\n  floe build --with-path ./acme-store --builtins duckdb,s3\n  floe build --with acme-floe-plugins@1.2 --output bin/floe --release\n  floe build --config floe-build.toml"
     )]
     Build(BuildArgs),
+    /// Find secrets committed to files.
+    #[command(
+        after_help = "Examples:\n  floe secrets scan .\n  floe secrets scan . --exclude 'target' --exclude '*.lock' --json"
+    )]
+    Secrets {
+        /// The secrets subcommand.
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
+}
+
+/// `floe secrets ...`.
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Scan a folder (or one file) for secrets; findings show each line with the
+    /// secret masked.
+    #[command(
+        after_help = "Exit codes: 0 no error-severity finding, 1 secrets found, 2 bad path or usage error.\n\nExamples:\n  floe secrets scan .\n  floe secrets scan src --exclude 'fixtures' --exclude '*.pem'\n  floe secrets scan . --json | jq '.[].file_path'"
+    )]
+    Scan(ScanArgs),
+}
+
+/// Arguments of `floe secrets scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The folder (or file) to scan.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// A glob of paths to skip, matched from the right (`*.lock`, `vendor`); a folder
+    /// it matches is skipped whole (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Print a JSON array of findings instead.
+    #[arg(long)]
+    pub json: bool,
+    /// The secret scanner plugin to use.
+    #[arg(long, value_name = "NAME", default_value = "builtin")]
+    pub scanner: String,
 }
 
 /// `floe plugins ...`.

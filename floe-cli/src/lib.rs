@@ -10,6 +10,7 @@
 //! floe plugins health MANIFEST [--timeout SECONDS] [--json]
 //! floe plugins new TYPE NAME [--path DIR]
 //! floe plugins manifest-schema
+//! floe secrets scan PATH [--exclude GLOB]... [--json] [--scanner NAME]
 //! floe build [--with-path DIR]... [--with CRATE[@VERSION]]... [--builtins LIST] [--config FILE]
 //! ```
 //!
@@ -50,6 +51,7 @@ mod manifest_schema;
 mod output;
 mod scaffold;
 mod schema;
+mod secrets_scan;
 mod source;
 
 use std::ffi::OsString;
@@ -64,7 +66,7 @@ use floe_plugins_builtin as _;
 pub use crate::error::CliError;
 pub use crate::source::FloeSource;
 
-use crate::cli::{Cli, Command, PluginsCommand};
+use crate::cli::{Cli, Command, PluginsCommand, SecretsCommand};
 
 /// Runs `floe` with the process's arguments, prints any error once and returns the
 /// exit code: the whole `main` of a custom floe.
@@ -115,5 +117,8 @@ where
             PluginsCommand::ManifestSchema(args) => manifest_schema::run(registry, args),
         },
         Command::Build(args) => build::run(args),
+        Command::Secrets { command } => match command {
+            SecretsCommand::Scan(args) => secrets_scan::run(registry, args),
+        },
     }
 }

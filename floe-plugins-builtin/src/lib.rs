@@ -20,10 +20,19 @@
 //! | `file-secrets` | secrets | `file` |
 //! | `k8s-secrets` | secrets | `k8s` |
 //! | `keycloak` | identity | `keycloak` |
+//! | `rbac-k8s` | rbac | `k8s` |
+//! | `network-security-k8s` | network_security | `k8s` |
+//! | `dbt-fusion` | dbt | `fusion` |
+//! | `secret-scanner` | secret_scanner | `builtin` |
 
 #[cfg(feature = "http")]
 pub mod http;
-#[cfg(any(feature = "cube", feature = "dbt-core", feature = "dlt"))]
+#[cfg(any(
+    feature = "cube",
+    feature = "dbt-core",
+    feature = "dlt",
+    feature = "dbt-fusion"
+))]
 mod support;
 
 #[cfg(feature = "console")]
@@ -34,6 +43,8 @@ pub mod cube;
 pub mod dagster;
 #[cfg(feature = "dbt-core")]
 pub mod dbt_core;
+#[cfg(feature = "dbt-fusion")]
+pub mod dbt_fusion;
 #[cfg(feature = "dlt")]
 pub mod dlt;
 #[cfg(feature = "duckdb")]
@@ -52,7 +63,13 @@ pub mod keycloak;
 pub mod local_storage;
 #[cfg(feature = "marquez")]
 pub mod marquez;
+#[cfg(feature = "network-security-k8s")]
+pub mod network_security_k8s;
 #[cfg(feature = "polaris")]
 pub mod polaris;
+#[cfg(feature = "rbac-k8s")]
+pub mod rbac_k8s;
 #[cfg(feature = "s3")]
 pub mod s3;
+#[cfg(feature = "secret-scanner")]
+pub mod secret_scanner;

@@ -3,7 +3,7 @@
 
 #[cfg(any(feature = "cube", feature = "dlt"))]
 pub(crate) mod clock;
-#[cfg(any(feature = "dbt-core", feature = "dlt"))]
+#[cfg(any(feature = "dbt-core", feature = "dlt", feature = "dbt-fusion"))]
 pub(crate) mod process;
 #[cfg(any(feature = "dbt-core", feature = "dlt"))]
 pub(crate) mod sanitize;
