@@ -71,7 +71,7 @@ pub struct AttachConfig {
     pub is_ducklake: Option<bool>,
     /// Further `ATTACH` options (`endpoint`, `schema`, ...), each a string, number or
     /// boolean. `read_only`, `access_mode`, `type` and `catalog_uri` are also accepted
-    /// here and moved where dbt-duckdb reads them (see [`super::attachments`]).
+    /// here and moved where dbt-duckdb reads them.
     #[serde(default)]
     #[schemars(schema_with = "attach_options_schema")]
     pub options: BTreeMap<String, Value>,

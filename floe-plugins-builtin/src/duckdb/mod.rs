@@ -70,6 +70,11 @@ impl ComputePlugin for DuckDbPlugin {
         dbt_profile(config)
     }
 
+    /// The profile target of the plugin's own config (see [`dbt_profile`]).
+    fn configured_dbt_profile(&self) -> Result<Value, PluginError> {
+        self.own_dbt_profile()
+    }
+
     fn get_required_dbt_packages(&self) -> Vec<String> {
         vec!["dbt-duckdb>=1.7.0".to_owned(), "duckdb>=1.4.0".to_owned()]
     }
