@@ -295,7 +295,9 @@ fn attach_keys_dbt_duckdb_refuses_are_refused_here() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("connection.attach.0 has the key 'catalog_uri', which dbt-duckdb does not accept"),
+        err.contains(
+            "connection.attach.0 has the key 'catalog_uri', which dbt-duckdb does not accept"
+        ),
         "{err}"
     );
     let err = duckdb(&registry)
@@ -305,7 +307,10 @@ fn attach_keys_dbt_duckdb_refuses_are_refused_here() {
         ))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("options.read_only must be true or false"), "{err}");
+    assert!(
+        err.contains("options.read_only must be true or false"),
+        "{err}"
+    );
     let err = duckdb(&registry)
         .generate_dbt_profile(&compute(4, json!({"attach": [{"alias": "a"}]})))
         .unwrap_err();

@@ -29,7 +29,9 @@ fn storage_config(server: &S3Server) -> Value {
 
 fn configured(config: Value) -> PluginRegistry {
     let registry = registry();
-    registry.configure(PluginType::Storage, "s3", config).unwrap();
+    registry
+        .configure(PluginType::Storage, "s3", config)
+        .unwrap();
     registry.activate(PluginType::Storage, "s3").unwrap();
     registry
 }
@@ -52,12 +54,16 @@ fn fileio_writes_reads_lists_and_deletes_objects() {
         "the object reads back byte for byte"
     );
     assert_eq!(
-        fileio.read("s3://floe-warehouse/bronze/orders/part-2.bin").unwrap(),
+        fileio
+            .read("s3://floe-warehouse/bronze/orders/part-2.bin")
+            .unwrap(),
         b"two"
     );
 
     let meta = registry.get(PluginType::Storage, "s3").unwrap().metadata();
-    let plugin = (meta as &dyn Any).downcast_ref::<S3StoragePlugin>().unwrap();
+    let plugin = (meta as &dyn Any)
+        .downcast_ref::<S3StoragePlugin>()
+        .unwrap();
     let s3 = plugin.open_s3().unwrap();
     assert_eq!(
         s3.list("bronze/").unwrap(),
@@ -67,8 +73,14 @@ fn fileio_writes_reads_lists_and_deletes_objects() {
 
     fileio.delete("bronze/orders/part 1.bin").unwrap();
     assert_eq!(s3.list("bronze/").unwrap(), ["bronze/orders/part-2.bin"]);
-    let err = fileio.read("bronze/orders/part 1.bin").unwrap_err().to_string();
-    assert!(err.contains("no such object"), "reading a deleted object: {err}");
+    let err = fileio
+        .read("bronze/orders/part 1.bin")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no such object"),
+        "reading a deleted object: {err}"
+    );
 }
 
 #[test]
@@ -86,7 +98,10 @@ fn wrong_credentials_are_refused_with_the_fix() {
     assert!(err.contains("refused the credentials"), "{err}");
     assert!(err.contains("SignatureDoesNotMatch"), "{err}");
     assert!(err.contains("secret_access_key"), "the fix is named: {err}");
-    assert!(!err.contains("not-the-secret"), "the secret is not shown: {err}");
+    assert!(
+        !err.contains("not-the-secret"),
+        "the secret is not shown: {err}"
+    );
 
     let mut config = storage_config(&server);
     config["access_key_id"] = json!("AKIAUNKNOWN000000000");
@@ -112,9 +127,6 @@ fn a_missing_bucket_is_named_with_the_fix() {
         .open_fileio()
         .unwrap();
     let err = fileio.write("a.txt", b"a").unwrap_err().to_string();
-    assert!(
-        err.contains("bucket 'floe-absent' does not exist"),
-        "{err}"
-    );
+    assert!(err.contains("bucket 'floe-absent' does not exist"), "{err}");
     assert!(err.contains("create it or fix"), "{err}");
 }

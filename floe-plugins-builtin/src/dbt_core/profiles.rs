@@ -53,12 +53,14 @@ pub fn write_profiles(
     }
     let profile = profile_name(project_dir)?;
     let document = profiles_document(&profile, target, output);
-    let yaml = serde_saphyr::to_string(&document).map_err(|e| {
-        PluginError::failed(format!("the profile cannot be written as YAML: {e}"))
-    })?;
+    let yaml = serde_saphyr::to_string(&document)
+        .map_err(|e| PluginError::failed(format!("the profile cannot be written as YAML: {e}")))?;
     std::fs::create_dir_all(profiles_dir).map_err(|e| {
         PluginError::with_source(
-            format!("cannot create the profiles directory {}: {e}", profiles_dir.display()),
+            format!(
+                "cannot create the profiles directory {}: {e}",
+                profiles_dir.display()
+            ),
             e,
         )
     })?;

@@ -98,4 +98,3 @@ fn settings(conn: &Map<String, Value>) -> Result<Map<String, Value>, PluginError
     }
     Ok(out)
 }
-

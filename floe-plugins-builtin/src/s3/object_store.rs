@@ -145,7 +145,10 @@ impl S3FileIo {
             };
             (self.host.clone(), path)
         } else {
-            (format!("{}.{}", self.bucket, self.host), format!("/{encoded_key}"))
+            (
+                format!("{}.{}", self.bucket, self.host),
+                format!("/{encoded_key}"),
+            )
         };
         let query_string = sigv4::canonical_query(query);
         let url = if query_string.is_empty() {
@@ -201,7 +204,9 @@ impl S3FileIo {
             .limit(u64::MAX)
             .read_to_vec()
             .map_err(|e| {
-                PluginError::failed(format!("reading the answer to {method} {shown} failed: {e}"))
+                PluginError::failed(format!(
+                    "reading the answer to {method} {shown} failed: {e}"
+                ))
             })?;
         Ok((status, body))
     }
@@ -209,8 +214,14 @@ impl S3FileIo {
     /// The error of a non-2xx answer, naming what is wrong and how to fix it.
     fn refused(&self, action: &str, key: &str, status: u16, body: &[u8]) -> PluginError {
         let text = String::from_utf8_lossy(body);
-        let code = xml_values(&text, "Code").into_iter().next().unwrap_or_default();
-        let detail = xml_values(&text, "Message").into_iter().next().unwrap_or_default();
+        let code = xml_values(&text, "Code")
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let detail = xml_values(&text, "Message")
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         let bucket = &self.bucket;
         let endpoint = format!("{}://{}", self.scheme, self.host);
         let message = match code.as_str() {
@@ -219,13 +230,17 @@ impl S3FileIo {
                  create it or fix the storage plugin's `bucket`"
             ),
             "NoSuchKey" => format!("cannot {action} '{key}': no such object in bucket '{bucket}'"),
-            "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "AccessDenied"
+            "InvalidAccessKeyId"
+            | "SignatureDoesNotMatch"
+            | "AccessDenied"
             | "InvalidClientTokenId" => format!(
                 "cannot {action} '{key}': {endpoint} refused the credentials ({code}: {detail}); \
                  check `access_key_id` and `secret_access_key` in the storage config or its \
                  secrets (else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"
             ),
-            "" => format!("cannot {action} '{key}' in bucket '{bucket}': HTTP {status} from {endpoint}"),
+            "" => format!(
+                "cannot {action} '{key}' in bucket '{bucket}': HTTP {status} from {endpoint}"
+            ),
             _ => format!(
                 "cannot {action} '{key}' in bucket '{bucket}': {code}: {detail} (HTTP {status})"
             ),
@@ -248,8 +263,11 @@ impl S3FileIo {
             }
             let text = String::from_utf8_lossy(&body);
             keys.extend(xml_values(&text, "Key"));
-            let truncated = xml_values(&text, "IsTruncated").first().map(String::as_str) == Some("true");
-            token = xml_values(&text, "NextContinuationToken").into_iter().next();
+            let truncated =
+                xml_values(&text, "IsTruncated").first().map(String::as_str) == Some("true");
+            token = xml_values(&text, "NextContinuationToken")
+                .into_iter()
+                .next();
             if !truncated || token.is_none() {
                 return Ok(keys);
             }
@@ -324,7 +342,8 @@ mod tests {
 
     #[test]
     fn xml_values_are_found_and_unescaped() {
-        let xml = "<R><Contents><Key>a&amp;b.txt</Key></Contents><Contents><Key>c</Key></Contents></R>";
+        let xml =
+            "<R><Contents><Key>a&amp;b.txt</Key></Contents><Contents><Key>c</Key></Contents></R>";
         assert_eq!(xml_values(xml, "Key"), ["a&b.txt", "c"]);
         assert!(xml_values(xml, "Code").is_empty());
     }

@@ -133,7 +133,8 @@ fn holder_is_gone(lock: &Path) -> bool {
 }
 
 fn create(root: &Path, ready: &Path) -> Result<(), String> {
-    let python = which("python3").ok_or_else(|| format!("python3 is not on PATH: {INSTALL_HINT}"))?;
+    let python =
+        which("python3").ok_or_else(|| format!("python3 is not on PATH: {INSTALL_HINT}"))?;
     if root.exists() {
         // A half-made environment from an interrupted run.
         fs::remove_dir_all(root).map_err(|e| format!("cannot remove {}: {e}", root.display()))?;
