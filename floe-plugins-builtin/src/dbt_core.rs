@@ -6,9 +6,13 @@
 //! `P/target/manifest.json` and `P/target/run_results.json`.
 //!
 //! When models or tests fail, dbt exits with status 1 and still writes
-//! `run_results.json`: `run_models` and `test_models` then return a result with
-//! `success: false` and the failures counted. Only when dbt could not run at all
-//! (no results written) do they return an error.
+//! `run_results.json`: `run_models`, `test_models`, `seed_data` and `build_project`
+//! then return a result with `success: false`, the failures counted and each failed
+//! node (unique id, name, status, dbt's message) in `failed_nodes`; `models_run`
+//! counts only the nodes that built. Only when dbt could not run at all (no results
+//! written) do they return an error. `install_deps` runs `dbt deps`, `generate_docs`
+//! `dbt docs generate`, and `write_profiles` writes a whole `profiles.yml` for a
+//! compute plugin's profile target.
 //!
 //! ```
 //! use floe_plugins_builtin as _;

@@ -1,8 +1,14 @@
 //! Ingestion plugin `dlt`: loads REST APIs, SQL databases and file systems into Iceberg
 //! tables with [dlt](https://dlthub.com).
 //!
-//! dlt is a Python library, so pipelines run in a configured runner program (see
-//! [`runner`] for its stdin/stdout protocol). Without a runner, pipelines can be
+//! dlt is a Python library, so pipelines run in a runner program (see [`runner`] for
+//! its stdin/stdout protocol). The plugin ships one ([`RUNNER_SOURCE`]): with
+//! `runner: {python: "/opt/venv/bin/python"}` (an environment with dlt) it writes the
+//! runner to [`default_runner_dir`] and runs it there; `runner.command` runs one of
+//! your own instead. The configured source's `source_config`, `cursor_field` and
+//! `primary_key` travel with each run, and `destination` names the dlt destination:
+//! `{"type": "duckdb", "path": ...}` or `{"type": "filesystem", "bucket_url": ...,
+//! "file_format": ..., "table_format": ...}`. Without a runner, pipelines can be
 //! created and destinations computed, and `run` reports why it cannot load.
 //!
 //! ```
