@@ -347,7 +347,7 @@ const DBT: &[Method] = &[
     Method::stub(
         "Seeds, runs, snapshots and tests in dependency order (`dbt build`).",
         "fn build_project(&self, project_dir: &Path, profiles_dir: &Path, target: &str, select: Option<&str>, exclude: Option<&str>, full_refresh: bool) -> Result<DbtRunResult, PluginError>",
-        "let _ = (project_dir, profiles_dir, target, select, exclude, full_refresh);\nErr(not_implemented(\"build_project\"))",
+        "let _ = (\n    project_dir,\n    profiles_dir,\n    target,\n    select,\n    exclude,\n    full_refresh,\n);\nErr(not_implemented(\"build_project\"))",
     ),
     Method::stub(
         "Installs the packages of `packages.yml` (`dbt deps`).",
