@@ -6,9 +6,13 @@
 //! `P/target/manifest.json` and `P/target/run_results.json`.
 //!
 //! When models or tests fail, dbt exits with status 1 and still writes
-//! `run_results.json`: `run_models` and `test_models` then return a result with
-//! `success: false` and the failures counted. Only when dbt could not run at all
-//! (no results written) do they return an error.
+//! `run_results.json`: `run_models`, `test_models`, `seed_data` and `build_project`
+//! then return a result with `success: false`, the failures counted and each failed
+//! node (unique id, name, status, dbt's message) in `failed_nodes`; `models_run`
+//! counts only the nodes that built. Only when dbt could not run at all (no results
+//! written) do they return an error. `install_deps` runs `dbt deps`, `generate_docs`
+//! `dbt docs generate`, and `write_profiles` writes a whole `profiles.yml` for a
+//! compute plugin's profile target.
 //!
 //! ```
 //! use floe_plugins_builtin as _;
@@ -24,7 +28,11 @@
 
 mod invoke;
 mod lint;
+mod profiles;
+mod results;
 mod yaml_lookup;
+
+pub use profiles::{profile_name, profiles_document};
 
 use crate::support::{process, sanitize};
 use std::path::{Path, PathBuf};
@@ -80,12 +88,7 @@ fn default_sqlfluff() -> String {
     "sqlfluff".to_owned()
 }
 
-/// Which results a command's `run_results.json` counts.
-#[derive(Clone, Copy)]
-enum Kind {
-    Run,
-    Test,
-}
+use results::Kind;
 
 impl DbtCorePlugin {
     /// The configured settings, or the defaults before `configure`.
@@ -135,36 +138,23 @@ impl DbtCorePlugin {
         if !finished.success() && !fresh {
             let text = invoke::error_text(&finished);
             let location = match kind {
-                Kind::Run => invoke::location_suffix(&text),
                 Kind::Test => String::new(),
+                Kind::Run | Kind::Seed | Kind::Build => invoke::location_suffix(&text),
             };
             return Err(PluginError::failed(format!(
                 "Execution failed: {text}{location}"
             )));
         }
         let results = read_json(&run_results, "run_results.json", RUN_RESULTS_HINT)?;
-        let entries = results
-            .get("results")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let count = |statuses: &[&str]| {
-            let n = entries
-                .iter()
-                .filter(|r| {
-                    r.get("status")
-                        .and_then(Value::as_str)
-                        .is_some_and(|s| statuses.contains(&s))
-                })
-                .count();
-            u32::try_from(n).unwrap_or(u32::MAX)
-        };
-        let total = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-        let (models_run, tests_run, failures) = match kind {
-            Kind::Run => (total, 0, count(&["error"])),
-            Kind::Test => (0, total, count(&["fail", "error"])),
+        let tally = results::tally(kind, &results);
+        let failures = u32::try_from(tally.failed.len()).unwrap_or(u32::MAX);
+        let (models_run, tests_run) = match kind {
+            Kind::Test => (0, tally.tests),
+            Kind::Run | Kind::Seed => (tally.built, 0),
+            Kind::Build => (tally.built, tally.tests),
         };
         let mut metadata = Map::new();
+        metadata.insert("skipped".to_owned(), json!(tally.skipped));
         if !finished.success() {
             metadata.insert("error".to_owned(), json!(invoke::error_text(&finished)));
         }
@@ -178,7 +168,21 @@ impl DbtCorePlugin {
             tests_run,
             failures,
             metadata,
+            failed_nodes: tally.failed,
         })
+    }
+
+    /// Runs `dbt <args>` where only success matters (`deps`, `docs generate`).
+    fn run_plain(&self, what: &str, args: &[String]) -> Result<(), PluginError> {
+        let finished = invoke::run_dbt(&self.settings().dbt_executable, args)?;
+        if finished.success() {
+            Ok(())
+        } else {
+            Err(PluginError::failed(format!(
+                "Execution failed: dbt {what} failed: {}",
+                invoke::error_text(&finished)
+            )))
+        }
     }
 }
 
@@ -223,15 +227,7 @@ impl DbtPlugin for DbtCorePlugin {
             .iter()
             .any(|f| project_dir.join(f).is_file());
         if has_packages {
-            let args =
-                invoke::arguments("deps", project_dir, profiles_dir, None, None, None, false);
-            let finished = invoke::run_dbt(&exe, &args)?;
-            if !finished.success() {
-                return Err(PluginError::failed(format!(
-                    "Execution failed: dbt deps failed: {}",
-                    invoke::error_text(&finished)
-                )));
-            }
+            self.install_deps(project_dir, profiles_dir)?;
         }
         let args = invoke::arguments(
             "compile",
@@ -293,6 +289,97 @@ impl DbtPlugin for DbtCorePlugin {
             false,
         );
         self.execute(Kind::Test, args, project_dir)
+    }
+
+    /// `dbt seed`; `models_run` counts the seeds loaded.
+    fn seed_data(
+        &self,
+        project_dir: &Path,
+        profiles_dir: &Path,
+        target: &str,
+        select: Option<&str>,
+        full_refresh: bool,
+    ) -> Result<DbtRunResult, PluginError> {
+        let args = invoke::arguments(
+            "seed",
+            project_dir,
+            profiles_dir,
+            Some(target),
+            select,
+            None,
+            full_refresh,
+        );
+        self.execute(Kind::Seed, args, project_dir)
+    }
+
+    /// `dbt build`: seeds, models and snapshots count in `models_run`, tests in
+    /// `tests_run`; every failed node is in `failed_nodes`.
+    fn build_project(
+        &self,
+        project_dir: &Path,
+        profiles_dir: &Path,
+        target: &str,
+        select: Option<&str>,
+        exclude: Option<&str>,
+        full_refresh: bool,
+    ) -> Result<DbtRunResult, PluginError> {
+        let args = invoke::arguments(
+            "build",
+            project_dir,
+            profiles_dir,
+            Some(target),
+            select,
+            exclude,
+            full_refresh,
+        );
+        self.execute(Kind::Build, args, project_dir)
+    }
+
+    /// `dbt deps`.
+    fn install_deps(&self, project_dir: &Path, profiles_dir: &Path) -> Result<(), PluginError> {
+        let args = invoke::arguments("deps", project_dir, profiles_dir, None, None, None, false);
+        self.run_plain("deps", &args)
+    }
+
+    /// `dbt docs generate`; returns `P/target/catalog.json`.
+    fn generate_docs(
+        &self,
+        project_dir: &Path,
+        profiles_dir: &Path,
+        target: &str,
+    ) -> Result<PathBuf, PluginError> {
+        let mut args = invoke::arguments(
+            "docs",
+            project_dir,
+            profiles_dir,
+            Some(target),
+            None,
+            None,
+            false,
+        );
+        args.insert(1, "generate".to_owned());
+        self.run_plain("docs generate", &args)?;
+        let catalog = invoke::target_file(project_dir, "catalog.json");
+        if catalog.is_file() {
+            Ok(catalog)
+        } else {
+            Err(PluginError::failed(format!(
+                "dbt docs generate succeeded but wrote no {}",
+                catalog.display()
+            )))
+        }
+    }
+
+    /// Writes `Q/profiles.yml`: `{<profile of dbt_project.yml>: {target, outputs:
+    /// {<target>: output}}}`.
+    fn write_profiles(
+        &self,
+        project_dir: &Path,
+        profiles_dir: &Path,
+        target: &str,
+        output: &Value,
+    ) -> Result<PathBuf, PluginError> {
+        profiles::write_profiles(project_dir, profiles_dir, target, output)
     }
 
     /// Lints `P/models/**/*.sql` with sqlfluff in the dialect of the target's adapter

@@ -1,8 +1,14 @@
 //! Ingestion plugin `dlt`: loads REST APIs, SQL databases and file systems into Iceberg
 //! tables with [dlt](https://dlthub.com).
 //!
-//! dlt is a Python library, so pipelines run in a configured runner program (see
-//! [`runner`] for its stdin/stdout protocol). Without a runner, pipelines can be
+//! dlt is a Python library, so pipelines run in a runner program (see [`runner`] for
+//! its stdin/stdout protocol). The plugin ships one ([`RUNNER_SOURCE`]): with
+//! `runner: {python: "/opt/venv/bin/python"}` (an environment with dlt) it writes the
+//! runner to [`default_runner_dir`] and runs it there; `runner.command` runs one of
+//! your own instead. The configured source's `source_config`, `cursor_field` and
+//! `primary_key` travel with each run, and `destination` names the dlt destination:
+//! `{"type": "duckdb", "path": ...}` or `{"type": "filesystem", "bucket_url": ...,
+//! "file_format": ..., "table_format": ...}`. Without a runner, pipelines can be
 //! created and destinations computed, and `run` reports why it cannot load.
 //!
 //! ```
@@ -29,6 +35,7 @@
 
 mod config;
 pub mod runner;
+mod shipped;
 
 use crate::support::{clock, process, sanitize};
 use std::sync::Arc;
@@ -38,9 +45,11 @@ use std::time::Instant;
 use floe_registry::prelude::*;
 use serde_json::{Map, Value, json};
 
+pub use shipped::{RUNNER_FILE, RUNNER_SOURCE, default_runner_dir, install_runner};
+
 pub use config::{
-    DltIngestionConfig, IngestionSourceConfig, PrimaryKey, RetryConfig, RunnerConfig,
-    SCHEMA_CONTRACTS, SOURCE_TYPES, Sources, WRITE_MODES,
+    DESTINATION_TYPES, DestinationConfig, DltIngestionConfig, IngestionSourceConfig, PrimaryKey,
+    RetryConfig, RunnerConfig, SCHEMA_CONTRACTS, SOURCE_TYPES, Sources, WRITE_MODES,
 };
 
 /// The OpenTelemetry tracer name of this plugin.
@@ -117,6 +126,44 @@ fn iceberg_config(first: (&str, &str), catalog_config: &Map<String, Value>) -> V
     Value::Object(out)
 }
 
+/// A destination has what its type needs: `path` for duckdb, `bucket_url` for
+/// filesystem.
+fn check_destination(d: &DestinationConfig) -> Result<(), PluginError> {
+    match (d.kind.as_str(), &d.path, &d.bucket_url) {
+        ("duckdb", Some(_), _) | ("filesystem", _, Some(_)) => Ok(()),
+        ("duckdb", None, _) => Err(PluginError::failed(
+            "the dlt destination of type duckdb needs `path` (the database file)",
+        )),
+        ("filesystem", _, None) => Err(PluginError::failed(
+            "the dlt destination of type filesystem needs `bucket_url` (file:///dir or s3://bucket/dir)",
+        )),
+        (other, _, _) => Err(PluginError::failed(format!(
+            "unknown dlt destination type '{other}': use duckdb or filesystem"
+        ))),
+    }
+}
+
+/// The run request's destination for a configured dlt destination:
+/// `{"destination": "duckdb", "credentials": <path>}` or `{"destination":
+/// "filesystem", "bucket_url", "file_format", "table_format"}` (the last two when set).
+fn dlt_destination(d: &DestinationConfig) -> Value {
+    let mut out = Map::new();
+    out.insert("destination".to_owned(), json!(d.kind));
+    if let Some(path) = &d.path {
+        out.insert("credentials".to_owned(), json!(path));
+    }
+    for (key, value) in [
+        ("bucket_url", &d.bucket_url),
+        ("file_format", &d.file_format),
+        ("table_format", &d.table_format),
+    ] {
+        if let Some(v) = value {
+            out.insert(key.to_owned(), json!(v));
+        }
+    }
+    Value::Object(out)
+}
+
 impl DltPlugin {
     fn is_started(&self) -> bool {
         self.started.load(Ordering::Acquire)
@@ -166,7 +213,12 @@ impl DltPlugin {
             )
             .with_detail("reason", "no_runner");
         };
-        let program = runner.command.first().cloned().unwrap_or_default();
+        let program = match runner::command_line(runner) {
+            Ok(line) => line.first().cloned().unwrap_or_default(),
+            Err(e) => {
+                return HealthStatus::unhealthy(e).with_detail("reason", "runner_misconfigured");
+            }
+        };
         match process::find_program(&program) {
             Some(path) => {
                 HealthStatus::new(HealthState::Healthy, "dlt ingestion plugin is healthy")
@@ -256,6 +308,16 @@ impl IngestionPlugin for DltPlugin {
                 "primary_key is required when write_mode is 'merge' [{ctx}]"
             ));
         }
+        // The configured source's settings, overlaid by the pipeline's own.
+        let mut source_config = source
+            .as_ref()
+            .map(|s| s.source_config.clone())
+            .unwrap_or_default();
+        source_config.extend(spec.source_config.clone());
+        let destination = match &config.destination {
+            Some(d) => dlt_destination(d),
+            None => iceberg_config(("destination", "iceberg"), &config.catalog_config),
+        };
         let mut request = json!({
             "pipeline_name": pipeline.pipeline_name,
             "dataset_name": pipeline.dataset_name,
@@ -263,13 +325,16 @@ impl IngestionPlugin for DltPlugin {
             "source": {
                 "name": source.as_ref().map(|s| s.name.clone()),
                 "source_type": spec.source_type,
-                "source_config": spec.source_config,
+                "source_config": source_config,
             },
             "write_disposition": write_disposition,
             "schema_contract": runner::dlt_schema_contract(spec.schema_contract),
             "cursor_field": source.as_ref().and_then(|s| s.cursor_field.clone()),
-            "destination": iceberg_config(("destination", "iceberg"), &config.catalog_config),
+            "destination": destination,
         });
+        if let Some(dir) = &runner.working_dir {
+            request["pipelines_dir"] = json!(dir.join(".dlt-pipelines"));
+        }
         if spec.write_mode == WriteMode::Merge {
             request["primary_key"] = json!(primary_key);
         }
@@ -304,11 +369,15 @@ impl IngestionPlugin for DltPlugin {
     fn startup(&self) -> Result<(), PluginError> {
         if let Ok(config) = self.config.require("dlt") {
             if let Some(runner) = &config.runner {
-                let program = runner.command.first().map(String::as_str).unwrap_or("");
+                let line = runner::command_line(runner).map_err(PluginError::failed)?;
+                let program = line.first().map(String::as_str).unwrap_or("");
                 if process::find_program(program).is_none() {
                     return Err(PluginError::failed(format!(
-                        "dlt runner not found: '{program}' is not an executable file or on PATH (runner.command)"
+                        "dlt runner not found: '{program}' is not an executable file or on PATH (runner.python or runner.command)"
                     )));
+                }
+                if let Some(d) = &config.destination {
+                    check_destination(d)?;
                 }
             } else {
                 tracing::warn!(

@@ -262,7 +262,8 @@ fn run_passes_select_exclude_and_full_refresh_in_order() {
     );
     assert_eq!(result.catalog_path, None);
     assert!(result.execution_time_seconds > 0.0);
-    assert!(result.metadata.is_empty());
+    assert!(result.metadata.get("error").is_none());
+    assert!(result.failed_nodes.is_empty());
 }
 
 #[test]
@@ -293,7 +294,12 @@ fn failed_models_give_an_unsuccessful_result_with_counts() {
         .run_models(&fx.project(), &fx.profiles(), "dev", None, None, false)
         .expect("a result, not an error");
     assert!(!result.success);
-    assert_eq!((result.models_run, result.failures), (3, 1));
+    assert_eq!(
+        (result.models_run, result.failures),
+        (1, 1),
+        "only the successful model counts as run"
+    );
+    assert_eq!(result.metadata["skipped"], 1);
     assert_eq!(result.metadata["error"], "Database Error in model m1");
 }
 
@@ -527,10 +533,10 @@ fn lint_maps_sqlfluff_violations_in_the_target_dialect() {
             LintViolation {
                 file_path: "models/orders.sql".into(),
                 line: 1,
-                column: 1,
+                column: 0,
                 code: "CP01".into(),
                 message: "Keywords must be consistently lower case.".into(),
-                severity: "warning".into(),
+                severity: "error".into(),
             },
             LintViolation {
                 file_path: "models/orders.sql".into(),
@@ -538,7 +544,7 @@ fn lint_maps_sqlfluff_violations_in_the_target_dialect() {
                 column: 0,
                 code: "UNKNOWN".into(),
                 message: String::new(),
-                severity: "warning".into(),
+                severity: "error".into(),
             }
         ]
     );

@@ -222,8 +222,9 @@ fn dbt_profile_matches_the_reference_example() {
         .unwrap();
     assert_eq!(
         profile,
-        json!({"type": "duckdb", "path": "/data/a.duckdb", "threads": 8, "timeout_seconds": 3600,
-               "extensions": ["iceberg", "httpfs"], "settings": {"memory_limit": "4GB", "threads": 2}})
+        json!({"type": "duckdb", "path": "/data/a.duckdb", "threads": 8,
+               "extensions": ["iceberg", "httpfs"], "settings": {"memory_limit": "4GB", "threads": 2}}),
+        "timeout_seconds is not a dbt-duckdb profile key, so it is left out"
     );
 }
 
@@ -235,12 +236,12 @@ fn dbt_profile_of_an_empty_connection_is_in_memory() {
         .unwrap();
     assert_eq!(
         profile,
-        json!({"type": "duckdb", "path": ":memory:", "threads": 4, "timeout_seconds": 3600})
+        json!({"type": "duckdb", "path": ":memory:", "threads": 4})
     );
 }
 
 #[test]
-fn explicit_settings_win_over_memory_limit_and_access_mode() {
+fn explicit_settings_win_and_access_mode_is_an_open_time_option() {
     let registry = registry();
     let profile = duckdb(&registry)
         .generate_dbt_profile(&compute(
@@ -248,9 +249,11 @@ fn explicit_settings_win_over_memory_limit_and_access_mode() {
             json!({"memory_limit": "4GB", "access_mode": "read_only", "settings": {"memory_limit": "1GB"}, "extensions": []}),
         ))
         .unwrap();
+    assert_eq!(profile["settings"], json!({"memory_limit": "1GB"}));
     assert_eq!(
-        profile["settings"],
-        json!({"memory_limit": "1GB", "access_mode": "read_only"})
+        profile["config_options"],
+        json!({"access_mode": "read_only"}),
+        "access_mode is given to DuckDB when it opens the file, not SET afterwards"
     );
     assert!(
         profile.get("extensions").is_none(),
@@ -259,38 +262,54 @@ fn explicit_settings_win_over_memory_limit_and_access_mode() {
 }
 
 #[test]
-fn attach_entries_keep_given_keys_and_merge_options_flat() {
+fn attach_entries_take_dbt_duckdbs_shape() {
     let registry = registry();
     let profile = duckdb(&registry)
         .generate_dbt_profile(&compute(
             4,
             json!({"attach": [
-                {"path": "polaris", "alias": "ice", "type": "iceberg", "options": {"catalog_uri": "http://p:8181", "read_only": true}},
-                {"path": "/other.duckdb"},
+                {"path": "polaris", "alias": "ice", "type": "iceberg", "options": {"catalog_uri": "http://p:8181", "read_only": "true"}},
+                {"path": "/other.duckdb", "options": {"access_mode": "read_only", "type": "duckdb"}},
+                {"path": "pg", "secret": "s", "is_ducklake": false, "options": {"schema": "public", "read_only": false}},
             ]}),
         ))
         .unwrap();
     assert_eq!(
         profile["attach"],
         json!([
-            {"path": "polaris", "alias": "ice", "type": "iceberg", "catalog_uri": "http://p:8181", "read_only": true},
-            {"path": "/other.duckdb"},
+            {"path": "polaris", "alias": "ice", "type": "iceberg", "read_only": true, "options": {"endpoint": "http://p:8181"}},
+            {"path": "/other.duckdb", "type": "duckdb", "read_only": true},
+            {"path": "pg", "secret": "s", "read_only": false, "options": {"schema": "public"}, "is_ducklake": false},
         ])
     );
 }
 
 #[test]
-fn attach_option_keys_outside_the_allowed_set_are_refused() {
+fn attach_keys_dbt_duckdb_refuses_are_refused_here() {
     let registry = registry();
     let err = duckdb(&registry)
         .generate_dbt_profile(&compute(
             4,
-            json!({"attach": [{"path": "p", "options": {"secret": "x"}}]}),
+            json!({"attach": [{"path": "p", "catalog_uri": "x"}]}),
         ))
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "Invalid attach option key: 'secret'. Allowed keys: ['access_mode', 'catalog_uri', 'read_only', 'schema', 'type']"
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "connection.attach.0 has the key 'catalog_uri', which dbt-duckdb does not accept"
+        ),
+        "{err}"
+    );
+    let err = duckdb(&registry)
+        .generate_dbt_profile(&compute(
+            4,
+            json!({"attach": [{"path": "p", "options": {"read_only": "maybe"}}]}),
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("options.read_only must be true or false"),
+        "{err}"
     );
     let err = duckdb(&registry)
         .generate_dbt_profile(&compute(4, json!({"attach": [{"alias": "a"}]})))
@@ -529,11 +548,14 @@ fn startup_refuses_an_unusable_config() {
         .configure(
             T,
             "duckdb",
-            json!({"attach": [{"path": "p", "alias": "a", "options": {"bogus": "1"}}]}),
+            json!({"attach": [{"path": "p", "alias": "a", "options": {"access_mode": "sometimes"}}]}),
         )
         .unwrap();
     let err = registry.activate(T, "duckdb").unwrap_err().to_string();
-    assert!(err.contains("Invalid attach option key: 'bogus'"), "{err}");
+    assert!(
+        err.contains("options.access_mode must be read_only, read_write or automatic"),
+        "{err}"
+    );
 }
 
 #[test]

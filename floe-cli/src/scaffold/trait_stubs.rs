@@ -185,6 +185,11 @@ const COMPUTE: &[Method] = &[
         "fn generate_dbt_profile(&self, config: &ComputeConfig) -> Result<Value, PluginError>",
         "let _ = config;\nErr(not_implemented(\"generate_dbt_profile\"))",
     ),
+    Method::stub(
+        "The dbt `profiles.yml` target of the plugin's own configuration.",
+        "fn configured_dbt_profile(&self) -> Result<Value, PluginError>",
+        "Err(not_implemented(\"configured_dbt_profile\"))",
+    ),
     Method::optional(
         "The pip specifiers dbt needs for this engine (`dbt-duckdb>=1.7.0`).",
         "fn get_required_dbt_packages(&self) -> Vec<String>",
@@ -417,6 +422,31 @@ const DBT: &[Method] = &[
         "The parsed `target/run_results.json`.",
         "fn get_run_results(&self, project_dir: &Path) -> Result<Value, PluginError>",
         "let _ = project_dir;\nErr(not_implemented(\"get_run_results\"))",
+    ),
+    Method::stub(
+        "Loads the project's seeds (`dbt seed`).",
+        "fn seed_data(&self, project_dir: &Path, profiles_dir: &Path, target: &str, select: Option<&str>, full_refresh: bool) -> Result<DbtRunResult, PluginError>",
+        "let _ = (project_dir, profiles_dir, target, select, full_refresh);\nErr(not_implemented(\"seed_data\"))",
+    ),
+    Method::stub(
+        "Seeds, runs, snapshots and tests in dependency order (`dbt build`).",
+        "fn build_project(&self, project_dir: &Path, profiles_dir: &Path, target: &str, select: Option<&str>, exclude: Option<&str>, full_refresh: bool) -> Result<DbtRunResult, PluginError>",
+        "let _ = (\n    project_dir,\n    profiles_dir,\n    target,\n    select,\n    exclude,\n    full_refresh,\n);\nErr(not_implemented(\"build_project\"))",
+    ),
+    Method::stub(
+        "Installs the packages of `packages.yml` (`dbt deps`).",
+        "fn install_deps(&self, project_dir: &Path, profiles_dir: &Path) -> Result<(), PluginError>",
+        "let _ = (project_dir, profiles_dir);\nErr(not_implemented(\"install_deps\"))",
+    ),
+    Method::stub(
+        "Generates the docs (`dbt docs generate`); returns the path of `catalog.json`.",
+        "fn generate_docs(&self, project_dir: &Path, profiles_dir: &Path, target: &str) -> Result<PathBuf, PluginError>",
+        "let _ = (project_dir, profiles_dir, target);\nErr(not_implemented(\"generate_docs\"))",
+    ),
+    Method::stub(
+        "Writes `profiles.yml` with `output` as the `target` output; returns its path.",
+        "fn write_profiles(&self, project_dir: &Path, profiles_dir: &Path, target: &str, output: &Value) -> Result<PathBuf, PluginError>",
+        "let _ = (project_dir, profiles_dir, target, output);\nErr(not_implemented(\"write_profiles\"))",
     ),
     Method::optional(
         "Whether several dbt invocations may run at once.",

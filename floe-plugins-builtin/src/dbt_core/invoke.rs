@@ -142,13 +142,38 @@ pub(crate) fn location_suffix(text: &str) -> String {
 }
 
 /// The file and line an error names, trying in order (case-insensitive):
-/// `at F.sql:L`, `in file 'F' at line L`, `Error in F.sql line L`, `F.sql:L:C`.
+/// `at F.sql:L`, `in file 'F' at line L`, `Error in F.sql line L`, `F.sql:L:C`, and
+/// dbt 1.11's `Error in model X (F.sql)` followed by `line L` on a later line.
 pub(crate) fn parse_location(text: &str) -> Option<(String, String)> {
     let lower = text.to_ascii_lowercase();
     after_marker(text, &lower, "at ", |rest| sql_then(rest, ":"))
         .or_else(|| quoted_file_at_line(text, &lower))
         .or_else(|| after_marker(text, &lower, "error in ", |rest| sql_then(rest, " line ")))
         .or_else(|| anywhere_sql_line_col(text, &lower))
+        .or_else(|| node_file_then_line(text, &lower))
+}
+
+/// dbt 1.11: `Compilation Error in model orders (models/orders.sql)` then, on a
+/// later line, `line 4`.
+fn node_file_then_line(text: &str, lower: &str) -> Option<(String, String)> {
+    after_marker(text, lower, "error in ", |rest| {
+        let header = rest.lines().next().unwrap_or_default();
+        let open = header.find(" (")?;
+        let inside = &header[open + 2..];
+        let close = inside.find(')')?;
+        let file = &inside[..close];
+        if !file.to_ascii_lowercase().ends_with(".sql") && !file.ends_with(".yml") {
+            return None;
+        }
+        let after = &rest[header.len()..];
+        let line = after.lines().find_map(|l| {
+            let l = l.trim_start();
+            let tail = strip_prefix_ci(l, "line ")?;
+            let d = digits(tail);
+            (!d.is_empty()).then(|| d.to_owned())
+        })?;
+        Some((file.to_owned(), line))
+    })
 }
 
 fn digits(s: &str) -> &str {
@@ -258,6 +283,10 @@ mod tests {
             (
                 "see models/c.SQL:4:10 for details",
                 Some(("models/c.SQL", "4")),
+            ),
+            (
+                "Encountered an error:\nCompilation Error in model broken (models/broken.sql)\n  unexpected '}', expected ')'\n    line 4\n      {{ bad_macro( }}",
+                Some(("models/broken.sql", "4")),
             ),
             ("Error in model x", None),
         ];

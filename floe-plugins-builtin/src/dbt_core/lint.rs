@@ -149,6 +149,10 @@ pub(crate) fn lint(
     })
 }
 
+/// One sqlfluff violation. sqlfluff's `start_line_pos` counts from 1; floe's column
+/// counts from 0 (as [`LintViolation::column`] documents), so it is one less. The
+/// severity is sqlfluff's: `warning` for rules its config lists under `warnings`
+/// (`"warning": true` in the report), `error` for the others.
 fn violation(path: &str, v: &Value) -> LintViolation {
     let number = |keys: &[&str]| {
         keys.iter()
@@ -159,9 +163,16 @@ fn violation(path: &str, v: &Value) -> LintViolation {
     LintViolation {
         file_path: path.to_owned(),
         line: number(&["start_line_no", "line_no"]).unwrap_or(1).max(1),
-        column: number(&["start_line_pos", "line_pos"]).unwrap_or(0),
+        column: number(&["start_line_pos", "line_pos"])
+            .unwrap_or(1)
+            .saturating_sub(1),
         code: text("code").unwrap_or("UNKNOWN").to_owned(),
         message: text("description").unwrap_or_default().to_owned(),
-        severity: "warning".to_owned(),
+        severity: if v.get("warning").and_then(Value::as_bool) == Some(true) {
+            "warning"
+        } else {
+            "error"
+        }
+        .to_owned(),
     }
 }

@@ -34,6 +34,42 @@ pub struct DltIngestionConfig {
     /// not run.
     #[serde(default)]
     pub runner: Option<RunnerConfig>,
+    /// The dlt destination pipelines load into. Without it the run request carries the
+    /// Iceberg catalog settings, which the shipped runner refuses (dlt has no
+    /// `iceberg` destination).
+    #[serde(default)]
+    pub destination: Option<DestinationConfig>,
+}
+
+/// A dlt destination. Unknown fields are refused.
+#[floe_config]
+#[derive(Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct DestinationConfig {
+    /// `duckdb` or `filesystem`.
+    #[serde(rename = "type")]
+    #[schemars(schema_with = "destination_type_schema")]
+    pub kind: String,
+    /// `duckdb`: the database file.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// `filesystem`: where tables are written (`file:///data/lake`, `s3://bucket/lake`).
+    #[serde(default)]
+    pub bucket_url: Option<String>,
+    /// `filesystem`: the file format (`parquet`, `jsonl`, `csv`).
+    #[serde(default)]
+    pub file_format: Option<String>,
+    /// `filesystem`: a table format (`iceberg` or `delta`; each needs its Python
+    /// package, `pyiceberg` or `deltalake`, in the runner's environment).
+    #[serde(default)]
+    pub table_format: Option<String>,
+}
+
+/// The destination types, sorted.
+pub const DESTINATION_TYPES: [&str; 2] = ["duckdb", "filesystem"];
+
+fn destination_type_schema(_: &mut SchemaGenerator) -> Schema {
+    string_enum(&DESTINATION_TYPES)
 }
 
 /// One source to ingest. Unknown fields are refused; `write_mode: merge` needs a
@@ -125,14 +161,21 @@ impl Default for RetryConfig {
 }
 
 /// The program that runs a pipeline: it reads the run request (JSON) on standard
-/// input and writes its report (JSON) as the last line of standard output.
+/// input and writes its report (JSON) as the last line of standard output. Either
+/// `python` (the shipped runner, written next to the plugin's temporary files and run
+/// with that interpreter) or `command` (a runner of your own).
 #[floe_config]
 #[derive(Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RunnerConfig {
-    /// The program and its arguments, e.g. `["python", "-m", "floe_dlt_runner"]`.
-    #[schemars(length(min = 1), inner(length(min = 1)))]
+    /// A runner of your own: the program and its arguments.
+    #[serde(default)]
+    #[schemars(inner(length(min = 1)))]
     pub command: Vec<String>,
+    /// The Python interpreter of an environment with dlt installed
+    /// (`/opt/venv/bin/python`): runs the runner shipped with this plugin.
+    #[serde(default)]
+    pub python: Option<String>,
     /// Seconds one attempt may take, 1 to 86400.
     #[serde(default = "default_runner_timeout")]
     #[schemars(range(min = 1, max = 86400))]

@@ -1,5 +1,9 @@
 //! Running one pipeline through the configured runner program, with retries.
 //!
+//! Errors keep their full text: one longer than [`SUMMARY_CHARS`] comes as two
+//! entries of `IngestionResult::errors`, a summary cut at a line end, then the whole
+//! text (credentials redacted in both).
+//!
 //! The protocol: the runner reads one JSON request on standard input (the pipeline,
 //! source, write disposition, dlt schema contract, destination and credentials) and
 //! prints a JSON report as the last line of standard output:
@@ -16,7 +20,8 @@ use serde_json::{Value, json};
 
 use super::config::{RetryConfig, RunnerConfig};
 use super::process;
-use super::sanitize::{redact_values, sanitize};
+use super::sanitize::{redact, redact_values};
+use super::shipped;
 
 /// The exit code that marks a transient failure (`EX_TEMPFAIL`).
 pub const EXIT_TRANSIENT: i32 = 75;
@@ -81,13 +86,15 @@ pub fn run(
     let errors = outcome
         .errors
         .iter()
-        .map(|e| {
-            let clean = sanitize(&redact_values(e, secrets));
-            if clean.contains("schema") && clean.contains("contract") && !context.is_empty() {
-                format!("{clean} [{context}]")
-            } else {
-                clean
-            }
+        .flat_map(|e| {
+            let clean = redact(&redact_values(e, secrets));
+            let clean =
+                if clean.contains("schema") && clean.contains("contract") && !context.is_empty() {
+                    format!("{clean} [{context}]")
+                } else {
+                    clean
+                };
+            summarise(&clean)
         })
         .collect();
     IngestionResult {
@@ -99,8 +106,59 @@ pub fn run(
     }
 }
 
+/// The program and arguments of `runner`: `python <shipped runner>` when `python` is
+/// set (the runner is written first), else `command`.
+pub fn command_line(runner: &RunnerConfig) -> Result<Vec<String>, String> {
+    match (&runner.python, runner.command.is_empty()) {
+        (Some(python), true) => {
+            let script = shipped::install_runner(&shipped::default_runner_dir())?;
+            Ok(vec![python.clone(), script.display().to_string()])
+        }
+        (None, false) => Ok(runner.command.clone()),
+        (Some(_), false) => Err(
+            "the dlt runner has both `python` and `command`: keep `python` for the shipped runner or `command` for your own"
+                .to_owned(),
+        ),
+        (None, true) => Err(
+            "the dlt runner needs `python` (an interpreter with dlt, for the shipped runner) or `command`"
+                .to_owned(),
+        ),
+    }
+}
+
+/// Errors longer than this many characters are shown as a summary (cut at a line
+/// end) followed by the full text.
+pub const SUMMARY_CHARS: usize = 500;
+
+/// `[error]` when it is short; else `[summary, full text]`, the summary being the
+/// whole lines that fit in [`SUMMARY_CHARS`] (the first line's start when even that
+/// is longer, cut at a space) and ending with a pointer to the full text.
+pub fn summarise(error: &str) -> Vec<String> {
+    if error.chars().count() <= SUMMARY_CHARS {
+        return vec![error.to_owned()];
+    }
+    let limit = error
+        .char_indices()
+        .nth(SUMMARY_CHARS)
+        .map_or(error.len(), |(at, _)| at);
+    let head = &error[..limit];
+    let cut = head
+        .rfind('\n')
+        .filter(|&at| !head[..at].trim().is_empty())
+        .or_else(|| head.rfind(' '))
+        .unwrap_or(limit);
+    vec![
+        format!("{} [... the full error follows]", head[..cut].trim_end()),
+        error.to_owned(),
+    ]
+}
+
 fn attempt(runner: &RunnerConfig, input: &[u8]) -> Attempt {
-    let Some((program, args)) = runner.command.split_first() else {
+    let line = match command_line(runner) {
+        Ok(line) => line,
+        Err(e) => return failed(e, false),
+    };
+    let Some((program, args)) = line.split_first() else {
         return failed("the dlt runner command is empty".to_owned(), false);
     };
     let Some(resolved) = process::find_program(program) else {

@@ -21,7 +21,8 @@ pub struct DuckDbConfig {
     #[serde(default = "default_threads")]
     #[schemars(range(min = 1, max = 64))]
     pub threads: u32,
-    /// Query timeout in seconds.
+    /// Query timeout in seconds, for whatever runs dbt: not written into the dbt
+    /// profile, because dbt-duckdb and DuckDB have no query timeout to set.
     #[serde(default = "default_timeout")]
     #[schemars(range(min = 1, max = 86400))]
     pub timeout_seconds: u32,
@@ -44,7 +45,7 @@ pub struct DuckDbConfig {
     pub settings: BTreeMap<String, Value>,
 }
 
-/// A database attached with `ATTACH`.
+/// A database attached with `ATTACH`, in the shape dbt-duckdb accepts.
 #[floe_config]
 #[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -55,13 +56,33 @@ pub struct AttachConfig {
     /// The name it is attached as.
     #[schemars(regex(pattern = r"^[a-zA-Z_][a-zA-Z0-9_]*$"))]
     pub alias: String,
-    /// The database type.
+    /// The database type (`duckdb`, `iceberg`, `sqlite`, `postgres`, ...).
     #[serde(default = "default_attach_type", rename = "type")]
     #[schemars(length(min = 1))]
     pub kind: String,
-    /// ATTACH options: `catalog_uri`, `read_only`, `schema`, `access_mode`, `type`.
+    /// The name of a DuckDB secret to attach with.
     #[serde(default)]
-    pub options: BTreeMap<String, String>,
+    pub secret: Option<String>,
+    /// Attach read-only.
+    #[serde(default)]
+    pub read_only: Option<bool>,
+    /// Whether the database is a DuckLake catalog.
+    #[serde(default)]
+    pub is_ducklake: Option<bool>,
+    /// Further `ATTACH` options (`endpoint`, `schema`, ...), each a string, number or
+    /// boolean. `read_only`, `access_mode`, `type` and `catalog_uri` are also accepted
+    /// here and moved where dbt-duckdb reads them.
+    #[serde(default)]
+    #[schemars(schema_with = "attach_options_schema")]
+    pub options: BTreeMap<String, Value>,
+}
+
+fn attach_options_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "additionalProperties": {"type": ["string", "number", "boolean"]},
+        "default": {}
+    })
 }
 
 /// DuckDB's `access_mode` setting.
@@ -157,7 +178,17 @@ impl DuckDbConfig {
                 .attach
                 .iter()
                 .map(|a| {
-                    json!({"path": a.path, "alias": a.alias, "type": a.kind, "options": a.options})
+                    let mut item = json!({"path": a.path, "alias": a.alias, "type": a.kind, "options": a.options});
+                    if let Some(secret) = &a.secret {
+                        item["secret"] = json!(secret);
+                    }
+                    if let Some(read_only) = a.read_only {
+                        item["read_only"] = json!(read_only);
+                    }
+                    if let Some(is_ducklake) = a.is_ducklake {
+                        item["is_ducklake"] = json!(is_ducklake);
+                    }
+                    item
                 })
                 .collect();
             connection.insert("attach".into(), Value::Array(items));

@@ -2,6 +2,7 @@
 //! and Iceberg `ATTACH` statements, sizes workloads, and checks database files
 //! without linking DuckDB (by their file header).
 
+mod attach;
 mod config;
 mod macros;
 mod path;
@@ -13,10 +14,11 @@ use std::time::Instant;
 use floe_registry::prelude::*;
 use serde_json::Value;
 
+pub use attach::{ATTACH_KEYS, attachments};
 pub use config::{AccessMode, AttachConfig, DuckDbConfig};
 pub use macros::{DBT_MACROS, TABLE_MATERIALIZATION, write_dbt_macros};
 pub use path::{FileCheck, MAGIC, MEMORY, check_file, validate_path};
-pub use profile::{ATTACH_OPTION_KEYS, database_path, dbt_profile};
+pub use profile::{OPEN_TIME_SETTINGS, database_path, dbt_profile};
 pub use sql::{catalog_attachment_sql, cube_datasource};
 
 /// DuckDB in-process analytical database for floe dbt transforms.
@@ -66,6 +68,11 @@ impl ComputePlugin for DuckDbPlugin {
 
     fn generate_dbt_profile(&self, config: &ComputeConfig) -> Result<Value, PluginError> {
         dbt_profile(config)
+    }
+
+    /// The profile target of the plugin's own config (see [`dbt_profile`]).
+    fn configured_dbt_profile(&self) -> Result<Value, PluginError> {
+        self.own_dbt_profile()
     }
 
     fn get_required_dbt_packages(&self) -> Vec<String> {

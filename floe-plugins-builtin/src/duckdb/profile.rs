@@ -3,11 +3,14 @@
 use floe_registry::{ComputeConfig, PluginError};
 use serde_json::{Map, Value, json};
 
+use super::attach::attachments;
 use super::path::{MEMORY, validate_path};
 
-/// The option keys an `attach` entry may carry, sorted.
-pub const ATTACH_OPTION_KEYS: [&str; 5] =
-    ["access_mode", "catalog_uri", "read_only", "schema", "type"];
+/// The DuckDB settings that can only be given when the database is opened. dbt-duckdb
+/// applies `settings` with `SET` on an open connection, where DuckDB refuses to change
+/// these ("Cannot change access_mode setting while database is running"), so they go
+/// under `config_options`, which dbt-duckdb passes to `duckdb.connect(config=...)`.
+pub const OPEN_TIME_SETTINGS: [&str; 1] = ["access_mode"];
 
 /// Python truthiness of a JSON value: null, false, 0, "", [] and {} are false.
 fn truthy(v: &Value) -> bool {
@@ -30,8 +33,19 @@ pub fn database_path(config: &ComputeConfig) -> Result<String, PluginError> {
     }
 }
 
-/// The profile target: `type`, `path`, `threads`, `timeout_seconds`, then
-/// `extensions`, `settings` and `attach` when given.
+/// The profile target, with only keys dbt-duckdb knows: `type`, `path`, `threads`,
+/// then `extensions`, `settings`, `config_options` and `attach` when given.
+///
+/// - `settings` (applied with `SET` after opening): `memory_limit`, overlaid by
+///   `connection.settings` (explicit settings win).
+/// - `config_options` (given to DuckDB when it opens the database): `access_mode`,
+///   from `connection.access_mode` or `connection.settings.access_mode` (the latter
+///   wins); see [`OPEN_TIME_SETTINGS`].
+/// - `attach`: see [`attachments`](super::attach::attachments).
+///
+/// `timeout_seconds` is not written: dbt-duckdb has no such profile key (dbt ignores
+/// it silently) and DuckDB has no query timeout setting to map it to, so the
+/// platform's timeout belongs to whatever runs dbt (the orchestrator's run timeout).
 pub fn dbt_profile(config: &ComputeConfig) -> Result<Value, PluginError> {
     let path = database_path(config)?;
     validate_path(&path)?;
@@ -40,13 +54,21 @@ pub fn dbt_profile(config: &ComputeConfig) -> Result<Value, PluginError> {
     profile.insert("type".into(), json!("duckdb"));
     profile.insert("path".into(), json!(path));
     profile.insert("threads".into(), json!(config.threads));
-    profile.insert("timeout_seconds".into(), json!(config.timeout_seconds));
     if let Some(ext) = conn.get("extensions").filter(|v| truthy(v)) {
         profile.insert("extensions".into(), ext.clone());
     }
-    let settings = settings(conn)?;
+    let mut settings = settings(conn)?;
+    let mut open_time = Map::new();
+    for key in OPEN_TIME_SETTINGS {
+        if let Some(v) = settings.remove(key) {
+            open_time.insert(key.into(), v);
+        }
+    }
     if !settings.is_empty() {
         profile.insert("settings".into(), Value::Object(settings));
+    }
+    if !open_time.is_empty() {
+        profile.insert("config_options".into(), Value::Object(open_time));
     }
     if let Some(attach) = conn.get("attach").filter(|v| truthy(v)) {
         profile.insert("attach".into(), attachments(attach)?);
@@ -75,49 +97,4 @@ fn settings(conn: &Map<String, Value>) -> Result<Map<String, Value>, PluginError
         }
     }
     Ok(out)
-}
-
-/// The `attach` list: `path`, `alias` and `type` when given, options merged flat.
-fn attachments(attach: &Value) -> Result<Value, PluginError> {
-    let Value::Array(items) = attach else {
-        return Err(PluginError::failed("connection.attach must be a list"));
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let Value::Object(item) = item else {
-            return Err(PluginError::failed(format!(
-                "connection.attach.{i} must be an object with a 'path'"
-            )));
-        };
-        let path = item
-            .get("path")
-            .ok_or_else(|| PluginError::failed(format!("connection.attach.{i} has no 'path'")))?;
-        let mut entry = Map::new();
-        entry.insert("path".into(), path.clone());
-        for key in ["alias", "type"] {
-            if let Some(v) = item.get(key) {
-                entry.insert(key.into(), v.clone());
-            }
-        }
-        match item.get("options") {
-            Some(Value::Object(options)) => {
-                for (key, value) in options {
-                    if !ATTACH_OPTION_KEYS.contains(&key.as_str()) {
-                        return Err(PluginError::failed(format!(
-                            "Invalid attach option key: '{key}'. Allowed keys: ['access_mode', 'catalog_uri', 'read_only', 'schema', 'type']"
-                        )));
-                    }
-                    entry.insert(key.clone(), value.clone());
-                }
-            }
-            None | Some(Value::Null) => {}
-            Some(_) => {
-                return Err(PluginError::failed(format!(
-                    "connection.attach.{i}.options must be an object"
-                )));
-            }
-        }
-        out.push(Value::Object(entry));
-    }
-    Ok(Value::Array(out))
 }

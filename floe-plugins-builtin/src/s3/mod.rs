@@ -1,7 +1,10 @@
 //! `s3` (storage): S3-compatible object storage for Iceberg data. Hands Iceberg
-//! clients, dbt and Dagster the settings they need to read and write the bucket.
+//! clients, dbt and Dagster the settings they need to read and write the bucket, and
+//! opens the bucket itself ([`S3FileIo`]: read, write, list, delete).
 
 mod config;
+mod object_store;
+mod sigv4;
 
 use std::collections::BTreeMap;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -12,6 +15,7 @@ use floe_registry::prelude::*;
 use serde_json::{Value, json};
 
 pub use config::S3StorageConfig;
+pub use object_store::{REQUEST_TIMEOUT, S3FileIo, S3Location};
 
 /// How long the health check waits for the endpoint's TCP connection.
 const HEALTH_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -46,6 +50,35 @@ fn secret_or_env(configured: Option<&Secret>, var: &str) -> Option<Secret> {
 impl S3StoragePlugin {
     fn settings(&self) -> Result<std::sync::Arc<S3StorageConfig>, PluginError> {
         self.config.require("s3")
+    }
+
+    /// The configured bucket as an [`S3FileIo`]: the endpoint, region and
+    /// path-style setting of the config, signed with its `access_key_id` /
+    /// `secret_access_key` (which a secrets plugin may supply), else with
+    /// `$AWS_ACCESS_KEY_ID` / `$AWS_SECRET_ACCESS_KEY`; anonymous when neither is set.
+    pub fn open_s3(&self) -> Result<S3FileIo, PluginError> {
+        let c = self.settings()?;
+        let key = secret_or_env(c.access_key_id.as_ref(), "AWS_ACCESS_KEY_ID");
+        let secret = secret_or_env(c.secret_access_key.as_ref(), "AWS_SECRET_ACCESS_KEY");
+        let credentials = match (&key, &secret) {
+            (Some(k), Some(s)) => Some((k.expose(), s.expose())),
+            (None, None) => None,
+            _ => {
+                return Err(PluginError::failed(
+                    "the S3 storage has only half a key pair: set both access_key_id and \
+                     secret_access_key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
+                ));
+            }
+        };
+        S3FileIo::new(
+            &S3Location {
+                endpoint: &c.endpoint,
+                bucket: &c.bucket,
+                region: &c.region,
+                path_style: c.path_style_access,
+            },
+            credentials,
+        )
     }
 
     /// The `host:port` of the endpoint (port from the scheme when absent: 443 for
@@ -111,15 +144,9 @@ impl StoragePlugin for S3StoragePlugin {
         Ok(props)
     }
 
-    /// Not available: this build links no S3 client. Hand
-    /// [`get_fileio_properties`](StoragePlugin::get_fileio_properties) to an Iceberg
-    /// client instead.
+    /// The configured bucket, see [`S3StoragePlugin::open_s3`] (which also lists).
     fn open_fileio(&self) -> Result<Box<dyn FileIo>, PluginError> {
-        self.settings()?;
-        Err(PluginError::failed(
-            "STORAGE plugin 's3' has no in-process FileIO (no S3 client is linked): pass \
-             get_fileio_properties() to an Iceberg client instead",
-        ))
+        Ok(Box::new(self.open_s3()?))
     }
 
     /// `s3://<bucket>/<namespace>/`.

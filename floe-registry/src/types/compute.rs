@@ -113,6 +113,13 @@ pub trait ComputePlugin: PluginMetadata {
         Err(unsupported(self, "generate_dbt_profile"))
     }
 
+    /// The dbt `profiles.yml` target of the plugin's own configuration (for a plugin
+    /// configured through the registry), ready for
+    /// [`DbtPlugin::write_profiles`](crate::DbtPlugin::write_profiles).
+    fn configured_dbt_profile(&self) -> Result<Value, PluginError> {
+        Err(unsupported(self, "configured_dbt_profile"))
+    }
+
     /// The pip specifiers dbt needs for this engine.
     fn get_required_dbt_packages(&self) -> Vec<String> {
         Vec::new()

@@ -21,7 +21,8 @@ pub struct DbtRunResult {
     pub catalog_path: Option<PathBuf>,
     /// Wall time in seconds.
     pub execution_time_seconds: f64,
-    /// Models run.
+    /// Nodes that built successfully (models; for `seed` and `build` also seeds and
+    /// snapshots). Errored and skipped nodes are not counted.
     pub models_run: u32,
     /// Tests run.
     pub tests_run: u32,
@@ -30,6 +31,23 @@ pub struct DbtRunResult {
     /// Anything else.
     #[serde(default)]
     pub metadata: Map<String, Value>,
+    /// The nodes that errored or failed (tests with failing rows), in dbt's order.
+    #[serde(default)]
+    pub failed_nodes: Vec<DbtNodeResult>,
+}
+
+/// One node of a dbt run that did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DbtNodeResult {
+    /// dbt's unique id (`model.shop.orders`, `test.shop.not_null_orders_id.1a2b`).
+    pub unique_id: String,
+    /// The node's name (`orders`).
+    pub name: String,
+    /// dbt's status: `error`, `fail`, ...
+    pub status: String,
+    /// dbt's message for the node (the database error, `Got 3 results, configured to
+    /// fail if != 0`), empty when dbt gave none.
+    pub message: String,
 }
 
 /// One SQL lint finding.
@@ -39,7 +57,7 @@ pub struct LintViolation {
     pub file_path: String,
     /// Line, from 1.
     pub line: u32,
-    /// Column, from 0.
+    /// Column, from 0 (the first character of a line is column 0).
     pub column: u32,
     /// Rule code.
     pub code: String,
@@ -136,6 +154,72 @@ pub trait DbtPlugin: PluginMetadata {
     fn get_run_results(&self, project_dir: &Path) -> Result<Value, PluginError> {
         let _ = project_dir;
         Err(unsupported(self, "get_run_results"))
+    }
+
+    /// Loads the project's seeds (`dbt seed`).
+    fn seed_data(
+        &self,
+        project_dir: &Path,
+        profiles_dir: &Path,
+        target: &str,
+        select: Option<&str>,
+        full_refresh: bool,
+    ) -> Result<DbtRunResult, PluginError> {
+        let _ = (project_dir, profiles_dir, target, select, full_refresh);
+        Err(unsupported(self, "seed_data"))
+    }
+
+    /// Seeds, runs, snapshots and tests in dependency order (`dbt build`).
+    fn build_project(
+        &self,
+        project_dir: &Path,
+        profiles_dir: &Path,
+        target: &str,
+        select: Option<&str>,
+        exclude: Option<&str>,
+        full_refresh: bool,
+    ) -> Result<DbtRunResult, PluginError> {
+        let _ = (
+            project_dir,
+            profiles_dir,
+            target,
+            select,
+            exclude,
+            full_refresh,
+        );
+        Err(unsupported(self, "build_project"))
+    }
+
+    /// Installs the packages of `packages.yml` (`dbt deps`).
+    fn install_deps(&self, project_dir: &Path, profiles_dir: &Path) -> Result<(), PluginError> {
+        let _ = (project_dir, profiles_dir);
+        Err(unsupported(self, "install_deps"))
+    }
+
+    /// Generates the documentation site's files (`dbt docs generate`); returns the
+    /// path of `catalog.json`.
+    fn generate_docs(
+        &self,
+        project_dir: &Path,
+        profiles_dir: &Path,
+        target: &str,
+    ) -> Result<PathBuf, PluginError> {
+        let _ = (project_dir, profiles_dir, target);
+        Err(unsupported(self, "generate_docs"))
+    }
+
+    /// Writes `<profiles_dir>/profiles.yml` for the project: the profile named by
+    /// `dbt_project.yml`, with `target` as its default target and `output` (a
+    /// compute plugin's profile target) as that target's output. Returns the path.
+    fn write_profiles(
+        &self,
+        project_dir: &Path,
+        profiles_dir: &Path,
+        target: &str,
+        output: &Value,
+    ) -> Result<PathBuf, PluginError> {
+        let _ = (project_dir, profiles_dir, target, output);
+        Err(unsupported(self, "write_profiles"))
     }
 
     /// Whether several dbt invocations may run at once.

@@ -71,7 +71,7 @@ pub use common::{ResourceSpec, ValidationResult, WorkloadSize};
 pub use compute::{
     CatalogConfig, ComputeConfig, ComputePlugin, ConnectionResult, ConnectionStatus,
 };
-pub use dbt::{DbtPlugin, DbtRunResult, LintResult, LintViolation};
+pub use dbt::{DbtNodeResult, DbtPlugin, DbtRunResult, LintResult, LintViolation};
 pub use identity::{IdentityPlugin, OidcConfig, TokenValidationResult, UserInfo};
 pub use ingestion::{
     IngestionConfig, IngestionPipeline, IngestionPlugin, IngestionResult, SchemaContract, WriteMode,

@@ -1,0 +1,350 @@
+//! [`S3FileIo`]: reads, writes, lists and deletes objects of one bucket over the S3
+//! REST API, signed with SigV4, through a blocking HTTP client.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use floe_registry::{FileIo, PluginError};
+
+use super::sigv4::{self, Credentials, Request};
+
+/// How long one S3 request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Objects of one bucket. Paths are object keys (`bronze/t/data.parquet`), or
+/// `s3://<bucket>/<key>` URIs of the same bucket.
+#[derive(Clone)]
+pub struct S3FileIo {
+    agent: ureq::Agent,
+    scheme: String,
+    host: String,
+    bucket: String,
+    region: String,
+    path_style: bool,
+    credentials: Option<Credentials>,
+}
+
+impl fmt::Debug for S3FileIo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3FileIo")
+            .field("endpoint", &format!("{}://{}", self.scheme, self.host))
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("path_style", &self.path_style)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The settings an [`S3FileIo`] is opened with.
+#[derive(Debug, Clone)]
+pub struct S3Location<'a> {
+    /// `http(s)://host[:port]`.
+    pub endpoint: &'a str,
+    /// The bucket.
+    pub bucket: &'a str,
+    /// The signing region.
+    pub region: &'a str,
+    /// `true`: `endpoint/bucket/key`; `false`: `bucket.endpoint/key`.
+    pub path_style: bool,
+}
+
+impl S3FileIo {
+    /// A handle on `location`, signing with the key pair when given (anonymous
+    /// requests otherwise). Fails when the endpoint is not an `http(s)://` URL.
+    pub fn new(
+        location: &S3Location<'_>,
+        credentials: Option<(&str, &str)>,
+    ) -> Result<Self, PluginError> {
+        let (scheme, rest) = location.endpoint.split_once("://").ok_or_else(|| {
+            PluginError::failed(format!(
+                "S3 endpoint '{}' has no scheme: write it as http://host:port or https://host",
+                location.endpoint
+            ))
+        })?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(PluginError::failed(format!(
+                "S3 endpoint '{}' must start with http:// or https://",
+                location.endpoint
+            )));
+        }
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+        let default_port = if scheme == "https" { ":443" } else { ":80" };
+        let host = authority
+            .strip_suffix(default_port)
+            .unwrap_or(authority)
+            .to_owned();
+        if host.is_empty() {
+            return Err(PluginError::failed(format!(
+                "S3 endpoint '{}' has no host",
+                location.endpoint
+            )));
+        }
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(REQUEST_TIMEOUT))
+            .build();
+        Ok(S3FileIo {
+            agent: ureq::Agent::new_with_config(config),
+            scheme,
+            host,
+            bucket: location.bucket.to_owned(),
+            region: location.region.to_owned(),
+            path_style: location.path_style,
+            credentials: credentials.map(|(id, secret)| Credentials {
+                access_key_id: id.to_owned(),
+                secret_access_key: secret.to_owned(),
+            }),
+        })
+    }
+
+    /// The bucket.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// The object key of `path`: an `s3://<bucket>/` prefix is removed, as is a
+    /// leading `/`.
+    fn key<'p>(&self, path: &'p str) -> Result<&'p str, PluginError> {
+        let key = match path.strip_prefix("s3://") {
+            Some(rest) => {
+                let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+                if bucket != self.bucket {
+                    return Err(PluginError::failed(format!(
+                        "'{path}' is in bucket '{bucket}', but this storage is bucket '{}'",
+                        self.bucket
+                    )));
+                }
+                key
+            }
+            None => path.trim_start_matches('/'),
+        };
+        if key.is_empty() {
+            return Err(PluginError::failed(format!(
+                "'{path}' names no object: give a key such as 'namespace/table/file'"
+            )));
+        }
+        Ok(key)
+    }
+
+    /// Sends one signed request; returns the status and the body.
+    fn send(
+        &self,
+        method: &str,
+        key: &str,
+        query: &[(&str, &str)],
+        payload: &[u8],
+    ) -> Result<(u16, Vec<u8>), PluginError> {
+        let encoded_key = sigv4::encode(key, false);
+        let (host, path) = if self.path_style {
+            let path = if key.is_empty() {
+                format!("/{}", self.bucket)
+            } else {
+                format!("/{}/{encoded_key}", self.bucket)
+            };
+            (self.host.clone(), path)
+        } else {
+            (
+                format!("{}.{}", self.bucket, self.host),
+                format!("/{encoded_key}"),
+            )
+        };
+        let query_string = sigv4::canonical_query(query);
+        let url = if query_string.is_empty() {
+            format!("{}://{host}{path}", self.scheme)
+        } else {
+            format!("{}://{host}{path}?{query_string}", self.scheme)
+        };
+        let headers = match &self.credentials {
+            Some(credentials) => sigv4::sign(
+                &Request {
+                    method,
+                    host: &host,
+                    path: &path,
+                    query,
+                    payload,
+                },
+                credentials,
+                &self.region,
+                SystemTime::now(),
+            ),
+            None => Vec::new(),
+        };
+        let result = match method {
+            "PUT" => {
+                let mut request = self.agent.put(&url);
+                for (name, value) in &headers {
+                    request = request.header(*name, value);
+                }
+                request.send(payload)
+            }
+            _ => {
+                let mut request = match method {
+                    "DELETE" => self.agent.delete(&url),
+                    _ => self.agent.get(&url),
+                };
+                for (name, value) in &headers {
+                    request = request.header(*name, value);
+                }
+                request.call()
+            }
+        };
+        let shown = format!("{}://{host}{path}", self.scheme);
+        let mut response = result.map_err(|e| {
+            PluginError::failed(format!(
+                "cannot reach the S3 endpoint for {method} {shown}: {e}; check the storage \
+                 plugin's `endpoint` and that the server is running"
+            ))
+        })?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(u64::MAX)
+            .read_to_vec()
+            .map_err(|e| {
+                PluginError::failed(format!(
+                    "reading the answer to {method} {shown} failed: {e}"
+                ))
+            })?;
+        Ok((status, body))
+    }
+
+    /// The error of a non-2xx answer, naming what is wrong and how to fix it.
+    fn refused(&self, action: &str, key: &str, status: u16, body: &[u8]) -> PluginError {
+        let text = String::from_utf8_lossy(body);
+        let code = xml_values(&text, "Code")
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let detail = xml_values(&text, "Message")
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let bucket = &self.bucket;
+        let endpoint = format!("{}://{}", self.scheme, self.host);
+        let message = match code.as_str() {
+            "NoSuchBucket" => format!(
+                "cannot {action} '{key}': bucket '{bucket}' does not exist at {endpoint}; \
+                 create it or fix the storage plugin's `bucket`"
+            ),
+            "NoSuchKey" => format!("cannot {action} '{key}': no such object in bucket '{bucket}'"),
+            "InvalidAccessKeyId"
+            | "SignatureDoesNotMatch"
+            | "AccessDenied"
+            | "InvalidClientTokenId" => format!(
+                "cannot {action} '{key}': {endpoint} refused the credentials ({code}: {detail}); \
+                 check `access_key_id` and `secret_access_key` in the storage config or its \
+                 secrets (else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"
+            ),
+            "" => format!(
+                "cannot {action} '{key}' in bucket '{bucket}': HTTP {status} from {endpoint}"
+            ),
+            _ => format!(
+                "cannot {action} '{key}' in bucket '{bucket}': {code}: {detail} (HTTP {status})"
+            ),
+        };
+        PluginError::failed(message)
+    }
+
+    /// The keys that start with `prefix`, in S3's order (all pages).
+    pub fn list(&self, prefix: &str) -> Result<Vec<String>, PluginError> {
+        let mut keys = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![("list-type", "2"), ("prefix", prefix)];
+            if let Some(t) = &token {
+                query.push(("continuation-token", t.as_str()));
+            }
+            let (status, body) = self.send("GET", "", &query, b"")?;
+            if !(200..300).contains(&status) {
+                return Err(self.refused("list", prefix, status, &body));
+            }
+            let text = String::from_utf8_lossy(&body);
+            keys.extend(xml_values(&text, "Key"));
+            let truncated =
+                xml_values(&text, "IsTruncated").first().map(String::as_str) == Some("true");
+            token = xml_values(&text, "NextContinuationToken")
+                .into_iter()
+                .next();
+            if !truncated || token.is_none() {
+                return Ok(keys);
+            }
+        }
+    }
+}
+
+impl FileIo for S3FileIo {
+    /// `GET` of the object.
+    fn read(&self, path: &str) -> Result<Vec<u8>, PluginError> {
+        let key = self.key(path)?;
+        let (status, body) = self.send("GET", key, &[], b"")?;
+        if (200..300).contains(&status) {
+            Ok(body)
+        } else {
+            Err(self.refused("read", key, status, &body))
+        }
+    }
+
+    /// `PUT` of the whole object (S3 replaces an object atomically).
+    fn write(&self, path: &str, data: &[u8]) -> Result<(), PluginError> {
+        let key = self.key(path)?;
+        let (status, body) = self.send("PUT", key, &[], data)?;
+        if (200..300).contains(&status) {
+            Ok(())
+        } else {
+            Err(self.refused("write", key, status, &body))
+        }
+    }
+
+    /// `DELETE` of the object (deleting a missing key succeeds, as in S3).
+    fn delete(&self, path: &str) -> Result<(), PluginError> {
+        let key = self.key(path)?;
+        let (status, body) = self.send("DELETE", key, &[], b"")?;
+        if (200..300).contains(&status) {
+            Ok(())
+        } else {
+            Err(self.refused("delete", key, status, &body))
+        }
+    }
+}
+
+/// The text of every `<tag>...</tag>` element, XML entities decoded.
+fn xml_values(xml: &str, tag: &str) -> Vec<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        let after = &rest[start + open.len()..];
+        let Some(end) = after.find(&close) else {
+            break;
+        };
+        out.push(unescape(&after[..end]));
+        rest = &after[end + close.len()..];
+    }
+    out
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#13;", "\r")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_values_are_found_and_unescaped() {
+        let xml =
+            "<R><Contents><Key>a&amp;b.txt</Key></Contents><Contents><Key>c</Key></Contents></R>";
+        assert_eq!(xml_values(xml, "Key"), ["a&b.txt", "c"]);
+        assert!(xml_values(xml, "Code").is_empty());
+    }
+}
