@@ -29,7 +29,6 @@
 mod invoke;
 mod lint;
 mod profiles;
-mod results;
 mod yaml_lookup;
 
 pub use profiles::{profile_name, profiles_document};
@@ -88,7 +87,7 @@ fn default_sqlfluff() -> String {
     "sqlfluff".to_owned()
 }
 
-use results::Kind;
+use crate::support::dbt_results::{self as results, Kind};
 
 impl DbtCorePlugin {
     /// The configured settings, or the defaults before `configure`.

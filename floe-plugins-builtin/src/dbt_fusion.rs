@@ -43,6 +43,7 @@ use floe_registry::prelude::*;
 use regex::Regex;
 use serde_json::{Value, json};
 
+use crate::support::dbt_results::{self, Kind};
 use crate::support::process::{self, Finished};
 
 /// The OpenTelemetry tracer name of this plugin.
@@ -171,25 +172,14 @@ fn answers_as_fusion(bin: &Path, limit: Duration) -> bool {
         .is_ok_and(|f| !f.timed_out && is_fusion_help(&f.stdout))
 }
 
-/// The counts of a `run_results.json`: (results, failures, elapsed seconds).
-fn read_results(path: &Path) -> (u32, u32, f64) {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return (0, 0, 0.0);
-    };
-    let Ok(value) = serde_json::from_str::<Value>(&text) else {
-        return (0, 0, 0.0);
-    };
-    let results = value["results"].as_array().cloned().unwrap_or_default();
-    let failures = results
-        .iter()
-        .filter(|r| !matches!(r["status"].as_str(), Some("success" | "pass")))
-        .count();
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    (
-        count(results.len()),
-        count(failures),
-        value["elapsed_time"].as_f64().unwrap_or(0.0),
-    )
+/// A `run_results.json` document (null when missing or unreadable) and its elapsed seconds.
+fn read_results(path: &Path) -> (Value, f64) {
+    let value = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .unwrap_or(Value::Null);
+    let elapsed = value["elapsed_time"].as_f64().unwrap_or(0.0);
+    (value, elapsed)
 }
 
 /// Parses lint output: violations, files checked, files fixed.
@@ -295,17 +285,20 @@ impl DbtFusionPlugin {
             )));
         }
         let run_results = project_dir.join("target").join("run_results.json");
-        let (count, failures, elapsed) = read_results(&run_results);
+        let (document, elapsed) = read_results(&run_results);
         let test = cmd == "test";
+        let tally = dbt_results::tally(if test { Kind::Test } else { Kind::Run }, &document);
+        let failures = u32::try_from(tally.failed.len()).unwrap_or(u32::MAX);
         Ok(DbtRunResult {
             success: !test || failures == 0,
             manifest_path: project_dir.join("target").join("manifest.json"),
             run_results_path: run_results,
             catalog_path: None,
             execution_time_seconds: elapsed,
-            models_run: if test { 0 } else { count },
-            tests_run: if test { count } else { 0 },
+            models_run: tally.built,
+            tests_run: tally.tests,
             failures,
+            failed_nodes: tally.failed,
             metadata: serde_json::Map::new(),
         })
     }

@@ -88,7 +88,7 @@ fn run_counts_results_and_test_fails_on_failures() {
     std::fs::create_dir_all(project.join("target")).unwrap();
     std::fs::write(
         project.join("target/run_results.json"),
-        r#"{"elapsed_time": 1.5, "results": [{"status": "success"}, {"status": "error"}, {"status": "pass"}]}"#,
+        r#"{"elapsed_time": 1.5, "results": [{"unique_id": "model.shop.orders", "status": "success"}, {"unique_id": "model.shop.payments", "status": "error", "message": "boom"}, {"unique_id": "model.shop.items", "status": "success"}]}"#,
     )
     .unwrap();
     let bin = fixture(dir.path(), "exit 0");
@@ -107,7 +107,18 @@ fn run_counts_results_and_test_fails_on_failures() {
     assert!(run.success, "run succeeds whenever Fusion exits 0");
     assert_eq!(
         (run.models_run, run.failures, run.execution_time_seconds),
-        (3, 1, 1.5)
+        (2, 1, 1.5),
+        "models_run counts only the models that succeeded"
+    );
+    assert_eq!(run.failed_nodes.len(), 1);
+    assert_eq!(
+        (
+            run.failed_nodes[0].unique_id.as_str(),
+            run.failed_nodes[0].name.as_str(),
+            run.failed_nodes[0].status.as_str(),
+            run.failed_nodes[0].message.as_str()
+        ),
+        ("model.shop.payments", "payments", "error", "boom")
     );
     let args = std::fs::read_to_string(dir.path().join("args.txt")).unwrap();
     assert!(

@@ -3,6 +3,8 @@
 
 #[cfg(any(feature = "cube", feature = "dlt"))]
 pub(crate) mod clock;
+#[cfg(any(feature = "dbt-core", feature = "dbt-fusion"))]
+pub(crate) mod dbt_results;
 #[cfg(any(feature = "dbt-core", feature = "dlt", feature = "dbt-fusion"))]
 pub(crate) mod process;
 #[cfg(any(feature = "dbt-core", feature = "dlt"))]

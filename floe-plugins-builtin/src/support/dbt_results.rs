@@ -1,4 +1,5 @@
-//! Reading a command's `run_results.json` into counts and the nodes that failed.
+//! Reading a dbt command's `run_results.json` into counts and the nodes that failed:
+//! one reading for the `core` and `fusion` plugins, which write the same file.
 
 use floe_registry::DbtNodeResult;
 use serde_json::Value;
