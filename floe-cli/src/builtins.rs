@@ -49,6 +49,11 @@ pub const BUILTINS: &[Builtin] = &[
     builtin("polaris", PluginType::Catalog, "polaris"),
     builtin("keycloak", PluginType::Identity, "keycloak"),
     builtin("k8s-secrets", PluginType::Secrets, "k8s"),
+    builtin("alertmanager", PluginType::AlertChannel, "alertmanager"),
+    builtin("slack-alerts", PluginType::AlertChannel, "slack"),
+    builtin("webhook-alerts", PluginType::AlertChannel, "webhook"),
+    builtin("email-alerts", PluginType::AlertChannel, "email"),
+    builtin("infisical-secrets", PluginType::Secrets, "infisical"),
 ];
 
 /// Why a `--builtins` list was refused.

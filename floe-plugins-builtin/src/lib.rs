@@ -20,11 +20,35 @@
 //! | `file-secrets` | secrets | `file` |
 //! | `k8s-secrets` | secrets | `k8s` |
 //! | `keycloak` | identity | `keycloak` |
+//! | `alertmanager` | alert_channel | `alertmanager` |
+//! | `slack-alerts` | alert_channel | `slack` |
+//! | `webhook-alerts` | alert_channel | `webhook` |
+//! | `email-alerts` | alert_channel | `email` |
+//! | `infisical-secrets` | secrets | `infisical` |
 
 #[cfg(feature = "http")]
 pub mod http;
-#[cfg(any(feature = "cube", feature = "dbt-core", feature = "dlt"))]
+#[cfg(any(
+    feature = "cube",
+    feature = "dbt-core",
+    feature = "dlt",
+    feature = "alertmanager",
+    feature = "slack-alerts",
+    feature = "webhook-alerts",
+    feature = "email-alerts"
+))]
 mod support;
+
+#[cfg(feature = "alertmanager")]
+pub mod alertmanager;
+#[cfg(feature = "email-alerts")]
+pub mod email;
+#[cfg(feature = "infisical-secrets")]
+pub mod infisical;
+#[cfg(feature = "slack-alerts")]
+pub mod slack;
+#[cfg(feature = "webhook-alerts")]
+pub mod webhook;
 
 #[cfg(feature = "console")]
 pub mod console;
