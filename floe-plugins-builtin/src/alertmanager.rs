@@ -129,10 +129,10 @@ impl AlertChannelPlugin for AlertmanagerPlugin {
             .bearer_token
             .as_ref()
             .map(|t| format!("Bearer {}", t.expose()));
-        let headers: Vec<(&str, &str)> = bearer
-            .as_deref()
-            .map(|b| vec![("Authorization", b)])
-            .unwrap_or_default();
+        let mut headers = vec![("Content-Type", "application/json")];
+        if let Some(b) = bearer.as_deref() {
+            headers.push(("Authorization", b));
+        }
         let client = HttpClient::with_timeout(Duration::from_secs_f64(config.timeout_seconds));
         let result = client.post_json(&url, &headers, &alerts_body(event));
         delivered("alertmanager", &redact_url(&url), result)

@@ -140,7 +140,11 @@ impl AlertChannelPlugin for SlackPlugin {
         }
         let client = HttpClient::with_timeout(Duration::from_secs_f64(config.timeout_seconds));
         let result = client
-            .post_json(config.webhook_url.expose(), &[], &slack_body(event))
+            .post_json(
+                config.webhook_url.expose(),
+                &[("Content-Type", "application/json")],
+                &slack_body(event),
+            )
             .map_err(hide_url);
         delivered("slack", DESTINATION, result)
     }
