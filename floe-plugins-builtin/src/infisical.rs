@@ -55,9 +55,10 @@ pub struct InfisicalConfig {
     /// The Universal Auth client secret.
     pub client_secret: Secret,
     /// The Infisical server, `https://host[:port]` without a path (trailing `/`
-    /// removed); `https://app.infisical.com` by default.
+    /// removed); `https://app.infisical.com` by default. `http://` only with
+    /// `allow_insecure_http`.
     #[serde(default = "default_site", deserialize_with = "without_trailing_slashes")]
-    #[schemars(regex(pattern = r"^https?://[a-zA-Z0-9][a-zA-Z0-9.-]*[a-zA-Z0-9](:\d+)?$"))]
+    #[schemars(regex(pattern = r"^https?://[a-zA-Z0-9][a-zA-Z0-9.-]*[a-zA-Z0-9](:\d+)?/*$"))]
     pub site_url: String,
     /// The project (workspace) id; left out of requests when absent.
     #[serde(default)]
@@ -285,7 +286,15 @@ impl InfisicalPlugin {
             "clientSecret": config.client_secret.expose(),
         });
         let response = client
-            .request("POST", &url, &[("Accept", "application/json")], Body::Json(&body))
+            .request(
+                "POST",
+                &url,
+                &[
+                    ("Accept", "application/json"),
+                    ("Content-Type", "application/json"),
+                ],
+                Body::Json(&body),
+            )
             .map_err(|e| Self::unavailable(config, e.to_string()))?;
         let value = match classify(response) {
             Outcome::Ok(v) => v,
