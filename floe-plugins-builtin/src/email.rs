@@ -244,10 +244,13 @@ fn problems(config: &EmailConfig) -> Vec<String> {
 }
 
 fn mailbox(address: &str) -> Result<Mailbox, EmailError> {
-    address.trim().parse().map_err(|e: lettre::address::AddressError| EmailError::Address {
-        address: address.to_owned(),
-        reason: e.to_string(),
-    })
+    address
+        .trim()
+        .parse()
+        .map_err(|e: lettre::address::AddressError| EmailError::Address {
+            address: address.to_owned(),
+            reason: e.to_string(),
+        })
 }
 
 /// The message floe sends for `event`, from and to the configured addresses.
@@ -294,10 +297,7 @@ fn transport(config: &EmailConfig) -> Result<SmtpTransport, EmailError> {
         .tls(tls)
         .timeout(Some(Duration::from_secs_f64(config.timeout_seconds)));
     if let (Some(user), Some(password)) = (&config.username, &config.password) {
-        builder = builder.credentials(Credentials::new(
-            user.clone(),
-            password.expose().to_owned(),
-        ));
+        builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
     }
     Ok(builder.build())
 }

@@ -57,7 +57,10 @@ pub struct InfisicalConfig {
     /// The Infisical server, `https://host[:port]` without a path (trailing `/`
     /// removed); `https://app.infisical.com` by default. `http://` only with
     /// `allow_insecure_http`.
-    #[serde(default = "default_site", deserialize_with = "without_trailing_slashes")]
+    #[serde(
+        default = "default_site",
+        deserialize_with = "without_trailing_slashes"
+    )]
     #[schemars(regex(pattern = r"^https?://[a-zA-Z0-9][a-zA-Z0-9.-]*[a-zA-Z0-9](:\d+)?/*$"))]
     pub site_url: String,
     /// The project (workspace) id; left out of requests when absent.
@@ -315,7 +318,10 @@ impl InfisicalPlugin {
             .ok_or_else(|| InfisicalError::Auth {
                 reason: Some("the login answer has no accessToken".to_owned()),
             })?;
-        let ttl = value.get("expiresIn").and_then(Value::as_f64).unwrap_or(0.0);
+        let ttl = value
+            .get("expiresIn")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
         // Renew a little early; a token without a lifetime is used until refused.
         let ttl = if ttl > 0.0 {
             Duration::from_secs_f64((ttl * 0.9).min(1e9))
@@ -507,7 +513,11 @@ impl SecretsPlugin for InfisicalPlugin {
                 reason: Some(r),
             }
             .into()),
-            Outcome::NotFound => Err(Self::unavailable(&config, format!("Secret with name '{key}' not found.")).into()),
+            Outcome::NotFound => Err(Self::unavailable(
+                &config,
+                format!("Secret with name '{key}' not found."),
+            )
+            .into()),
             Outcome::Unauthorized(r) | Outcome::Other(r) => {
                 Err(Self::unavailable(&config, r).into())
             }

@@ -21,7 +21,10 @@ fn registers_under_its_entry_point_name_with_a_schema() {
     let info = registry()
         .info(PluginType::AlertChannel, "alertmanager")
         .expect("registered");
-    assert_eq!((info.name.as_str(), info.version.as_str()), ("alertmanager", "1.0.0"));
+    assert_eq!(
+        (info.name.as_str(), info.version.as_str()),
+        ("alertmanager", "1.0.0")
+    );
     assert!(info.has_config, "a real config schema, unlike floe's");
 }
 
@@ -59,7 +62,10 @@ fn posts_one_alert_array_to_the_v2_alerts_api() {
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     let r = &requests[0];
-    assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/api/v2/alerts"));
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str()),
+        ("POST", "/api/v2/alerts")
+    );
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.header("authorization"), None);
     assert_eq!(
@@ -134,7 +140,10 @@ fn the_bearer_token_is_sent_and_never_shown() {
         server.requests()[0].header("authorization"),
         Some(format!("Bearer {CANARY}").as_str())
     );
-    assert!(logs.contains("alert refused"), "the failure is logged: {logs}");
+    assert!(
+        logs.contains("alert refused"),
+        "the failure is logged: {logs}"
+    );
     assert_no_canary("logs", &logs);
     assert_no_canary("validate_config", &format!("{:?}", am.validate_config()));
     let config = registry

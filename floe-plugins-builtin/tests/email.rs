@@ -66,10 +66,7 @@ impl SmtpServer {
         if let Some((cert, key)) = tls {
             cmd.arg(cert).arg(key);
         }
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start aiosmtpd");
+        let mut child = cmd.stdout(Stdio::piped()).spawn().expect("start aiosmtpd");
         let stdout = child.stdout.take().expect("stdout");
         let mut server = SmtpServer {
             child,
@@ -105,8 +102,8 @@ impl Drop for SmtpServer {
 
 /// A self-signed certificate for 127.0.0.1, written as PEM files in `dir`.
 fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
-    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
-        .expect("certificate");
+    let cert =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
     let cert_path = dir.join("cert.pem");
     let key_path = dir.join("key.pem");
     std::fs::write(&cert_path, cert.cert.pem()).expect("write cert");
@@ -122,13 +119,22 @@ fn email_event() -> floe_registry::alert::ContractViolationEvent {
 
 fn assert_delivered_message(message: &Value, expect_tls: bool) {
     assert_eq!(message["from"], "alerts@example.com");
-    assert_eq!(message["to"], json!(["ops@example.com", "data@example.com"]));
+    assert_eq!(
+        message["to"],
+        json!(["ops@example.com", "data@example.com"])
+    );
     assert_eq!(message["tls"], expect_tls);
     let data = message["data"].as_str().unwrap_or_default();
     let unfolded = data.replace("\r\n", "\n");
-    assert!(unfolded.contains("Subject: [ERROR] Contract Violation: orders"), "{data}");
+    assert!(
+        unfolded.contains("Subject: [ERROR] Contract Violation: orders"),
+        "{data}"
+    );
     assert!(unfolded.contains("From: alerts@example.com"), "{data}");
-    assert!(unfolded.contains("To: ops@example.com, data@example.com"), "{data}");
+    assert!(
+        unfolded.contains("To: ops@example.com, data@example.com"),
+        "{data}"
+    );
     assert!(unfolded.contains("multipart/alternative"), "{data}");
     assert!(unfolded.contains("text/html"), "{data}");
     // the body may be quoted-printable: undo soft line breaks and =XX escapes we need
@@ -137,7 +143,10 @@ fn assert_delivered_message(message: &Value, expect_tls: bool) {
         body.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;more&quot;"),
         "the message is HTML-escaped: {body}"
     );
-    assert!(!body.contains("<script>"), "no raw HTML from the event: {body}");
+    assert!(
+        !body.contains("<script>"),
+        "no raw HTML from the event: {body}"
+    );
     assert!(body.contains("1.250s"), "check duration as x.xxxs: {body}");
     assert!(body.contains("2026-05-02T10:00:00+00:00"), "{body}");
 }
@@ -147,7 +156,10 @@ fn registers_under_its_entry_point_name_with_a_schema() {
     let info = registry()
         .info(PluginType::AlertChannel, "email")
         .expect("registered");
-    assert_eq!((info.name.as_str(), info.version.as_str()), ("email", "1.0.0"));
+    assert_eq!(
+        (info.name.as_str(), info.version.as_str()),
+        ("email", "1.0.0")
+    );
     assert!(info.has_config);
 }
 
@@ -194,7 +206,12 @@ fn credentials_over_plain_smtp_are_refused() {
                "security": "none", "username": "u", "password": CANARY}),
     );
     let problems = channel(&registry, "email").validate_config();
-    assert!(problems.iter().any(|p| p.contains("never sent unencrypted")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("never sent unencrypted")),
+        "{problems:?}"
+    );
     assert_no_canary("validate_config", &format!("{problems:?}"));
 }
 
@@ -244,7 +261,10 @@ fn an_untrusted_certificate_is_refused() {
                "timeout_seconds": 10}),
     );
     let (delivered, logs) = logs_of(|| channel(&registry, "email").send_alert(&email_event()));
-    assert!(!delivered, "a self-signed certificate is not trusted by default");
+    assert!(
+        !delivered,
+        "a self-signed certificate is not trusted by default"
+    );
     assert!(logs.contains("SMTP delivery via 127.0.0.1"), "{logs}");
     assert!(server.received().is_empty());
 }

@@ -82,7 +82,10 @@ fn metadata_matches_the_reference() {
         .expect("registered");
     assert_eq!(info.name, "infisical");
     assert_eq!(info.version, "0.1.0");
-    assert_eq!(info.description, "Infisical secrets backend for floe platform");
+    assert_eq!(
+        info.description,
+        "Infisical secrets backend for floe platform"
+    );
     assert!(info.has_config);
 }
 
@@ -99,7 +102,10 @@ fn startup_logs_in_with_universal_auth() {
     assert_eq!(login.method, "POST");
     assert_eq!(login.path, "/api/v1/auth/universal-auth/login");
     assert_eq!(login.header("content-type"), Some("application/json"));
-    assert_eq!(login.json(), json!({"clientId": "machine-1", "clientSecret": CANARY}));
+    assert_eq!(
+        login.json(),
+        json!({"clientId": "machine-1", "clientSecret": CANARY})
+    );
 }
 
 #[test]
@@ -130,7 +136,11 @@ fn a_missing_project_is_left_out_of_the_query() {
     let server = infisical(|_| None);
     let registry = started(&server, json!({"project_id": null}));
     let _ = plugin(&registry).get_secret("DB_PASSWORD").expect("get");
-    let r = server.requests().into_iter().find(|r| r.method == "GET").expect("GET");
+    let r = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "GET")
+        .expect("GET");
     assert_eq!(r.query, "environment=prod&secretPath=%2Fapp&type=shared");
 }
 
@@ -164,11 +174,18 @@ fn list_filters_by_prefix_and_sorts() {
 fn set_creates_a_new_secret_with_the_metadata_as_comment() {
     let server = infisical(|_| None);
     let registry = started(&server, json!({}));
-    let meta = BTreeMap::from([("owner".to_owned(), "data".to_owned()), ("tier".to_owned(), "1".to_owned())]);
+    let meta = BTreeMap::from([
+        ("owner".to_owned(), "data".to_owned()),
+        ("tier".to_owned(), "1".to_owned()),
+    ]);
     plugin(&registry)
         .set_secret("NEW_KEY", &Secret::new("v1"), &meta)
         .expect("set");
-    let r = server.requests().into_iter().find(|r| r.method == "POST" && r.path.starts_with("/api/v3")).expect("create");
+    let r = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.starts_with("/api/v3"))
+        .expect("create");
     assert_eq!(r.path, "/api/v3/secrets/raw/NEW_KEY");
     assert_eq!(
         r.json(),
@@ -184,7 +201,11 @@ fn set_updates_an_existing_secret_without_comment() {
     plugin(&registry)
         .set_secret("DB_PASSWORD", &Secret::new("v2"), &no_meta())
         .expect("set");
-    let r = server.requests().into_iter().find(|r| r.method == "PATCH").expect("update");
+    let r = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .expect("update");
     assert_eq!(r.path, "/api/v3/secrets/raw/DB_PASSWORD");
     assert_eq!(
         r.json(),
@@ -195,9 +216,12 @@ fn set_updates_an_existing_secret_without_comment() {
 
 #[test]
 fn forbidden_is_access_denied() {
-    let server = infisical(|r| (r.method == "GET").then(|| Reply::json(403, json!({"message": "no"}))));
+    let server =
+        infisical(|r| (r.method == "GET").then(|| Reply::json(403, json!({"message": "no"}))));
     let registry = started(&server, json!({}));
-    let err = plugin(&registry).get_secret("DB_PASSWORD").expect_err("denied");
+    let err = plugin(&registry)
+        .get_secret("DB_PASSWORD")
+        .expect_err("denied");
     assert_eq!(
         err.to_string(),
         "Infisical access denied to secret 'DB_PASSWORD' in project 'proj-9': no"
@@ -206,10 +230,15 @@ fn forbidden_is_access_denied() {
 
 #[test]
 fn server_errors_are_unavailable() {
-    let server = infisical(|r| (r.method == "GET").then(|| Reply::json(500, json!({"message": "boom"}))));
+    let server =
+        infisical(|r| (r.method == "GET").then(|| Reply::json(500, json!({"message": "boom"}))));
     let registry = started(&server, json!({}));
     let err = plugin(&registry).list_secrets("").expect_err("500");
-    assert!(err.to_string().starts_with("Infisical API unavailable at http://"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("Infisical API unavailable at http://"),
+        "{err}"
+    );
     assert!(err.to_string().contains("status 500"), "{err}");
 }
 
@@ -240,8 +269,13 @@ fn a_refused_login_fails_startup_as_authentication() {
 fn a_silent_server_times_out_as_unavailable() {
     let server = infisical(|r| (r.method == "GET").then(Reply::hang));
     let registry = started(&server, json!({"timeout_seconds": 0.3}));
-    let err = plugin(&registry).get_secret("DB_PASSWORD").expect_err("timeout");
-    assert!(err.to_string().contains("Infisical API unavailable"), "{err}");
+    let err = plugin(&registry)
+        .get_secret("DB_PASSWORD")
+        .expect_err("timeout");
+    assert!(
+        err.to_string().contains("Infisical API unavailable"),
+        "{err}"
+    );
     assert!(err.to_string().contains("no answer"), "{err}");
 }
 
@@ -256,7 +290,9 @@ fn a_refused_connection_is_unavailable_at_startup() {
                    "site_url": format!("http://{}", closed_port()), "allow_insecure_http": true}),
         )
         .expect("config");
-    let err = registry.activate(PluginType::Secrets, "infisical").expect_err("refused");
+    let err = registry
+        .activate(PluginType::Secrets, "infisical")
+        .expect_err("refused");
     let text = format!("{err} {err:?}");
     assert!(text.contains("Infisical API unavailable"), "{text}");
     assert_no_canary("startup error", &text);
@@ -273,8 +309,13 @@ fn http_needs_allow_insecure_http() {
             json!({"client_id": "m", "client_secret": CANARY, "site_url": server.url()}),
         )
         .expect("config");
-    let err = registry.activate(PluginType::Secrets, "infisical").expect_err("http");
-    assert!(format!("{err:?}").contains("site_url must use HTTPS for security"), "{err:?}");
+    let err = registry
+        .activate(PluginType::Secrets, "infisical")
+        .expect_err("http");
+    assert!(
+        format!("{err:?}").contains("site_url must use HTTPS for security"),
+        "{err:?}"
+    );
     assert!(server.requests().is_empty(), "nothing is sent over http");
 }
 
@@ -284,12 +325,16 @@ fn health_reports_the_site() {
     let registry = started(&server, json!({}));
     let health = plugin(&registry).health_check();
     assert_eq!(health.state, HealthState::Healthy);
-    assert_eq!(health.message, format!("Connected to Infisical at {}", server.url()));
+    assert_eq!(
+        health.message,
+        format!("Connected to Infisical at {}", server.url())
+    );
 }
 
 #[test]
 fn the_client_secret_and_values_never_show() {
-    let server = infisical(|r| (r.method == "PATCH").then(|| Reply::json(500, json!({"message": "nope"}))));
+    let server =
+        infisical(|r| (r.method == "PATCH").then(|| Reply::json(500, json!({"message": "nope"}))));
     let registry = started(&server, json!({}));
     let p = plugin(&registry);
     let (result, logs) = logs_of(|| p.set_secret("DB_PASSWORD", &Secret::new(CANARY), &no_meta()));
@@ -298,7 +343,10 @@ fn the_client_secret_and_values_never_show() {
     assert_no_canary("logs", &logs);
     assert_no_canary("health", &format!("{:?}", p.health_check()));
     let config = registry
-        .config::<floe_plugins_builtin::infisical::InfisicalConfig>(PluginType::Secrets, "infisical")
+        .config::<floe_plugins_builtin::infisical::InfisicalConfig>(
+            PluginType::Secrets,
+            "infisical",
+        )
         .expect("typed")
         .expect("stored");
     assert_no_canary("config Debug", &format!("{config:?}"));

@@ -22,7 +22,10 @@ fn registers_under_its_entry_point_name_with_a_schema() {
     let info = registry()
         .info(PluginType::AlertChannel, "slack")
         .expect("registered");
-    assert_eq!((info.name.as_str(), info.version.as_str()), ("slack", "1.0.0"));
+    assert_eq!(
+        (info.name.as_str(), info.version.as_str()),
+        ("slack", "1.0.0")
+    );
     assert!(info.has_config);
 }
 
@@ -89,7 +92,9 @@ fn each_severity_has_its_emoji() {
         let mut e = event();
         e.severity = severity;
         let body = floe_plugins_builtin::slack::slack_body(&e);
-        let header = body["blocks"][0]["text"]["text"].as_str().unwrap_or_default();
+        let header = body["blocks"][0]["text"]["text"]
+            .as_str()
+            .unwrap_or_default();
         assert!(header.starts_with(emoji), "{severity:?}: {header}");
     }
 }
@@ -99,7 +104,10 @@ fn client_and_server_errors_are_not_delivered() {
     for status in [400, 403, 500] {
         let server = FakeServer::start(move |_| Reply::text(status, "invalid_payload"));
         let registry = configured("slack", json!({"webhook_url": server.url()}));
-        assert!(!channel(&registry, "slack").send_alert(&event()), "{status}");
+        assert!(
+            !channel(&registry, "slack").send_alert(&event()),
+            "{status}"
+        );
     }
 }
 
@@ -132,7 +140,10 @@ fn the_webhook_url_is_a_secret_never_shown() {
         (secret_url(&hanging), 0.3),
         (refused, 5.0),
     ] {
-        let registry = configured("slack", json!({"webhook_url": url, "timeout_seconds": timeout}));
+        let registry = configured(
+            "slack",
+            json!({"webhook_url": url, "timeout_seconds": timeout}),
+        );
         let slack = channel(&registry, "slack");
         let (delivered, logs) = logs_of(|| slack.send_alert(&event()));
         assert!(!delivered);
@@ -146,7 +157,11 @@ fn the_webhook_url_is_a_secret_never_shown() {
         assert_no_canary("config Debug", &format!("{config:?}"));
     }
     let err = registry()
-        .configure(PluginType::AlertChannel, "slack", json!({"webhook_url": CANARY, "extra": 1}))
+        .configure(
+            PluginType::AlertChannel,
+            "slack",
+            json!({"webhook_url": CANARY, "extra": 1}),
+        )
         .expect_err("unknown field");
     assert_no_canary("configure error", &format!("{err} {err:?}"));
 }

@@ -18,7 +18,10 @@ fn registers_under_its_entry_point_name_with_a_schema() {
     let info = registry()
         .info(PluginType::AlertChannel, "webhook")
         .expect("registered");
-    assert_eq!((info.name.as_str(), info.version.as_str()), ("webhook", "1.0.0"));
+    assert_eq!(
+        (info.name.as_str(), info.version.as_str()),
+        ("webhook", "1.0.0")
+    );
     assert!(info.has_config);
 }
 
@@ -38,11 +41,20 @@ fn an_unconfigured_channel_reports_the_missing_url() {
 #[test]
 fn posts_a_structured_cloud_event() {
     let server = FakeServer::start(|_| Reply::text(202, ""));
-    let registry = configured("webhook", json!({"webhook_url": format!("{}/hooks/floe", server.url())}));
+    let registry = configured(
+        "webhook",
+        json!({"webhook_url": format!("{}/hooks/floe", server.url())}),
+    );
     assert!(channel(&registry, "webhook").send_alert(&event()));
     let r = &server.requests()[0];
-    assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/hooks/floe"));
-    assert_eq!(r.header("content-type"), Some("application/cloudevents+json"));
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str()),
+        ("POST", "/hooks/floe")
+    );
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/cloudevents+json")
+    );
     let mut body = r.json();
     let id = body["id"].as_str().unwrap_or_default().to_owned();
     let parsed = uuid::Uuid::parse_str(&id).expect("the id is a UUID");
@@ -80,7 +92,11 @@ fn every_event_gets_a_fresh_id() {
     let registry = configured("webhook", json!({"webhook_url": server.url()}));
     let hook = channel(&registry, "webhook");
     assert!(hook.send_alert(&event()) && hook.send_alert(&event()));
-    let ids: Vec<Value> = server.requests().iter().map(|r| r.json()["id"].clone()).collect();
+    let ids: Vec<Value> = server
+        .requests()
+        .iter()
+        .map(|r| r.json()["id"].clone())
+        .collect();
     assert_ne!(ids[0], ids[1]);
 }
 
@@ -89,7 +105,10 @@ fn client_and_server_errors_are_not_delivered() {
     for status in [400, 410, 500, 502] {
         let server = FakeServer::start(move |_| Reply::text(status, "no"));
         let registry = configured("webhook", json!({"webhook_url": server.url()}));
-        assert!(!channel(&registry, "webhook").send_alert(&event()), "{status}");
+        assert!(
+            !channel(&registry, "webhook").send_alert(&event()),
+            "{status}"
+        );
     }
 }
 

@@ -30,7 +30,9 @@ pub fn python_env(package: &str, version: &str) -> PathBuf {
         .arg(&dir)
         .status()
         .unwrap_or_else(|e| {
-            panic!("python3 is needed to run {package} ({e}): apt-get install -y python3 python3-venv")
+            panic!(
+                "python3 is needed to run {package} ({e}): apt-get install -y python3 python3-venv"
+            )
         });
     assert!(
         status.success(),
@@ -38,7 +40,13 @@ pub fn python_env(package: &str, version: &str) -> PathBuf {
         dir.display()
     );
     let status = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", &format!("{package}=={version}")])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            &format!("{package}=={version}"),
+        ])
         .status()
         .expect("run pip");
     assert!(
