@@ -53,6 +53,11 @@ pub const BUILTINS: &[Builtin] = &[
     builtin("network-security-k8s", PluginType::NetworkSecurity, "k8s"),
     builtin("dbt-fusion", PluginType::Dbt, "fusion"),
     builtin("secret-scanner", PluginType::SecretScanner, "builtin"),
+    builtin("alertmanager", PluginType::AlertChannel, "alertmanager"),
+    builtin("slack-alerts", PluginType::AlertChannel, "slack"),
+    builtin("webhook-alerts", PluginType::AlertChannel, "webhook"),
+    builtin("email-alerts", PluginType::AlertChannel, "email"),
+    builtin("infisical-secrets", PluginType::Secrets, "infisical"),
 ];
 
 /// Why a `--builtins` list was refused.

@@ -185,13 +185,20 @@ impl HttpClient {
     ) -> Result<HttpResponse, HttpError> {
         let shown = redact_url(url);
         let failed = |e: ureq::Error| self.map_error(&shown, e);
+        let bodiless = matches!(body, Body::Empty);
         let result = match method {
-            "GET" | "DELETE" | "HEAD" => {
+            "GET" | "HEAD" => {
                 let mut req = match method {
                     "GET" => self.agent.get(url),
-                    "HEAD" => self.agent.head(url),
-                    _ => self.agent.delete(url),
+                    _ => self.agent.head(url),
                 };
+                for (k, v) in headers {
+                    req = req.header(*k, *v);
+                }
+                req.call()
+            }
+            "DELETE" if bodiless => {
+                let mut req = self.agent.delete(url);
                 for (k, v) in headers {
                     req = req.header(*k, *v);
                 }
@@ -201,6 +208,8 @@ impl HttpClient {
                 let mut req = match method {
                     "PUT" => self.agent.put(url),
                     "PATCH" => self.agent.patch(url),
+                    // A DELETE with a body (Infisical's API wants one).
+                    "DELETE" => self.agent.delete(url).force_send_body(),
                     _ => self.agent.post(url),
                 };
                 for (k, v) in headers {

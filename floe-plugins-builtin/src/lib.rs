@@ -24,6 +24,11 @@
 //! | `network-security-k8s` | network_security | `k8s` |
 //! | `dbt-fusion` | dbt | `fusion` |
 //! | `secret-scanner` | secret_scanner | `builtin` |
+//! | `alertmanager` | alert_channel | `alertmanager` |
+//! | `slack-alerts` | alert_channel | `slack` |
+//! | `webhook-alerts` | alert_channel | `webhook` |
+//! | `email-alerts` | alert_channel | `email` |
+//! | `infisical-secrets` | secrets | `infisical` |
 
 #[cfg(feature = "http")]
 pub mod http;
@@ -31,9 +36,24 @@ pub mod http;
     feature = "cube",
     feature = "dbt-core",
     feature = "dlt",
-    feature = "dbt-fusion"
+    feature = "dbt-fusion",
+    feature = "alertmanager",
+    feature = "slack-alerts",
+    feature = "webhook-alerts",
+    feature = "email-alerts"
 ))]
 mod support;
+
+#[cfg(feature = "alertmanager")]
+pub mod alertmanager;
+#[cfg(feature = "email-alerts")]
+pub mod email;
+#[cfg(feature = "infisical-secrets")]
+pub mod infisical;
+#[cfg(feature = "slack-alerts")]
+pub mod slack;
+#[cfg(feature = "webhook-alerts")]
+pub mod webhook;
 
 #[cfg(feature = "console")]
 pub mod console;

@@ -1,6 +1,13 @@
 //! Helpers shared by several plugins of this crate, each compiled only with a feature
 //! that uses it.
 
+#[cfg(any(
+    feature = "alertmanager",
+    feature = "slack-alerts",
+    feature = "webhook-alerts",
+    feature = "email-alerts"
+))]
+pub(crate) mod alert;
 #[cfg(any(feature = "cube", feature = "dlt"))]
 pub(crate) mod clock;
 #[cfg(any(feature = "dbt-core", feature = "dbt-fusion"))]

@@ -7,6 +7,8 @@
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 
+pub mod python_env;
+
 use floe_plugins_builtin as _;
 use floe_registry::{PluginRegistry, PluginType};
 
