@@ -17,6 +17,7 @@ use arc_swap::ArcSwap;
 use floe_registry_rules::{ApiVersion, check_name, check_semver};
 
 pub(crate) use self::config::deserialize_typed;
+pub(crate) use self::guard::dispatch_noop_jobs;
 pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
 pub use self::lifecycle::{
     ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, PluginId, ShutdownReport, parse_dependency,
