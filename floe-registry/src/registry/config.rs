@@ -120,8 +120,8 @@ impl PluginRegistry {
                 return Ok(());
             }
         };
-        let _init = lock(&entry.init);
-        if let Some(instance) = entry.instance.get() {
+        let _init = lock(&entry.state().init);
+        if let Some(instance) = entry.instance() {
             push(desc, instance, &typed)?;
         }
         if let Ok(mut slot) = entry.configuration().config.write() {
