@@ -245,10 +245,17 @@ fn schema_of<'e>(entry: &'e Entry, spec: &ConfigSpec) -> &'e Value {
 
 /// Deserializes a config that passed its schema, keeping the path of a failure and
 /// removing quoted input values from serde's message.
+///
+/// Plain serde first: tracking the path costs several times the deserialization
+/// itself (a `String` per key), and after the schema has passed serde rarely fails.
+/// Only then is the value read again with the path tracked.
 pub(crate) fn deserialize_typed<T: crate::PluginConfig>(
     value: Value,
 ) -> Result<AnyConfig, ConfigFieldError> {
-    match serde_path_to_error::deserialize::<_, T>(value) {
+    if let Ok(typed) = <T as serde::Deserialize>::deserialize(&value) {
+        return Ok(Arc::new(typed));
+    }
+    match serde_path_to_error::deserialize::<_, T>(&value) {
         Ok(typed) => Ok(Arc::new(typed)),
         Err(e) => Err(ConfigFieldError {
             field: dotted_serde_path(e.path()),

@@ -78,6 +78,36 @@ impl TypeIndex {
         self.names.push(name);
     }
 
+    /// Adds the entry `at` under its name in one probe, its name at the end of
+    /// `names` (sort them afterwards); when the name is taken, adds nothing and
+    /// returns what it resolves to.
+    fn add(
+        &mut self,
+        name: &'static str,
+        at: usize,
+        name_of: impl Fn(usize) -> &'static str,
+    ) -> Option<Slot> {
+        let entry = self.by_name.entry(
+            hash(name),
+            |&i| name_of(i as usize) == name,
+            |&i| hash(name_of(i as usize)),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(o) => {
+                let first = *o.get();
+                Some(match self.duplicates.get(&first) {
+                    Some(&(a, b)) => Slot::Duplicate(a, b),
+                    None => Slot::One(first as usize),
+                })
+            }
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(key(at));
+                self.names.push(name);
+                None
+            }
+        }
+    }
+
     /// Records that `name`, already present, resolves to the duplicate `pair`.
     fn set_duplicate(
         &mut self,
@@ -125,16 +155,17 @@ impl Index {
         t.names.insert(to, name);
     }
 
-    /// Inserts a name known not to be present, at the end of `names`: call
-    /// [`sort_names`](Self::sort_names) after a batch.
-    pub(crate) fn push_new(
+    /// Adds the entry `at` under its name, at the end of `names` (call
+    /// [`sort_names`](Self::sort_names) after a batch), or, when the name is taken,
+    /// adds nothing and returns what it resolves to.
+    pub(crate) fn add(
         &mut self,
         plugin_type: PluginType,
         name: &'static str,
         at: usize,
         name_of: impl Fn(usize) -> &'static str,
-    ) {
-        self.types[plugin_type.index()].push(name, at, name_of);
+    ) -> Option<Slot> {
+        self.types[plugin_type.index()].add(name, at, name_of)
     }
 
     /// Records a duplicated identity and the two registrations to report.

@@ -182,8 +182,8 @@ impl PluginRegistry {
         for desc in &descriptors {
             let at = self.entries.push(Entry::new(desc));
             tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
-            match index.slot(desc.plugin_type, desc.name, self.name_of()) {
-                None => index.push_new(desc.plugin_type, desc.name, at, self.name_of()),
+            match index.add(desc.plugin_type, desc.name, at, self.name_of()) {
+                None => {}
                 Some(existing) => {
                     let pair = match existing {
                         Slot::One(other) => self.ordered_pair(other, at),
