@@ -342,15 +342,19 @@ fn map_error(
     error: &jsonschema::ValidationError<'_>,
     out: &mut Vec<ConfigFieldError>,
 ) {
-    let segments: Vec<String> = error
-        .instance_path()
-        .segments()
-        .map(|s| match s {
+    let segments = || {
+        error.instance_path().segments().map(|s| match s {
             LocationSegment::Property(p) => p.into_owned(),
             LocationSegment::Index(i) => i.to_string(),
         })
-        .collect();
-    let path = segments.join(".");
+    };
+    let mut path = String::new();
+    for segment in segments() {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&segment);
+    }
     let mut push = |field: String, kind: ConfigErrorKind, message: String| {
         out.push(ConfigFieldError {
             field,
@@ -372,13 +376,14 @@ fn map_error(
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            let allowed: Vec<String> = schema_at(schema, schema, &segments)
+            let segments: Vec<String> = segments().collect();
+            let allowed: Vec<&str> = schema_at(schema, schema, &segments)
                 .and_then(|n| n.get("properties"))
                 .and_then(Value::as_object)
-                .map(|p| p.keys().cloned().collect())
+                .map(|p| p.keys().map(String::as_str).collect())
                 .unwrap_or_default();
             for field in unexpected {
-                let hint = floe_registry_rules::closest(field, allowed.iter().map(String::as_str));
+                let hint = floe_registry_rules::closest(field, allowed.iter().copied());
                 let message = match hint.first() {
                     Some(best) => format!("unknown field (did you mean `{best}`?)"),
                     None if allowed.is_empty() => {
