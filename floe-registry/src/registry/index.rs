@@ -61,6 +61,18 @@ impl TypeIndex {
             .copied()
     }
 
+    /// The entry index of `name`'s only registration, found with `is_it`, which gets
+    /// each candidate entry index and says whether its name is `name`. `None` when
+    /// the name is absent or duplicated: the caller takes the slow path for the error.
+    pub(crate) fn unique(&self, name: &str, is_it: impl FnMut(usize) -> bool) -> Option<usize> {
+        let mut is_it = is_it;
+        let at = *self.by_name.find(hash(name), |&i| is_it(i as usize))?;
+        if !self.duplicates.is_empty() && self.duplicates.contains_key(&at) {
+            return None;
+        }
+        Some(at as usize)
+    }
+
     /// What `name` resolves to.
     pub(crate) fn get(&self, name: &str, name_of: impl Fn(usize) -> &'static str) -> Option<Slot> {
         let at = self.find(name, name_of)?;

@@ -358,11 +358,25 @@ impl PluginRegistry {
     /// Errors: not found (with "did you mean" suggestions), duplicate identity, invalid
     /// metadata, incompatible API version, or a constructor that panicked.
     pub fn get(&self, plugin_type: PluginType, name: &str) -> Result<&PluginInstance, PluginError> {
+        if let Some(instance) = self.loaded(plugin_type, name) {
+            return Ok(instance);
+        }
         let (_, entry) = self.entry(plugin_type, name)?;
         match entry.instance() {
             Some(instance) => Ok(instance),
             None => self.load(entry),
         }
+    }
+
+    /// The hot path of [`get`](Self::get): a plugin already loaded, found in one probe
+    /// that keeps the entry it compares. `None` sends the caller to the full lookup.
+    fn loaded(&self, plugin_type: PluginType, name: &str) -> Option<&PluginInstance> {
+        let mut found = None;
+        self.index.load().of(plugin_type).unique(name, |at| {
+            found = self.entries.get(at).filter(|e| e.desc.name == name);
+            found.is_some()
+        })?;
+        found?.instance()
     }
 
     /// The plugin `name` as its type's trait object, for example
