@@ -98,8 +98,10 @@ pub fn parse_dependency(dep: &str) -> Result<(Option<PluginType>, &str), String>
 /// A declared dependency split into its optional type and its name, without checking
 /// the name (an invalid name is simply never found).
 fn split_dependency(dep: &str) -> Result<(Option<PluginType>, &str), String> {
-    match dep.split_once(':') {
-        Some((ty, name)) => {
+    // A byte search: `split_once` runs a general pattern searcher.
+    match dep.bytes().position(|b| b == b':') {
+        Some(at) => {
+            let (ty, name) = (&dep[..at], &dep[at + 1..]);
             let ty = match PluginType::from_variant_name(ty) {
                 Some(t) => t,
                 None => ty.parse().map_err(|e| format!("dependency `{dep}`: {e}"))?,
@@ -196,7 +198,7 @@ impl PluginRegistry {
         let graph = self.graph(selection)?;
         if let Some((i, missing)) = graph.missing.first() {
             return Err(PluginError::MissingDependency {
-                plugin_name: graph.nodes[*i].1.to_owned(),
+                plugin_name: graph.nodes[*i].2.to_owned(),
                 missing: missing.clone(),
             });
         }
@@ -234,7 +236,7 @@ impl PluginRegistry {
             .missing
             .iter()
             .map(|(i, m)| PluginError::MissingDependency {
-                plugin_name: graph.nodes[*i].1.to_owned(),
+                plugin_name: graph.nodes[*i].2.to_owned(),
                 missing: m.clone(),
             })
             .collect();
@@ -263,22 +265,25 @@ impl PluginRegistry {
 
     /// The dependency graph of `selection`, nodes in (type, name) order.
     fn graph<'s>(&self, selection: &'s [PluginId]) -> Result<Graph<'s>, PluginError> {
-        let mut nodes: Vec<(PluginType, &str)> = selection
+        let mut nodes: Vec<(PluginType, u64, &str)> = selection
             .iter()
-            .map(|id| (id.plugin_type, id.name.as_str()))
+            .map(|id| (id.plugin_type, name_key(&id.name), id.name.as_str()))
             .collect();
         nodes.sort_unstable();
         nodes.dedup();
         // Nodes by name alone, for dependencies declared without a type; built on
         // the first such dependency.
-        let mut by_name: Vec<(&str, usize)> = Vec::new();
+        let mut by_name: Vec<(u64, &str, usize)> = Vec::new();
         let mut dep_start = Vec::with_capacity(nodes.len() + 1);
         dep_start.push(0);
         let mut dep_list: Vec<usize> = Vec::with_capacity(nodes.len());
         let mut missing: Vec<(usize, Vec<String>)> = Vec::new();
         let index = self.index.load();
-        for (i, &(plugin_type, name)) in nodes.iter().enumerate() {
-            let desc = self.entry_in(&index, plugin_type, name)?.1.desc;
+        for (i, &(plugin_type, _, name)) in nodes.iter().enumerate() {
+            let desc = match self.only_entry(&index, plugin_type, name) {
+                Some(entry) => entry.desc,
+                None => self.entry_in(&index, plugin_type, name)?.1.desc,
+            };
             let start = dep_list.len();
             for dep in desc.dependencies {
                 let (ty, dep_name) =
@@ -290,21 +295,26 @@ impl PluginRegistry {
                 let before = dep_list.len();
                 match ty {
                     Some(ty) => {
-                        if let Ok(j) = nodes.binary_search(&(ty, dep_name)) {
+                        if let Ok(j) = nodes.binary_search(&(ty, name_key(dep_name), dep_name)) {
                             dep_list.push(j);
                         }
                     }
                     None => {
                         if by_name.is_empty() {
-                            by_name = nodes.iter().enumerate().map(|(j, n)| (n.1, j)).collect();
+                            by_name = nodes
+                                .iter()
+                                .enumerate()
+                                .map(|(j, n)| (n.1, n.2, j))
+                                .collect();
                             by_name.sort_unstable();
                         }
-                        let from = by_name.partition_point(|(n, _)| *n < dep_name);
+                        let key = (name_key(dep_name), dep_name);
+                        let from = by_name.partition_point(|(k, n, _)| (*k, *n) < key);
                         dep_list.extend(
                             by_name[from..]
                                 .iter()
-                                .take_while(|(n, _)| *n == dep_name)
-                                .map(|(_, j)| *j),
+                                .take_while(|(k, n, _)| (*k, *n) == key)
+                                .map(|(_, _, j)| *j),
                         );
                     }
                 }
@@ -486,11 +496,22 @@ impl PluginRegistry {
     }
 }
 
+/// The first 8 bytes of a name as a big-endian number, zero-padded. Ordering by it
+/// and then by the name is ordering by the name (names hold no NUL), with a string
+/// comparison only between names that share their first 8 bytes.
+fn name_key(name: &str) -> u64 {
+    let mut head = [0u8; 8];
+    let n = name.len().min(8);
+    head[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u64::from_be_bytes(head)
+}
+
 /// A dependency graph in flat arrays: node `i` needs the nodes
 /// `dep_list[dep_start[i]..dep_start[i + 1]]` first; `missing` lists the nodes with
 /// dependencies that are not in the graph, in node order, with those dependencies.
 struct Graph<'s> {
-    nodes: Vec<(PluginType, &'s str)>,
+    /// Type, [`name_key`], name: sorted by type then name.
+    nodes: Vec<(PluginType, u64, &'s str)>,
     dep_start: Vec<usize>,
     dep_list: Vec<usize>,
     missing: Vec<(usize, Vec<String>)>,
@@ -544,13 +565,13 @@ impl Graph<'_> {
         if order.len() < within.iter().filter(|w| **w).count() {
             let cycle = find_cycle(self, &waiting)
                 .into_iter()
-                .map(|i| self.nodes[i].1.to_owned())
+                .map(|i| self.nodes[i].2.to_owned())
                 .collect();
             return Err(PluginError::CircularDependency { cycle });
         }
         Ok(order
             .into_iter()
-            .map(|i| PluginId::new(self.nodes[i].0, self.nodes[i].1))
+            .map(|i| PluginId::new(self.nodes[i].0, self.nodes[i].2))
             .collect())
     }
 }

@@ -371,12 +371,20 @@ impl PluginRegistry {
     /// The hot path of [`get`](Self::get): a plugin already loaded, found in one probe
     /// that keeps the entry it compares. `None` sends the caller to the full lookup.
     fn loaded(&self, plugin_type: PluginType, name: &str) -> Option<&PluginInstance> {
+        self.only_entry(&self.index.load(), plugin_type, name)?
+            .instance()
+    }
+
+    /// The entry of an identity registered once, in one probe that keeps the entry it
+    /// compares; `None` (absent or duplicated) sends the caller to
+    /// [`entry_in`](Self::entry_in) for the error.
+    fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<&Entry> {
         let mut found = None;
-        self.index.load().of(plugin_type).unique(name, |at| {
+        index.of(plugin_type).unique(name, |at| {
             found = self.entries.get(at).filter(|e| e.desc.name == name);
             found.is_some()
         })?;
-        found?.instance()
+        found
     }
 
     /// The plugin `name` as its type's trait object, for example
