@@ -20,10 +20,10 @@ where
         .into_iter()
         .filter_map(|c| {
             // `input` plus a suffix: the distance is the suffix's length.
-            if lower.len() >= 3 {
-                if let Some(chars) = chars_if_prefixed(c, &lower) {
-                    return Some((chars - lower_chars, c));
-                }
+            if lower.len() >= 3
+                && let Some(chars) = chars_if_prefixed(c, &lower)
+            {
+                return Some((chars - lower_chars, c));
             }
             // Most candidates are far: a cheap lower bound rules them out before the
             // quadratic distance (equal ignoring case means a bound of 0).
