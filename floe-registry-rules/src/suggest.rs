@@ -14,20 +14,82 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let lower = input.to_lowercase();
+    let lower_chars = lower.chars().count();
+    let limit = (input.chars().count().max(3) / 3).max(1);
     let mut scored: Vec<(usize, &'a str)> = candidates
         .into_iter()
         .filter_map(|c| {
+            // `input` plus a suffix: the distance is the suffix's length.
+            if lower.len() >= 3
+                && let Some(chars) = chars_if_prefixed(c, &lower)
+            {
+                return Some((chars - lower_chars, c));
+            }
+            // Most candidates are far: a cheap lower bound rules them out before the
+            // quadratic distance (equal ignoring case means a bound of 0).
+            if surely_farther(&lower, c, limit) {
+                return None;
+            }
             let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
-            let limit = (input.chars().count().max(3) / 3).max(1);
-            let close = d <= limit
-                || (lower.len() >= 3 && c.to_lowercase().starts_with(&lower))
-                || c.eq_ignore_ascii_case(input);
-            close.then_some((d, c))
+            (d <= limit || c.eq_ignore_ascii_case(input)).then_some((d, c))
         })
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// When `candidate` in lower case starts with `lower`, its length in characters.
+fn chars_if_prefixed(candidate: &str, lower: &str) -> Option<usize> {
+    if candidate.is_ascii() {
+        let head = candidate.as_bytes().get(..lower.len())?;
+        return head
+            .eq_ignore_ascii_case(lower.as_bytes())
+            .then_some(candidate.len());
+    }
+    let candidate = candidate.to_lowercase();
+    candidate
+        .starts_with(lower)
+        .then(|| candidate.chars().count())
+}
+
+/// Lower bounds of the Damerau-Levenshtein distance of `lower` and `candidate` in
+/// lower case, cheapest first: whether either exceeds `limit`. Both count what one
+/// side has that the other lacks, whichever side has more: distinct characters,
+/// then characters with repetition. An insertion, deletion or substitution changes
+/// each side by at most one character, a transposition by none. No bound unless both
+/// are ASCII.
+fn surely_farther(lower: &str, candidate: &str, limit: usize) -> bool {
+    if !lower.is_ascii() || !candidate.is_ascii() {
+        return false;
+    }
+    // Characters folded onto 64 bits: a shared bit only weakens the bound.
+    let set = |s: &str| {
+        s.bytes()
+            .fold(0u64, |set, b| set | 1 << (b.to_ascii_lowercase() & 63))
+    };
+    let (a, b) = (set(lower), set(candidate));
+    let distinct = (a & !b).count_ones().max((b & !a).count_ones());
+    if distinct as usize > limit {
+        return true;
+    }
+    // Counts fit a byte below 256 characters.
+    if lower.len() > 255 {
+        return false;
+    }
+    let mut counts = [0u8; 128];
+    for byte in lower.bytes() {
+        counts[usize::from(byte & 127)] += 1;
+    }
+    let mut shared = 0;
+    for byte in candidate.bytes() {
+        let slot = &mut counts[usize::from(byte.to_ascii_lowercase() & 127)];
+        if *slot > 0 {
+            *slot -= 1;
+            shared += 1;
+        }
+    }
+    (lower.len() - shared).max(candidate.len() - shared) > limit
 }
 
 #[cfg(test)]
@@ -39,6 +101,35 @@ mod tests {
         assert_eq!(closest("Compte", ["Compute", "Catalog"]), vec!["Compute"]);
         assert_eq!(closest("DUCKDB", ["duckdb"]), vec!["duckdb"]);
         assert_eq!(closest("dag", ["dagster", "dbt"]), vec!["dagster"]);
+    }
+
+    #[test]
+    fn the_bounds_never_exceed_the_distance() {
+        let words = [
+            "colour",
+            "color",
+            "threads",
+            "thraeds",
+            "path",
+            "ca",
+            "abc",
+            "duckdb",
+            "dbt",
+            "",
+            "memory_limit",
+            "memroy_limit",
+            "aab",
+            "bba",
+        ];
+        for a in words {
+            for b in words {
+                let d = strsim::damerau_levenshtein(a, b);
+                assert!(
+                    !surely_farther(a, b, d),
+                    "the bounds of {a:?} and {b:?} are at most their distance {d}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -36,3 +36,10 @@ macro_rules! __floe_api_version {
         "1.0"
     };
 }
+
+/// Runs `n` no-op jobs on the thread pool that runs health checks and hooks, and waits
+/// for each; returns how many ended. The benchmarks' in-run baseline for
+/// `health_check_all` (floe-registry-bench), not for plugin code.
+pub fn dispatch_noop_jobs(n: usize) -> usize {
+    crate::registry::dispatch_noop_jobs(n)
+}

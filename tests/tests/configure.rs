@@ -203,6 +203,21 @@ fn what_only_serde_refuses_is_reported_with_its_path() {
 }
 
 #[test]
+fn what_only_serde_refuses_in_a_nested_object_keeps_its_dotted_path() {
+    // Plain serde runs first; its failure is read again with the path tracked.
+    let errors = problems(
+        "engine",
+        json!({"threads": 4, "connection": {"host": "db", "port": 1.0}}),
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0].field, "connection.port",
+        "the path into the object"
+    );
+    assert_eq!(errors[0].kind, ConfigErrorKind::Type);
+}
+
+#[test]
 fn defaults_apply_and_the_typed_config_is_stored() {
     let registry = registry();
     assert!(

@@ -120,8 +120,8 @@ impl PluginRegistry {
                 return Ok(());
             }
         };
-        let _init = lock(&entry.init);
-        if let Some(instance) = entry.instance.get() {
+        let _init = lock(&entry.state().init);
+        if let Some(instance) = entry.instance() {
             push(desc, instance, &typed)?;
         }
         if let Ok(mut slot) = entry.configuration().config.write() {
@@ -245,10 +245,17 @@ fn schema_of<'e>(entry: &'e Entry, spec: &ConfigSpec) -> &'e Value {
 
 /// Deserializes a config that passed its schema, keeping the path of a failure and
 /// removing quoted input values from serde's message.
+///
+/// Plain serde first: tracking the path costs several times the deserialization
+/// itself (a `String` per key), and after the schema has passed serde rarely fails.
+/// Only then is the value read again with the path tracked.
 pub(crate) fn deserialize_typed<T: crate::PluginConfig>(
     value: Value,
 ) -> Result<AnyConfig, ConfigFieldError> {
-    match serde_path_to_error::deserialize::<_, T>(value) {
+    if let Ok(typed) = <T as serde::Deserialize>::deserialize(&value) {
+        return Ok(Arc::new(typed));
+    }
+    match serde_path_to_error::deserialize::<_, T>(&value) {
         Ok(typed) => Ok(Arc::new(typed)),
         Err(e) => Err(ConfigFieldError {
             field: dotted_serde_path(e.path()),
@@ -335,15 +342,19 @@ fn map_error(
     error: &jsonschema::ValidationError<'_>,
     out: &mut Vec<ConfigFieldError>,
 ) {
-    let segments: Vec<String> = error
-        .instance_path()
-        .segments()
-        .map(|s| match s {
+    let segments = || {
+        error.instance_path().segments().map(|s| match s {
             LocationSegment::Property(p) => p.into_owned(),
             LocationSegment::Index(i) => i.to_string(),
         })
-        .collect();
-    let path = segments.join(".");
+    };
+    let mut path = String::new();
+    for segment in segments() {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&segment);
+    }
     let mut push = |field: String, kind: ConfigErrorKind, message: String| {
         out.push(ConfigFieldError {
             field,
@@ -365,13 +376,14 @@ fn map_error(
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            let allowed: Vec<String> = schema_at(schema, schema, &segments)
+            let segments: Vec<String> = segments().collect();
+            let allowed: Vec<&str> = schema_at(schema, schema, &segments)
                 .and_then(|n| n.get("properties"))
                 .and_then(Value::as_object)
-                .map(|p| p.keys().cloned().collect())
+                .map(|p| p.keys().map(String::as_str).collect())
                 .unwrap_or_default();
             for field in unexpected {
-                let hint = floe_registry_rules::closest(field, allowed.iter().map(String::as_str));
+                let hint = floe_registry_rules::closest(field, allowed.iter().copied());
                 let message = match hint.first() {
                     Some(best) => format!("unknown field (did you mean `{best}`?)"),
                     None if allowed.is_empty() => {

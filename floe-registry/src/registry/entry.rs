@@ -1,4 +1,5 @@
-//! One registration inside a registry: its descriptor and its runtime state.
+//! One registration inside a registry: its descriptor and, from its first use, its
+//! runtime state.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -6,9 +7,10 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use crate::{AnyConfig, PluginDescriptor, PluginInstance};
 
 /// Where a plugin is in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Lifecycle {
     /// Not started (or shut down).
+    #[default]
     Stopped,
     /// `startup()` succeeded.
     Started,
@@ -25,46 +27,61 @@ pub(crate) struct Configuration {
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
 
-pub(crate) struct Entry {
-    pub(crate) desc: &'static PluginDescriptor,
+/// The runtime state of a registration, allocated on its first use.
+#[derive(Default)]
+pub(crate) struct State {
     /// Set once, by the first successful load.
     pub(crate) instance: OnceLock<PluginInstance>,
     /// Serialises loading and configuring, so each happens once and in order.
     pub(crate) init: Mutex<()>,
-    /// Everything about configuration, allocated on first use so that discovering
-    /// thousands of plugins stays cheap.
-    pub(crate) configuration: OnceLock<Box<Configuration>>,
+    /// Everything about configuration, allocated on first configure.
+    configuration: OnceLock<Box<Configuration>>,
     /// The lifecycle state, held while a hook of this plugin runs.
     pub(crate) lifecycle: Mutex<Lifecycle>,
     /// Set while a health check of this plugin runs (possibly hung on its thread).
-    pub(crate) health_running: OnceLock<Arc<AtomicBool>>,
+    health_running: OnceLock<Arc<AtomicBool>>,
+}
+
+/// A registration: 24 bytes until it is first used, so that discovering thousands of
+/// plugins stays cheap (BENCHMARKS.md, memory).
+pub(crate) struct Entry {
+    pub(crate) desc: &'static PluginDescriptor,
+    state: OnceLock<Box<State>>,
 }
 
 impl Entry {
     pub(crate) fn new(desc: &'static PluginDescriptor) -> Self {
         Entry {
             desc,
-            instance: OnceLock::new(),
-            init: Mutex::new(()),
-            configuration: OnceLock::new(),
-            lifecycle: Mutex::new(Lifecycle::Stopped),
-            health_running: OnceLock::new(),
+            state: OnceLock::new(),
         }
     }
 
+    /// The runtime state, allocated on first call.
+    pub(crate) fn state(&self) -> &State {
+        self.state.get_or_init(Default::default)
+    }
+
+    /// The loaded instance, if any. Takes no lock.
+    pub(crate) fn instance(&self) -> Option<&PluginInstance> {
+        self.state.get()?.instance.get()
+    }
+
     pub(crate) fn configuration(&self) -> &Configuration {
-        self.configuration.get_or_init(Default::default)
+        self.state().configuration.get_or_init(Default::default)
+    }
+
+    fn stored_configuration(&self) -> Option<&Configuration> {
+        self.state.get()?.configuration.get().map(|c| &**c)
     }
 
     pub(crate) fn is_configured(&self) -> bool {
-        self.configuration
-            .get()
+        self.stored_configuration()
             .is_some_and(|c| c.config.read().map(|c| c.is_some()).unwrap_or(false))
     }
 
     pub(crate) fn current_config(&self) -> Option<AnyConfig> {
-        self.configuration
-            .get()?
+        self.stored_configuration()?
             .config
             .read()
             .ok()
@@ -72,7 +89,7 @@ impl Entry {
     }
 
     pub(crate) fn health_flag(&self) -> Arc<AtomicBool> {
-        Arc::clone(self.health_running.get_or_init(Default::default))
+        Arc::clone(self.state().health_running.get_or_init(Default::default))
     }
 }
 

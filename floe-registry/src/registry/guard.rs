@@ -153,6 +153,18 @@ pub(crate) fn run_with_timeout<T: Send + 'static>(
     spawn(f).wait_until(deadline)
 }
 
+/// Runs `n` no-op jobs on the pool and waits for each: the least that a health check
+/// of `n` instant plugins can cost (the benchmarks' baseline). Returns how many ended.
+pub(crate) fn dispatch_noop_jobs(n: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let pending: Vec<Pending<()>> = (0..n).map(|_| spawn(|| ())).collect();
+    pending
+        .into_iter()
+        .map(|p| p.wait_until(deadline))
+        .filter(|o| matches!(o, Outcome::Done(())))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,7 +36,7 @@ fn unhealthy(failure: HookFailure, kind: &str) -> HealthStatus {
 }
 
 fn start_check(entry: &Entry) -> Check {
-    let Some(instance) = entry.instance.get() else {
+    let Some(instance) = entry.instance() else {
         return Check::Now(HealthStatus::unhealthy("plugin is not loaded"));
     };
     let flag = entry.health_flag();
@@ -120,7 +120,7 @@ impl PluginRegistry {
         let checks: Vec<(String, Check)> = self
             .entries
             .iter()
-            .filter(|(_, e)| e.instance.get().is_some())
+            .filter(|(_, e)| e.instance().is_some())
             .map(|(_, e)| {
                 (
                     format!("{}:{}", e.desc.plugin_type.upper_name(), e.desc.name),

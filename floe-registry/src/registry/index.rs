@@ -2,8 +2,10 @@
 //! so lookups take no lock.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
+use hashbrown::HashTable;
 
 use crate::PluginType;
 
@@ -27,13 +29,108 @@ impl Slot {
 
 /// Names are short and not attacker-chosen (they come from linked code), so a fast
 /// fixed-seed hash is fine.
-type NameMap = HashMap<&'static str, Slot, FixedState>;
+fn hash(name: &str) -> u64 {
+    FixedState::default().hash_one(name)
+}
 
+/// The entry indexes of one plugin type, found by name.
+///
+/// The table holds only entry indexes (4 bytes a registration, plus hashbrown's one
+/// control byte): a probe compares the name of the entry it finds, given by `name_of`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TypeIndex {
-    pub(crate) by_name: NameMap,
+    /// The entry index of each name's first registration.
+    by_name: HashTable<u32>,
+    /// Identities registered more than once, by the index in `by_name`: the two
+    /// registrations to report, ordered by source.
+    duplicates: HashMap<u32, (usize, usize), FixedState>,
     /// Names, sorted.
     pub(crate) names: Vec<&'static str>,
+}
+
+/// An entry index as the table stores it. A registry holds far fewer than 2^32
+/// registrations (each is a linked static).
+fn key(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+impl TypeIndex {
+    fn find(&self, name: &str, name_of: impl Fn(usize) -> &'static str) -> Option<u32> {
+        self.by_name
+            .find(hash(name), |&i| name_of(i as usize) == name)
+            .copied()
+    }
+
+    /// The entry index of `name`'s only registration, found with `is_it`, which gets
+    /// each candidate entry index and says whether its name is `name`. `None` when
+    /// the name is absent or duplicated: the caller takes the slow path for the error.
+    pub(crate) fn unique(&self, name: &str, is_it: impl FnMut(usize) -> bool) -> Option<usize> {
+        let mut is_it = is_it;
+        let at = *self.by_name.find(hash(name), |&i| is_it(i as usize))?;
+        if !self.duplicates.is_empty() && self.duplicates.contains_key(&at) {
+            return None;
+        }
+        Some(at as usize)
+    }
+
+    /// What `name` resolves to.
+    pub(crate) fn get(&self, name: &str, name_of: impl Fn(usize) -> &'static str) -> Option<Slot> {
+        let at = self.find(name, name_of)?;
+        Some(match self.duplicates.get(&at) {
+            Some(&(a, b)) => Slot::Duplicate(a, b),
+            None => Slot::One(at as usize),
+        })
+    }
+
+    /// Adds the entry `at` under its name, known not to be present; its name goes at
+    /// the end of `names` (sort them afterwards).
+    fn push(&mut self, name: &'static str, at: usize, name_of: impl Fn(usize) -> &'static str) {
+        self.by_name
+            .insert_unique(hash(name), key(at), |&i| hash(name_of(i as usize)));
+        self.names.push(name);
+    }
+
+    /// Adds the entry `at` under its name in one probe, its name at the end of
+    /// `names` (sort them afterwards); when the name is taken, adds nothing and
+    /// returns what it resolves to.
+    fn add(
+        &mut self,
+        name: &'static str,
+        at: usize,
+        name_of: impl Fn(usize) -> &'static str,
+    ) -> Option<Slot> {
+        let entry = self.by_name.entry(
+            hash(name),
+            |&i| name_of(i as usize) == name,
+            |&i| hash(name_of(i as usize)),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(o) => {
+                let first = *o.get();
+                Some(match self.duplicates.get(&first) {
+                    Some(&(a, b)) => Slot::Duplicate(a, b),
+                    None => Slot::One(first as usize),
+                })
+            }
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(key(at));
+                self.names.push(name);
+                None
+            }
+        }
+    }
+
+    /// Records that `name`, already present, resolves to the duplicate `pair`.
+    fn set_duplicate(
+        &mut self,
+        name: &str,
+        pair: (usize, usize),
+        name_of: impl Fn(usize) -> &'static str,
+    ) {
+        if let Some(at) = self.find(name, name_of) {
+            self.duplicates.insert(at, pair);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,16 +143,52 @@ impl Index {
         &self.types[plugin_type.index()]
     }
 
-    pub(crate) fn slot(&self, plugin_type: PluginType, name: &str) -> Option<Slot> {
-        self.of(plugin_type).by_name.get(name).copied()
+    pub(crate) fn slot(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+        name_of: impl Fn(usize) -> &'static str,
+    ) -> Option<Slot> {
+        self.of(plugin_type).get(name, name_of)
     }
 
     /// Inserts a name known not to be present, keeping `names` sorted.
-    pub(crate) fn insert_new(&mut self, plugin_type: PluginType, name: &'static str, slot: Slot) {
+    pub(crate) fn insert_new(
+        &mut self,
+        plugin_type: PluginType,
+        name: &'static str,
+        at: usize,
+        name_of: impl Fn(usize) -> &'static str,
+    ) {
         let t = &mut self.types[plugin_type.index()];
-        t.by_name.insert(name, slot);
-        let at = t.names.binary_search(&name).unwrap_or_else(|i| i);
-        t.names.insert(at, name);
+        t.push(name, at, name_of);
+        t.names.pop();
+        let to = t.names.binary_search(&name).unwrap_or_else(|i| i);
+        t.names.insert(to, name);
+    }
+
+    /// Adds the entry `at` under its name, at the end of `names` (call
+    /// [`sort_names`](Self::sort_names) after a batch), or, when the name is taken,
+    /// adds nothing and returns what it resolves to.
+    pub(crate) fn add(
+        &mut self,
+        plugin_type: PluginType,
+        name: &'static str,
+        at: usize,
+        name_of: impl Fn(usize) -> &'static str,
+    ) -> Option<Slot> {
+        self.types[plugin_type.index()].add(name, at, name_of)
+    }
+
+    /// Records a duplicated identity and the two registrations to report.
+    pub(crate) fn set_duplicate(
+        &mut self,
+        plugin_type: PluginType,
+        name: &str,
+        pair: (usize, usize),
+        name_of: impl Fn(usize) -> &'static str,
+    ) {
+        self.types[plugin_type.index()].set_duplicate(name, pair, name_of);
     }
 
     /// Sorts the names of every type, after a batch of unsorted pushes.
@@ -66,9 +199,13 @@ impl Index {
     }
 
     /// Makes room for `additional` more names of each type in `counts`.
-    pub(crate) fn reserve(&mut self, counts: &[usize; PluginType::COUNT]) {
+    pub(crate) fn reserve(
+        &mut self,
+        counts: &[usize; PluginType::COUNT],
+        name_of: impl Fn(usize) -> &'static str,
+    ) {
         for (t, n) in self.types.iter_mut().zip(counts) {
-            t.by_name.reserve(*n);
+            t.by_name.reserve(*n, |&i| hash(name_of(i as usize)));
             t.names.reserve(*n);
         }
     }

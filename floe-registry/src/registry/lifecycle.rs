@@ -1,11 +1,10 @@
 //! Dependency order, startup and shutdown.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::fmt;
 use std::time::Duration;
 
-use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use super::PluginRegistry;
@@ -99,8 +98,10 @@ pub fn parse_dependency(dep: &str) -> Result<(Option<PluginType>, &str), String>
 /// A declared dependency split into its optional type and its name, without checking
 /// the name (an invalid name is simply never found).
 fn split_dependency(dep: &str) -> Result<(Option<PluginType>, &str), String> {
-    match dep.split_once(':') {
-        Some((ty, name)) => {
+    // A byte search: `split_once` runs a general pattern searcher.
+    match dep.bytes().position(|b| b == b':') {
+        Some(at) => {
+            let (ty, name) = (&dep[..at], &dep[at + 1..]);
             let ty = match PluginType::from_variant_name(ty) {
                 Some(t) => t,
                 None => ty.parse().map_err(|e| format!("dependency `{dep}`: {e}"))?,
@@ -149,9 +150,9 @@ impl PluginRegistry {
             let ti = index.of(t);
             for name in &ti.names {
                 let id = PluginId::new(t, *name);
-                match ti.by_name.get(name) {
+                match ti.get(name, self.name_of()) {
                     Some(Slot::Duplicate(a, b)) => {
-                        if let Some(err) = self.duplicate_error(*a, *b) {
+                        if let Some(err) = self.duplicate_error(a, b) {
                             dup.push((id, err));
                         }
                     }
@@ -195,10 +196,10 @@ impl PluginRegistry {
         selection: &[PluginId],
     ) -> Result<Vec<PluginId>, PluginError> {
         let graph = self.graph(selection)?;
-        if let Some(i) = graph.missing.iter().position(|m| !m.is_empty()) {
+        if let Some((i, missing)) = graph.missing.first() {
             return Err(PluginError::MissingDependency {
-                plugin_name: graph.nodes[i].1.to_owned(),
-                missing: graph.missing[i].clone(),
+                plugin_name: graph.nodes[*i].2.to_owned(),
+                missing: missing.clone(),
             });
         }
         let everyone = vec![true; graph.nodes.len()];
@@ -234,19 +235,20 @@ impl PluginRegistry {
         let mut problems: Vec<PluginError> = graph
             .missing
             .iter()
-            .enumerate()
-            .filter(|(_, m)| !m.is_empty())
             .map(|(i, m)| PluginError::MissingDependency {
-                plugin_name: graph.nodes[i].1.to_owned(),
+                plugin_name: graph.nodes[*i].2.to_owned(),
                 missing: m.clone(),
             })
             .collect();
         // Leave out plugins with missing dependencies and, in turn, their dependents.
-        let mut usable: Vec<bool> = graph.missing.iter().map(Vec::is_empty).collect();
+        let mut usable = vec![true; graph.nodes.len()];
+        for (i, _) in &graph.missing {
+            usable[*i] = false;
+        }
         loop {
             let mut changed = false;
             for i in 0..usable.len() {
-                if usable[i] && graph.deps[i].iter().any(|&j| !usable[j]) {
+                if usable[i] && graph.deps(i).iter().any(|&j| !usable[j]) {
                     usable[i] = false;
                     changed = true;
                 }
@@ -263,21 +265,26 @@ impl PluginRegistry {
 
     /// The dependency graph of `selection`, nodes in (type, name) order.
     fn graph<'s>(&self, selection: &'s [PluginId]) -> Result<Graph<'s>, PluginError> {
-        let mut nodes: Vec<(PluginType, &str)> = selection
+        let mut nodes: Vec<(PluginType, u64, &str)> = selection
             .iter()
-            .map(|id| (id.plugin_type, id.name.as_str()))
+            .map(|id| (id.plugin_type, name_key(&id.name), id.name.as_str()))
             .collect();
         nodes.sort_unstable();
         nodes.dedup();
-        let mut by_name: HashMap<&str, Vec<usize>, FixedState> =
-            HashMap::with_capacity_and_hasher(nodes.len(), FixedState::default());
-        for (i, (_, name)) in nodes.iter().enumerate() {
-            by_name.entry(name).or_default().push(i);
-        }
-        let mut deps: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-        let mut missing: Vec<Vec<String>> = vec![Vec::new(); nodes.len()];
-        for (i, &(plugin_type, name)) in nodes.iter().enumerate() {
-            let desc = self.descriptor(plugin_type, name)?;
+        // Nodes by name alone, for dependencies declared without a type; built on
+        // the first such dependency.
+        let mut by_name: Vec<(u64, &str, usize)> = Vec::new();
+        let mut dep_start = Vec::with_capacity(nodes.len() + 1);
+        dep_start.push(0);
+        let mut dep_list: Vec<usize> = Vec::with_capacity(nodes.len());
+        let mut missing: Vec<(usize, Vec<String>)> = Vec::new();
+        let index = self.index.load();
+        for (i, &(plugin_type, _, name)) in nodes.iter().enumerate() {
+            let desc = match self.only_entry(&index, plugin_type, name) {
+                Some(entry) => entry.desc,
+                None => self.entry_in(&index, plugin_type, name)?.1.desc,
+            };
+            let start = dep_list.len();
             for dep in desc.dependencies {
                 let (ty, dep_name) =
                     split_dependency(dep).map_err(|reason| PluginError::InvalidMetadata {
@@ -285,25 +292,56 @@ impl PluginRegistry {
                         name: name.to_owned(),
                         reason,
                     })?;
-                let before = deps[i].len();
+                let before = dep_list.len();
                 match ty {
                     Some(ty) => {
-                        if let Ok(j) = nodes.binary_search(&(ty, dep_name)) {
-                            deps[i].push(j);
+                        if let Ok(j) = nodes.binary_search(&(ty, name_key(dep_name), dep_name)) {
+                            dep_list.push(j);
                         }
                     }
-                    None => deps[i].extend(by_name.get(dep_name).into_iter().flatten().copied()),
+                    None => {
+                        if by_name.is_empty() {
+                            by_name = nodes
+                                .iter()
+                                .enumerate()
+                                .map(|(j, n)| (n.1, n.2, j))
+                                .collect();
+                            by_name.sort_unstable();
+                        }
+                        let key = (name_key(dep_name), dep_name);
+                        let from = by_name.partition_point(|(k, n, _)| (*k, *n) < key);
+                        dep_list.extend(
+                            by_name[from..]
+                                .iter()
+                                .take_while(|(k, n, _)| (*k, *n) == key)
+                                .map(|(_, _, j)| *j),
+                        );
+                    }
                 }
-                if deps[i].len() == before {
-                    missing[i].push((*dep).to_owned());
+                if dep_list.len() == before {
+                    match missing.last_mut() {
+                        Some((at, list)) if *at == i => list.push((*dep).to_owned()),
+                        _ => missing.push((i, vec![(*dep).to_owned()])),
+                    }
                 }
             }
-            deps[i].sort_unstable();
-            deps[i].dedup();
+            if dep_list.len() - start > 1 {
+                dep_list[start..].sort_unstable();
+                let mut kept = start + 1;
+                for r in start + 1..dep_list.len() {
+                    if dep_list[r] != dep_list[kept - 1] {
+                        dep_list[kept] = dep_list[r];
+                        kept += 1;
+                    }
+                }
+                dep_list.truncate(kept);
+            }
+            dep_start.push(dep_list.len());
         }
         Ok(Graph {
             nodes,
-            deps,
+            dep_start,
+            dep_list,
             missing,
         })
     }
@@ -333,7 +371,7 @@ impl PluginRegistry {
         let instance = self
             .get(plugin_type, name)
             .map_err(|e| startup_error(HookFailure::NotReady(Box::new(e))))?;
-        let mut state = lock(&entry.lifecycle);
+        let mut state = lock(&entry.state().lifecycle);
         if *state == Lifecycle::Started {
             return Ok(());
         }
@@ -424,9 +462,9 @@ impl PluginRegistry {
                 continue;
             };
             let id = PluginId::new(entry.desc.plugin_type, entry.desc.name);
-            let mut state = lock(&entry.lifecycle);
+            let mut state = lock(&entry.state().lifecycle);
             *state = Lifecycle::Stopped;
-            let Some(instance) = entry.instance.get() else {
+            let Some(instance) = entry.instance() else {
                 continue;
             };
             match run_hook(instance, Hook::Shutdown, timeout) {
@@ -458,32 +496,56 @@ impl PluginRegistry {
     }
 }
 
-/// A dependency graph: `deps[i]` are the nodes node `i` needs first; `missing[i]` its
-/// dependencies that are not in the graph.
+/// The first 8 bytes of a name as a big-endian number, zero-padded. Ordering by it
+/// and then by the name is ordering by the name (names hold no NUL), with a string
+/// comparison only between names that share their first 8 bytes.
+fn name_key(name: &str) -> u64 {
+    let mut head = [0u8; 8];
+    let n = name.len().min(8);
+    head[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u64::from_be_bytes(head)
+}
+
+/// A dependency graph in flat arrays: node `i` needs the nodes
+/// `dep_list[dep_start[i]..dep_start[i + 1]]` first; `missing` lists the nodes with
+/// dependencies that are not in the graph, in node order, with those dependencies.
 struct Graph<'s> {
-    nodes: Vec<(PluginType, &'s str)>,
-    deps: Vec<Vec<usize>>,
-    missing: Vec<Vec<String>>,
+    /// Type, [`name_key`], name: sorted by type then name.
+    nodes: Vec<(PluginType, u64, &'s str)>,
+    dep_start: Vec<usize>,
+    dep_list: Vec<usize>,
+    missing: Vec<(usize, Vec<String>)>,
 }
 
 impl Graph<'_> {
+    /// The nodes node `i` needs first.
+    fn deps(&self, i: usize) -> &[usize] {
+        &self.dep_list[self.dep_start[i]..self.dep_start[i + 1]]
+    }
+
     /// Kahn's algorithm over the nodes marked in `within`, always taking the smallest
     /// ready node; the cycle as an error when some cannot be ordered.
     fn order(&self, within: &[bool]) -> Result<Vec<PluginId>, PluginError> {
         let n = self.nodes.len();
-        let mut waiting: Vec<usize> = (0..n)
-            .map(|i| {
-                if within[i] {
-                    self.deps[i].iter().filter(|&&j| within[j]).count()
-                } else {
-                    0
-                }
-            })
-            .collect();
-        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (i, d) in self.deps.iter().enumerate().filter(|(i, _)| within[*i]) {
-            for &j in d.iter().filter(|&&j| within[j]) {
-                dependents[j].push(i);
+        // How many dependencies each node waits for, and its dependents, flat: the
+        // dependents of `j` are `dependents[first[j]..first[j + 1]]`.
+        let mut waiting = vec![0usize; n];
+        let mut first = vec![0usize; n + 1];
+        for i in (0..n).filter(|&i| within[i]) {
+            for &j in self.deps(i).iter().filter(|&&j| within[j]) {
+                waiting[i] += 1;
+                first[j + 1] += 1;
+            }
+        }
+        for j in 0..n {
+            first[j + 1] += first[j];
+        }
+        let mut dependents = vec![0usize; first[n]];
+        let mut fill = first.clone();
+        for i in (0..n).filter(|&i| within[i]) {
+            for &j in self.deps(i).iter().filter(|&&j| within[j]) {
+                dependents[fill[j]] = i;
+                fill[j] += 1;
             }
         }
         let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
@@ -493,7 +555,7 @@ impl Graph<'_> {
         let mut order = Vec::with_capacity(n);
         while let Some(Reverse(i)) = ready.pop() {
             order.push(i);
-            for &k in &dependents[i] {
+            for &k in &dependents[first[i]..first[i + 1]] {
                 waiting[k] -= 1;
                 if waiting[k] == 0 {
                     ready.push(Reverse(k));
@@ -501,22 +563,22 @@ impl Graph<'_> {
             }
         }
         if order.len() < within.iter().filter(|w| **w).count() {
-            let cycle = find_cycle(&self.deps, &waiting)
+            let cycle = find_cycle(self, &waiting)
                 .into_iter()
-                .map(|i| self.nodes[i].1.to_owned())
+                .map(|i| self.nodes[i].2.to_owned())
                 .collect();
             return Err(PluginError::CircularDependency { cycle });
         }
         Ok(order
             .into_iter()
-            .map(|i| PluginId::new(self.nodes[i].0, self.nodes[i].1))
+            .map(|i| PluginId::new(self.nodes[i].0, self.nodes[i].2))
             .collect())
     }
 }
 
 /// A cycle among the nodes Kahn's algorithm could not order (`waiting > 0`): walk from
 /// the smallest such node along its smallest waiting dependency until a node repeats.
-fn find_cycle(deps: &[Vec<usize>], waiting: &[usize]) -> Vec<usize> {
+fn find_cycle(graph: &Graph<'_>, waiting: &[usize]) -> Vec<usize> {
     let Some(start) = (0..waiting.len()).find(|&i| waiting[i] > 0) else {
         return Vec::new();
     };
@@ -524,7 +586,7 @@ fn find_cycle(deps: &[Vec<usize>], waiting: &[usize]) -> Vec<usize> {
     let mut seen = BTreeMap::from([(start, 0usize)]);
     let mut at = start;
     loop {
-        let Some(&next) = deps[at].iter().find(|&&j| waiting[j] > 0) else {
+        let Some(&next) = graph.deps(at).iter().find(|&&j| waiting[j] > 0) else {
             return path;
         };
         if let Some(&first) = seen.get(&next) {

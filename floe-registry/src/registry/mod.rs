@@ -17,6 +17,7 @@ use arc_swap::ArcSwap;
 use floe_registry_rules::{ApiVersion, check_name, check_semver};
 
 pub(crate) use self::config::deserialize_typed;
+pub(crate) use self::guard::dispatch_noop_jobs;
 pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
 pub use self::lifecycle::{
     ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, PluginId, ShutdownReport, parse_dependency,
@@ -177,18 +178,14 @@ impl PluginRegistry {
         }
         let _w = lock(&self.write);
         let mut index = Index::clone(&self.index.load());
-        index.reserve(&counts);
+        index.reserve(&counts, self.name_of());
         for desc in &descriptors {
             let at = self.entries.push(Entry::new(desc));
             tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
-            let by_name = &mut index.types[desc.plugin_type.index()].by_name;
-            match by_name.entry(desc.name) {
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(Slot::One(at));
-                    index.types[desc.plugin_type.index()].names.push(desc.name);
-                }
-                std::collections::hash_map::Entry::Occupied(mut o) => {
-                    let slot = match *o.get() {
+            match index.add(desc.plugin_type, desc.name, at, self.name_of()) {
+                None => {}
+                Some(existing) => {
+                    let pair = match existing {
                         Slot::One(other) => self.ordered_pair(other, at),
                         // Keep the two first by source, so the report is the same
                         // whatever the (unspecified) order of the linked slice.
@@ -198,14 +195,19 @@ impl PluginRegistry {
                             (three[0], three[1])
                         }
                     };
-                    o.insert(Slot::Duplicate(slot.0, slot.1));
-                    self.report_duplicate(slot.0, slot.1);
+                    index.set_duplicate(desc.plugin_type, desc.name, pair, self.name_of());
+                    self.report_duplicate(pair.0, pair.1);
                 }
             }
         }
         index.sort_names();
         self.index.store(Arc::new(index));
         descriptors.len()
+    }
+
+    /// The name of an entry, by index: how the index compares names.
+    fn name_of(&self) -> impl Fn(usize) -> &'static str + '_ {
+        |at| self.entries.get(at).map_or("", |e| e.desc.name)
     }
 
     /// Where a registration comes from, as a sort key.
@@ -291,7 +293,7 @@ impl PluginRegistry {
             });
         }
         let entry = Entry::new(desc);
-        let _ = entry.instance.set(instance);
+        let _ = entry.state().instance.set(instance);
         self.register_entry(entry)
     }
 
@@ -300,7 +302,7 @@ impl PluginRegistry {
         check_descriptor(desc)?;
         let _w = lock(&self.write);
         let mut index = Index::clone(&self.index.load());
-        if let Some(slot) = index.slot(desc.plugin_type, desc.name) {
+        if let Some(slot) = index.slot(desc.plugin_type, desc.name, self.name_of()) {
             let existing = self
                 .entries
                 .get(slot.first())
@@ -313,7 +315,7 @@ impl PluginRegistry {
             });
         }
         let at = self.entries.push(entry);
-        index.insert_new(desc.plugin_type, desc.name, Slot::One(at));
+        index.insert_new(desc.plugin_type, desc.name, at, self.name_of());
         self.index.store(Arc::new(index));
         tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_registered");
         Ok(())
@@ -321,18 +323,22 @@ impl PluginRegistry {
 
     /// The entry of an identity: not found (with suggestions) and duplicates are errors.
     fn entry(&self, plugin_type: PluginType, name: &str) -> Result<(usize, &Entry), PluginError> {
-        let slot = {
-            let index = self.index.load();
-            match index.slot(plugin_type, name) {
-                Some(slot) => slot,
-                None => {
-                    return Err(PluginError::not_found(
-                        plugin_type,
-                        name,
-                        index.of(plugin_type).names.iter().copied(),
-                    ));
-                }
-            }
+        self.entry_in(&self.index.load(), plugin_type, name)
+    }
+
+    /// [`entry`](Self::entry) in an index already loaded.
+    fn entry_in(
+        &self,
+        index: &Index,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<(usize, &Entry), PluginError> {
+        let Some(slot) = index.slot(plugin_type, name, self.name_of()) else {
+            return Err(PluginError::not_found(
+                plugin_type,
+                name,
+                index.of(plugin_type).names.iter().copied(),
+            ));
         };
         match slot {
             Slot::One(i) => self
@@ -352,11 +358,33 @@ impl PluginRegistry {
     /// Errors: not found (with "did you mean" suggestions), duplicate identity, invalid
     /// metadata, incompatible API version, or a constructor that panicked.
     pub fn get(&self, plugin_type: PluginType, name: &str) -> Result<&PluginInstance, PluginError> {
+        if let Some(instance) = self.loaded(plugin_type, name) {
+            return Ok(instance);
+        }
         let (_, entry) = self.entry(plugin_type, name)?;
-        match entry.instance.get() {
+        match entry.instance() {
             Some(instance) => Ok(instance),
             None => self.load(entry),
         }
+    }
+
+    /// The hot path of [`get`](Self::get): a plugin already loaded, found in one probe
+    /// that keeps the entry it compares. `None` sends the caller to the full lookup.
+    fn loaded(&self, plugin_type: PluginType, name: &str) -> Option<&PluginInstance> {
+        self.only_entry(&self.index.load(), plugin_type, name)?
+            .instance()
+    }
+
+    /// The entry of an identity registered once, in one probe that keeps the entry it
+    /// compares; `None` (absent or duplicated) sends the caller to
+    /// [`entry_in`](Self::entry_in) for the error.
+    fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<&Entry> {
+        let mut found = None;
+        index.of(plugin_type).unique(name, |at| {
+            found = self.entries.get(at).filter(|e| e.desc.name == name);
+            found.is_some()
+        })?;
+        found
     }
 
     /// The plugin `name` as its type's trait object, for example
@@ -382,8 +410,9 @@ impl PluginRegistry {
     }
 
     fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a PluginInstance, PluginError> {
-        let _init = lock(&entry.init);
-        if let Some(instance) = entry.instance.get() {
+        let state = entry.state();
+        let _init = lock(&state.init);
+        if let Some(instance) = state.instance.get() {
             return Ok(instance);
         }
         let desc = entry.desc;
@@ -404,7 +433,7 @@ impl PluginRegistry {
             config::push(desc, &instance, &config)?;
         }
         tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_loaded");
-        Ok(entry.instance.get_or_init(|| instance))
+        Ok(state.instance.get_or_init(|| instance))
     }
 
     /// Every plugin of `plugin_type`, loaded, sorted by name. Plugins that fail to load
@@ -468,7 +497,7 @@ impl PluginRegistry {
             plugin_type: d.plugin_type,
             description: d.description.to_owned(),
             dependencies: d.dependencies.iter().map(|s| (*s).to_owned()).collect(),
-            is_loaded: entry.instance.get().is_some(),
+            is_loaded: entry.instance().is_some(),
             is_configured: entry.is_configured(),
             has_config: d.config.is_some(),
             source: d.source.to_string(),
@@ -484,8 +513,8 @@ impl PluginRegistry {
         for t in PluginType::ALL {
             let ti = index.of(t);
             for name in &ti.names {
-                if let Some(Slot::Duplicate(a, b)) = ti.by_name.get(name) {
-                    out.extend(self.duplicate_error(*a, *b));
+                if let Some(Slot::Duplicate(a, b)) = ti.get(name, self.name_of()) {
+                    out.extend(self.duplicate_error(a, b));
                 }
             }
         }
