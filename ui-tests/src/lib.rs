@@ -11,7 +11,7 @@
 //!   `floe_config_derives_repeated`, ...).
 //! - `ui/pass/*.rs`: the shapes that must keep compiling, each checking its
 //!   descriptor at run time (every key, the defaults, type-prefixed dependencies,
-//!   nested configs with secrets, enums, a renamed crate path, all 11 types), and
+//!   nested configs with secrets, enums, a renamed crate path, every plugin type), and
 //!   `floe_config_every_shape`: the attribute gives the schema serde's and schemars'
 //!   own derives give.
 //!
