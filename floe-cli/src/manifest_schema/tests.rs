@@ -236,7 +236,7 @@ fn each_category_offers_exactly_the_linked_plugins_with_their_descriptions() {
         .iter()
         .filter_map(|c| c["const"].as_str())
         .collect();
-    assert_eq!(names, ["env", "file", "k8s"]);
+    assert_eq!(names, ["env", "file", "infisical", "k8s"]);
 }
 
 #[test]
