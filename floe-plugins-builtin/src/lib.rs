@@ -29,6 +29,7 @@
 //! | `webhook-alerts` | alert_channel | `webhook` |
 //! | `email-alerts` | alert_channel | `email` |
 //! | `infisical-secrets` | secrets | `infisical` |
+//! | `quality-dbt` | quality | `dbt_expectations` |
 
 #[cfg(feature = "http")]
 pub mod http;
@@ -40,7 +41,8 @@ pub mod http;
     feature = "alertmanager",
     feature = "slack-alerts",
     feature = "webhook-alerts",
-    feature = "email-alerts"
+    feature = "email-alerts",
+    feature = "quality-dbt"
 ))]
 mod support;
 
@@ -63,6 +65,8 @@ pub mod cube;
 pub mod dagster;
 #[cfg(feature = "dbt-core")]
 pub mod dbt_core;
+#[cfg(feature = "quality-dbt")]
+pub mod dbt_expectations;
 #[cfg(feature = "dbt-fusion")]
 pub mod dbt_fusion;
 #[cfg(feature = "dlt")]

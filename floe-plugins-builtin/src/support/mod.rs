@@ -12,7 +12,12 @@ pub(crate) mod alert;
 pub(crate) mod clock;
 #[cfg(any(feature = "dbt-core", feature = "dbt-fusion"))]
 pub(crate) mod dbt_results;
-#[cfg(any(feature = "dbt-core", feature = "dlt", feature = "dbt-fusion"))]
+#[cfg(any(
+    feature = "dbt-core",
+    feature = "dlt",
+    feature = "dbt-fusion",
+    feature = "quality-dbt"
+))]
 pub(crate) mod process;
 #[cfg(any(feature = "dbt-core", feature = "dlt"))]
 pub(crate) mod sanitize;
