@@ -49,8 +49,7 @@ use serde_json::{Map, Value, json};
 
 use crate::support::process;
 
-/// The dialects dbt-expectations is run against.
-pub const DIALECTS: [&str; 3] = ["duckdb", "postgresql", "snowflake"];
+pub use crate::support::quality::{DIALECTS, check_from_expectation};
 
 /// Seconds `dbt --version` may take in the health check.
 const VERSION_TIMEOUT: Duration = Duration::from_secs(60);
@@ -120,36 +119,6 @@ pub fn infer_dimension(test_name: &str) -> Dimension {
         .iter()
         .find(|(needle, _)| name.contains(needle))
         .map_or(Dimension::Validity, |(_, d)| *d)
-}
-
-/// A suite check from an ad-hoc expectation dict: name `check_<i>`, type `custom` and
-/// dimension `validity` by default.
-pub fn check_from_expectation(i: usize, expectation: &Value) -> QualityCheck {
-    let text = |key: &str| expectation.get(key).and_then(Value::as_str);
-    let dimension = expectation
-        .get("dimension")
-        .cloned()
-        .and_then(|d| serde_json::from_value(d).ok())
-        .unwrap_or(Dimension::Validity);
-    let severity = expectation
-        .get("severity")
-        .cloned()
-        .and_then(|d| serde_json::from_value(d).ok())
-        .unwrap_or(SeverityLevel::Warning);
-    QualityCheck {
-        name: text("name").map_or_else(|| format!("check_{i}"), str::to_owned),
-        check_type: text("type").unwrap_or("custom").to_owned(),
-        column: text("column").map(str::to_owned),
-        dimension,
-        severity,
-        custom_weight: None,
-        parameters: expectation
-            .get("parameters")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default(),
-        enabled: true,
-    }
 }
 
 /// One `run_results.json` entry as a check result, matched to `checks` by node name.

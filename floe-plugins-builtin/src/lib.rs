@@ -30,6 +30,7 @@
 //! | `email-alerts` | alert_channel | `email` |
 //! | `infisical-secrets` | secrets | `infisical` |
 //! | `quality-dbt` | quality | `dbt_expectations` |
+//! | `quality-gx` | quality | `great_expectations` |
 
 #[cfg(feature = "http")]
 pub mod http;
@@ -42,7 +43,8 @@ pub mod http;
     feature = "slack-alerts",
     feature = "webhook-alerts",
     feature = "email-alerts",
-    feature = "quality-dbt"
+    feature = "quality-dbt",
+    feature = "quality-gx"
 ))]
 mod support;
 
@@ -77,6 +79,8 @@ pub mod duckdb;
 pub mod env_secrets;
 #[cfg(feature = "file-secrets")]
 pub mod file_secrets;
+#[cfg(feature = "quality-gx")]
+pub mod great_expectations;
 #[cfg(feature = "jaeger")]
 pub mod jaeger;
 #[cfg(feature = "k8s-secrets")]

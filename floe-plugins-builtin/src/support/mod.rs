@@ -16,8 +16,11 @@ pub(crate) mod dbt_results;
     feature = "dbt-core",
     feature = "dlt",
     feature = "dbt-fusion",
-    feature = "quality-dbt"
+    feature = "quality-dbt",
+    feature = "quality-gx"
 ))]
 pub(crate) mod process;
+#[cfg(any(feature = "quality-dbt", feature = "quality-gx"))]
+pub(crate) mod quality;
 #[cfg(any(feature = "dbt-core", feature = "dlt"))]
 pub(crate) mod sanitize;
