@@ -58,6 +58,8 @@ pub const BUILTINS: &[Builtin] = &[
     builtin("webhook-alerts", PluginType::AlertChannel, "webhook"),
     builtin("email-alerts", PluginType::AlertChannel, "email"),
     builtin("infisical-secrets", PluginType::Secrets, "infisical"),
+    builtin("quality-dbt", PluginType::Quality, "dbt_expectations"),
+    builtin("quality-gx", PluginType::Quality, "great_expectations"),
 ];
 
 /// Why a `--builtins` list was refused.

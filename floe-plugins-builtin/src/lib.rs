@@ -29,6 +29,8 @@
 //! | `webhook-alerts` | alert_channel | `webhook` |
 //! | `email-alerts` | alert_channel | `email` |
 //! | `infisical-secrets` | secrets | `infisical` |
+//! | `quality-dbt` | quality | `dbt_expectations` |
+//! | `quality-gx` | quality | `great_expectations` |
 
 #[cfg(feature = "http")]
 pub mod http;
@@ -40,7 +42,9 @@ pub mod http;
     feature = "alertmanager",
     feature = "slack-alerts",
     feature = "webhook-alerts",
-    feature = "email-alerts"
+    feature = "email-alerts",
+    feature = "quality-dbt",
+    feature = "quality-gx"
 ))]
 mod support;
 
@@ -63,6 +67,8 @@ pub mod cube;
 pub mod dagster;
 #[cfg(feature = "dbt-core")]
 pub mod dbt_core;
+#[cfg(feature = "quality-dbt")]
+pub mod dbt_expectations;
 #[cfg(feature = "dbt-fusion")]
 pub mod dbt_fusion;
 #[cfg(feature = "dlt")]
@@ -73,6 +79,8 @@ pub mod duckdb;
 pub mod env_secrets;
 #[cfg(feature = "file-secrets")]
 pub mod file_secrets;
+#[cfg(feature = "quality-gx")]
+pub mod great_expectations;
 #[cfg(feature = "jaeger")]
 pub mod jaeger;
 #[cfg(feature = "k8s-secrets")]

@@ -12,7 +12,15 @@ pub(crate) mod alert;
 pub(crate) mod clock;
 #[cfg(any(feature = "dbt-core", feature = "dbt-fusion"))]
 pub(crate) mod dbt_results;
-#[cfg(any(feature = "dbt-core", feature = "dlt", feature = "dbt-fusion"))]
+#[cfg(any(
+    feature = "dbt-core",
+    feature = "dlt",
+    feature = "dbt-fusion",
+    feature = "quality-dbt",
+    feature = "quality-gx"
+))]
 pub(crate) mod process;
+#[cfg(any(feature = "quality-dbt", feature = "quality-gx"))]
+pub(crate) mod quality;
 #[cfg(any(feature = "dbt-core", feature = "dlt"))]
 pub(crate) mod sanitize;

@@ -1,0 +1,37 @@
+//! What the two quality plugins share: the dialects and ad-hoc expectation dicts.
+
+use floe_registry::quality::{Dimension, QualityCheck, SeverityLevel};
+use serde_json::Value;
+
+/// The dialects the quality plugins accept (lower-cased).
+pub const DIALECTS: [&str; 3] = ["duckdb", "postgresql", "snowflake"];
+
+/// A suite check from an ad-hoc expectation dict: name `check_<i>`, type `custom` and
+/// dimension `validity` by default.
+pub fn check_from_expectation(i: usize, expectation: &Value) -> QualityCheck {
+    let text = |key: &str| expectation.get(key).and_then(Value::as_str);
+    let dimension = expectation
+        .get("dimension")
+        .cloned()
+        .and_then(|d| serde_json::from_value(d).ok())
+        .unwrap_or(Dimension::Validity);
+    let severity = expectation
+        .get("severity")
+        .cloned()
+        .and_then(|d| serde_json::from_value(d).ok())
+        .unwrap_or(SeverityLevel::Warning);
+    QualityCheck {
+        name: text("name").map_or_else(|| format!("check_{i}"), str::to_owned),
+        check_type: text("type").unwrap_or("custom").to_owned(),
+        column: text("column").map(str::to_owned),
+        dimension,
+        severity,
+        custom_weight: None,
+        parameters: expectation
+            .get("parameters")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        enabled: true,
+    }
+}
