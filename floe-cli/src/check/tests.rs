@@ -78,7 +78,7 @@ fn an_uninstalled_provider_floe_accepts_is_a_warning() {
         only("plugins:\n  quality: {provider: soda}\n"),
         warning(
             "plugins.quality.provider",
-            "floe accepts the provider `soda`, but no quality plugin of that name is installed in this floe (no quality plugins are installed)"
+            "floe accepts the provider `soda`, but no quality plugin of that name is installed in this floe (installed: dbt_expectations, great_expectations)"
         )
     );
 }
@@ -89,7 +89,7 @@ fn an_unknown_provider_is_dq001_with_a_suggestion() {
         only("plugins:\n  quality: {provider: great_expectation}\n"),
         error(
             "plugins.quality.provider",
-            "[FLOE-DQ001] Invalid quality provider 'great_expectation'. Available providers: [great_expectations, soda, dbt_expectations]. Resolution: Check manifest.yaml plugins.quality.provider; valid providers: great_expectations, soda, dbt_expectations (did you mean `great_expectations`?)"
+            "[FLOE-DQ001] Invalid quality provider 'great_expectation'. Available providers: [dbt_expectations, great_expectations, soda]. Resolution: Check manifest.yaml plugins.quality.provider; valid providers: dbt_expectations, great_expectations, soda (did you mean `great_expectations`?)"
         )
     );
 }
