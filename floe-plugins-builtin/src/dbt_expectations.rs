@@ -49,6 +49,7 @@ use serde_json::{Map, Value, json};
 
 use crate::support::process;
 
+use crate::support::quality::suite_from_expectations;
 pub use crate::support::quality::{DIALECTS, check_from_expectation};
 
 /// Seconds `dbt --version` may take in the health check.
@@ -310,16 +311,7 @@ impl QualityPlugin for DbtExpectationsPlugin {
         data_source: &str,
         expectations: &[Value],
     ) -> Result<Vec<QualityCheckResult>, PluginError> {
-        let suite = QualitySuite {
-            model_name: data_source.to_owned(),
-            checks: expectations
-                .iter()
-                .enumerate()
-                .map(|(i, e)| check_from_expectation(i, e))
-                .collect(),
-            timeout_seconds: 300,
-            fail_fast: false,
-        };
+        let suite = suite_from_expectations(data_source, expectations);
         Ok(self.run_suite(&suite, &Map::new())?.checks)
     }
 

@@ -50,7 +50,7 @@ use floe_registry::quality::{
 use serde_json::{Map, Value, json};
 
 use crate::support::process;
-use crate::support::quality::{DIALECTS, check_from_expectation};
+use crate::support::quality::{DIALECTS, suite_from_expectations};
 
 /// The source of the shipped runner.
 pub const RUNNER_SOURCE: &str = include_str!("great_expectations/floe_gx_runner.py");
@@ -334,16 +334,7 @@ impl QualityPlugin for GreatExpectationsPlugin {
         data_source: &str,
         expectations: &[Value],
     ) -> Result<Vec<QualityCheckResult>, PluginError> {
-        let suite = QualitySuite {
-            model_name: data_source.to_owned(),
-            checks: expectations
-                .iter()
-                .enumerate()
-                .map(|(i, e)| check_from_expectation(i, e))
-                .collect(),
-            timeout_seconds: 300,
-            fail_fast: false,
-        };
+        let suite = suite_from_expectations(data_source, expectations);
         let mut connection = Map::new();
         connection.insert("dialect".into(), json!("duckdb"));
         Ok(self.run_suite(&suite, &connection)?.checks)

@@ -1,10 +1,25 @@
 //! What the two quality plugins share: the dialects and ad-hoc expectation dicts.
 
-use floe_registry::quality::{Dimension, QualityCheck, SeverityLevel};
+use floe_registry::quality::{Dimension, QualityCheck, QualitySuite, SeverityLevel};
 use serde_json::Value;
 
 /// The dialects the quality plugins accept (lower-cased).
 pub const DIALECTS: [&str; 3] = ["duckdb", "postgresql", "snowflake"];
+
+/// The suite `validate_expectations` runs: one check per ad-hoc expectation dict, on
+/// `data_source`, with floe's defaults (300 s, no fail-fast).
+pub fn suite_from_expectations(data_source: &str, expectations: &[Value]) -> QualitySuite {
+    QualitySuite {
+        model_name: data_source.to_owned(),
+        checks: expectations
+            .iter()
+            .enumerate()
+            .map(|(i, e)| check_from_expectation(i, e))
+            .collect(),
+        timeout_seconds: 300,
+        fail_fast: false,
+    }
+}
 
 /// A suite check from an ad-hoc expectation dict: name `check_<i>`, type `custom` and
 /// dimension `validity` by default.
