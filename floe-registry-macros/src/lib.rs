@@ -1,41 +1,16 @@
 //! The `#[floe_plugin]` and `#[floe_config]` attributes of `floe-registry`. Use them
 //! through `floe_registry::prelude`; this crate is an implementation detail.
 //!
-//! `#[floe_plugin]`: parse (`attr.rs`, `item.rs`) -> validate (`valid.rs`) -> generate
-//! (`expand.rs`), or on any error the errors plus a stub (`fallback.rs`) so one
-//! mistake is one error.
-//!
-//! `#[floe_config]`: parse (`config_attr.rs`) -> validate (`config_valid.rs`) ->
-//! generate (`config_expand.rs`), which emits the errors beside the usual derives.
+//! A thin shim: the parsing, checks and generation live in `floe-registry-codegen`, a
+//! plain library the fuzzer can call.
 
 use proc_macro::TokenStream;
-
-mod ast;
-mod attr;
-mod config_attr;
-mod config_expand;
-mod config_valid;
-mod expand;
-mod fallback;
-mod item;
-mod valid;
 
 /// Declares a floe plugin: generates its metadata, checks every rule at compile time
 /// and registers it for discovery. See the `floe_registry` crate documentation.
 #[proc_macro_attribute]
 pub fn floe_plugin(args: TokenStream, input: TokenStream) -> TokenStream {
-    let mut errors = ast::Errors::default();
-    let args = attr::parse(args.into(), &mut errors);
-    let krate = args.krate.clone();
-    let item = match item::parse(input.into(), &mut errors) {
-        Ok(item) => item,
-        // Not a struct or enum: give the item back untouched with the error.
-        Err(original) => return fallback::unusable_item(original, errors).into(),
-    };
-    match valid::validate(args, &item, &mut errors) {
-        Some(plugin) if errors.is_empty() => expand::plugin(&plugin, &item).into(),
-        _ => fallback::with_errors(&item, krate, errors).into(),
-    }
+    floe_registry_codegen::floe_plugin(args.into(), input.into()).into()
 }
 
 /// Makes a struct or enum a plugin config: derives serde's `Deserialize` and
@@ -88,11 +63,5 @@ pub fn floe_plugin(args: TokenStream, input: TokenStream) -> TokenStream {
 /// `#[derive(serde::Deserialize, JsonSchema)]` instead.
 #[proc_macro_attribute]
 pub fn floe_config(args: TokenStream, input: TokenStream) -> TokenStream {
-    let mut errors = ast::Errors::default();
-    let args = config_attr::parse(args.into(), &mut errors);
-    match config_valid::item(input.into(), &args, &mut errors) {
-        Ok(item) => config_expand::config(&args, item, errors).into(),
-        // Not a struct or enum: give the item back untouched with the error.
-        Err(original) => fallback::unusable_item(original, errors).into(),
-    }
+    floe_registry_codegen::floe_config(args.into(), input.into()).into()
 }

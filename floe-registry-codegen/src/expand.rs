@@ -62,6 +62,17 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
     quote! {
         #input
 
+        // As serde's derives do: the block's names are generated, so lints about
+        // how they are written are not the plugin author's to fix.
+        #[doc(hidden)]
+        #[allow(
+            non_upper_case_globals,
+            non_snake_case,
+            unused_attributes,
+            unused_qualifications,
+            clippy::absolute_paths,
+            clippy::used_underscore_items,
+        )]
         const _: () = {
             // The one place the runtime's path is written: if it does not resolve,
             // rustc reports it here once instead of at every use below (the
@@ -94,6 +105,7 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
             // so rustc does not reject it as trivially false), a plugin that is not
             // thread-safe gets one error, where its type trait is implemented,
             // rather than a second one here.
+            #[automatically_derived]
             impl #p::PluginMetadata for #ident
             where
                 for<'__floe> #ident: ::core::marker::Send + ::core::marker::Sync,
