@@ -587,11 +587,7 @@ fn health_check_times_out_at_the_configured_timeout() {
     let registry = started(format!("http://{addr}"), 0.5);
     let began = Instant::now();
     let status = cube(&registry).health_check();
-    assert!(
-        began.elapsed() < Duration::from_millis(2000),
-        "{:?}",
-        began.elapsed()
-    );
+    assert_no_hang(began, Duration::from_millis(500));
     assert_eq!(status.state, HealthState::Unhealthy);
     assert_eq!(status.message, "Cube API health check timed out after 0.5s");
     assert_eq!(status.details["reason"], "timeout");

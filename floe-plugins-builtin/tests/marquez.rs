@@ -304,11 +304,7 @@ fn health_check_times_out_on_a_silent_server() {
     let registry = configured(json!({"url": format!("http://{addr}"), "api_key": CANARY}));
     let started = Instant::now();
     let status = marquez(&registry).health_check();
-    assert!(
-        started.elapsed() < Duration::from_millis(4900),
-        "took {:?}",
-        started.elapsed()
-    );
+    assert_no_hang(started, Duration::from_secs(5));
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(
         status
