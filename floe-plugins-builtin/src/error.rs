@@ -9,6 +9,8 @@ use floe_registry::{BoxError, PluginError};
 
 /// A failure whose message is `context` alone; `cause` stays reachable through
 /// `source()`, so callers can match on it.
+// Unused by a build whose only plugins never fail with a cause (console, the alerts).
+#[allow(dead_code)]
 pub(crate) fn failure(context: impl Into<String>, cause: impl Into<BoxError>) -> PluginError {
     PluginError::with_source(context, cause)
 }

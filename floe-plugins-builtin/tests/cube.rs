@@ -19,8 +19,6 @@ use floe_registry::{
 };
 use serde_json::{Value, json};
 
-const CANARY: &str = "canary-cube-4d8b2a";
-
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/part1b/cube_manifest.json")
 }

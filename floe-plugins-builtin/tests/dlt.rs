@@ -18,8 +18,6 @@ use floe_registry::{ConfigErrorKind, PluginRegistry};
 use serde_json::{Map, Value, json};
 use tempfile::TempDir;
 
-const CANARY: &str = "canary-dlt-3c9e1f";
-
 fn source(name: &str) -> Value {
     json!({"name": name, "source_type": "rest_api", "destination_table": format!("bronze.{name}")})
 }

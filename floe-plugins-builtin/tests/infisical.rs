@@ -7,9 +7,10 @@ mod common_part2;
 
 use std::collections::BTreeMap;
 
+use common::CANARY;
 use common::*;
 use common_alerts::logs_of;
-use common_part2::{CANARY, FakeServer, Reply, Request, assert_no_canary};
+use common_part2::{FakeServer, Reply, Request, assert_no_canary};
 use floe_registry::prelude::*;
 use floe_registry::{HealthState, PluginRegistry};
 use serde_json::{Value, json};

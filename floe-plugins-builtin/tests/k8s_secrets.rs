@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use common::CANARY;
 use common::assert_no_hang;
-use common_part2::{CANARY, FakeServer, Reply, Request, assert_no_canary, decode};
+use common_part2::{FakeServer, Reply, Request, assert_no_canary, decode};
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::k8s_secrets::SecretsError;
 use floe_registry::ConfigErrorKind;

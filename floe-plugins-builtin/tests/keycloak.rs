@@ -12,8 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
+use common::CANARY;
 use common::assert_no_hang;
-use common_part2::{CANARY, FakeServer, Reply, Request, assert_no_canary};
+use common_part2::{FakeServer, Reply, Request, assert_no_canary};
 use floe_plugins_builtin as _;
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, TokenValidationResult};

@@ -14,8 +14,6 @@ use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, HealthState};
 use serde_json::{Value, json};
 
-const CANARY: &str = "canary-marquez-5f1e2d";
-
 fn configured(config: Value) -> floe_registry::PluginRegistry {
     let registry = registry();
     registry

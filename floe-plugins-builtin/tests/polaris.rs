@@ -10,8 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::CANARY;
 use common::assert_no_hang;
-use common_part2::{CANARY, FakeServer, Reply, Request, assert_no_canary};
+use common_part2::{FakeServer, Reply, Request, assert_no_canary};
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::polaris::CatalogError;
 use floe_registry::prelude::*;

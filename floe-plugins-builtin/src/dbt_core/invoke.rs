@@ -60,7 +60,7 @@ pub(crate) fn run_dbt(executable: &str, args: &[String]) -> Result<Finished, Plu
         "dbt_invoke"
     );
     process::run(Command::new(program).args(args), None, None)
-        .map_err(|e| crate::error::failure(format!("Execution failed: cannot start dbt"), e))
+        .map_err(|e| crate::error::failure("Execution failed: cannot start dbt", e))
 }
 
 /// Runs `<executable> <args>` with a deadline (for `--version`).

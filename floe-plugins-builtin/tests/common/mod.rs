@@ -12,6 +12,12 @@ pub mod python_env;
 use floe_plugins_builtin as _;
 use floe_registry::{PluginRegistry, PluginType};
 
+/// The one secret value of the tests: it must never show up in any output, log line,
+/// error or Debug text of a plugin. Letters and digits only, so it passes as a value
+/// anywhere (an env variable, a URL, a YAML scalar, a header) and looks like a secret to
+/// the secret scanner.
+pub const CANARY: &str = "canaryS3cretVa1ueQ9x7Zk2";
+
 /// A fresh registry with every linked plugin discovered.
 pub fn registry() -> PluginRegistry {
     let registry = PluginRegistry::new();
