@@ -1,12 +1,15 @@
 //! How output looks: colour (only on a terminal, never with `NO_COLOR`), aligned
 //! tables and JSON.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-/// Whether to colour: the stream is a terminal and `NO_COLOR` is unset or empty
-/// (<https://no-color.org>).
-fn colour_wanted(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+use anstream::{AutoStream, ColorChoice};
+use anstyle::AnsiColor;
+
+/// Whether anstream would colour this stream: a terminal that supports colour, with
+/// `NO_COLOR` unset or empty (<https://no-color.org>), or `CLICOLOR_FORCE` set.
+fn colour_wanted<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    AutoStream::choice(stream) != ColorChoice::Never
 }
 
 /// Colours for one output stream.
@@ -19,14 +22,14 @@ impl Style {
     /// The style for standard output.
     pub fn stdout() -> Self {
         Style {
-            colour: colour_wanted(std::io::stdout().is_terminal()),
+            colour: colour_wanted(&std::io::stdout()),
         }
     }
 
     /// The style for standard error.
     pub fn stderr() -> Self {
         Style {
-            colour: colour_wanted(std::io::stderr().is_terminal()),
+            colour: colour_wanted(&std::io::stderr()),
         }
     }
 
@@ -36,9 +39,9 @@ impl Style {
         Style { colour: false }
     }
 
-    fn paint(self, code: &str, text: &str) -> String {
+    fn paint(self, style: anstyle::Style, text: &str) -> String {
         if self.colour {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{}{text}{}", style.render(), style.render_reset())
         } else {
             text.to_owned()
         }
@@ -46,27 +49,27 @@ impl Style {
 
     /// Bold text.
     pub fn bold(self, text: &str) -> String {
-        self.paint("1", text)
+        self.paint(anstyle::Style::new().bold(), text)
     }
 
     /// Dimmed text.
     pub fn dim(self, text: &str) -> String {
-        self.paint("2", text)
+        self.paint(anstyle::Style::new().dimmed(), text)
     }
 
     /// Red text: errors, unhealthy.
     pub fn red(self, text: &str) -> String {
-        self.paint("31", text)
+        self.paint(AnsiColor::Red.on_default(), text)
     }
 
     /// Yellow text: warnings, degraded.
     pub fn yellow(self, text: &str) -> String {
-        self.paint("33", text)
+        self.paint(AnsiColor::Yellow.on_default(), text)
     }
 
     /// Green text: success, healthy.
     pub fn green(self, text: &str) -> String {
-        self.paint("32", text)
+        self.paint(AnsiColor::Green.on_default(), text)
     }
 }
 
@@ -200,7 +203,7 @@ mod tests {
 
     #[test]
     fn no_colour_without_a_terminal() {
-        assert!(!colour_wanted(false));
+        assert!(!colour_wanted(&Vec::<u8>::new()), "a buffer is no terminal");
         let plain = Style { colour: false };
         assert_eq!(plain.red("x"), "x");
         let coloured = Style { colour: true };

@@ -225,8 +225,11 @@ impl SemanticLayerPlugin for CubePlugin {
                 py_float(timeout)
             ))
             .with_detail("reason", "timeout"),
-            Err(e) => HealthStatus::unhealthy(format!("Cube API health check failed: {e}"))
-                .with_detail("reason", "connection_error"),
+            Err(e) => HealthStatus::unhealthy(format!(
+                "Cube API health check failed: {}",
+                crate::error::chain(&e)
+            ))
+            .with_detail("reason", "connection_error"),
         };
         status
             .with_detail("response_time_ms", elapsed_ms)

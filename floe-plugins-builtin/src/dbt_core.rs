@@ -198,17 +198,14 @@ fn read_json(path: &Path, name: &str, hint: &str) -> Result<Value, PluginError> 
             )));
         }
         Err(e) => {
-            return Err(PluginError::with_source(
-                format!("cannot read {}: {e}", path.display()),
+            return Err(crate::error::failure(
+                format!("cannot read {}", path.display()),
                 e,
             ));
         }
     };
     serde_json::from_slice(&bytes).map_err(|e| {
-        PluginError::with_source(
-            format!("{name} at {} is not valid JSON: {e}", path.display()),
-            e,
-        )
+        crate::error::failure(format!("{name} at {} is not valid JSON", path.display()), e)
     })
 }
 

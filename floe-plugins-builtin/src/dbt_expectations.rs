@@ -256,7 +256,7 @@ impl QualityPlugin for DbtExpectationsPlugin {
         let _ = std::fs::remove_file(&results_path);
         let limit = Duration::from_secs(u64::from(suite.timeout_seconds.max(1)));
         let finished = process::run(&mut command, None, Some(limit))
-            .map_err(|e| PluginError::with_source(format!("cannot run {}", dbt.display()), e))?;
+            .map_err(|e| crate::error::failure(format!("cannot run {}", dbt.display()), e))?;
         if finished.timed_out {
             let error = QualityError::Timeout {
                 model: suite.model_name.clone(),
@@ -268,7 +268,10 @@ impl QualityPlugin for DbtExpectationsPlugin {
                     .map(|c| c.name.clone())
                     .collect(),
             };
-            return Err(PluginError::with_source(error.to_string(), error));
+            return Err(crate::error::failure(
+                format!("the quality suite of {} did not finish", suite.model_name),
+                error,
+            ));
         }
         let run_results = read_results(&results_path).ok_or_else(|| {
             PluginError::failed(format!(

@@ -163,7 +163,7 @@ fn run_bounded(bin: &Path, args: &[String], limit: Duration) -> Result<Finished,
     let mut command = Command::new(bin);
     command.args(args);
     process::run(&mut command, None, Some(limit))
-        .map_err(|e| PluginError::with_source(format!("cannot run {}", bin.display()), e))
+        .map_err(|e| crate::error::failure(format!("cannot run {}", bin.display()), e))
 }
 
 /// Whether `bin --help` identifies Fusion within `limit`.
@@ -328,7 +328,7 @@ fn read_json(path: &Path, what: &str) -> Result<Value, PluginError> {
     let text = std::fs::read_to_string(path)
         .map_err(|_| PluginError::failed(format!("{what} not found: {}", path.display())))?;
     serde_json::from_str(&text)
-        .map_err(|e| PluginError::with_source(format!("cannot parse {}", path.display()), e))
+        .map_err(|e| crate::error::failure(format!("cannot parse {}", path.display()), e))
 }
 
 impl DbtPlugin for DbtFusionPlugin {

@@ -24,7 +24,6 @@
 //! assert!(html.contains("&lt;b&gt;3&lt;/b&gt; rows &amp; more"));
 //! ```
 
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -114,14 +113,17 @@ fn default_timeout() -> f64 {
 }
 
 /// Why a message was not sent.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmailError {
     /// The channel has no configuration.
+    #[error("the email channel is not configured")]
     NotConfigured,
     /// The settings are unusable (the problems of `validate_config`).
+    #[error("invalid settings: {}", .0.join("; "))]
     Invalid(Vec<String>),
     /// An address does not parse.
+    #[error("invalid address `{address}`: {reason}")]
     Address {
         /// The address as configured.
         address: String,
@@ -129,6 +131,7 @@ pub enum EmailError {
         reason: String,
     },
     /// The CA certificate file cannot be read or is no PEM certificate.
+    #[error("cannot use CA certificate {}: {reason}", .path.display())]
     Certificate {
         /// The file.
         path: PathBuf,
@@ -136,8 +139,10 @@ pub enum EmailError {
         reason: String,
     },
     /// The message could not be built.
+    #[error("cannot build the message: {0}")]
     Message(String),
     /// The server could not be reached, refused TLS, the login or the message.
+    #[error("SMTP delivery via {server} failed: {reason}")]
     Smtp {
         /// `host:port`.
         server: String,
@@ -145,27 +150,6 @@ pub enum EmailError {
         reason: String,
     },
 }
-
-impl fmt::Display for EmailError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EmailError::NotConfigured => f.write_str("the email channel is not configured"),
-            EmailError::Invalid(problems) => write!(f, "invalid settings: {}", problems.join("; ")),
-            EmailError::Address { address, reason } => {
-                write!(f, "invalid address `{address}`: {reason}")
-            }
-            EmailError::Certificate { path, reason } => {
-                write!(f, "cannot use CA certificate {}: {reason}", path.display())
-            }
-            EmailError::Message(reason) => write!(f, "cannot build the message: {reason}"),
-            EmailError::Smtp { server, reason } => {
-                write!(f, "SMTP delivery via {server} failed: {reason}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for EmailError {}
 
 /// `&`, `<`, `>`, `"` and `'` as HTML entities.
 fn escape(text: &str) -> String {

@@ -85,7 +85,7 @@ pub fn check_key(key: &str) -> Result<(), PluginError> {
 }
 
 fn io_error(what: String, e: io::Error) -> PluginError {
-    PluginError::with_source(format!("{what}: {e}"), e)
+    crate::error::failure(what, e)
 }
 
 impl FileSecretsPlugin {
@@ -118,7 +118,7 @@ impl FileSecretsPlugin {
             .join(format!("{key}.json"));
         match fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                PluginError::with_source(
+                crate::error::failure(
                     format!("metadata of secret '{key}' is not a JSON object of strings"),
                     e,
                 )
@@ -236,7 +236,7 @@ impl SecretsPlugin for FileSecretsPlugin {
         create_private_dir(&meta_dir)
             .map_err(|e| io_error(format!("cannot create {}", meta_dir.display()), e))?;
         let json = serde_json::to_vec_pretty(metadata)
-            .map_err(|e| PluginError::with_source("cannot encode secret metadata", e))?;
+            .map_err(|e| crate::error::failure("cannot encode secret metadata", e))?;
         write_atomic(&meta_dir, &meta_name, &json)
             .map_err(|e| io_error(format!("cannot write metadata of secret '{key}'"), e))
     }
@@ -278,13 +278,15 @@ impl SecretsPlugin for FileSecretsPlugin {
     fn health_check(&self) -> HealthStatus {
         let dir = match self.settings() {
             Ok(config) => config.directory.display().to_string(),
-            Err(e) => return HealthStatus::unhealthy(e.to_string()),
+            Err(e) => return HealthStatus::unhealthy(crate::error::chain(&e)),
         };
         match self.list_secrets("") {
             Ok(keys) => HealthStatus::healthy()
                 .with_detail("directory", dir)
                 .with_detail("secrets", keys.len()),
-            Err(e) => HealthStatus::unhealthy(e.to_string()).with_detail("directory", dir),
+            Err(e) => {
+                HealthStatus::unhealthy(crate::error::chain(&e)).with_detail("directory", dir)
+            }
         }
     }
 }

@@ -131,7 +131,7 @@ mod tempfile_path {
             let path =
                 std::env::temp_dir().join(format!("floe-gx-runner-{}-{n}.py", std::process::id()));
             std::fs::write(&path, source).map_err(|e| {
-                PluginError::with_source(
+                crate::error::failure(
                     format!("cannot write the GX runner to {}", path.display()),
                     e,
                 )
@@ -278,7 +278,7 @@ impl QualityPlugin for GreatExpectationsPlugin {
             Some(job.to_string().as_bytes()),
             Some(limit),
         )
-        .map_err(|e| PluginError::with_source(format!("cannot run {python}"), e))?;
+        .map_err(|e| crate::error::failure(format!("cannot run {python}"), e))?;
         if finished.timed_out {
             let error = QualityError::Timeout {
                 model: suite.model_name.clone(),
@@ -288,7 +288,10 @@ impl QualityPlugin for GreatExpectationsPlugin {
                     .filter_map(|e| e["name"].as_str().map(str::to_owned))
                     .collect(),
             };
-            return Err(PluginError::with_source(error.to_string(), error));
+            return Err(crate::error::failure(
+                format!("the quality suite of {} did not finish", suite.model_name),
+                error,
+            ));
         }
         let output: Value = serde_json::from_str(finished.stdout.trim()).map_err(|_| {
             PluginError::failed(format!(

@@ -30,9 +30,10 @@ impl HttpResponse {
 }
 
 /// Why a request got no HTTP response.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HttpError {
     /// No answer within the timeout.
+    #[error("no answer from {url} within {}s", .after.as_secs_f64())]
     Timeout {
         /// The URL, without credentials.
         url: String,
@@ -40,6 +41,7 @@ pub enum HttpError {
         after: Duration,
     },
     /// The server could not be reached (refused, unknown host, TLS failure, ...).
+    #[error("cannot reach {url}: {reason}")]
     Unreachable {
         /// The URL, without credentials.
         url: String,
@@ -47,25 +49,12 @@ pub enum HttpError {
         reason: String,
     },
     /// The response body was not what was expected.
+    #[error("unexpected response body: {reason}")]
     BadBody {
         /// Why.
         reason: String,
     },
 }
-
-impl fmt::Display for HttpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HttpError::Timeout { url, after } => {
-                write!(f, "no answer from {url} within {}s", after.as_secs_f64())
-            }
-            HttpError::Unreachable { url, reason } => write!(f, "cannot reach {url}: {reason}"),
-            HttpError::BadBody { reason } => write!(f, "unexpected response body: {reason}"),
-        }
-    }
-}
-
-impl std::error::Error for HttpError {}
 
 /// A URL with any `user:password@` part replaced by `<REDACTED>@`, for messages.
 ///
@@ -73,17 +62,28 @@ impl std::error::Error for HttpError {}
 /// use floe_plugins_builtin::http::redact_url;
 /// assert_eq!(redact_url("https://u:p@host/x"), "https://<REDACTED>@host/x");
 /// assert_eq!(redact_url("http://host:8080/x"), "http://host:8080/x");
+/// assert_eq!(redact_url("http://u@h st/x"), "<REDACTED>");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://<REDACTED>@{}", &rest[at + 1..]),
-        None => url.to_owned(),
+    match url::Url::parse(url) {
+        Ok(parsed) if parsed.username().is_empty() && parsed.password().is_none() => url.to_owned(),
+        Ok(parsed) if parsed.has_host() => format!(
+            "{}://<REDACTED>@{}",
+            parsed.scheme(),
+            &parsed[url::Position::BeforeHost..]
+        ),
+        // Not a URL the client could use: shown whole unless it may hold a credential.
+        _ if url.contains('@') => "<REDACTED>".to_owned(),
+        _ => url.to_owned(),
     }
 }
+
+/// The bytes [`encode_component`] escapes: all but RFC 3986's unreserved characters.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encodes one URL path segment or query value: RFC 3986 unreserved
 /// characters are kept, every other byte becomes `%XX`.
@@ -93,15 +93,7 @@ pub fn redact_url(url: &str) -> String {
 /// assert_eq!(encode_component("a b/c~"), "a%20b%2Fc~");
 /// ```
 pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 /// A request body.

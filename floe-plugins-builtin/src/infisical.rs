@@ -12,7 +12,6 @@
 //! with `allow_insecure_http` (tests, development).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::{PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -116,10 +115,16 @@ fn with_leading_slash<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
 /// let err = InfisicalError::Unavailable { site: None, reason: Some("Plugin not initialized - call startup() first".into()) };
 /// assert_eq!(err.to_string(), "Infisical API unavailable: Plugin not initialized - call startup() first");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InfisicalError {
     /// Infisical refused access (403).
+    #[error(
+        "Infisical access denied{}{}{}",
+        crate::error::suffix(" to secret ", &key.as_ref().map(|k| format!("'{k}'"))),
+        crate::error::suffix(" in project ", &project.as_ref().map(|p| format!("'{p}'"))),
+        crate::error::suffix(": ", reason)
+    )]
     AccessDenied {
         /// The secret, when one was asked for.
         key: Option<String>,
@@ -129,6 +134,11 @@ pub enum InfisicalError {
         reason: Option<String>,
     },
     /// Infisical cannot be reached, is not started, or failed.
+    #[error(
+        "Infisical API unavailable{}{}",
+        crate::error::suffix(" at ", site),
+        crate::error::suffix(": ", reason)
+    )]
     Unavailable {
         /// The site URL, when known.
         site: Option<String>,
@@ -136,11 +146,16 @@ pub enum InfisicalError {
         reason: Option<String>,
     },
     /// The login was refused (401 or 400 at login, a 401 afterwards).
+    #[error(
+        "Infisical authentication failed{}",
+        crate::error::suffix(": ", reason)
+    )]
     Auth {
         /// Why.
         reason: Option<String>,
     },
     /// `delete_secret` of a key that does not exist.
+    #[error("Secret '{key}' not found at path '{path}' in environment '{environment}'")]
     NotFound {
         /// The key.
         key: String,
@@ -151,55 +166,9 @@ pub enum InfisicalError {
     },
 }
 
-impl fmt::Display for InfisicalError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let reason = |f: &mut fmt::Formatter<'_>, r: &Option<String>| match r {
-            Some(r) => write!(f, ": {r}"),
-            None => Ok(()),
-        };
-        match self {
-            InfisicalError::AccessDenied {
-                key,
-                project,
-                reason: r,
-            } => {
-                f.write_str("Infisical access denied")?;
-                if let Some(k) = key {
-                    write!(f, " to secret '{k}'")?;
-                }
-                if let Some(p) = project {
-                    write!(f, " in project '{p}'")?;
-                }
-                reason(f, r)
-            }
-            InfisicalError::Unavailable { site, reason: r } => {
-                f.write_str("Infisical API unavailable")?;
-                if let Some(s) = site {
-                    write!(f, " at {s}")?;
-                }
-                reason(f, r)
-            }
-            InfisicalError::Auth { reason: r } => {
-                f.write_str("Infisical authentication failed")?;
-                reason(f, r)
-            }
-            InfisicalError::NotFound {
-                key,
-                path,
-                environment,
-            } => write!(
-                f,
-                "Secret '{key}' not found at path '{path}' in environment '{environment}'"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for InfisicalError {}
-
 impl From<InfisicalError> for PluginError {
     fn from(err: InfisicalError) -> Self {
-        PluginError::with_source(err.to_string(), err)
+        crate::error::failure("Infisical request failed", err)
     }
 }
 
@@ -604,7 +573,10 @@ impl SecretsPlugin for InfisicalPlugin {
                 HealthState::Healthy,
                 format!("Connected to Infisical at {site}"),
             ),
-            Err(e) => HealthStatus::unhealthy(format!("Infisical health check failed: {e}")),
+            Err(e) => HealthStatus::unhealthy(format!(
+                "Infisical health check failed: {}",
+                crate::error::chain(&e)
+            )),
         }
     }
 }

@@ -32,6 +32,7 @@
 //! | `quality-dbt` | quality | `dbt_expectations` |
 //! | `quality-gx` | quality | `great_expectations` |
 
+mod error;
 #[cfg(feature = "http")]
 pub mod http;
 #[cfg(any(

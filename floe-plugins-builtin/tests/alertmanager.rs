@@ -5,9 +5,10 @@ mod common;
 mod common_alerts;
 mod common_part2;
 
+use common::CANARY;
 use common::*;
 use common_alerts::*;
-use common_part2::{CANARY, FakeServer, Reply, assert_no_canary};
+use common_part2::{FakeServer, Reply, assert_no_canary};
 use floe_plugins_builtin::alertmanager::AlertmanagerConfig;
 use floe_registry::prelude::*;
 use serde_json::json;

@@ -19,8 +19,6 @@ use floe_registry::{
 };
 use serde_json::{Value, json};
 
-const CANARY: &str = "canary-cube-4d8b2a";
-
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/part1b/cube_manifest.json")
 }
@@ -587,11 +585,7 @@ fn health_check_times_out_at_the_configured_timeout() {
     let registry = started(format!("http://{addr}"), 0.5);
     let began = Instant::now();
     let status = cube(&registry).health_check();
-    assert!(
-        began.elapsed() < Duration::from_millis(2000),
-        "{:?}",
-        began.elapsed()
-    );
+    assert_no_hang(began, Duration::from_millis(500));
     assert_eq!(status.state, HealthState::Unhealthy);
     assert_eq!(status.message, "Cube API health check timed out after 0.5s");
     assert_eq!(status.details["reason"], "timeout");

@@ -497,11 +497,7 @@ fn validate_connection_times_out() {
     let registry = configured(json!({"url": url, "timeout_seconds": 0.5}));
     let start = Instant::now();
     let result = dagster(&registry).validate_connection();
-    assert!(
-        start.elapsed() < Duration::from_millis(2500),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert_no_hang(start, Duration::from_millis(500));
     assert!(!result.success);
     assert_eq!(result.message, "Connection to Dagster timed out after 0.5s");
     assert_eq!(

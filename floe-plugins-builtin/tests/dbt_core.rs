@@ -17,8 +17,6 @@ use floe_registry::{ConfigErrorKind, PluginRegistry};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-const CANARY: &str = "canary-dbt-77aa01";
-
 /// A project, a profiles dir and a `dbt` script whose behaviour per command is
 /// `cases` (shell `case` arms on `$1`); every call's arguments are appended to
 /// `calls.txt`, one per line, then a `--` line.

@@ -18,8 +18,6 @@ use floe_registry::{ConfigErrorKind, PluginRegistry};
 use serde_json::{Map, Value, json};
 use tempfile::TempDir;
 
-const CANARY: &str = "canary-dlt-3c9e1f";
-
 fn source(name: &str) -> Value {
     json!({"name": name, "source_type": "rest_api", "destination_table": format!("bronze.{name}")})
 }
@@ -555,11 +553,8 @@ fn a_runner_over_its_timeout_is_killed() {
         .expect("pipeline");
     let began = std::time::Instant::now();
     let result = dlt(&registry).run(&p);
-    assert!(
-        began.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        began.elapsed()
-    );
+    // The runner sleeps 30 s: returning before the guard (15 s) shows it was killed.
+    assert_no_hang(began, Duration::from_secs(1));
     assert!(!result.success);
     assert_eq!(result.errors, ["the dlt runner did not finish within 1s"]);
 }

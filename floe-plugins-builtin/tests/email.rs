@@ -10,10 +10,11 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+use common::CANARY;
 use common::python_env::python_env;
 use common::*;
 use common_alerts::*;
-use common_part2::{CANARY, assert_no_canary};
+use common_part2::assert_no_canary;
 use floe_plugins_builtin::email::EmailConfig;
 use floe_registry::prelude::*;
 use serde_json::{Value, json};

@@ -13,8 +13,6 @@ use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, HealthState, PluginRegistry};
 use serde_json::json;
 
-const CANARY: &str = "canary-env-0b7c41";
-
 fn configured(prefix: &str) -> PluginRegistry {
     let registry = registry();
     registry

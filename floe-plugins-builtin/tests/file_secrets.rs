@@ -17,8 +17,6 @@ use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, HealthState, PluginRegistry};
 use serde_json::json;
 
-const CANARY: &str = "canary-file-9a2d6e";
-
 fn configured(dir: &Path) -> PluginRegistry {
     let registry = registry();
     registry

@@ -229,7 +229,7 @@ fn a_run_past_its_timeout_is_the_dq106_error() {
         .run_suite(&suite(vec![rows], 1), &Map::new())
         .unwrap_err();
     assert_eq!(
-        err.to_string(),
+        common::typed_cause(&err, "the quality suite of orders did not finish"),
         "[DQ106] Quality check timeout for 'orders' after 1s. Pending checks: [rows]. \
          Resolution: Increase check_timeout_seconds or optimize checks"
     );

@@ -7,9 +7,10 @@ mod common_part2;
 
 use std::collections::BTreeMap;
 
+use common::CANARY;
 use common::*;
 use common_alerts::logs_of;
-use common_part2::{CANARY, FakeServer, Reply, Request, assert_no_canary};
+use common_part2::{FakeServer, Reply, Request, assert_no_canary};
 use floe_registry::prelude::*;
 use floe_registry::{HealthState, PluginRegistry};
 use serde_json::{Value, json};
@@ -223,7 +224,7 @@ fn forbidden_is_access_denied() {
         .get_secret("DB_PASSWORD")
         .expect_err("denied");
     assert_eq!(
-        err.to_string(),
+        infisical_cause(&err),
         "Infisical access denied to secret 'DB_PASSWORD' in project 'proj-9': no"
     );
 }
@@ -235,11 +236,10 @@ fn server_errors_are_unavailable() {
     let registry = started(&server, json!({}));
     let err = plugin(&registry).list_secrets("").expect_err("500");
     assert!(
-        err.to_string()
-            .starts_with("Infisical API unavailable at http://"),
+        infisical_cause(&err).starts_with("Infisical API unavailable at http://"),
         "{err}"
     );
-    assert!(err.to_string().contains("status 500"), "{err}");
+    assert!(infisical_cause(&err).contains("status 500"), "{err}");
 }
 
 #[test]
@@ -260,7 +260,7 @@ fn a_refused_login_fails_startup_as_authentication() {
     let err = registry
         .activate(PluginType::Secrets, "infisical")
         .expect_err("login refused");
-    let text = format!("{err} {err:?}");
+    let text = format!("{} {err:?}", common::chain_text(&err));
     assert!(text.contains("Infisical authentication failed"), "{text}");
     assert_no_canary("startup error", &text);
 }
@@ -273,10 +273,10 @@ fn a_silent_server_times_out_as_unavailable() {
         .get_secret("DB_PASSWORD")
         .expect_err("timeout");
     assert!(
-        err.to_string().contains("Infisical API unavailable"),
+        infisical_cause(&err).contains("Infisical API unavailable"),
         "{err}"
     );
-    assert!(err.to_string().contains("no answer"), "{err}");
+    assert!(infisical_cause(&err).contains("no answer"), "{err}");
 }
 
 #[test]
@@ -293,7 +293,7 @@ fn a_refused_connection_is_unavailable_at_startup() {
     let err = registry
         .activate(PluginType::Secrets, "infisical")
         .expect_err("refused");
-    let text = format!("{err} {err:?}");
+    let text = format!("{} {err:?}", common::chain_text(&err));
     assert!(text.contains("Infisical API unavailable"), "{text}");
     assert_no_canary("startup error", &text);
 }
@@ -350,4 +350,9 @@ fn the_client_secret_and_values_never_show() {
         .expect("typed")
         .expect("stored");
     assert_no_canary("config Debug", &format!("{config:?}"));
+}
+
+/// The typed error's text under a plugin error whose own message is "Infisical request failed".
+fn infisical_cause(err: &PluginError) -> String {
+    common::typed_cause(err, "Infisical request failed")
 }

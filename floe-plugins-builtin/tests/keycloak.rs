@@ -12,7 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use common_part2::{CANARY, FakeServer, Reply, Request, assert_no_canary};
+use common::CANARY;
+use common::assert_no_hang;
+use common_part2::{FakeServer, Reply, Request, assert_no_canary};
 use floe_plugins_builtin as _;
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, TokenValidationResult};
@@ -358,19 +360,15 @@ fn a_silent_keycloak_times_out_at_the_configured_timeout() {
     let p = plugin(&registry);
     let start = Instant::now();
     let err = p.authenticate(&creds(&[])).unwrap_err();
+    assert_no_hang(start, Duration::from_millis(500));
+    assert_eq!(err.to_string(), "Keycloak token request failed");
     assert!(
-        start.elapsed() < Duration::from_millis(1200),
-        "took {:?}",
-        start.elapsed()
+        common::chain_text(&err).contains("within 0.5s"),
+        "the cause names the deadline: {err:?}"
     );
-    assert!(err.to_string().contains("within 0.5s"), "{err}");
     let start = Instant::now();
     let status = p.health_check();
-    assert!(
-        start.elapsed() < Duration::from_millis(1200),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert_no_hang(start, Duration::from_millis(500));
     assert!(
         status
             .message
@@ -379,7 +377,7 @@ fn a_silent_keycloak_times_out_at_the_configured_timeout() {
     );
     let start = Instant::now();
     let result = p.validate_token(&Secret::new(r.token()));
-    assert!(start.elapsed() < Duration::from_millis(1200));
+    assert_no_hang(start, Duration::from_millis(500));
     assert!(
         error_of(&result).starts_with("Failed to fetch JWKS: no answer"),
         "{result:?}"

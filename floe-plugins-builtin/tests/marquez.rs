@@ -14,8 +14,6 @@ use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, HealthState};
 use serde_json::{Value, json};
 
-const CANARY: &str = "canary-marquez-5f1e2d";
-
 fn configured(config: Value) -> floe_registry::PluginRegistry {
     let registry = registry();
     registry
@@ -304,11 +302,7 @@ fn health_check_times_out_on_a_silent_server() {
     let registry = configured(json!({"url": format!("http://{addr}"), "api_key": CANARY}));
     let started = Instant::now();
     let status = marquez(&registry).health_check();
-    assert!(
-        started.elapsed() < Duration::from_millis(4900),
-        "took {:?}",
-        started.elapsed()
-    );
+    assert_no_hang(started, Duration::from_secs(5));
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(
         status

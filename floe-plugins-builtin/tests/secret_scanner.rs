@@ -6,14 +6,12 @@
 
 mod common;
 
+use common::CANARY;
 use std::path::Path;
 
 use floe_registry::prelude::*;
 use floe_registry::secret_scan::SecretSeverity;
 use serde_json::json;
-
-/// A secret value that must never show up in full in a finding.
-const CANARY: &str = "canaryS3cretVa1ueQ9x7Zk2";
 
 fn configured(config: serde_json::Value) -> PluginRegistry {
     let registry = common::registry();

@@ -77,8 +77,8 @@ pub fn generate(
             )));
         }
         Err(e) => {
-            return Err(PluginError::with_source(
-                format!("cannot read manifest {}: {e}", manifest_path.display()),
+            return Err(crate::error::failure(
+                format!("cannot read manifest {}", manifest_path.display()),
                 e,
             ));
         }
@@ -114,12 +114,8 @@ pub fn generate(
             Node::List(vec![cube(model, &models)]),
         )]);
         fs::write(&path, yaml::to_yaml(&document)).map_err(|e| {
-            PluginError::with_source(
-                format!(
-                    "cannot write {}: {e} (model: {})",
-                    path.display(),
-                    model.name
-                ),
+            crate::error::failure(
+                format!("cannot write {} (model: {})", path.display(), model.name),
                 e,
             )
         })?;
@@ -152,17 +148,16 @@ fn keep(node: &Node, filter: &ModelFilter) -> bool {
 /// Creates `dir` when missing and removes the `*.yaml` / `*.yml` files directly in
 /// it.
 fn prepare_dir(dir: &Path) -> Result<(), PluginError> {
-    fs::create_dir_all(dir).map_err(|e| {
-        PluginError::with_source(format!("cannot create {}: {e}", dir.display()), e)
-    })?;
+    fs::create_dir_all(dir)
+        .map_err(|e| crate::error::failure(format!("cannot create {}", dir.display()), e))?;
     let entries = fs::read_dir(dir)
-        .map_err(|e| PluginError::with_source(format!("cannot list {}: {e}", dir.display()), e))?;
+        .map_err(|e| crate::error::failure(format!("cannot list {}", dir.display()), e))?;
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if is_yaml && entry.file_type().is_ok_and(|t| t.is_file()) {
             fs::remove_file(&path).map_err(|e| {
-                PluginError::with_source(format!("cannot remove {}: {e}", path.display()), e)
+                crate::error::failure(format!("cannot remove {}", path.display()), e)
             })?;
         }
     }

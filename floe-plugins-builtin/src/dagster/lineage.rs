@@ -57,7 +57,7 @@ pub fn send(
     let client = HttpClient::with_timeout(timeout);
     let response = client
         .post_json(url, &headers, event)
-        .map_err(|e| PluginError::with_source(format!("cannot send lineage event: {e}"), e))?;
+        .map_err(|e| crate::error::failure("cannot send lineage event", e))?;
     if response.is_success() {
         Ok(())
     } else {

@@ -59,9 +59,8 @@ pub(crate) fn run_dbt(executable: &str, args: &[String]) -> Result<Finished, Plu
         command = args.first().map(String::as_str),
         "dbt_invoke"
     );
-    process::run(Command::new(program).args(args), None, None).map_err(|e| {
-        PluginError::with_source(format!("Execution failed: cannot start dbt: {e}"), e)
-    })
+    process::run(Command::new(program).args(args), None, None)
+        .map_err(|e| crate::error::failure("Execution failed: cannot start dbt", e))
 }
 
 /// Runs `<executable> <args>` with a deadline (for `--version`).

@@ -98,7 +98,7 @@ pub(crate) fn lint(
             .map(|f| (f, std::fs::read(f).unwrap_or_default()))
             .collect();
         let finished = process::run(&mut command, None, None)
-            .map_err(|e| PluginError::with_source(format!("cannot start sqlfluff: {e}"), e))?;
+            .map_err(|e| crate::error::failure("cannot start sqlfluff", e))?;
         if finished.code.is_none() {
             return Err(PluginError::failed("sqlfluff fix was ended by a signal"));
         }
@@ -114,7 +114,7 @@ pub(crate) fn lint(
         });
     }
     let finished = process::run(&mut command, None, None)
-        .map_err(|e| PluginError::with_source(format!("cannot start sqlfluff: {e}"), e))?;
+        .map_err(|e| crate::error::failure("cannot start sqlfluff", e))?;
     let report: Value = serde_json::from_str(finished.stdout.trim()).map_err(|_| {
         PluginError::failed(format!(
             "sqlfluff lint did not print a JSON report (exit status {}): {}",

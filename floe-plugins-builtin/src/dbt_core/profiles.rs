@@ -56,17 +56,16 @@ pub fn write_profiles(
     let yaml = serde_saphyr::to_string(&document)
         .map_err(|e| PluginError::failed(format!("the profile cannot be written as YAML: {e}")))?;
     std::fs::create_dir_all(profiles_dir).map_err(|e| {
-        PluginError::with_source(
+        crate::error::failure(
             format!(
-                "cannot create the profiles directory {}: {e}",
+                "cannot create the profiles directory {}",
                 profiles_dir.display()
             ),
             e,
         )
     })?;
     let path = profiles_dir.join("profiles.yml");
-    std::fs::write(&path, yaml).map_err(|e| {
-        PluginError::with_source(format!("cannot write {}: {e}", path.display()), e)
-    })?;
+    std::fs::write(&path, yaml)
+        .map_err(|e| crate::error::failure(format!("cannot write {}", path.display()), e))?;
     Ok(path)
 }

@@ -54,17 +54,14 @@ pub fn write_dbt_macros(dir: &Path) -> Result<Vec<PathBuf>, PluginError> {
         let file = dir.join(relative);
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent).map_err(|e| {
-                PluginError::with_source(
-                    format!("cannot create macro directory '{}': {e}", parent.display()),
+                crate::error::failure(
+                    format!("cannot create macro directory '{}'", parent.display()),
                     e,
                 )
             })?;
         }
         std::fs::write(&file, content).map_err(|e| {
-            PluginError::with_source(
-                format!("cannot write dbt macro '{}': {e}", file.display()),
-                e,
-            )
+            crate::error::failure(format!("cannot write dbt macro '{}'", file.display()), e)
         })?;
         written.push(file);
     }

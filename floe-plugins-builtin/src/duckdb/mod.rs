@@ -150,7 +150,7 @@ impl ComputePlugin for DuckDbPlugin {
                 HealthStatus::new(state, result.message)
                     .with_detail("latency_ms", result.latency_ms)
             }
-            Err(e) => HealthStatus::unhealthy(e.to_string()),
+            Err(e) => HealthStatus::unhealthy(crate::error::chain(&e)),
         }
     }
 }

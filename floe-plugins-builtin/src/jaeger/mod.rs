@@ -147,7 +147,7 @@ impl TelemetryBackendPlugin for JaegerPlugin {
                 format!("Jaeger collector reachable at {address}"),
             )
             .with_detail("collector", address.to_string()),
-            Err(e) => HealthStatus::unhealthy(e.to_string()),
+            Err(e) => HealthStatus::unhealthy(crate::error::chain(&e)),
         }
     }
 }

@@ -1,7 +1,5 @@
 //! The errors of the k8s secrets plugin, with the floe secrets texts.
 
-use std::fmt;
-
 use floe_registry::PluginError;
 
 /// What went wrong with the Kubernetes Secret API. Every [`PluginError`] the plugin
@@ -17,10 +15,14 @@ use floe_registry::PluginError;
 /// };
 /// assert_eq!(err.to_string(), "Access denied to secret 'floe-db' in namespace 'floe-jobs'");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SecretsError {
     /// The API server refused access (403).
+    #[error(
+        "Access denied to secret '{name}' in namespace '{namespace}'{}",
+        crate::error::suffix(": ", reason)
+    )]
     AccessDenied {
         /// The Kubernetes Secret name (empty for a listing).
         name: String,
@@ -30,6 +32,11 @@ pub enum SecretsError {
         reason: Option<String>,
     },
     /// The API server cannot be reached, is not configured, or failed.
+    #[error(
+        "Kubernetes API server unavailable{}{}",
+        crate::error::suffix(" at ", endpoint),
+        crate::error::suffix(": ", reason)
+    )]
     Unavailable {
         /// The API server URL, when known.
         endpoint: Option<String>,
@@ -37,48 +44,15 @@ pub enum SecretsError {
         reason: Option<String>,
     },
     /// The request itself is wrong (an invalid key) or the stored data is unusable.
+    #[error("{message}")]
     Invalid {
         /// What is wrong.
         message: String,
     },
 }
 
-impl fmt::Display for SecretsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SecretsError::AccessDenied {
-                name,
-                namespace,
-                reason,
-            } => {
-                write!(
-                    f,
-                    "Access denied to secret '{name}' in namespace '{namespace}'"
-                )?;
-                match reason {
-                    Some(r) => write!(f, ": {r}"),
-                    None => Ok(()),
-                }
-            }
-            SecretsError::Unavailable { endpoint, reason } => {
-                f.write_str("Kubernetes API server unavailable")?;
-                if let Some(e) = endpoint {
-                    write!(f, " at {e}")?;
-                }
-                match reason {
-                    Some(r) => write!(f, ": {r}"),
-                    None => Ok(()),
-                }
-            }
-            SecretsError::Invalid { message } => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for SecretsError {}
-
 impl From<SecretsError> for PluginError {
     fn from(err: SecretsError) -> Self {
-        PluginError::with_source(err.to_string(), err)
+        crate::error::failure("Kubernetes secret request failed", err)
     }
 }

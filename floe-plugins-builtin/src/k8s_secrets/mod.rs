@@ -267,7 +267,10 @@ impl SecretsPlugin for K8sSecretsPlugin {
                 HealthState::Healthy,
                 format!("Connected to K8s API, namespace: {}", api.namespace()),
             ),
-            Err(e) => HealthStatus::unhealthy(format!("K8s API check failed: {e}")),
+            Err(e) => HealthStatus::unhealthy(format!(
+                "K8s API check failed: {}",
+                crate::error::chain(&e)
+            )),
         }
     }
 

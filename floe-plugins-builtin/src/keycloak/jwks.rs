@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, JwkSet, PublicKeyUse};
 use serde_json::Value;
 
 use super::config::KeycloakConfig;
@@ -98,27 +99,28 @@ fn refresh(state: &mut State, config: &KeycloakConfig, http: &HttpClient) -> Res
             uri
         }
     };
-    let jwks = get_json(http, &jwks_uri)?;
+    let jwks: JwkSet = serde_json::from_value(get_json(http, &jwks_uri)?)
+        .map_err(|e| KeyError::Fetch(format!("the JWKS is not a JSON Web Key Set: {e}")))?;
     state.fetched_at = Some(Instant::now());
-    state.keys = jwks
-        .get("keys")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(rsa_key)
-        .collect();
+    state.keys = jwks.keys.iter().filter_map(rsa_signing_key).collect();
     tracing::debug!(keys = state.keys.len(), "keycloak_jwks_fetched");
     Ok(())
 }
 
-/// An RSA signing key of a JWKS: `(kid, key)`.
-fn rsa_key(jwk: &Value) -> Option<(String, DecodingKey)> {
-    let text = |k: &str| jwk.get(k).and_then(Value::as_str);
-    if text("kty") != Some("RSA") || text("use").is_some_and(|u| u != "sig") {
+/// An RSA signing key of the set with its id: `(kid, key)`. Encryption keys, other key
+/// types and keys without an id are skipped.
+fn rsa_signing_key(jwk: &Jwk) -> Option<(String, DecodingKey)> {
+    let rsa = matches!(jwk.algorithm, AlgorithmParameters::RSA(_));
+    let signing = jwk
+        .common
+        .public_key_use
+        .as_ref()
+        .is_none_or(|u| *u == PublicKeyUse::Signature);
+    if !rsa || !signing {
         return None;
     }
-    let key = DecodingKey::from_rsa_components(text("n")?, text("e")?).ok()?;
-    Some((text("kid")?.to_owned(), key))
+    let key = DecodingKey::from_jwk(jwk).ok()?;
+    Some((jwk.common.key_id.clone()?, key))
 }
 
 fn get_json(http: &HttpClient, url: &str) -> Result<Value, KeyError> {

@@ -73,7 +73,7 @@ impl KeycloakPlugin {
 
 /// A request that got no answer, as a plugin error.
 fn unreachable(what: &str, e: HttpError) -> PluginError {
-    PluginError::with_source(format!("Keycloak {what} request failed: {e}"), e)
+    crate::error::failure(format!("Keycloak {what} request failed"), e)
 }
 
 impl IdentityPlugin for KeycloakPlugin {
@@ -156,7 +156,7 @@ impl IdentityPlugin for KeycloakPlugin {
                 Ok(_) => Err(PluginError::failed(
                     "Keycloak userinfo answer is not a JSON object",
                 )),
-                Err(e) => Err(PluginError::with_source(
+                Err(e) => Err(crate::error::failure(
                     "Keycloak userinfo answer is not JSON",
                     e,
                 )),
@@ -183,7 +183,10 @@ impl IdentityPlugin for KeycloakPlugin {
         match started.http.get(&started.config.discovery_url(), &[]) {
             Ok(r) if r.status == 200 => HealthStatus::healthy(),
             Ok(r) => HealthStatus::unhealthy(format!("Keycloak returned status {}", r.status)),
-            Err(e) => HealthStatus::unhealthy(format!("Failed to connect to Keycloak: {e}")),
+            Err(e) => HealthStatus::unhealthy(format!(
+                "Failed to connect to Keycloak: {}",
+                crate::error::chain(&e)
+            )),
         }
     }
 

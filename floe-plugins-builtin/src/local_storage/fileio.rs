@@ -143,7 +143,7 @@ fn not_found(path: &str) -> PluginError {
 }
 
 fn io_error(action: &str, path: &Path, e: io::Error) -> PluginError {
-    PluginError::with_source(format!("cannot {action} '{}': {e}", path.display()), e)
+    crate::error::failure(format!("cannot {action} '{}'", path.display()), e)
 }
 
 impl FileIo for LocalFileIo {

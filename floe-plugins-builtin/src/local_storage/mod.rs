@@ -134,8 +134,8 @@ impl StoragePlugin for LocalStoragePlugin {
         let root = self.root()?;
         if config.create_root && !root.exists() {
             std::fs::create_dir_all(&root).map_err(|e| {
-                PluginError::with_source(
-                    format!("cannot create warehouse root '{}': {e}", root.display()),
+                crate::error::failure(
+                    format!("cannot create warehouse root '{}'", root.display()),
                     e,
                 )
             })?;
@@ -147,7 +147,7 @@ impl StoragePlugin for LocalStoragePlugin {
     fn health_check(&self) -> HealthStatus {
         let root = match self.root() {
             Ok(r) => r,
-            Err(e) => return HealthStatus::unhealthy(e.to_string()),
+            Err(e) => return HealthStatus::unhealthy(crate::error::chain(&e)),
         };
         match std::fs::metadata(&root) {
             Ok(meta) if meta.is_dir() && meta.permissions().readonly() => {

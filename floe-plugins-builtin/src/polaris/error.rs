@@ -1,7 +1,5 @@
 //! Catalog errors with the floe catalog texts, and the mapping of HTTP answers to them.
 
-use std::fmt;
-
 use floe_registry::PluginError;
 use serde_json::Value;
 
@@ -15,14 +13,16 @@ use crate::http::{HttpError, HttpResponse};
 /// use floe_registry::PluginError;
 ///
 /// let err: PluginError = CatalogError::NotFound { resource: "table", identifier: "raw.x".into() }.into();
-/// assert_eq!(err.to_string(), "table not found: raw.x");
+/// assert_eq!(err.to_string(), "Polaris catalog request failed");
 /// let kind = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<CatalogError>());
 /// assert!(matches!(kind, Some(CatalogError::NotFound { .. })));
+/// assert_eq!(kind.map(ToString::to_string).as_deref(), Some("table not found: raw.x"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogError {
     /// The catalog cannot be reached or answered with a server error.
+    #[error("Catalog unavailable: {uri}{}", crate::error::suffix(" - ", cause))]
     Unavailable {
         /// The catalog URI.
         uri: String,
@@ -30,6 +30,7 @@ pub enum CatalogError {
         cause: Option<String>,
     },
     /// The credentials were refused, expired or lack a permission.
+    #[error("Authentication failed for '{operation}': {message}")]
     Authentication {
         /// The operation.
         operation: &'static str,
@@ -37,6 +38,10 @@ pub enum CatalogError {
         message: String,
     },
     /// The catalog does not support the request, or refused it as invalid.
+    #[error(
+        "Operation '{operation}' not supported by catalog '{catalog}'{}",
+        crate::error::suffix(": ", reason)
+    )]
     NotSupported {
         /// The operation.
         operation: &'static str,
@@ -46,6 +51,7 @@ pub enum CatalogError {
         reason: Option<String>,
     },
     /// The resource already exists.
+    #[error("{resource} already exists: {identifier}")]
     Conflict {
         /// `namespace` or `table`.
         resource: &'static str,
@@ -53,6 +59,7 @@ pub enum CatalogError {
         identifier: String,
     },
     /// The resource does not exist.
+    #[error("{resource} not found: {identifier}")]
     NotFound {
         /// `namespace`, `table` or `identifier`.
         resource: &'static str,
@@ -60,6 +67,7 @@ pub enum CatalogError {
         identifier: String,
     },
     /// Anything else.
+    #[error("Unexpected catalog error during {operation}: {message}")]
     Unexpected {
         /// The operation.
         operation: &'static str,
@@ -68,53 +76,9 @@ pub enum CatalogError {
     },
 }
 
-impl fmt::Display for CatalogError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CatalogError::Unavailable { uri, cause: None } => {
-                write!(f, "Catalog unavailable: {uri}")
-            }
-            CatalogError::Unavailable {
-                uri,
-                cause: Some(c),
-            } => write!(f, "Catalog unavailable: {uri} - {c}"),
-            CatalogError::Authentication { operation, message } => {
-                write!(f, "Authentication failed for '{operation}': {message}")
-            }
-            CatalogError::NotSupported {
-                operation,
-                catalog,
-                reason,
-            } => {
-                write!(
-                    f,
-                    "Operation '{operation}' not supported by catalog '{catalog}'"
-                )?;
-                match reason {
-                    Some(r) => write!(f, ": {r}"),
-                    None => Ok(()),
-                }
-            }
-            CatalogError::Conflict {
-                resource,
-                identifier,
-            } => write!(f, "{resource} already exists: {identifier}"),
-            CatalogError::NotFound {
-                resource,
-                identifier,
-            } => write!(f, "{resource} not found: {identifier}"),
-            CatalogError::Unexpected { operation, message } => {
-                write!(f, "Unexpected catalog error during {operation}: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CatalogError {}
-
 impl From<CatalogError> for PluginError {
     fn from(err: CatalogError) -> Self {
-        PluginError::with_source(err.to_string(), err)
+        crate::error::failure("Polaris catalog request failed", err)
     }
 }
 

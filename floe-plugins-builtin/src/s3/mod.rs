@@ -188,7 +188,7 @@ impl StoragePlugin for S3StoragePlugin {
     fn health_check(&self) -> HealthStatus {
         let c = match self.settings() {
             Ok(c) => c,
-            Err(e) => return HealthStatus::unhealthy(e.to_string()),
+            Err(e) => return HealthStatus::unhealthy(crate::error::chain(&e)),
         };
         let (host, port) = match Self::endpoint_address(&c.endpoint) {
             Ok(hp) => hp,
@@ -212,7 +212,7 @@ impl StoragePlugin for S3StoragePlugin {
                     )
                     .with_detail("bucket", c.bucket.clone());
                 }
-                Err(e) => reason = e.to_string(),
+                Err(e) => reason = crate::error::chain(&e),
             }
         }
         HealthStatus::unhealthy(format!(

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -31,35 +31,14 @@ impl Finished {
     }
 }
 
-/// Where `program` is: itself when it holds a path separator, else the first
-/// executable file of that name on `PATH`.
+/// Where `program` is: itself when it holds a path separator and is an executable
+/// file, else the first executable file of that name on `PATH` (the `which` crate's
+/// lookup, which also knows Windows' `PATHEXT`).
 pub(crate) fn find_program(program: &str) -> Option<PathBuf> {
     if program.is_empty() {
         return None;
     }
-    if program.contains(std::path::MAIN_SEPARATOR) || program.contains('/') {
-        let path = PathBuf::from(program);
-        return is_executable(&path).then_some(path);
-    }
-    let paths = std::env::var_os("PATH")?;
-    std::env::split_paths(&paths)
-        .map(|dir| dir.join(program))
-        .find(|candidate| is_executable(candidate))
-}
-
-fn is_executable(path: &Path) -> bool {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return false;
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        meta.is_file() && meta.permissions().mode() & 0o111 != 0
-    }
-    #[cfg(not(unix))]
-    {
-        meta.is_file()
-    }
+    which::which(program).ok()
 }
 
 fn drain(mut from: impl Read + Send + 'static) -> mpsc::Receiver<String> {

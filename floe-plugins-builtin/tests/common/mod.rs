@@ -12,6 +12,12 @@ pub mod python_env;
 use floe_plugins_builtin as _;
 use floe_registry::{PluginRegistry, PluginType};
 
+/// The one secret value of the tests: it must never show up in any output, log line,
+/// error or Debug text of a plugin. Letters and digits only, so it passes as a value
+/// anywhere (an env variable, a URL, a YAML scalar, a header) and looks like a secret to
+/// the secret scanner.
+pub const CANARY: &str = "canaryS3cretVa1ueQ9x7Zk2";
+
 /// A fresh registry with every linked plugin discovered.
 pub fn registry() -> PluginRegistry {
     let registry = PluginRegistry::new();
@@ -54,4 +60,41 @@ pub fn closed_port() -> SocketAddr {
     let addr = listener.local_addr().expect("addr");
     drop(listener);
     addr
+}
+
+/// Guards a deadline-bound call against a hang, never against slowness: fails only when
+/// the call took more than ten times its `deadline` plus five seconds, far beyond any
+/// load on a test machine. The test's real assertion is the timeout error it got.
+pub fn assert_no_hang(started: std::time::Instant, deadline: std::time::Duration) {
+    let limit = deadline * 10 + std::time::Duration::from_secs(5);
+    let took = started.elapsed();
+    assert!(
+        took < limit,
+        "a call with a {deadline:?} deadline hung for {took:?} (the hang guard is {limit:?})"
+    );
+}
+
+/// The messages of `err` and of every source under it, joined with `": "`: what a
+/// chain-walking reporter (`{:#}`, anyhow) prints.
+pub fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut next = err.source();
+    while let Some(cause) = next {
+        text = format!("{text}: {cause}");
+        next = cause.source();
+    }
+    text
+}
+
+/// The message of the typed error under a plugin's error, after checking that the
+/// plugin's own message is `context` and does not repeat it.
+pub fn typed_cause(err: &floe_registry::PluginError, context: &str) -> String {
+    assert_eq!(
+        err.to_string(),
+        context,
+        "the plugin error states its context"
+    );
+    std::error::Error::source(err)
+        .expect("the typed error is the source")
+        .to_string()
 }

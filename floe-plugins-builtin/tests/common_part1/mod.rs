@@ -13,9 +13,6 @@ use std::time::Duration;
 use floe_registry::{ConfigErrorKind, PluginError, PluginRegistry, PluginType};
 use serde_json::Value;
 
-/// A secret value that must never show up where secrets are not the point.
-pub const CANARY: &str = "canary-p1-7c41e";
-
 /// The `(field, kind)` pairs of a failed configure, and the full error text.
 pub fn config_errors(
     registry: &PluginRegistry,

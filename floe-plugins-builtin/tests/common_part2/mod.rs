@@ -14,9 +14,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-/// A secret value that must never show up in any output of a plugin.
-pub const CANARY: &str = "canary-s3cr3t-9d1f";
-
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -268,7 +265,7 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
 /// Fails when `CANARY` occurs in `text`, naming where.
 pub fn assert_no_canary(what: &str, text: &str) {
     assert!(
-        !text.contains(CANARY),
+        !text.contains(super::common::CANARY),
         "the canary secret leaked in {what}: {text}"
     );
 }
