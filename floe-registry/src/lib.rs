@@ -197,6 +197,7 @@ pub use floe_interfaces::{
     FieldError, ModelErrors, Validate, alert, from_value, network, quality, rbac, secret_scan, sink,
 };
 pub use floe_registry_macros::{floe_config, floe_plugin};
+pub use floe_registry_rules::UnknownPluginType;
 pub use floe_registry_rules::{
     ApiVersion, ApiVersionError, NameError, SemverError, check_name, check_semver,
 };
@@ -204,7 +205,7 @@ pub use health::{HealthState, HealthStatus};
 pub use info::PluginInfo;
 pub use instance::{PluginInstance, PluginKind};
 pub use metadata::{ConfigCell, PluginMetadata};
-pub use plugin_type::{PluginType, UnknownPluginType};
+pub use plugin_type::PluginType;
 pub use registry::{
     ActivationReport, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, HealthReport, PluginId,
     PluginRegistry, ShutdownReport, parse_dependency,
