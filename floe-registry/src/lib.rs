@@ -197,10 +197,10 @@ pub use floe_interfaces::{
     FieldError, ModelErrors, Validate, alert, from_value, network, quality, rbac, secret_scan, sink,
 };
 pub use floe_registry_macros::{floe_config, floe_plugin};
-pub use floe_registry_rules::UnknownPluginType;
 pub use floe_registry_rules::{
     ApiVersion, ApiVersionError, NameError, SemverError, check_name, check_semver,
 };
+pub use floe_registry_rules::{DependencyError, UnknownPluginType};
 pub use health::{HealthState, HealthStatus};
 pub use info::PluginInfo;
 pub use instance::{PluginInstance, PluginKind};

@@ -128,7 +128,7 @@ impl PluginType {
 
 impl PluginType {
     /// The type of one row of the rules crate's table.
-    fn of_names(names: &PluginTypeNames) -> PluginType {
+    pub(crate) fn of_names(names: &PluginTypeNames) -> PluginType {
         // `index` is the row's position in a table of `COUNT` rows, in `ALL`'s order
         // (tested below): always in range.
         PluginType::ALL[names.index]

@@ -4,7 +4,8 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use crate::{AnyConfig, PluginDescriptor, PluginInstance};
+use super::check::{self, Fault};
+use crate::{AnyConfig, PluginDescriptor, PluginError, PluginInstance};
 
 /// Where a plugin is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,6 +41,8 @@ pub(crate) struct State {
     pub(crate) lifecycle: Mutex<Lifecycle>,
     /// Set while a health check of this plugin runs (possibly hung on its thread).
     health_running: OnceLock<Arc<AtomicBool>>,
+    /// The outcome of checking the descriptor against the rules, once.
+    checked: OnceLock<Result<(), Fault>>,
 }
 
 /// A registration: 24 bytes until it is first used, so that discovering thousands of
@@ -60,6 +63,15 @@ impl Entry {
     /// The runtime state, allocated on first call.
     pub(crate) fn state(&self) -> &State {
         self.state.get_or_init(Default::default)
+    }
+
+    /// Whether the descriptor follows the rules: checked on the first call only.
+    pub(crate) fn checked(&self) -> Result<(), PluginError> {
+        self.state()
+            .checked
+            .get_or_init(|| check::check(self.desc))
+            .clone()
+            .map_err(|fault| fault.error(self.desc))
     }
 
     /// The loaded instance, if any. Takes no lock.

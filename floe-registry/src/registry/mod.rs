@@ -3,10 +3,13 @@
 //! Configuration, lifecycle and health live in the sibling files; this one holds the
 //! type and the operations that find and load plugins.
 
+mod check;
 mod config;
 mod entry;
+mod graph;
 mod guard;
 mod health;
+mod id;
 mod index;
 mod lifecycle;
 
@@ -14,14 +17,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwap;
-use floe_registry_rules::{ApiVersion, check_name, check_semver};
 
 pub(crate) use self::config::deserialize_typed;
+pub use self::graph::parse_dependency;
 pub(crate) use self::guard::dispatch_noop_jobs;
 pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
-pub use self::lifecycle::{
-    ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, PluginId, ShutdownReport, parse_dependency,
-};
+pub use self::id::PluginId;
+pub use self::lifecycle::{ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, ShutdownReport};
 
 use self::entry::{Entry, lock};
 use self::index::{Index, Slot};
@@ -75,33 +77,6 @@ impl std::fmt::Debug for PluginRegistry {
             .field("discovered", &self.discovered.get().is_some())
             .finish_non_exhaustive()
     }
-}
-
-/// Checks a descriptor's name, version and API version, at run time: the same rules
-/// the attribute checks at compile time.
-pub(crate) fn check_descriptor(desc: &PluginDescriptor) -> Result<(), PluginError> {
-    let invalid = |reason: String| PluginError::InvalidMetadata {
-        plugin_type: desc.plugin_type,
-        name: desc.name.to_owned(),
-        reason,
-    };
-    check_name(desc.name).map_err(|e| invalid(e.to_string()))?;
-    check_semver(desc.version).map_err(|e| invalid(e.to_string()))?;
-    for dep in desc.dependencies {
-        lifecycle::parse_dependency(dep).map_err(invalid)?;
-    }
-    let required: ApiVersion = desc
-        .floe_api_version
-        .parse()
-        .map_err(|e: floe_registry_rules::ApiVersionError| invalid(e.to_string()))?;
-    if !required.is_compatible_with(crate::PLATFORM_API_VERSION) {
-        return Err(PluginError::Incompatible {
-            name: desc.name.to_owned(),
-            required_version: desc.floe_api_version.to_owned(),
-            platform_version: crate::FLOE_API_VERSION.to_owned(),
-        });
-    }
-    Ok(())
 }
 
 impl PluginRegistry {
@@ -299,7 +274,7 @@ impl PluginRegistry {
 
     fn register_entry(&self, entry: Entry) -> Result<(), PluginError> {
         let desc = entry.desc;
-        check_descriptor(desc)?;
+        entry.checked()?;
         let _w = lock(&self.write);
         let mut index = Index::clone(&self.index.load());
         if let Some(slot) = index.slot(desc.plugin_type, desc.name, self.name_of()) {
@@ -416,7 +391,7 @@ impl PluginRegistry {
             return Ok(instance);
         }
         let desc = entry.desc;
-        check_descriptor(desc)?;
+        entry.checked()?;
         let instance = guard::catch(desc.constructor).map_err(|message| PluginError::Load {
             plugin_type: desc.plugin_type,
             name: desc.name.to_owned(),
