@@ -8,7 +8,7 @@
 use floe_registry_rules::{ApiVersion, check_name, check_semver};
 
 use super::graph::parse_dependency;
-use crate::{PluginDescriptor, PluginError};
+use crate::{PluginDescriptor, PluginError, PluginInstance};
 
 /// Why a descriptor fails the rules; kept in its entry and turned into a
 /// [`PluginError`] each time it is asked for.
@@ -53,10 +53,42 @@ pub(crate) fn check(desc: &PluginDescriptor) -> Result<(), Fault> {
     Ok(())
 }
 
+/// Whether a plugin just built is the one its descriptor describes: of the same type,
+/// and reporting the same metadata (identity, version, API version and source).
+pub(crate) fn instance_matches(
+    desc: &PluginDescriptor,
+    instance: &PluginInstance,
+) -> Result<(), PluginError> {
+    if instance.plugin_type() != desc.plugin_type {
+        return Err(PluginError::WrongType {
+            plugin_type: instance.plugin_type(),
+            name: desc.name.to_owned(),
+            expected: desc.plugin_type,
+        });
+    }
+    let reported = instance.metadata().descriptor();
+    let same = std::ptr::eq(reported, desc)
+        || (reported.plugin_type == desc.plugin_type
+            && reported.name == desc.name
+            && reported.version == desc.version
+            && reported.floe_api_version == desc.floe_api_version
+            && reported.source == desc.source);
+    if same {
+        return Ok(());
+    }
+    Err(PluginError::ForeignDescriptor {
+        plugin_type: desc.plugin_type,
+        name: desc.name.to_owned(),
+        reported_type: reported.plugin_type,
+        reported_name: reported.name.to_owned(),
+        reported_source: reported.source.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{PluginInstance, PluginType};
+    use crate::PluginType;
 
     fn never() -> PluginInstance {
         unreachable!("the check builds nothing")

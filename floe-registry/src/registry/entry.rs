@@ -2,10 +2,11 @@
 //! runtime state.
 
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::check::{self, Fault};
-use crate::{AnyConfig, PluginDescriptor, PluginError, PluginInstance};
+use crate::config_slot::{ConfigSlot, Stored};
+use crate::{PluginDescriptor, PluginError, PluginInstance};
 
 /// Where a plugin is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,14 +19,24 @@ pub(crate) enum Lifecycle {
 }
 
 /// The configuration state of one plugin.
-#[derive(Default)]
 pub(crate) struct Configuration {
-    /// The typed config, once configured.
-    pub(crate) config: RwLock<Option<AnyConfig>>,
+    /// The config: its one store, shared with the plugin's `ConfigCell` (see
+    /// `config_slot.rs` for why the entry owns it).
+    pub(crate) slot: Arc<ConfigSlot>,
     /// The config schema, derived on first use.
     pub(crate) schema: OnceLock<serde_json::Value>,
     /// The compiled validator of the config schema, built on first configure.
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
+}
+
+impl Configuration {
+    fn new(plugin: &'static str) -> Self {
+        Configuration {
+            slot: Arc::new(ConfigSlot::new(plugin)),
+            schema: OnceLock::new(),
+            validator: OnceLock::new(),
+        }
+    }
 }
 
 /// The runtime state of a registration, allocated on its first use.
@@ -80,7 +91,9 @@ impl Entry {
     }
 
     pub(crate) fn configuration(&self) -> &Configuration {
-        self.state().configuration.get_or_init(Default::default)
+        self.state()
+            .configuration
+            .get_or_init(|| Box::new(Configuration::new(self.desc.name)))
     }
 
     fn stored_configuration(&self) -> Option<&Configuration> {
@@ -88,16 +101,12 @@ impl Entry {
     }
 
     pub(crate) fn is_configured(&self) -> bool {
-        self.stored_configuration()
-            .is_some_and(|c| c.config.read().map(|c| c.is_some()).unwrap_or(false))
+        self.stored_configuration().is_some_and(|c| c.slot.is_set())
     }
 
-    pub(crate) fn current_config(&self) -> Option<AnyConfig> {
-        self.stored_configuration()?
-            .config
-            .read()
-            .ok()
-            .and_then(|c| c.clone())
+    /// The stored config, if any. Takes no lock.
+    pub(crate) fn stored_config(&self) -> Option<Arc<Stored>> {
+        self.stored_configuration()?.slot.load()
     }
 
     pub(crate) fn health_flag(&self) -> Arc<AtomicBool> {

@@ -49,8 +49,17 @@ pub(crate) fn run_hook(
 ) -> Result<(), HookFailure> {
     let plugin = instance.clone();
     let outcome = guard::run_with_timeout(timeout, move || match hook {
+        Hook::Startup => plugin.startup(),
         Hook::Shutdown => plugin.shutdown(),
-        _ => plugin.startup(),
+        // A health check is a status, never an error: it is never "failed", and
+        // `health_check_all` runs it on its own path. Asked for here, it counts as
+        // success unless the plugin reports itself unhealthy.
+        Hook::HealthCheck => match plugin.health_check() {
+            status if status.state == crate::HealthState::Unhealthy => {
+                Err(PluginError::failed(status.message))
+            }
+            _ => Ok(()),
+        },
     });
     match outcome {
         Outcome::Done(Ok(())) => Ok(()),
@@ -60,12 +69,7 @@ pub(crate) fn run_hook(
         }),
         Outcome::Panicked(message) => Err(HookFailure::Panicked { hook, message }),
         Outcome::TimedOut => Err(HookFailure::TimedOut { hook, timeout }),
-        Outcome::NoThread(reason) => Err(HookFailure::Error {
-            hook,
-            error: Box::new(PluginError::failed(format!(
-                "no thread could be started for the hook: {reason}"
-            ))),
-        }),
+        Outcome::NoThread(reason) => Err(HookFailure::NoThread { hook, reason }),
     }
 }
 
@@ -138,7 +142,7 @@ impl PluginRegistry {
     }
 
     /// Starts every registered plugin in dependency order with the default timeout;
-    /// see [`activate_plugins`](Self::activate_plugins).
+    /// see [`activate_plugins_within`](Self::activate_plugins_within).
     pub fn activate_all(&self) -> Result<ActivationReport, PluginError> {
         self.activate_all_within(DEFAULT_LIFECYCLE_TIMEOUT)
     }
@@ -146,16 +150,26 @@ impl PluginRegistry {
     /// [`activate_all`](Self::activate_all) with a timeout for each `startup()`.
     pub fn activate_all_within(&self, timeout: Duration) -> Result<ActivationReport, PluginError> {
         let (ids, duplicates) = self.all_ids();
-        let mut report = self.activate_plugins(&ids, timeout)?;
+        let mut report = self.activate_plugins_within(&ids, timeout)?;
         report.failed.extend(duplicates);
         Ok(report)
     }
 
+    /// Starts `selection` in dependency order, each `startup()` with the default
+    /// 30 s timeout; see [`activate_plugins_within`](Self::activate_plugins_within).
+    pub fn activate_plugins(
+        &self,
+        selection: &[PluginId],
+    ) -> Result<ActivationReport, PluginError> {
+        self.activate_plugins_within(selection, DEFAULT_LIFECYCLE_TIMEOUT)
+    }
+
     /// Starts `selection` in dependency order. A missing dependency or a cycle stops
     /// everything before anything starts (the error). Otherwise each plugin is started
-    /// in turn; one that fails is recorded and the others go on, except its dependents,
-    /// which are not started and say which dependency failed.
-    pub fn activate_plugins(
+    /// in turn, its `startup()` given `timeout`; one that fails is recorded and the
+    /// others go on, except its dependents, which are not started and say which
+    /// dependency failed.
+    pub fn activate_plugins_within(
         &self,
         selection: &[PluginId],
         timeout: Duration,

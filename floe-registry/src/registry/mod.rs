@@ -5,6 +5,7 @@
 
 mod check;
 mod config;
+mod config_errors;
 mod entry;
 mod graph;
 mod guard;
@@ -12,13 +13,15 @@ mod health;
 mod id;
 mod index;
 mod lifecycle;
+mod redact;
+mod schema;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwap;
 
-pub(crate) use self::config::deserialize_typed;
+pub(crate) use self::config_errors::deserialize_typed;
 pub use self::graph::parse_dependency;
 pub(crate) use self::guard::dispatch_noop_jobs;
 pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
@@ -225,9 +228,15 @@ impl PluginRegistry {
         })
     }
 
-    /// Adds one plugin by hand. Its name, version and API version are checked (the
-    /// attribute's rules), and an identity that is already taken is refused with
-    /// [`PluginError::Duplicate`] naming both sources.
+    /// Adds one plugin by hand. Its name, version, dependencies and API version are
+    /// checked (the attribute's rules), and an identity that is already taken is
+    /// refused with [`PluginError::Duplicate`] naming both sources.
+    ///
+    /// Nothing is built: the plugin is constructed on first use. If the plugin built
+    /// then reports another descriptor than this one (a descriptor copied from
+    /// another plugin), it is refused there with [`PluginError::ForeignDescriptor`]
+    /// and never used. [`register_plugin`](Self::register_plugin) cannot make that
+    /// mistake: it takes the descriptor from the plugin's type.
     ///
     /// ```
     /// use floe_registry::prelude::*;
@@ -252,6 +261,30 @@ impl PluginRegistry {
     /// ```
     pub fn register(&self, descriptor: &'static PluginDescriptor) -> Result<(), PluginError> {
         self.register_entry(Entry::new(descriptor))
+    }
+
+    /// Adds the plugin type `P` by hand, with its own descriptor
+    /// ([`FloePlugin::DESCRIPTOR`](crate::FloePlugin::DESCRIPTOR)): the checks and
+    /// errors of [`register`](Self::register), without naming a descriptor. Builds
+    /// nothing. For a plugin type that is linked in, [`discover_all`](Self::discover_all)
+    /// finds it anyway; this is for registries assembled plugin by plugin.
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    ///
+    /// #[floe_plugin(type = Dbt, name = "register-plugin-doc", version = "1.0.0")]
+    /// #[derive(Default)]
+    /// struct Core;
+    /// impl DbtPlugin for Core {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.register_plugin::<Core>()?;
+    /// assert_eq!(registry.list_all()[&PluginType::Dbt], ["register-plugin-doc"]);
+    /// assert!(!registry.info(PluginType::Dbt, "register-plugin-doc")?.is_loaded, "built on first use");
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn register_plugin<P: crate::FloePlugin>(&self) -> Result<(), PluginError> {
+        self.register(P::DESCRIPTOR)
     }
 
     /// Adds a plugin that is already built, by hand. Its metadata comes from its
@@ -397,16 +430,8 @@ impl PluginRegistry {
             name: desc.name.to_owned(),
             message,
         })?;
-        if instance.plugin_type() != desc.plugin_type {
-            return Err(PluginError::WrongType {
-                plugin_type: instance.plugin_type(),
-                name: desc.name.to_owned(),
-                expected: desc.plugin_type,
-            });
-        }
-        if let Some(config) = entry.current_config() {
-            config::push(desc, &instance, &config)?;
-        }
+        check::instance_matches(desc, &instance)?;
+        config::attach(entry, &instance)?;
         tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_loaded");
         Ok(state.instance.get_or_init(|| instance))
     }
