@@ -180,6 +180,12 @@ impl<T: Send + Sync + 'static> ConfigCell<T> {
     /// The current config. Before `configure`, the registry's "not configured" error
     /// naming the plugin ([`PluginError::not_configured`]); in a plugin no registry
     /// loaded, [`PluginError::Detached`].
+    ///
+    /// ```
+    /// use floe_registry::{ConfigCell, PluginError};
+    /// let cell: ConfigCell<u32> = ConfigCell::new();
+    /// assert!(matches!(cell.get(), Err(PluginError::Detached { config_type: "u32" })));
+    /// ```
     pub fn get(&self) -> Result<Arc<T>, PluginError> {
         let Some(slot) = self.view.load_full() else {
             return Err(PluginError::Detached {

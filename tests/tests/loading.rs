@@ -193,38 +193,25 @@ fn register_refuses_what_the_attribute_would_refuse() {
     );
 }
 
-/// A compatible plugin beside an incompatible one, reporting its own descriptor.
-#[derive(Default)]
-struct Today;
-impl PluginMetadata for Today {
-    fn descriptor(&self) -> &'static PluginDescriptor {
-        &LINKED[1]
-    }
-}
-impl ComputePlugin for Today {}
+probe!(Today, "today", [], FINE);
 
-static LINKED: [PluginDescriptor; 2] = [
-    PluginDescriptor::new(
-        PluginType::Compute,
-        "future",
-        "1.0.0",
-        plugin_source!(Counted),
-        quiet_ctor,
-    )
-    .with_api_version("1.3"),
-    PluginDescriptor::new(
-        PluginType::Compute,
-        "today",
-        "1.0.0",
-        plugin_source!(Today),
-        || PluginInstance::compute(Today),
-    ),
-];
+/// Linked, but needing a newer API: never built.
+static FUTURE_LINKED: PluginDescriptor = PluginDescriptor::new(
+    PluginType::Compute,
+    "future",
+    "1.0.0",
+    plugin_source!(Counted),
+    quiet_ctor,
+)
+.with_api_version("1.3");
 
 #[test]
 fn an_incompatible_discovered_plugin_is_never_loaded_and_list_skips_it() {
     let registry = PluginRegistry::new();
-    assert_eq!(registry.discover_from(&LINKED), 2);
+    assert_eq!(
+        registry.discover_from([&FUTURE_LINKED, Today.descriptor()]),
+        2
+    );
     let err = registry
         .get(PluginType::Compute, "future")
         .expect_err("incompatible");

@@ -115,11 +115,7 @@ impl PluginRegistry {
         let (_, entry) = self.entry(plugin_type, name)?;
         let stored = match entry.desc.config {
             Some(spec) => {
-                let config = if config.is_null() {
-                    Value::Object(Default::default())
-                } else {
-                    config
-                };
+                let config = null_as_empty(config);
                 let redacted = redact(schema_of(entry, &spec), &config);
                 let (typed, type_name) = (validate(entry, &spec, config)?, (spec.type_name)());
                 Stored {
@@ -220,11 +216,7 @@ impl PluginRegistry {
 
 fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig, PluginError> {
     let name = entry.desc.name;
-    let config = if config.is_null() {
-        Value::Object(Default::default())
-    } else {
-        config
-    };
+    let config = null_as_empty(config);
     let configuration = entry.configuration();
     let schema = schema_of(entry, spec);
     let validator = configuration
@@ -252,6 +244,15 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
         name: name.to_owned(),
         errors: vec![e],
     })
+}
+
+/// `null` read as `{}`, so that defaults apply.
+fn null_as_empty(config: Value) -> Value {
+    if config.is_null() {
+        Value::Object(Default::default())
+    } else {
+        config
+    }
 }
 
 /// The plugin's config schema, derived once and cached in its entry.

@@ -44,7 +44,7 @@ impl Configuration {
 pub(crate) struct State {
     /// Set once, by the first successful load.
     pub(crate) instance: OnceLock<PluginInstance>,
-    /// Serialises loading and configuring, so each happens once and in order.
+    /// Serialises loading, so that a plugin is built once.
     pub(crate) init: Mutex<()>,
     /// Everything about configuration, allocated on first configure.
     configuration: OnceLock<Box<Configuration>>,
