@@ -36,9 +36,9 @@ pub fn registry_test(names: &Names) -> String {
         r#"//! {plugin} as floe runs it: found by the registry, configured, started,
 //! health-checked and stopped.
 
+use floe_registry::PluginId;
 use floe_registry::prelude::*;
 use floe_registry::serde_json::json;
-use floe_registry::PluginId;
 
 // A plugin crate that nothing references is not linked into the program, and its
 // plugins are not found: this line keeps {plugin} in the test binary.
