@@ -23,8 +23,6 @@ use serde_json::{Value, json};
 
 use crate::http::{Body, HttpClient, HttpResponse, encode_component};
 
-/// The registry name of this plugin.
-
 /// The OpenTelemetry tracer name of this plugin.
 pub const TRACER_NAME: &str = "floe.secrets.infisical";
 

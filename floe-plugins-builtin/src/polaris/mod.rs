@@ -31,8 +31,6 @@ use self::client::Session;
 use self::retry::Retry;
 use crate::http::HttpClient;
 
-/// The plugin's registered name.
-
 /// Apache Polaris catalog plugin for Iceberg table management.
 #[floe_plugin(
     type = Catalog,
