@@ -1,7 +1,19 @@
 //! The plugin registry: discovery, registration, lazy loading and lookup.
 //!
-//! Configuration, lifecycle and health live in the sibling files; this one holds the
-//! type and the operations that find and load plugins.
+//! This file holds the type and the operations that find and load plugins; each
+//! other concern has a file of its own:
+//!
+//! - `id.rs`: plugin identity ([`PluginId`]).
+//! - `check.rs`: the metadata rules at run time, checked once per registration.
+//! - `entry.rs`: one registration and its runtime state; `index.rs`: the lookup table.
+//! - `config.rs`: the configure API; `config_errors.rs`: validation failures as
+//!   field errors; `schema.rs`: finding a place in a config schema; `redact.rs`:
+//!   a config as JSON without its secrets. Where a config is stored, and why there:
+//!   `config_slot.rs` in the crate root.
+//! - `graph.rs`: dependency strings, the startup order and dependency problems.
+//! - `lifecycle.rs`: activation and shutdown, hooks within a deadline.
+//! - `health.rs`: concurrent health checks; `guard.rs`: running plugin code on a
+//!   thread of its own, panics caught, within a deadline.
 
 mod check;
 mod config;
