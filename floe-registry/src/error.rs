@@ -207,6 +207,13 @@ pub enum PluginError {
         method: String,
     },
 
+    /// A workload size that is not `small`, `medium` or `large`.
+    #[error("Unknown workload size: {size}. Valid sizes: large, medium, small")]
+    UnknownWorkloadSize {
+        /// The size as given.
+        size: String,
+    },
+
     /// A model given to a plugin method breaks floe's rules; every problem is listed.
     #[error(transparent)]
     InvalidModel(#[from] floe_interfaces::ModelErrors),
