@@ -563,7 +563,7 @@ fn health_check_checks_the_configured_database() {
     let dir = tempfile::tempdir().unwrap();
     let registry = registry();
     let status = registry
-        .health_check(T, "duckdb", Duration::from_secs(5))
+        .health_check_within(T, "duckdb", Duration::from_secs(5))
         .unwrap();
     assert_eq!(
         status.state,
@@ -576,7 +576,7 @@ fn health_check_checks_the_configured_database() {
         .configure(T, "duckdb", json!({"path": file}))
         .unwrap();
     let status = registry
-        .health_check(T, "duckdb", Duration::from_secs(5))
+        .health_check_within(T, "duckdb", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
 
@@ -585,7 +585,7 @@ fn health_check_checks_the_configured_database() {
         .configure(T, "duckdb", json!({"path": missing.to_str().unwrap()}))
         .unwrap();
     let status = registry
-        .health_check(T, "duckdb", Duration::from_secs(5))
+        .health_check_within(T, "duckdb", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(

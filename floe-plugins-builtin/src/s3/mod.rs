@@ -49,7 +49,7 @@ fn secret_or_env(configured: Option<&Secret>, var: &str) -> Option<Secret> {
 
 impl S3StoragePlugin {
     fn settings(&self) -> Result<std::sync::Arc<S3StorageConfig>, PluginError> {
-        self.config.require("s3")
+        self.config.get()
     }
 
     /// The configured bucket as an [`S3FileIo`]: the endpoint, region and
