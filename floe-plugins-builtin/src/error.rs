@@ -20,14 +20,7 @@ pub(crate) fn failure(context: impl Into<String>, cause: impl Into<BoxError>) ->
 // Unused by a build whose only plugins report no health from a failure.
 #[allow(dead_code)]
 pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut next = err.source();
-    while let Some(cause) = next {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        next = cause.source();
-    }
-    text
+    floe_registry::ErrorChain(err).to_string()
 }
 
 /// `separator` and `text`, or nothing when there is no text: the optional tail of a

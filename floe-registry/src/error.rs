@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::PluginType;
+use crate::error_chain::ErrorChain;
 
 /// A boxed error from a plugin's own code, kept as the `source` of a [`PluginError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -445,8 +446,10 @@ impl fmt::Display for Hook {
 
 /// Why a lifecycle hook did not succeed.
 ///
-/// Its message carries the text of the plugin's error (floe's `raised exception: ...`),
-/// so `source()` returns that error's own cause, the first one not already shown.
+/// Its message carries the text of the plugin's error and of every cause under it
+/// (floe's `raised exception: ...`, then `: cause` for each), so nothing is lost where
+/// it is shown inside [`PluginError::Startup`] or [`PluginError::Shutdown`], and
+/// `source()` is `None`: match on the variant to reach the plugin's error itself.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum HookFailure {
@@ -495,7 +498,9 @@ pub enum HookFailure {
 impl fmt::Display for HookFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HookFailure::Error { hook, error } => write!(f, "{hook} raised exception: {error}"),
+            HookFailure::Error { hook, error } => {
+                write!(f, "{hook} raised exception: {}", ErrorChain(error.as_ref()))
+            }
             HookFailure::Panicked { hook, message } => write!(f, "{hook} panicked: {message}"),
             HookFailure::TimedOut { hook, timeout } => {
                 write!(f, "{hook} timed out after {}s", Secs(*timeout))
@@ -512,24 +517,13 @@ impl fmt::Display for HookFailure {
             HookFailure::DependencyFailed { dependency } => {
                 write!(f, "dependency '{dependency}' failed to start")
             }
-            HookFailure::NotReady(error) => write!(f, "{error}"),
+            HookFailure::NotReady(error) => write!(f, "{}", ErrorChain(error.as_ref())),
         }
     }
 }
 
-impl std::error::Error for HookFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // The error's text is in ours: its cause is the next one to show.
-            HookFailure::Error { error, .. } | HookFailure::NotReady(error) => error.source(),
-            HookFailure::Panicked { .. }
-            | HookFailure::TimedOut { .. }
-            | HookFailure::StillRunning { .. }
-            | HookFailure::NoThread { .. }
-            | HookFailure::DependencyFailed { .. } => None,
-        }
-    }
-}
+/// No `source()`: the message already shows every cause (see the type's docs).
+impl std::error::Error for HookFailure {}
 
 /// Seconds as Python prints them: `0.1`, `5`, `30`.
 struct Secs(Duration);
@@ -680,8 +674,11 @@ mod tests {
         };
         let texts = chain(&startup);
         assert_eq!(
-            texts[0],
-            "Plugin startup failed: CATALOG:polaris - startup() raised exception: could not reach the catalog"
+            texts,
+            [
+                "Plugin startup failed: CATALOG:polaris - startup() raised exception: could not reach the catalog: connection refused"
+            ],
+            "every cause once, nothing lost"
         );
         for pair in texts.windows(2) {
             assert!(
@@ -695,10 +692,9 @@ mod tests {
             PluginError::Startup { cause, .. } => cause,
             _ => unreachable!("built above"),
         };
-        assert_eq!(
-            std::error::Error::source(failure).map(ToString::to_string),
-            Some("connection refused".to_owned()),
-            "the first cause not shown is the source"
+        assert!(
+            std::error::Error::source(failure).is_none(),
+            "the causes are in the message, so none is also the source"
         );
         let not_ready = HookFailure::NotReady(Box::new(PluginError::not_found(
             PluginType::Compute,

@@ -188,6 +188,7 @@ pub struct ReadmeDoctests;
 mod config_slot;
 mod descriptor;
 mod error;
+mod error_chain;
 mod health;
 mod info;
 mod instance;
@@ -204,6 +205,7 @@ pub(crate) use __private as private;
 
 pub use descriptor::{AnyConfig, ConfigSpec, PluginConfig, PluginDescriptor, PluginSource};
 pub use error::{BoxError, ConfigErrorKind, ConfigFieldError, Hook, HookFailure, PluginError};
+pub use error_chain::ErrorChain;
 pub use floe_interfaces::{
     FieldError, ModelErrors, Validate, alert, from_value, network, quality, rbac, secret_scan, sink,
 };
