@@ -42,7 +42,8 @@ pub struct ConfigSpec {
     /// Its JSON Schema (draft 2020-12), derived by schemars.
     pub schema: fn() -> serde_json::Value,
     /// Deserializes a value that passed the schema into the typed config.
-    pub deserialize: fn(serde_json::Value) -> Result<AnyConfig, crate::ConfigFieldError>,
+    /// It borrows the value, which the registry keeps (redacted) for `config_json`.
+    pub deserialize: fn(&serde_json::Value) -> Result<AnyConfig, crate::ConfigFieldError>,
 }
 
 impl fmt::Debug for ConfigSpec {
@@ -83,7 +84,7 @@ fn schema_of<T: PluginConfig>() -> serde_json::Value {
 }
 
 fn deserialize_as<T: PluginConfig>(
-    value: serde_json::Value,
+    value: &serde_json::Value,
 ) -> Result<AnyConfig, crate::ConfigFieldError> {
     crate::registry::deserialize_typed::<T>(value)
 }

@@ -11,7 +11,7 @@ use super::PluginRegistry;
 use super::config_errors::{check_no_config, schema_errors};
 use super::entry::Entry;
 use super::guard;
-use super::redact::redact;
+use super::redact::{has_secrets, redact};
 use crate::config_slot::Stored;
 use crate::{AnyConfig, ConfigSpec, PluginError, PluginInstance, PluginType};
 
@@ -115,13 +115,21 @@ impl PluginRegistry {
         let (_, entry) = self.entry(plugin_type, name)?;
         let stored = match entry.desc.config {
             Some(spec) => {
-                let config = null_as_empty(config);
-                let redacted = redact(schema_of(entry, &spec), &config);
-                let (typed, type_name) = (validate(entry, &spec, config)?, (spec.type_name)());
+                let mut config = null_as_empty(config);
+                let typed = validate(entry, &spec, &config)?;
+                // The JSON kept for `config_json` is the caller's value itself, its
+                // secrets overwritten before it is stored: no copy is made, and no
+                // plaintext secret is kept.
+                let schema = schema_of(entry, &spec);
+                let secrets = *entry
+                    .configuration()
+                    .secrets
+                    .get_or_init(|| has_secrets(schema));
+                redact(schema, secrets, &mut config);
                 Stored {
                     typed,
-                    redacted,
-                    type_name,
+                    redacted: config,
+                    type_name: (spec.type_name)(),
                 }
             }
             None => {
@@ -149,7 +157,7 @@ impl PluginRegistry {
     ) -> Result<(), PluginError> {
         let (_, entry) = self.entry(plugin_type, name)?;
         match entry.desc.config {
-            Some(spec) => validate(entry, &spec, config).map(drop),
+            Some(spec) => validate(entry, &spec, &null_as_empty(config)).map(drop),
             None => check_no_config(entry.desc.name, &config),
         }
     }
@@ -214,9 +222,9 @@ impl PluginRegistry {
     }
 }
 
-fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig, PluginError> {
+/// Validates `config` (`null` already read as `{}`) and deserializes it.
+fn validate(entry: &Entry, spec: &ConfigSpec, config: &Value) -> Result<AnyConfig, PluginError> {
     let name = entry.desc.name;
-    let config = null_as_empty(config);
     let configuration = entry.configuration();
     let schema = schema_of(entry, spec);
     let validator = configuration
@@ -232,10 +240,10 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
             name: name.to_owned(),
             reason: reason.clone(),
         })?;
-    if !validator.is_valid(&config) {
+    if !validator.is_valid(config) {
         return Err(PluginError::Configuration {
             name: name.to_owned(),
-            errors: schema_errors(schema, validator, &config),
+            errors: schema_errors(schema, validator, config),
         });
     }
     // The schema passed; serde has the last word (a `4.0` for a `u32`, a custom

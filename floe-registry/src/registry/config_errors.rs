@@ -63,12 +63,12 @@ pub(super) fn schema_errors(
 /// itself (a `String` per key), and after the schema has passed serde rarely fails.
 /// Only then is the value read again with the path tracked.
 pub(crate) fn deserialize_typed<T: crate::PluginConfig>(
-    value: Value,
+    value: &Value,
 ) -> Result<AnyConfig, ConfigFieldError> {
-    if let Ok(typed) = <T as serde::Deserialize>::deserialize(&value) {
+    if let Ok(typed) = <T as serde::Deserialize>::deserialize(value) {
         return Ok(Arc::new(typed));
     }
-    match serde_path_to_error::deserialize::<_, T>(&value) {
+    match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(typed) => Ok(Arc::new(typed)),
         Err(e) => Err(ConfigFieldError {
             field: dotted_serde_path(e.path()),

@@ -25,6 +25,8 @@ pub(crate) struct Configuration {
     pub(crate) slot: Arc<ConfigSlot>,
     /// The config schema, derived on first use.
     pub(crate) schema: OnceLock<serde_json::Value>,
+    /// Whether the schema marks any value secret (`writeOnly`), found on first use.
+    pub(crate) secrets: OnceLock<bool>,
     /// The compiled validator of the config schema, built on first configure.
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
@@ -34,6 +36,7 @@ impl Configuration {
         Configuration {
             slot: Arc::new(ConfigSlot::new(plugin)),
             schema: OnceLock::new(),
+            secrets: OnceLock::new(),
             validator: OnceLock::new(),
         }
     }

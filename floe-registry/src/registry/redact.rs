@@ -4,7 +4,7 @@
 //! A value is secret when its schema (or any branch of an `anyOf`/`oneOf`/`allOf`
 //! around it) is `writeOnly`, as [`Secret`](crate::Secret)'s schema is.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::schema::{child, deref};
 use crate::REDACTED;
@@ -13,40 +13,76 @@ use crate::REDACTED;
 /// redacted whole, so a pathological schema can only hide more, never show a secret.
 const MAX_DEPTH: usize = 64;
 
-/// `value` (described by the root `schema`) with every secret redacted.
-pub(super) fn redact(schema: &Value, value: &Value) -> Value {
-    walk(schema, Some(schema), value, 0)
+/// Whether any node of `schema` is `writeOnly`: without one, no value it describes can
+/// be a secret, and [`redact`] only has to bound the depth. Computed once per schema.
+pub(super) fn has_secrets(schema: &Value) -> bool {
+    match schema {
+        Value::Object(map) => {
+            map.get("writeOnly") == Some(&Value::Bool(true)) || map.values().any(has_secrets)
+        }
+        Value::Array(items) => items.iter().any(has_secrets),
+        _ => false,
+    }
 }
 
-fn walk(root: &Value, node: Option<&Value>, value: &Value, depth: usize) -> Value {
+/// Replaces every secret in `value` (described by the root `schema`) with
+/// [`REDACTED`], in place: the value is the caller's own copy, so nothing is cloned.
+/// `secrets` is [`has_secrets`] of `schema`.
+pub(super) fn redact(schema: &Value, secrets: bool, value: &mut Value) {
+    if secrets {
+        walk(schema, Some(schema), value, 0);
+    } else {
+        bound_depth(value, 0);
+    }
+}
+
+fn redacted() -> Value {
+    Value::String(REDACTED.to_owned())
+}
+
+/// [`walk`] where no schema node is secret: only values nested deeper than
+/// [`MAX_DEPTH`] change (redacted whole).
+fn bound_depth(value: &mut Value, depth: usize) {
     if depth > MAX_DEPTH {
-        return Value::String(REDACTED.to_owned());
+        *value = redacted();
+        return;
+    }
+    match value {
+        Value::Object(map) => map.values_mut().for_each(|v| bound_depth(v, depth + 1)),
+        Value::Array(items) => items.iter_mut().for_each(|v| bound_depth(v, depth + 1)),
+        _ => {}
+    }
+}
+
+fn walk(root: &Value, node: Option<&Value>, value: &mut Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        *value = redacted();
+        return;
+    }
+    if value.is_null() {
+        return;
     }
     let branches = node.map(|n| branches(root, n, 0)).unwrap_or_default();
-    if value.is_null() {
-        return Value::Null;
-    }
     if branches
         .iter()
         .any(|b| b.get("writeOnly") == Some(&Value::Bool(true)))
     {
-        return Value::String(REDACTED.to_owned());
+        *value = redacted();
+        return;
     }
     let child_of = |key: &str| branches.iter().find_map(|b| child(root, b, key));
     match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), walk(root, child_of(k), v, depth + 1)))
-                .collect::<Map<String, Value>>(),
-        ),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| walk(root, child_of(&i.to_string()), v, depth + 1))
-                .collect(),
-        ),
-        other => other.clone(),
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                walk(root, child_of(k), v, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                walk(root, child_of(&i.to_string()), v, depth + 1);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -100,7 +136,8 @@ mod tests {
             "nested": {"key": "p3"},
             "keys": ["p4", "p5"],
         });
-        let shown = redact(&schema, &value);
+        let mut shown = value.clone();
+        redact(&schema, has_secrets(&schema), &mut shown);
         assert_eq!(
             shown,
             json!({
@@ -124,9 +161,25 @@ mod tests {
     fn an_absent_optional_secret_stays_null() {
         let schema =
             json!({"properties": {"token": {"type": ["string", "null"], "writeOnly": true}}});
-        assert_eq!(
-            redact(&schema, &json!({"token": null})),
-            json!({"token": null})
-        );
+        let mut shown = json!({"token": null});
+        redact(&schema, has_secrets(&schema), &mut shown);
+        assert_eq!(shown, json!({"token": null}));
+    }
+
+    #[test]
+    fn without_secrets_only_the_depth_is_bounded() {
+        let schema = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        assert!(!has_secrets(&schema));
+        let mut deep = json!("bottom");
+        for _ in 0..=MAX_DEPTH {
+            deep = json!([deep]);
+        }
+        let given = json!({"a": "x", "deep": deep});
+        let (mut fast, mut walked) = (given.clone(), given.clone());
+        redact(&schema, false, &mut fast);
+        walk(&schema, Some(&schema), &mut walked, 0);
+        assert_eq!(fast, walked, "the shortcut shows what the full walk shows");
+        assert_ne!(fast, given, "the part past the depth bound is redacted");
+        assert_eq!(fast["a"], "x");
     }
 }
