@@ -98,15 +98,17 @@ fn panics_timeouts_and_degradation_are_reported_per_plugin() {
         registry.get(PluginType::Compute, name).expect("loads");
     }
     // The hung check cannot end before the test releases it (below): getting a
-    // report at all means the call returned at its deadline.
-    let report = registry.health_check_all_within(Duration::from_millis(300));
+    // report at all means the call returned at its deadline. The deadline applies to
+    // every check, so it is generous: on a loaded machine the panicking check must
+    // still be reported as a panic, not as a timeout.
+    let report = registry.health_check_all_within(Duration::from_secs(3));
     assert_eq!(report.len(), 4, "only loaded plugins: {report:?}");
     let hung = &report[&id("hung")];
     assert_eq!(
         (hung.state, hung.message.as_str()),
         (
             HealthState::Unhealthy,
-            "health_check() timed out after 0.3s"
+            "health_check() timed out after 3s"
         )
     );
     assert_eq!(hung.details["exception_type"], "timeout");
@@ -124,7 +126,7 @@ fn panics_timeouts_and_degradation_are_reported_per_plugin() {
     assert_eq!(report[&id("fine")].state, HealthState::Healthy);
 
     // The hung check is still running: it is reported, not started again.
-    let again = registry.health_check_all_within(Duration::from_millis(300));
+    let again = registry.health_check_all_within(Duration::from_secs(3));
     assert_eq!(
         again[&id("hung")].message,
         "health_check() is still running from an earlier call; not called again"
