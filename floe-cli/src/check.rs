@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::CliError;
 use crate::cli::CheckArgs;
+use crate::error;
 use crate::info::lookup_error;
 use crate::list::api_compatible;
 use crate::manifest::{self, Loc, Node, ReadError};
@@ -489,7 +490,12 @@ fn check_selection(
                     }
                 }
             }
-            other => report.add(config_path, config_loc, "plugin_error", other.to_string()),
+            other => report.add(
+                config_path,
+                config_loc,
+                "plugin_error",
+                error::chain(&other),
+            ),
         }
     }
     Some(Selected {
@@ -655,7 +661,7 @@ fn check_dependencies(
                 "plugins".to_owned(),
                 Loc::default(),
                 "plugin_error",
-                problem.to_string(),
+                error::chain(&problem),
             ),
         }
     }
