@@ -2,15 +2,12 @@
 //! generator on a realistic dbt manifest, and the `/readyz` health check.
 #![cfg(feature = "cube")]
 
-mod common;
-mod common_part1b;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::*;
-use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::cube::{CubePlugin, CubeSemanticConfig};
 use floe_registry::prelude::*;
@@ -18,6 +15,12 @@ use floe_registry::{
     ConfigErrorKind, PluginDescriptor, PluginInstance, PluginRegistry, plugin_source,
 };
 use serde_json::{Value, json};
+use support::canary::{CANARY, assert_no_canary, assert_value_has_no_canary};
+use support::config_errors::{assert_has_error, config_errors};
+use support::deadline::assert_no_hang;
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/part1b/cube_manifest.json")
@@ -108,7 +111,7 @@ fn defaults_apply_and_the_url_loses_trailing_slashes() {
     assert_eq!(config.schema_path, None);
     assert_eq!(config.health_check_timeout, 5.0);
     assert!(config.model_filter_tags.is_empty() && config.model_filter_schemas.is_empty());
-    assert_no_canary(&format!("{config:?}"), CANARY);
+    assert_no_canary("the output", &format!("{config:?}"));
     let default = configured(json!({"api_secret": "s"}));
     assert_eq!(
         concrete(&default).get_api_endpoints().expect("endpoints")["rest"],
@@ -147,7 +150,7 @@ fn every_field_error_is_reported_with_its_path() {
             json!({"api_secret": CANARY, "health_check_timeout": 10.5}),
         )
         .expect_err("too long");
-    assert_no_canary(&err.to_string(), CANARY);
+    assert_no_canary("the output", &err.to_string());
     assert_has_error(
         &config_errors(err),
         "health_check_timeout",
@@ -211,7 +214,7 @@ fn api_endpoints_and_helm_values_are_exact() {
         helm,
         json!({"cube": {"enabled": true, "api": {"env": {"CUBEJS_DB_TYPE": "duckdb", "CUBEJS_DB_NAME": "lake"}}}})
     );
-    assert_value_has_no_canary(&helm, CANARY);
+    assert_value_has_no_canary(&helm);
 }
 
 #[test]
@@ -547,7 +550,8 @@ fn health_check_before_startup_is_unhealthy() {
 
 #[test]
 fn health_check_gets_readyz() {
-    let (addr, requests) = serve(vec![(200, r#"{"health":"HEALTH"}"#.to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(200, r#"{"health":"HEALTH"}"#)]);
+    let addr = server.addr();
     let registry = started(format!("http://{addr}/"), 2.0);
     let status = registry
         .health_check(PluginType::SemanticLayer, "cube", Duration::from_secs(5))
@@ -562,15 +566,16 @@ fn health_check_gets_readyz() {
             .as_str()
             .is_some_and(|s| s.ends_with('Z'))
     );
-    let seen = requests.recv().expect("request");
+    let seen = server.request(0);
     assert_eq!(seen.request_line, "GET /readyz HTTP/1.1");
     assert_eq!(seen.header("authorization"), None);
-    assert_no_canary(&format!("{status:?}"), CANARY);
+    assert_no_canary("the output", &format!("{status:?}"));
 }
 
 #[test]
 fn health_check_reports_an_error_status() {
-    let (addr, _requests) = serve(vec![(503, "{}".to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(503, "{}")]);
+    let addr = server.addr();
     let registry = started(format!("http://{addr}"), 2.0);
     let status = cube(&registry).health_check();
     assert_eq!(status.state, HealthState::Unhealthy);
@@ -581,7 +586,8 @@ fn health_check_reports_an_error_status() {
 
 #[test]
 fn health_check_times_out_at_the_configured_timeout() {
-    let (addr, _server) = silent(Duration::from_secs(3));
+    let server = FakeServer::silent(Duration::from_secs(3));
+    let addr = server.addr();
     let registry = started(format!("http://{addr}"), 0.5);
     let began = Instant::now();
     let status = cube(&registry).health_check();
