@@ -246,6 +246,24 @@ fn cron_grammar_refuses_everything_else() {
 }
 
 #[test]
+fn cron_errors_name_the_wrong_field() {
+    for (bad, field) in [
+        ("60 * * * *", "minute field '60'"),
+        ("* 24 * * *", "hour field '24'"),
+        ("* * L * *", "day-of-month field 'L'"),
+        ("* * * JANUARY *", "month field 'JANUARY'"),
+        ("* * * * 7", "day-of-week field '7'"),
+        ("* * * * 1#2", "day-of-week field '1#2'"),
+    ] {
+        let err = validate_cron(bad).expect_err(bad).to_string();
+        assert!(
+            err.contains(field),
+            "{bad}: the error should name {field:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn schedule_job_validates_and_records_the_schedule() {
     let registry = registry();
     let plugin = dagster(&registry);
