@@ -259,13 +259,13 @@ cubes:
     sql: is_paid
   joins:
   - name: stg_orders
-    sql: '{orders}.stg_orders_id = {stg_orders}.stg_orders_id'
+    sql: \"{orders}.stg_orders_id = {stg_orders}.stg_orders_id\"
     relationship: belongs_to
   - name: stg_payments
-    sql: '{orders}.stg_payments_id = {stg_payments}.stg_payments_id'
+    sql: \"{orders}.stg_payments_id = {stg_payments}.stg_payments_id\"
     relationship: belongs_to
   - name: customers
-    sql: '{orders}.customers_id = {customers}.customers_id'
+    sql: \"{orders}.customers_id = {customers}.customers_id\"
     relationship: belongs_to
   pre_aggregations:
   - name: orders_by_day
@@ -278,7 +278,7 @@ cubes:
     time_dimension: orders.order_date
     granularity: day
     refresh_key:
-      every: '1 hour'
+      every: 1 hour
   - name: main
     type: original_sql
 ";
@@ -315,13 +315,13 @@ cubes:
     sql: notes
   joins:
   - name: stg_customers
-    sql: '{customers}.stg_customers_id = {stg_customers}.stg_customers_id'
+    sql: \"{customers}.stg_customers_id = {stg_customers}.stg_customers_id\"
     relationship: belongs_to
   - name: stg_orders
-    sql: '{customers}.stg_orders_id = {stg_orders}.stg_orders_id'
+    sql: \"{customers}.stg_orders_id = {stg_orders}.stg_orders_id\"
     relationship: has_many
   - name: stg_payments
-    sql: '{customers}.stg_payments_id = {stg_payments}.stg_payments_id'
+    sql: \"{customers}.stg_payments_id = {stg_payments}.stg_payments_id\"
     relationship: has_many
 ";
 
@@ -336,19 +336,19 @@ cubes:
   - name: order_count
     type: count
     sql: order_count
-  - name: '2024_target'
+  - name: 2024_target
     type: sum
-    sql: '2024_target'
+    sql: 2024_target
   dimensions:
   - name: revenue_date
     type: time
     sql: revenue_date
-  - name: 'true'
+  - name: \"true\"
     type: string
-    sql: 'true'
+    sql: \"true\"
   joins:
   - name: orders
-    sql: '{daily_revenue}.orders_id = {orders}.orders_id'
+    sql: \"{daily_revenue}.orders_id = {orders}.orders_id\"
     relationship: belongs_to
 ";
 
@@ -360,7 +360,7 @@ cubes:
   dimensions: []
   joins:
   - name: customers
-    sql: '{customer_ltv}.customers_id = {customers}.customers_id'
+    sql: \"{customer_ltv}.customers_id = {customers}.customers_id\"
     relationship: belongs_to
 ";
 
@@ -407,7 +407,7 @@ fn sync_writes_one_cube_per_model_in_manifest_order() {
         "{order_items}"
     );
     assert!(
-        order_items.contains("  - name: products\n    sql: '{order_items}.products_id = {products}.products_id'\n    relationship: many_to_one\n"),
+        order_items.contains("  - name: products\n    sql: \"{order_items}.products_id = {products}.products_id\"\n    relationship: many_to_one\n"),
         "{order_items}"
     );
     let stg_customers = read(dir.path(), "stg_customers.yaml");
