@@ -137,10 +137,9 @@ fn index_of(item: &str) -> Result<usize, BuiltinsError> {
     if let Some(i) = BUILTINS.iter().position(|b| b.feature == item) {
         return Ok(i);
     }
-    let (wanted_type, wanted_name) = match item.split_once(':') {
-        Some((t, n)) => (t.parse::<PluginType>().ok(), n),
-        None => (None, item),
-    };
+    // `type:name` or `name`, read by the rule every dependency string follows; an
+    // item that breaks it matches nothing and gets the suggestions below.
+    let (wanted_type, wanted_name) = floe_registry::parse_dependency(item).unwrap_or((None, ""));
     let matches: Vec<usize> = BUILTINS
         .iter()
         .enumerate()

@@ -141,7 +141,7 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitC
             Err(e) => rows.push(Row::failed(id, error::chain(&e))),
         }
     }
-    let started = match registry.activate_plugins(&to_start, lifecycle_timeout) {
+    let started = match registry.activate_plugins_within(&to_start, lifecycle_timeout) {
         Ok(activation) => {
             for (id, e) in &activation.failed {
                 rows.push(Row::failed(id, error::chain(&e)));
@@ -189,7 +189,7 @@ fn check_all(registry: &PluginRegistry, started: &[PluginId], timeout: Duration)
             .map(|id| {
                 let handle = scope.spawn(move || {
                     let begin = Instant::now();
-                    let status = registry.health_check(id.plugin_type, &id.name, timeout);
+                    let status = registry.health_check_within(id.plugin_type, &id.name, timeout);
                     (status, begin.elapsed())
                 });
                 (id, handle)

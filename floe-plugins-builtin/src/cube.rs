@@ -112,7 +112,7 @@ fn py_float(value: f64) -> String {
 
 impl CubePlugin {
     fn settings(&self) -> Result<Arc<CubeSemanticConfig>, PluginError> {
-        self.config.require("cube")
+        self.config.get()
     }
 
     /// The Cube API's endpoints: REST, GraphQL, SQL and health.

@@ -279,7 +279,7 @@ impl IngestionPlugin for DltPlugin {
         if !self.is_started() {
             return failure(not_started("running pipelines").to_string());
         }
-        let Ok(config) = self.config.require("dlt") else {
+        let Ok(config) = self.config.get() else {
             return failure(
                 "the dlt plugin is not configured: configure it with its sources and a runner to run pipelines".to_owned(),
             );
@@ -367,7 +367,7 @@ impl IngestionPlugin for DltPlugin {
 
     /// Starts the plugin; fails when a configured runner program cannot be found.
     fn startup(&self) -> Result<(), PluginError> {
-        if let Ok(config) = self.config.require("dlt") {
+        if let Ok(config) = self.config.get() {
             if let Some(runner) = &config.runner {
                 let line = runner::command_line(runner).map_err(PluginError::failed)?;
                 let program = line.first().map(String::as_str).unwrap_or("");
@@ -400,7 +400,7 @@ impl IngestionPlugin for DltPlugin {
     /// runner; healthy when the runner program is there.
     fn health_check(&self) -> HealthStatus {
         let began = Instant::now();
-        let config: Option<Arc<DltIngestionConfig>> = self.config.require("dlt").ok();
+        let config: Option<Arc<DltIngestionConfig>> = self.config.get().ok();
         let status = if self.is_started() {
             self.runner_status(config.as_deref())
         } else {

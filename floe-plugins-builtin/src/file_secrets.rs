@@ -90,7 +90,7 @@ fn io_error(what: String, e: io::Error) -> PluginError {
 
 impl FileSecretsPlugin {
     fn settings(&self) -> Result<Arc<FileSecretsConfig>, PluginError> {
-        self.config.require("file")
+        self.config.get()
     }
 
     /// The directory, which must exist.

@@ -22,9 +22,6 @@ use serde_json::{Value, json};
 
 use crate::http::{Body, HttpClient, HttpResponse, encode_component};
 
-/// The registry name of this plugin.
-const NAME: &str = "infisical";
-
 /// The OpenTelemetry tracer name of this plugin.
 pub const TRACER_NAME: &str = "floe.secrets.infisical";
 
@@ -431,7 +428,7 @@ fn audit(operation: &str, config: &InfisicalConfig, key: &str) {
         target: "floe::audit",
         requester = "system",
         operation,
-        plugin = NAME,
+        plugin = "infisical",
         namespace = %config.environment,
         secret = key,
         path = %config.secret_path,
@@ -538,9 +535,9 @@ impl SecretsPlugin for InfisicalPlugin {
 
     /// Logs in: a refused login is an authentication error, no answer "unavailable".
     fn startup(&self) -> Result<(), PluginError> {
-        let config = self.config.require(NAME)?;
+        let config = self.config.get()?;
         let session = Self::login(&config)?;
-        tracing::info!(plugin = NAME, site = %config.site_url, "infisical_connected");
+        tracing::info!(plugin = self.name(), site = %config.site_url, "infisical_connected");
         *self.session.write().unwrap_or_else(PoisonError::into_inner) = Some(session);
         Ok(())
     }

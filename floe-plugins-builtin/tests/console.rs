@@ -85,7 +85,7 @@ fn validate_connection_is_always_true() {
 fn health_check_is_healthy() {
     let registry = registry();
     let status = registry
-        .health_check(
+        .health_check_within(
             PluginType::TelemetryBackend,
             "console",
             Duration::from_secs(5),

@@ -719,14 +719,14 @@ fn health_check_asks_the_webserver() {
     let url = server.url();
     let registry = configured(json!({"url": url}));
     let status = registry
-        .health_check(T, "dagster", Duration::from_secs(5))
+        .health_check_within(T, "dagster", Duration::from_secs(5))
         .unwrap();
     server.request(0);
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
 
     let registry = configured(json!({"url": format!("http://{}", closed_port())}));
     let status = registry
-        .health_check(T, "dagster", Duration::from_secs(5))
+        .health_check_within(T, "dagster", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(

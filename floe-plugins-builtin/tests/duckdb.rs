@@ -564,7 +564,7 @@ fn health_check_checks_the_configured_database() {
     let dir = tempfile::tempdir().unwrap();
     let registry = registry();
     let status = registry
-        .health_check(T, "duckdb", Duration::from_secs(5))
+        .health_check_within(T, "duckdb", Duration::from_secs(5))
         .unwrap();
     assert_eq!(
         status.state,
@@ -577,7 +577,7 @@ fn health_check_checks_the_configured_database() {
         .configure(T, "duckdb", json!({"path": file}))
         .unwrap();
     let status = registry
-        .health_check(T, "duckdb", Duration::from_secs(5))
+        .health_check_within(T, "duckdb", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
 
@@ -586,7 +586,7 @@ fn health_check_checks_the_configured_database() {
         .configure(T, "duckdb", json!({"path": missing.to_str().unwrap()}))
         .unwrap();
     let status = registry
-        .health_check(T, "duckdb", Duration::from_secs(5))
+        .health_check_within(T, "duckdb", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(

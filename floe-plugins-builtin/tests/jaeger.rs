@@ -222,7 +222,7 @@ fn health_check_reports_a_reachable_collector() {
     let addr = server.addr();
     let registry = configured(&format!("http://{addr}/"));
     let status = registry
-        .health_check(T, "jaeger", Duration::from_secs(5))
+        .health_check_within(T, "jaeger", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
     assert_eq!(status.details["collector"], addr.to_string());
@@ -233,7 +233,7 @@ fn health_check_gives_the_reason_of_an_unreachable_collector() {
     let endpoint = closed_port().to_string();
     let registry = configured(&endpoint);
     let status = registry
-        .health_check(T, "jaeger", Duration::from_secs(5))
+        .health_check_within(T, "jaeger", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(

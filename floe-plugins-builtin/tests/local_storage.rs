@@ -233,12 +233,12 @@ fn health_check_reports_the_root() {
     let dir = tempfile::tempdir().unwrap();
     let registry = configured(dir.path());
     let status = registry
-        .health_check(T, "local", Duration::from_secs(5))
+        .health_check_within(T, "local", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
     let registry = configured(&dir.path().join("missing"));
     let status = registry
-        .health_check(T, "local", Duration::from_secs(5))
+        .health_check_within(T, "local", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(

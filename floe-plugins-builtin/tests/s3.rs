@@ -246,7 +246,7 @@ fn secrets_never_show_outside_the_fileio_properties() {
         format!(
             "{:?}",
             registry
-                .health_check(T, "s3", Duration::from_secs(5))
+                .health_check_within(T, "s3", Duration::from_secs(5))
                 .unwrap()
         ),
     ];
@@ -261,7 +261,7 @@ fn health_check_connects_to_the_endpoint() {
     let addr = server.addr();
     let registry = configured(json!({"endpoint": format!("http://{addr}/"), "bucket": "b"}));
     let status = registry
-        .health_check(T, "s3", Duration::from_secs(5))
+        .health_check_within(T, "s3", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
     assert_eq!(status.message, format!("S3 endpoint reachable at {addr}"));
@@ -272,7 +272,7 @@ fn health_check_reports_an_unreachable_endpoint() {
     let endpoint = closed_port();
     let registry = configured(json!({"endpoint": format!("http://{endpoint}"), "bucket": "b"}));
     let status = registry
-        .health_check(T, "s3", Duration::from_secs(5))
+        .health_check_within(T, "s3", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(
@@ -287,7 +287,7 @@ fn health_check_reports_an_unreachable_endpoint() {
 #[test]
 fn health_check_of_an_unconfigured_plugin_says_so() {
     let status = registry()
-        .health_check(T, "s3", Duration::from_secs(5))
+        .health_check_within(T, "s3", Duration::from_secs(5))
         .unwrap();
     assert_eq!(status.state, HealthState::Unhealthy);
     assert!(

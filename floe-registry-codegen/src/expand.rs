@@ -116,6 +116,11 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
 
                 #accept
             }
+
+            #[automatically_derived]
+            impl #p::FloePlugin for #ident {
+                const DESCRIPTOR: &'static #p::PluginDescriptor = &__FLOE_PLUGIN;
+            }
         };
     }
 }

@@ -239,41 +239,19 @@ fn dependencies(
     let mut ok = true;
     for lit in deps {
         let dep = lit.value();
-        let (prefix, name) = match dep.split_once(':') {
-            Some((p, n)) => (Some(p), n),
-            None => (None, dep.as_str()),
+        // The rule is floe-registry-rules' parser, the one the registry and the CLI use.
+        let parsed = match floe_registry_rules::parse_dependency(&dep) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                errors.at(lit.span(), e.to_string());
+                ok = false;
+                continue;
+            }
         };
-        if let Some(prefix) = prefix
-            && variant_for_prefix(prefix).is_none()
-        {
-            let snake: Vec<String> = PLUGIN_TYPE_VARIANTS
-                .iter()
-                .map(|v| floe_registry_rules::snake_case(v))
-                .collect();
-            let hint = closest(prefix, snake.iter().map(String::as_str))
-                .first()
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
-            errors.at(
-                lit.span(),
-                format!("unknown plugin type `{prefix}` in dependency \"{dep}\"; {hint}write \"type:name\" with one of: {}", snake.join(", ")),
-            );
-            ok = false;
-            continue;
-        }
-        if let Err(e) = check_name(name) {
-            let hint = suggest_name(name)
-                .map(|s| format!("; did you mean \"{s}\"?"))
-                .unwrap_or_default();
-            errors.at(
-                lit.span(),
-                format!("invalid dependency \"{dep}\": {e}{hint}"),
-            );
-            ok = false;
-            continue;
-        }
-        let same_type = prefix.is_none_or(|p| variant_for_prefix(p).map(str::to_owned) == own_type);
-        if own.as_deref() == Some(name) && same_type {
+        let same_type = parsed
+            .plugin_type
+            .is_none_or(|t| own_type.as_deref() == Some(t.variant));
+        if own.as_deref() == Some(parsed.name) && same_type {
             errors.at(
                 lit.span(),
                 format!("a plugin cannot depend on itself: remove \"{dep}\""),

@@ -1,5 +1,8 @@
 //! The rules that a floe plugin's metadata must follow, in one place.
 //!
+//! The rules: the plugin name, SemVer, the API version, the spellings of the plugin
+//! types and the dependency string (`"name"` or `"type:name"`).
+//!
 //! Both the runtime crate `floe-registry` (for plugins registered by hand) and the
 //! `#[floe_plugin]` attribute (at compile time) call these functions, so the two can
 //! never disagree about what a valid plugin name, version or API version is.
@@ -14,16 +17,20 @@
 //! ```
 
 mod api_version;
+mod dependency;
 mod name;
 mod plugin_types;
 mod suggest;
+mod type_spelling;
 mod version;
 
 pub use api_version::{ApiVersion, ApiVersionError, api_compatible};
+pub use dependency::{Dependency, DependencyError, parse_dependency};
 pub use name::{MAX_NAME_LEN, NameError, check_name, suggest_name};
 pub use plugin_types::{
     PLUGIN_TYPE_COUNT, PLUGIN_TYPE_VARIANTS, PLUGIN_TYPES, PluginTypeNames, attribute_type_values,
     camel_case, snake_case, variant_for_attribute, variant_for_prefix,
 };
 pub use suggest::closest;
+pub use type_spelling::{UnknownPluginType, parse_plugin_type, plugin_type_for_group};
 pub use version::{SemverError, check_semver};

@@ -66,12 +66,13 @@ pub struct PluginTypeNames {
     pub aliases: &'static [&'static str],
     /// One line on what the type is for.
     pub doc: &'static str,
+    /// Its position in [`PLUGIN_TYPES`] (and in the runtime's `PluginType::ALL`).
+    pub index: usize,
 }
 
 macro_rules! names_table {
     ($($variant:ident $snake:ident $upper:ident $group:literal $tr:ident [$($alias:ident)*] $doc:literal;)*) => {
-        /// Every plugin type's spellings, in the platform's canonical order.
-        pub const PLUGIN_TYPES: [PluginTypeNames; PLUGIN_TYPE_COUNT] = [$(
+        const UNNUMBERED: [PluginTypeNames; PLUGIN_TYPE_COUNT] = [$(
             PluginTypeNames {
                 variant: stringify!($variant),
                 snake: stringify!($snake),
@@ -80,8 +81,20 @@ macro_rules! names_table {
                 trait_name: stringify!($tr),
                 aliases: &[$(stringify!($alias)),*],
                 doc: $doc,
+                index: 0,
             },
         )*];
+
+        /// Every plugin type's spellings, in the platform's canonical order.
+        pub const PLUGIN_TYPES: [PluginTypeNames; PLUGIN_TYPE_COUNT] = {
+            let mut table = UNNUMBERED;
+            let mut i = 0;
+            while i < PLUGIN_TYPE_COUNT {
+                table[i].index = i;
+                i += 1;
+            }
+            table
+        };
 
         /// How many plugin types there are.
         pub const PLUGIN_TYPE_COUNT: usize = [$(stringify!($variant)),*].len();
@@ -166,7 +179,8 @@ pub fn attribute_type_values() -> Vec<String> {
 }
 
 /// The variant named by a dependency's type prefix, in any spelling the runtime
-/// accepts for it (`compute`, `COMPUTE`, `Compute`, an alias such as `lineage`).
+/// accepts for it (`compute`, `COMPUTE`, `Compute`, `floe.computes`, an alias such as
+/// `lineage`): [`parse_plugin_type`](crate::parse_plugin_type)'s variant.
 ///
 /// ```
 /// assert_eq!(floe_registry_rules::variant_for_prefix("storage"), Some("Storage"));
@@ -175,15 +189,7 @@ pub fn attribute_type_values() -> Vec<String> {
 /// assert_eq!(floe_registry_rules::variant_for_prefix("store"), None);
 /// ```
 pub fn variant_for_prefix(prefix: &str) -> Option<&'static str> {
-    PLUGIN_TYPES
-        .iter()
-        .find(|t| {
-            t.variant == prefix
-                || t.snake.eq_ignore_ascii_case(prefix)
-                || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(prefix))
-                || t.aliases.iter().any(|a| camel_case(a) == prefix)
-        })
-        .map(|t| t.variant)
+    crate::parse_plugin_type(prefix).ok().map(|t| t.variant)
 }
 
 #[cfg(test)]
@@ -212,6 +218,7 @@ mod tests {
                 t.variant
             );
             assert!(t.group.starts_with("floe."), "{}: group", t.variant);
+            assert_eq!(PLUGIN_TYPES[t.index], t, "{}: index", t.variant);
         }
     }
 

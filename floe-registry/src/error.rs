@@ -106,6 +106,9 @@ pub enum PluginError {
     },
 
     /// `startup()` failed, panicked or timed out, or a dependency did not start.
+    ///
+    /// The message carries the cause's text (floe's wording), so the cause is not also
+    /// returned from `source()`: match on `cause` instead.
     #[error("Plugin startup failed: {}:{name} - {cause}", .plugin_type.upper_name())]
     Startup {
         /// The type.
@@ -113,11 +116,11 @@ pub enum PluginError {
         /// The name.
         name: String,
         /// What went wrong.
-        #[source]
         cause: HookFailure,
     },
 
-    /// `shutdown()` failed, panicked or timed out.
+    /// `shutdown()` failed, panicked or timed out. Like [`Startup`](Self::Startup),
+    /// the message carries the cause.
     #[error("Plugin shutdown failed: {}:{name} - {cause}", .plugin_type.upper_name())]
     Shutdown {
         /// The type.
@@ -125,9 +128,95 @@ pub enum PluginError {
         /// The name.
         name: String,
         /// What went wrong.
-        #[source]
         cause: HookFailure,
     },
+
+    /// A descriptor given to [`register`](crate::PluginRegistry::register) builds a
+    /// plugin that reports another descriptor: the registration would describe one
+    /// plugin and load another.
+    #[error(
+        "Plugin {}:{name} was registered with a descriptor that is not its own: the plugin it builds reports {}:{reported_name} from {reported_source}; register the plugin's own descriptor (`<Plugin as FloePlugin>::DESCRIPTOR`, or `register_plugin::<Plugin>()`)",
+        .plugin_type.upper_name(), .reported_type.upper_name()
+    )]
+    ForeignDescriptor {
+        /// The type of the descriptor registered.
+        plugin_type: PluginType,
+        /// The name of the descriptor registered.
+        name: String,
+        /// The type the built plugin reports.
+        reported_type: PluginType,
+        /// The name the built plugin reports.
+        reported_name: String,
+        /// Where the reported descriptor comes from.
+        reported_source: String,
+    },
+
+    /// A plugin's `accept_config` panicked while the registry handed it its config.
+    #[error("accept_config() of plugin '{name}' panicked: {message}")]
+    AcceptConfigPanicked {
+        /// The plugin.
+        name: String,
+        /// The panic message.
+        message: String,
+    },
+
+    /// A plugin's config type has a JSON Schema that does not compile, so no config can
+    /// be validated against it.
+    #[error(
+        "the config schema of plugin '{name}' does not compile: {reason}; fix the `JsonSchema` of its config type"
+    )]
+    InvalidSchema {
+        /// The plugin.
+        name: String,
+        /// The schema compiler's message.
+        reason: String,
+    },
+
+    /// A config was asked for (or handed over) as a type that is not the plugin's
+    /// config type.
+    #[error(
+        "the config of plugin '{name}' is a `{actual}`, not a `{requested}`: use the type given as `config = ...` in its #[floe_plugin]"
+    )]
+    ConfigType {
+        /// The plugin.
+        name: String,
+        /// The plugin's config type.
+        actual: &'static str,
+        /// The type asked for.
+        requested: &'static str,
+    },
+
+    /// A [`ConfigCell`](crate::ConfigCell) was read in a plugin that no registry
+    /// built, so no configuration can reach it.
+    #[error(
+        "no configuration reaches this `ConfigCell<{config_type}>`: the plugin was not loaded by a PluginRegistry; register it and call `configure`, or build the cell with `ConfigCell::with_value`"
+    )]
+    Detached {
+        /// The config type of the cell.
+        config_type: &'static str,
+    },
+
+    /// A plugin does not implement an optional method of its type.
+    #[error("{} plugin '{name}' does not support {method}()", .plugin_type.upper_name())]
+    Unsupported {
+        /// The plugin's type.
+        plugin_type: PluginType,
+        /// The plugin.
+        name: String,
+        /// The method called.
+        method: String,
+    },
+
+    /// A workload size that is not `small`, `medium` or `large`.
+    #[error("Unknown workload size: {size}. Valid sizes: large, medium, small")]
+    UnknownWorkloadSize {
+        /// The size as given.
+        size: String,
+    },
+
+    /// A model given to a plugin method breaks floe's rules; every problem is listed.
+    #[error(transparent)]
+    InvalidModel(#[from] floe_interfaces::ModelErrors),
 
     /// A plugin asked for as one type is registered as another (a typed accessor was
     /// given the wrong trait).
@@ -141,7 +230,8 @@ pub enum PluginError {
         expected: PluginType,
     },
 
-    /// A plugin's own operation failed.
+    /// A plugin's own operation failed: for plugin authors' errors. Registry failures
+    /// have variants of their own.
     #[error("{message}")]
     Failed {
         /// What failed, for a person.
@@ -271,7 +361,18 @@ impl fmt::Display for ConfigFieldError {
 }
 
 /// The kind of a configuration problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Ordered as declared (missing first, then the value's type, then its constraints,
+/// unknown fields, cross-field rules and anything else), so a list of problems sorts
+/// by kind consistently:
+///
+/// ```
+/// use floe_registry::ConfigErrorKind;
+/// let mut kinds = [ConfigErrorKind::UnknownField, ConfigErrorKind::Range, ConfigErrorKind::Missing];
+/// kinds.sort();
+/// assert_eq!(kinds, [ConfigErrorKind::Missing, ConfigErrorKind::Range, ConfigErrorKind::UnknownField]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ConfigErrorKind {
@@ -343,20 +444,20 @@ impl fmt::Display for Hook {
 }
 
 /// Why a lifecycle hook did not succeed.
-#[derive(Debug, thiserror::Error)]
+///
+/// Its message carries the text of the plugin's error (floe's `raised exception: ...`),
+/// so `source()` returns that error's own cause, the first one not already shown.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum HookFailure {
     /// The hook returned an error.
-    #[error("{hook} raised exception: {error}")]
     Error {
         /// The hook.
         hook: Hook,
         /// Its error.
-        #[source]
         error: Box<PluginError>,
     },
     /// The hook panicked; the panic was caught.
-    #[error("{hook} panicked: {message}")]
     Panicked {
         /// The hook.
         hook: Hook,
@@ -364,7 +465,6 @@ pub enum HookFailure {
         message: String,
     },
     /// The hook did not return in time; it was left running on its own thread.
-    #[error("{hook} timed out after {}s", Secs(*.timeout))]
     TimedOut {
         /// The hook.
         hook: Hook,
@@ -372,20 +472,63 @@ pub enum HookFailure {
         timeout: Duration,
     },
     /// The hook of the previous call is still running, so it was not called again.
-    #[error("{hook} is still running from an earlier call; not called again")]
     StillRunning {
         /// The hook.
         hook: Hook,
     },
+    /// No thread could be started to run the hook.
+    NoThread {
+        /// The hook.
+        hook: Hook,
+        /// The operating system's reason.
+        reason: String,
+    },
     /// The plugin was not started because a dependency failed.
-    #[error("dependency '{dependency}' failed to start")]
     DependencyFailed {
         /// The dependency that failed.
         dependency: String,
     },
     /// The plugin could not be loaded or configured before startup.
-    #[error("{0}")]
-    NotReady(#[source] Box<PluginError>),
+    NotReady(Box<PluginError>),
+}
+
+impl fmt::Display for HookFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HookFailure::Error { hook, error } => write!(f, "{hook} raised exception: {error}"),
+            HookFailure::Panicked { hook, message } => write!(f, "{hook} panicked: {message}"),
+            HookFailure::TimedOut { hook, timeout } => {
+                write!(f, "{hook} timed out after {}s", Secs(*timeout))
+            }
+            HookFailure::StillRunning { hook } => {
+                write!(
+                    f,
+                    "{hook} is still running from an earlier call; not called again"
+                )
+            }
+            HookFailure::NoThread { hook, reason } => {
+                write!(f, "no thread could be started for {hook}: {reason}")
+            }
+            HookFailure::DependencyFailed { dependency } => {
+                write!(f, "dependency '{dependency}' failed to start")
+            }
+            HookFailure::NotReady(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for HookFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // The error's text is in ours: its cause is the next one to show.
+            HookFailure::Error { error, .. } | HookFailure::NotReady(error) => error.source(),
+            HookFailure::Panicked { .. }
+            | HookFailure::TimedOut { .. }
+            | HookFailure::StillRunning { .. }
+            | HookFailure::NoThread { .. }
+            | HookFailure::DependencyFailed { .. } => None,
+        }
+    }
 }
 
 /// Seconds as Python prints them: `0.1`, `5`, `30`.
@@ -507,8 +650,94 @@ mod tests {
             "health_check() raised exception: timed out talking to server"
         );
         assert!(
-            std::error::Error::source(&raised).is_some(),
-            "source chain kept"
+            std::error::Error::source(&raised).is_none(),
+            "the plugin's error is in the message, so it is not also the source"
+        );
+    }
+
+    /// The text of every error in the chain, the way `{:#}` reporters print it.
+    fn chain(err: &dyn std::error::Error) -> Vec<String> {
+        let mut out = vec![err.to_string()];
+        let mut at = err.source();
+        while let Some(e) = at {
+            out.push(e.to_string());
+            at = e.source();
+        }
+        out
+    }
+
+    #[test]
+    fn no_error_in_a_chain_repeats_its_source() {
+        let io = std::io::Error::other("connection refused");
+        let plugin = PluginError::with_source("could not reach the catalog", io);
+        let startup = PluginError::Startup {
+            plugin_type: PluginType::Catalog,
+            name: "polaris".into(),
+            cause: HookFailure::Error {
+                hook: Hook::Startup,
+                error: Box::new(plugin),
+            },
+        };
+        let texts = chain(&startup);
+        assert_eq!(
+            texts[0],
+            "Plugin startup failed: CATALOG:polaris - startup() raised exception: could not reach the catalog"
+        );
+        for pair in texts.windows(2) {
+            assert!(
+                !pair[0].contains(&pair[1]),
+                "`{}` repeats its source `{}`",
+                pair[0],
+                pair[1]
+            );
+        }
+        let failure = match &startup {
+            PluginError::Startup { cause, .. } => cause,
+            _ => unreachable!("built above"),
+        };
+        assert_eq!(
+            std::error::Error::source(failure).map(ToString::to_string),
+            Some("connection refused".to_owned()),
+            "the first cause not shown is the source"
+        );
+        let not_ready = HookFailure::NotReady(Box::new(PluginError::not_found(
+            PluginType::Compute,
+            "gone",
+            [],
+        )));
+        assert_eq!(not_ready.to_string(), "Plugin not found: COMPUTE:gone");
+        assert!(std::error::Error::source(&not_ready).is_none());
+        let shutdown = PluginError::Shutdown {
+            plugin_type: PluginType::Compute,
+            name: "x".into(),
+            cause: HookFailure::TimedOut {
+                hook: Hook::Shutdown,
+                timeout: Duration::from_secs(30),
+            },
+        };
+        assert_eq!(
+            chain(&shutdown),
+            ["Plugin shutdown failed: COMPUTE:x - shutdown() timed out after 30s"]
+        );
+    }
+
+    #[test]
+    fn config_error_kinds_order_as_declared() {
+        let mut kinds = [
+            ConfigErrorKind::Invalid,
+            ConfigErrorKind::UnknownField,
+            ConfigErrorKind::Type,
+            ConfigErrorKind::Missing,
+        ];
+        kinds.sort();
+        assert_eq!(
+            kinds,
+            [
+                ConfigErrorKind::Missing,
+                ConfigErrorKind::Type,
+                ConfigErrorKind::UnknownField,
+                ConfigErrorKind::Invalid
+            ]
         );
     }
 }

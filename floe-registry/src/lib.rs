@@ -170,11 +170,22 @@
 //! timeouts (30 s, 30 s, 5 s by default): a hung hook cannot hang the caller, and a
 //! panicking one becomes an error. See [`PluginRegistry::activate_all`],
 //! [`PluginRegistry::shutdown_all`] and [`PluginRegistry::health_check_all`].
+//!
+//! Every operation that runs a hook comes twice, with one naming scheme: `op` uses
+//! the default timeout, `op_within(..., timeout)` takes one
+//! ([`activate`](PluginRegistry::activate) and
+//! [`activate_within`](PluginRegistry::activate_within),
+//! [`activate_plugins`](PluginRegistry::activate_plugins) and
+//! [`activate_plugins_within`](PluginRegistry::activate_plugins_within),
+//! [`health_check`](PluginRegistry::health_check) and
+//! [`health_check_within`](PluginRegistry::health_check_within), and so on).
+//! Reports of several plugins are keyed by [`PluginId`].
 
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+mod config_slot;
 mod descriptor;
 mod error;
 mod health;
@@ -200,11 +211,12 @@ pub use floe_registry_macros::{floe_config, floe_plugin};
 pub use floe_registry_rules::{
     ApiVersion, ApiVersionError, NameError, SemverError, check_name, check_semver,
 };
+pub use floe_registry_rules::{DependencyError, UnknownPluginType};
 pub use health::{HealthState, HealthStatus};
 pub use info::PluginInfo;
 pub use instance::{PluginInstance, PluginKind};
-pub use metadata::{ConfigCell, PluginMetadata};
-pub use plugin_type::{PluginType, UnknownPluginType};
+pub use metadata::{ConfigCell, FloePlugin, PluginMetadata};
+pub use plugin_type::PluginType;
 pub use registry::{
     ActivationReport, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, HealthReport, PluginId,
     PluginRegistry, ShutdownReport, parse_dependency,
@@ -227,8 +239,8 @@ pub const PLATFORM_API_VERSION: ApiVersion = ApiVersion::parse_const(FLOE_API_VE
 pub mod prelude {
     pub use crate::types::*;
     pub use crate::{
-        ConfigCell, HealthState, HealthStatus, PluginError, PluginMetadata, PluginRegistry,
-        PluginType, Secret, floe_config, floe_plugin,
+        ConfigCell, FloePlugin, HealthState, HealthStatus, PluginError, PluginMetadata,
+        PluginRegistry, PluginType, Secret, floe_config, floe_plugin,
     };
     pub use schemars::JsonSchema;
 }

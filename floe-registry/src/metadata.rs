@@ -1,10 +1,12 @@
 //! The metadata every plugin carries, and the config cell plugins read their config from.
 
 use std::any::Any;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use arc_swap::ArcSwapOption;
 
+use crate::config_slot::ConfigSlot;
 use crate::{AnyConfig, PluginDescriptor, PluginError, PluginType};
 
 /// What every plugin of every type has: its descriptor. The supertrait of the type
@@ -26,9 +28,10 @@ pub trait PluginMetadata: Any + Send + Sync {
     /// The plugin's static descriptor.
     fn descriptor(&self) -> &'static PluginDescriptor;
 
-    /// Receives the validated config after `configure` (and again after each later
-    /// `configure`). The attribute implements it when a field is marked `#[config]`;
-    /// by hand, hand the value to a [`ConfigCell`] with [`ConfigCell::accept`].
+    /// Receives, once, when the registry loads the plugin, a handle to the plugin's
+    /// config as the registry stores it: pass it to a [`ConfigCell`] with
+    /// [`ConfigCell::accept`], and the cell shows the config configured now or later.
+    /// The attribute implements it when a field is marked `#[config]`.
     fn accept_config(&self, config: &AnyConfig) -> Result<(), PluginError> {
         let _ = config;
         Ok(())
@@ -65,11 +68,42 @@ pub trait PluginMetadata: Any + Send + Sync {
     }
 }
 
-/// Where a plugin keeps its typed configuration. Empty until the registry configures
+/// A plugin type that knows its descriptor without being built:
+/// `<MyPlugin as FloePlugin>::DESCRIPTOR`, for tests and tools, and for
+/// [`PluginRegistry::register_plugin`](crate::PluginRegistry::register_plugin).
+///
+/// `#[floe_plugin]` implements it; the descriptor is the same static the registry
+/// discovers and [`PluginMetadata::descriptor`] returns. By hand, name your `static`.
+///
+/// ```
+/// use floe_registry::prelude::*;
+///
+/// /// Local files as a warehouse.
+/// #[floe_plugin(type = Storage, name = "descriptor-doc", version = "2.1.0")]
+/// #[derive(Default)]
+/// struct Files;
+/// impl StoragePlugin for Files {}
+///
+/// assert_eq!(Files::DESCRIPTOR.name, "descriptor-doc");
+/// assert_eq!(Files::DESCRIPTOR.version, "2.1.0");
+/// assert!(std::ptr::eq(Files::DESCRIPTOR, Files.descriptor()), "one descriptor");
+/// ```
+pub trait FloePlugin {
+    /// The plugin's descriptor.
+    const DESCRIPTOR: &'static PluginDescriptor;
+}
+
+/// A plugin's typed view of its configuration. Empty until the registry configures
 /// the plugin; then [`get`](ConfigCell::get) returns the config, with no downcasting
 /// in plugin code.
 ///
-/// Mark the field `#[config]` and `#[floe_plugin]` fills it:
+/// The cell stores nothing itself: the registry owns the config and, when it loads
+/// the plugin, connects the cell to it (see [`PluginMetadata::accept_config`]), so the
+/// cell always shows the config last given to
+/// [`PluginRegistry::configure`](crate::PluginRegistry::configure), and its
+/// not-configured error names the plugin.
+///
+/// Mark the field `#[config]` and `#[floe_plugin]` connects it:
 ///
 /// ```
 /// use floe_registry::prelude::*;
@@ -91,18 +125,23 @@ pub trait PluginMetadata: Any + Send + Sync {
 ///
 /// let registry = PluginRegistry::new();
 /// registry.discover_all();
-/// registry.configure(PluginType::Storage, "mem", serde_json::json!({"bucket": "b"})).unwrap();
-/// let mem = registry.get_as::<dyn StoragePlugin>("mem").unwrap();
-/// assert_eq!(mem.get_warehouse_uri("raw").unwrap(), "mem://b/raw");
+/// let mem = registry.get_as::<dyn StoragePlugin>("mem")?;
+/// let early = mem.get_warehouse_uri("raw").unwrap_err();
+/// assert_eq!(early.to_string(), "Configuration error for plugin 'mem': _config: Plugin 'mem' not configured");
+/// registry.configure(PluginType::Storage, "mem", serde_json::json!({"bucket": "b"}))?;
+/// assert_eq!(mem.get_warehouse_uri("raw")?, "mem://b/raw");
+/// # Ok::<(), PluginError>(())
 /// ```
 pub struct ConfigCell<T> {
-    value: ArcSwapOption<T>,
+    view: ArcSwapOption<ConfigSlot>,
+    config: PhantomData<fn() -> T>,
 }
 
 impl<T> Default for ConfigCell<T> {
     fn default() -> Self {
         Self {
-            value: ArcSwapOption::empty(),
+            view: ArcSwapOption::empty(),
+            config: PhantomData,
         }
     }
 }
@@ -117,55 +156,78 @@ impl<T: Send + Sync + 'static> std::fmt::Debug for ConfigCell<T> {
 }
 
 impl<T: Send + Sync + 'static> ConfigCell<T> {
-    /// An empty cell.
+    /// An empty cell, not connected to any registry.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A cell already holding `value` (for tests and hand-built plugins).
+    /// A cell already holding `value`, outside any registry (for tests and plugins
+    /// built by hand).
+    ///
+    /// ```
+    /// use floe_registry::ConfigCell;
+    /// let cell = ConfigCell::with_value(4u32);
+    /// assert_eq!(*cell.get().unwrap(), 4);
+    /// ```
     pub fn with_value(value: T) -> Self {
+        let slot = ConfigSlot::holding("", Arc::new(value), std::any::type_name::<T>());
         Self {
-            value: ArcSwapOption::from_pointee(value),
+            view: ArcSwapOption::from_pointee(slot),
+            config: PhantomData,
         }
     }
 
-    /// The current config, or an error saying the plugin is not configured yet.
+    /// The current config. Before `configure`, the registry's "not configured" error
+    /// naming the plugin ([`PluginError::not_configured`]); in a plugin no registry
+    /// loaded, [`PluginError::Detached`].
+    ///
+    /// ```
+    /// use floe_registry::{ConfigCell, PluginError};
+    /// let cell: ConfigCell<u32> = ConfigCell::new();
+    /// assert!(matches!(cell.get(), Err(PluginError::Detached { config_type: "u32" })));
+    /// ```
     pub fn get(&self) -> Result<Arc<T>, PluginError> {
-        self.value.load_full().ok_or_else(|| {
-            PluginError::failed(format!(
-                "plugin not configured: call `PluginRegistry::configure` with its `{}` before using it",
-                short_type_name::<T>()
-            ))
-        })
-    }
-
-    /// The current config, or the registry's "not configured" error naming `plugin`.
-    pub fn require(&self, plugin: &str) -> Result<Arc<T>, PluginError> {
-        self.value
-            .load_full()
-            .ok_or_else(|| PluginError::not_configured(plugin))
+        let Some(slot) = self.view.load_full() else {
+            return Err(PluginError::Detached {
+                config_type: short_type_name::<T>(),
+            });
+        };
+        let Some(stored) = slot.load() else {
+            return Err(PluginError::not_configured(slot.plugin));
+        };
+        Arc::clone(&stored.typed)
+            .downcast::<T>()
+            .map_err(|_| PluginError::ConfigType {
+                name: slot.plugin.to_owned(),
+                actual: stored.type_name,
+                requested: std::any::type_name::<T>(),
+            })
     }
 
     /// Whether a config has been set.
     pub fn is_set(&self) -> bool {
-        self.value.load().is_some()
+        self.view.load().as_ref().is_some_and(|slot| slot.is_set())
     }
 
-    /// Replaces the config.
-    pub fn set(&self, value: Arc<T>) {
-        self.value.store(Some(value));
-    }
-
-    /// Takes a config from the registry. Fails only if the registry's config is not a
-    /// `T`, which means the plugin declared a different config type than this cell's.
+    /// Connects the cell to what the registry hands a plugin in
+    /// [`PluginMetadata::accept_config`]: the plugin's config store (the cell then
+    /// shows whatever is configured there, now and later), or, from code that hands
+    /// over a value directly, a `T`. Fails when given anything else.
     pub fn accept(&self, config: &AnyConfig) -> Result<(), PluginError> {
-        let typed = Arc::clone(config).downcast::<T>().map_err(|_| {
-            PluginError::failed(format!(
-                "the registry's config is not a `{}`: the plugin's `config = ...` and its `ConfigCell` type differ",
-                std::any::type_name::<T>()
-            ))
-        })?;
-        self.set(typed);
+        if let Ok(slot) = Arc::clone(config).downcast::<ConfigSlot>() {
+            self.view.store(Some(slot));
+            return Ok(());
+        }
+        let typed = Arc::clone(config)
+            .downcast::<T>()
+            .map_err(|_| PluginError::ConfigType {
+                name: String::new(),
+                actual: "a type that is neither this cell's nor the registry's config store",
+                requested: std::any::type_name::<T>(),
+            })?;
+        let type_name = std::any::type_name::<T>();
+        self.view
+            .store(Some(Arc::new(ConfigSlot::holding("", typed, type_name))));
         Ok(())
     }
 }

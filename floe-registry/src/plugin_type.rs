@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use floe_registry_rules::{PLUGIN_TYPES, PluginTypeNames};
+use floe_registry_rules::{PLUGIN_TYPES, PluginTypeNames, UnknownPluginType};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! declare_plugin_type {
@@ -84,7 +84,7 @@ impl PluginType {
     /// ```
     /// use floe_registry::PluginType;
     /// assert_eq!(PluginType::Compute.entry_point_group(), "floe.computes");
-    /// assert_eq!(PluginType::from_entry_point_group("floe.computes"), Some(PluginType::Compute));
+    /// assert_eq!(PluginType::from_entry_point_group("floe.computes"), Ok(PluginType::Compute));
     /// ```
     pub const fn entry_point_group(self) -> &'static str {
         self.row().group
@@ -105,11 +105,17 @@ impl PluginType {
         self.row().doc
     }
 
-    /// The type whose entry point group is `group`, if any.
-    pub fn from_entry_point_group(group: &str) -> Option<PluginType> {
-        PluginType::ALL
-            .into_iter()
-            .find(|t| t.entry_point_group() == group)
+    /// The type whose entry point group is exactly `group`; the error lists the valid
+    /// groups (the Python registry's `Unknown entry point group: ...` text).
+    ///
+    /// ```
+    /// use floe_registry::PluginType;
+    /// assert_eq!(PluginType::from_entry_point_group("floe.storage"), Ok(PluginType::Storage));
+    /// let err = PluginType::from_entry_point_group("floe.nope").unwrap_err();
+    /// assert!(err.to_string().contains("Valid groups: floe.computes, "));
+    /// ```
+    pub fn from_entry_point_group(group: &str) -> Result<PluginType, UnknownPluginType> {
+        floe_registry_rules::plugin_type_for_group(group).map(PluginType::of_names)
     }
 
     /// The type whose variant name is exactly `name` (`Compute`), if any.
@@ -120,49 +126,28 @@ impl PluginType {
     }
 }
 
-/// A string that names none of the plugin types.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown plugin type `{input}`{}; valid types: {}", suggestion_text(.suggestion), valid_list())]
-pub struct UnknownPluginType {
-    /// The string as given.
-    pub input: String,
-    /// The closest valid snake_case name, if one is close.
-    pub suggestion: Option<&'static str>,
-}
-
-fn suggestion_text(s: &Option<&'static str>) -> String {
-    s.map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default()
-}
-
-fn valid_list() -> String {
-    PluginType::ALL.map(PluginType::as_str).join(", ")
+impl PluginType {
+    /// The type of one row of the rules crate's table.
+    pub(crate) fn of_names(names: &PluginTypeNames) -> PluginType {
+        // `index` is the row's position in a table of `COUNT` rows, in `ALL`'s order
+        // (tested below): always in range.
+        PluginType::ALL[names.index]
+    }
 }
 
 impl FromStr for PluginType {
     type Err = UnknownPluginType;
 
+    /// Reads any spelling of a type (see [`PluginType`]); the error lists the valid
+    /// names, or the valid entry point groups for a string that starts with `floe.`.
+    ///
+    /// ```
+    /// use floe_registry::PluginType;
+    /// let err = "floe.unknown".parse::<PluginType>().unwrap_err();
+    /// assert!(err.to_string().starts_with("Unknown entry point group: floe.unknown. Valid groups: floe.computes, floe.orchestrators"));
+    /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let snake = s.to_ascii_lowercase().replace('-', "_");
-        let found = PluginType::ALL.into_iter().find(|t| {
-            t.variant_name() == s
-                || t.upper_name() == s
-                || t.entry_point_group() == s
-                || t.as_str() == snake
-                || t.aliases().contains(&snake.as_str())
-        });
-        if let Some(t) = found {
-            return Ok(t);
-        }
-        let names = PLUGIN_TYPES
-            .iter()
-            .flat_map(|r| std::iter::once(r.snake).chain(r.aliases.iter().copied()));
-        let suggestion = floe_registry_rules::closest(&snake, names).first().copied();
-        let suggestion = suggestion.map(|n| n.parse::<PluginType>().map_or(n, PluginType::as_str));
-        Err(UnknownPluginType {
-            input: s.to_owned(),
-            suggestion,
-        })
+        floe_registry_rules::parse_plugin_type(s).map(PluginType::of_names)
     }
 }
 
@@ -239,7 +224,7 @@ mod tests {
             }
             assert_eq!(
                 PluginType::from_entry_point_group(t.entry_point_group()),
-                Some(t)
+                Ok(t)
             );
             let json = serde_json::to_string(&t).expect("serialize");
             assert_eq!(json, format!("\"{}\"", t.as_str()));
@@ -290,7 +275,25 @@ mod tests {
             err.to_string()
                 .contains("valid types: compute, orchestrator, catalog")
         );
-        assert_eq!(PluginType::from_entry_point_group("floe.nope"), None);
+        assert!(serde_json::from_str::<PluginType>("\"nope\"").is_err());
+    }
+
+    #[test]
+    fn an_unknown_entry_point_group_lists_the_valid_groups() {
+        let groups = PluginType::ALL
+            .map(PluginType::entry_point_group)
+            .join(", ");
+        let expected = format!("Unknown entry point group: floe.unknown. Valid groups: {groups}");
+        let parsed = "floe.unknown"
+            .parse::<PluginType>()
+            .expect_err("no such group");
+        assert_eq!(parsed.to_string(), expected);
+        let looked_up =
+            PluginType::from_entry_point_group("floe.unknown").expect_err("no such group");
+        assert_eq!(
+            looked_up, parsed,
+            "one error, whichever way the group is read"
+        );
         assert!(serde_json::from_str::<PluginType>("\"nope\"").is_err());
     }
 }

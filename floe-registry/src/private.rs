@@ -8,7 +8,7 @@ pub use ::serde_json;
 pub use floe_registry_rules::api_compatible;
 
 pub use crate::{
-    AnyConfig, ConfigCell, ConfigSpec, FLOE_API_VERSION, PluginDescriptor, PluginError,
+    AnyConfig, ConfigCell, ConfigSpec, FLOE_API_VERSION, FloePlugin, PluginDescriptor, PluginError,
     PluginInstance, PluginMetadata, PluginSource, PluginType,
 };
 

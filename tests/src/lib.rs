@@ -2,13 +2,13 @@
 //! plugins written by hand against the runtime API, whose hooks record what ran and
 //! behave as told (succeed, fail, panic, sleep).
 
-use std::sync::Mutex;
+use std::sync::{Barrier, Mutex};
 use std::time::Duration;
 
 use floe_registry::{HealthStatus, PluginError};
 
 /// What one hook of a probe does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Act {
     /// Return success (healthy for a health check).
     Ok,
@@ -18,6 +18,9 @@ pub enum Act {
     Panic,
     /// Sleep this many milliseconds, then succeed.
     SleepMs(u64),
+    /// Wait at this barrier, then succeed: a hook that ends only when the others
+    /// waiting there (or the test) arrive, so tests order events without timing them.
+    Meet(&'static Barrier),
 }
 
 /// What each lifecycle hook of a probe does.
@@ -70,6 +73,10 @@ pub fn lifecycle(hook: &str, name: &str, act: Act) -> Result<(), PluginError> {
             std::thread::sleep(Duration::from_millis(ms));
             Ok(())
         }
+        Act::Meet(barrier) => {
+            barrier.wait();
+            Ok(())
+        }
     }
 }
 
@@ -82,6 +89,10 @@ pub fn health(name: &str, act: Act) -> HealthStatus {
         Act::Panic => panic!("{name} panicked in health_check"),
         Act::SleepMs(ms) => {
             std::thread::sleep(Duration::from_millis(ms));
+            HealthStatus::healthy()
+        }
+        Act::Meet(barrier) => {
+            barrier.wait();
             HealthStatus::healthy()
         }
     }

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use floe_registry::prelude::*;
-use floe_registry::{ConfigErrorKind, ConfigFieldError};
+use floe_registry::{ConfigErrorKind, ConfigFieldError, PluginInstance};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -312,4 +312,74 @@ fn validate_config_checks_without_storing() {
             .expect("info")
             .is_configured
     );
+}
+
+#[test]
+fn a_plugin_without_config_is_configured_after_configure() {
+    let registry = registry();
+    let configured = || {
+        registry
+            .info(PluginType::Compute, "bare")
+            .expect("registered")
+            .is_configured
+    };
+    assert!(!configured(), "not before");
+    registry
+        .configure(PluginType::Compute, "bare", json!({}))
+        .expect("{}");
+    assert!(configured(), "configure succeeded, so it is configured");
+    assert_eq!(
+        registry
+            .config_json(PluginType::Compute, "bare")
+            .expect("known"),
+        Some(json!({}))
+    );
+}
+
+#[test]
+fn the_stored_config_has_one_owner_that_a_loaded_plugin_sees_at_once() {
+    #[floe_plugin(type = Catalog, name = "viewer", version = "1.0.0", config = Connection)]
+    #[derive(Default)]
+    struct Viewer {
+        #[config]
+        config: ConfigCell<Connection>,
+    }
+    impl CatalogPlugin for Viewer {}
+
+    let registry = PluginRegistry::new();
+    registry.register_plugin::<Viewer>().expect("registers");
+    let loaded = registry
+        .get(PluginType::Catalog, "viewer")
+        .expect("loads")
+        .clone();
+    let PluginInstance::Catalog(plugin) = &loaded else {
+        panic!("a catalog plugin")
+    };
+    let viewer = plugin.as_ref() as &dyn std::any::Any;
+    let viewer = viewer.downcast_ref::<Viewer>().expect("the viewer");
+    let early = viewer.config.get().expect_err("not configured yet");
+    assert_eq!(
+        early.to_string(),
+        "Configuration error for plugin 'viewer': _config: Plugin 'viewer' not configured",
+        "the cell names its own plugin"
+    );
+    for port in [5432, 6543] {
+        registry
+            .configure(
+                PluginType::Catalog,
+                "viewer",
+                json!({"host": "db", "port": port}),
+            )
+            .expect("valid");
+        assert_eq!(viewer.config.get().expect("configured").port, port);
+        let stored = registry
+            .config::<Connection>(PluginType::Catalog, "viewer")
+            .expect("its type")
+            .expect("configured");
+        assert_eq!(stored.port, port, "the registry reads the same config");
+    }
+    let wrong = registry
+        .config::<EngineConfig>(PluginType::Catalog, "viewer")
+        .expect_err("not its type");
+    assert!(matches!(wrong, PluginError::ConfigType { .. }), "{wrong:?}");
 }

@@ -244,7 +244,7 @@ fn start_in_dependency_order_then_health_check() {
         PluginId::new(PluginType::Storage, "shared-store"),
     ];
     let report = registry
-        .activate_plugins(&selection, std::time::Duration::from_secs(5))
+        .activate_plugins_within(&selection, std::time::Duration::from_secs(5))
         .expect("resolves");
     assert!(report.is_success(), "{:?}", report.failed);
     let order: Vec<String> = report.started.iter().map(ToString::to_string).collect();
@@ -258,9 +258,11 @@ fn start_in_dependency_order_then_health_check() {
         ]
     );
     let health = registry.health_check_all();
-    assert_eq!(health["CATALOG:beta-catalog"].state, HealthState::Degraded);
-    assert_eq!(health["CATALOG:beta-catalog"].message, "replica lag");
-    assert_eq!(health["STORAGE:shared-store"].state, HealthState::Healthy);
+    let catalog = &health[&PluginId::new(PluginType::Catalog, "beta-catalog")];
+    assert_eq!(catalog.state, HealthState::Degraded);
+    assert_eq!(catalog.message, "replica lag");
+    let store = &health[&PluginId::new(PluginType::Storage, "shared-store")];
+    assert_eq!(store.state, HealthState::Healthy);
     let stopped = registry.shutdown_all();
     let stopped: Vec<String> = stopped.stopped.iter().map(ToString::to_string).collect();
     assert_eq!(

@@ -121,18 +121,20 @@ proptest! {
 
 static BUILT: AtomicUsize = AtomicUsize::new(0);
 
+/// A counted plugin: `Counted<0>` is `stress-a`, `Counted<1>` is `stress-b`, each
+/// reporting its own descriptor.
 #[derive(Default)]
-struct Counted;
-impl PluginMetadata for Counted {
+struct Counted<const I: usize>;
+impl<const I: usize> PluginMetadata for Counted<I> {
     fn descriptor(&self) -> &'static PluginDescriptor {
-        &STRESS[0]
+        &STRESS[I]
     }
 }
-impl ComputePlugin for Counted {}
+impl<const I: usize> ComputePlugin for Counted<I> {}
 
-fn counted() -> PluginInstance {
+fn counted<const I: usize>() -> PluginInstance {
     BUILT.fetch_add(1, Ordering::SeqCst);
-    PluginInstance::compute(Counted)
+    PluginInstance::compute(Counted::<I>)
 }
 
 static STRESS: [PluginDescriptor; 2] = [
@@ -141,7 +143,7 @@ static STRESS: [PluginDescriptor; 2] = [
         "stress-a",
         "1.0.0",
         plugin_source!(Counted),
-        counted,
+        counted::<0>,
     )
     .with_config::<Nested>(),
     PluginDescriptor::new(
@@ -149,7 +151,7 @@ static STRESS: [PluginDescriptor; 2] = [
         "stress-b",
         "1.0.0",
         plugin_source!(Counted),
-        counted,
+        counted::<1>,
     )
     .with_config::<Nested>(),
 ];
@@ -236,7 +238,7 @@ fn a_thousand_checks_of_a_hung_plugin_leave_one_stuck_thread() {
     let mut still_running = 0;
     for _ in 0..1_000 {
         let report = registry.health_check_all_within(Duration::from_millis(1));
-        let status = &report["IDENTITY:stuck"];
+        let status = &report[&floe_registry::PluginId::new(PluginType::Identity, "stuck")];
         assert_eq!(status.state, HealthState::Unhealthy);
         still_running += usize::from(status.message.contains("still running"));
     }

@@ -193,27 +193,25 @@ fn register_refuses_what_the_attribute_would_refuse() {
     );
 }
 
+probe!(Today, "today", [], FINE);
+
+/// Linked, but needing a newer API: never built.
+static FUTURE_LINKED: PluginDescriptor = PluginDescriptor::new(
+    PluginType::Compute,
+    "future",
+    "1.0.0",
+    plugin_source!(Counted),
+    quiet_ctor,
+)
+.with_api_version("1.3");
+
 #[test]
 fn an_incompatible_discovered_plugin_is_never_loaded_and_list_skips_it() {
-    static LINKED: [PluginDescriptor; 2] = [
-        PluginDescriptor::new(
-            PluginType::Compute,
-            "future",
-            "1.0.0",
-            plugin_source!(Counted),
-            quiet_ctor,
-        )
-        .with_api_version("1.3"),
-        PluginDescriptor::new(
-            PluginType::Compute,
-            "today",
-            "1.0.0",
-            plugin_source!(Counted),
-            quiet_ctor,
-        ),
-    ];
     let registry = PluginRegistry::new();
-    assert_eq!(registry.discover_from(&LINKED), 2);
+    assert_eq!(
+        registry.discover_from([&FUTURE_LINKED, Today.descriptor()]),
+        2
+    );
     let err = registry
         .get(PluginType::Compute, "future")
         .expect_err("incompatible");
@@ -336,4 +334,67 @@ fn typed_access_to_the_wrong_kind_is_not_found_for_that_kind() {
         .join()
         .expect("thread");
     assert_eq!(name, "duckdb");
+}
+
+/// A plugin that reports another plugin's descriptor (`counted`'s).
+#[derive(Default)]
+struct Impostor;
+
+impl PluginMetadata for Impostor {
+    fn descriptor(&self) -> &'static PluginDescriptor {
+        &COUNTED
+    }
+}
+
+impl ComputePlugin for Impostor {}
+
+static IMPOSTOR: PluginDescriptor = PluginDescriptor::new(
+    PluginType::Compute,
+    "impostor",
+    "1.0.0",
+    plugin_source!(Impostor),
+    || PluginInstance::compute(Impostor),
+);
+
+#[test]
+fn a_descriptor_whose_plugin_reports_another_is_refused() {
+    let registry = PluginRegistry::new();
+    registry
+        .register(&IMPOSTOR)
+        .expect("registers: nothing is built yet");
+    let err = registry
+        .get(PluginType::Compute, "impostor")
+        .expect_err("the plugin built is another one");
+    assert!(
+        matches!(&err, PluginError::ForeignDescriptor { reported_name, .. } if reported_name == "counted"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with(
+            "Plugin COMPUTE:impostor was registered with a descriptor that is not its own: the plugin it builds reports COMPUTE:counted from crate `floe-integration-tests`"
+        ),
+        "{err}"
+    );
+    assert!(registry.list(PluginType::Compute).is_empty(), "never used");
+}
+
+/// A plugin declared with the attribute, so its type knows its descriptor.
+#[floe_plugin(type = Orchestrator, name = "typed-registration", version = "1.2.3")]
+#[derive(Default)]
+struct Typed;
+impl OrchestratorPlugin for Typed {}
+
+#[test]
+fn a_plugin_type_registers_by_its_own_descriptor_without_being_built() {
+    assert_eq!(Typed::DESCRIPTOR.name, "typed-registration");
+    assert!(std::ptr::eq(Typed::DESCRIPTOR, Typed.descriptor()));
+    let registry = PluginRegistry::new();
+    registry.register_plugin::<Typed>().expect("registers");
+    let info = registry
+        .info(PluginType::Orchestrator, "typed-registration")
+        .expect("registered");
+    assert_eq!(info.version, "1.2.3");
+    assert!(!info.is_loaded, "register_plugin builds nothing");
+    let again = registry.register_plugin::<Typed>().expect_err("taken");
+    assert!(matches!(again, PluginError::Duplicate { .. }), "{again:?}");
 }

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use floe_registry::REDACTED;
 use floe_registry::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
@@ -106,6 +107,16 @@ fn the_canary_never_shows() {
             "{:?}",
             registry.config::<VaultConfig>(PluginType::Secrets, "vault")
         ));
+        let shown = registry
+            .config_json(PluginType::Secrets, "vault")
+            .expect("known plugin")
+            .expect("configured");
+        assert_eq!(
+            shown,
+            json!({"token": REDACTED, "backup_token": REDACTED, "url": "https://vault"}),
+            "every secret field redacted, the rest as given"
+        );
+        outputs.push(shown.to_string());
         outputs.push(format!("{registry:?}"));
         outputs.push(format!("{:?}", registry.health_check_all()));
         outputs.push(format!("{:?}", registry.shutdown_all()));

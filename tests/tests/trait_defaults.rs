@@ -137,7 +137,7 @@ fn a_catalog_that_does_not_check_its_health_is_unhealthy_as_in_floe() {
     let registry = PluginRegistry::new();
     registry.discover_all();
     let via_registry = registry
-        .health_check(PluginType::Catalog, "bare-catalog", Duration::from_secs(5))
+        .health_check_within(PluginType::Catalog, "bare-catalog", Duration::from_secs(5))
         .expect("health");
     assert_eq!(via_registry.state, HealthState::Unhealthy);
     assert_eq!(via_registry.message, CATALOG_HEALTH_NOT_IMPLEMENTED);

@@ -36,9 +36,9 @@ pub fn registry_test(names: &Names) -> String {
         r#"//! {plugin} as floe runs it: found by the registry, configured, started,
 //! health-checked and stopped.
 
+use floe_registry::PluginId;
 use floe_registry::prelude::*;
 use floe_registry::serde_json::json;
-use floe_registry::{{DEFAULT_HEALTH_TIMEOUT, PluginId}};
 
 // A plugin crate that nothing references is not linked into the program, and its
 // plugins are not found: this line keeps {plugin} in the test binary.
@@ -66,7 +66,7 @@ fn the_registry_finds_configures_starts_checks_and_stops_it() -> Result<(), Plug
     assert_eq!(plugin.name(), NAME);
     // Call the {trait_name} methods on `plugin` here as you write them.
 
-    let health = registry.health_check(TYPE, NAME, DEFAULT_HEALTH_TIMEOUT)?;
+    let health = registry.health_check(TYPE, NAME)?;
     assert_eq!(
         health.state,
         HealthState::Healthy,

@@ -31,7 +31,6 @@ pub use self::error::SecretsError;
 use self::api::{SecretApi, Write};
 use self::keys::{Location, locate};
 
-const NAME: &str = "k8s";
 /// How many times `set_secret` re-reads and re-writes a Secret that changed under it.
 const WRITE_ATTEMPTS: usize = 3;
 
@@ -68,7 +67,7 @@ impl K8sSecretsPlugin {
     }
 
     fn started(&self) -> Result<(Arc<K8sSecretsConfig>, Arc<SecretApi>), PluginError> {
-        let config = self.config.require(NAME)?;
+        let config = self.config.get()?;
         let api = self.current().ok_or_else(|| SecretsError::Unavailable {
             endpoint: None,
             reason: Some("Plugin not initialized - call startup() first".to_owned()),
@@ -173,7 +172,7 @@ impl SecretsPlugin for K8sSecretsPlugin {
             Some(secret) => decode_value(&secret, &loc)?,
             None => None,
         };
-        tracing::info!(plugin = NAME, operation = "GET", namespace = api.namespace(), secret = %loc.secret, found = value.is_some(), "secret_access");
+        tracing::info!(plugin = self.name(), operation = "GET", namespace = api.namespace(), secret = %loc.secret, found = value.is_some(), "secret_access");
         Ok(value)
     }
 
@@ -205,7 +204,7 @@ impl SecretsPlugin for K8sSecretsPlugin {
                 }
             };
             if outcome == Write::Done {
-                tracing::info!(plugin = NAME, operation = "SET", namespace = api.namespace(), secret = %loc.secret, action, "secret_access");
+                tracing::info!(plugin = self.name(), operation = "SET", namespace = api.namespace(), secret = %loc.secret, action, "secret_access");
                 return Ok(());
             }
         }
@@ -248,7 +247,7 @@ impl SecretsPlugin for K8sSecretsPlugin {
         keys.sort();
         keys.dedup();
         tracing::info!(
-            plugin = NAME,
+            plugin = self.name(),
             operation = "LIST",
             namespace = api.namespace(),
             count = keys.len(),
@@ -276,12 +275,12 @@ impl SecretsPlugin for K8sSecretsPlugin {
 
     /// Resolves the API server and credentials (replacing an earlier connection).
     fn startup(&self) -> Result<(), PluginError> {
-        let config = self.config.require(NAME)?;
+        let config = self.config.get()?;
         let conn = auth::resolve(&config).map_err(|reason| SecretsError::Unavailable {
             endpoint: None,
             reason: Some(reason),
         })?;
-        tracing::info!(plugin = NAME, server = %conn.server, source = %conn.source, "k8s_connected");
+        tracing::info!(plugin = self.name(), server = %conn.server, source = %conn.source, "k8s_connected");
         let api = SecretApi::new(conn, config.namespace.clone());
         *self
             .api

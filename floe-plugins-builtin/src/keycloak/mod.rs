@@ -24,7 +24,6 @@ pub use self::config::{KeycloakConfig, KeycloakConfigInput};
 use self::jwks::KeyCache;
 use crate::http::{Body, HttpClient, HttpError};
 
-const NAME: &str = "keycloak";
 const NOT_STARTED: &str = "Plugin not started. Call startup() first.";
 
 /// What `startup()` builds.
@@ -192,7 +191,7 @@ impl IdentityPlugin for KeycloakPlugin {
 
     /// Builds the HTTP client and the key cache. Idempotent.
     fn startup(&self) -> Result<(), PluginError> {
-        let config = self.config.require(NAME)?;
+        let config = self.config.get()?;
         let mut slot = self
             .started
             .write()

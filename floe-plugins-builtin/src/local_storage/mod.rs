@@ -46,7 +46,7 @@ pub struct LocalStoragePlugin {
 
 impl LocalStoragePlugin {
     fn settings(&self) -> Result<Arc<LocalStorageConfig>, PluginError> {
-        self.config.require("local")
+        self.config.get()
     }
 
     /// The root as an absolute path: canonical when it exists.

@@ -31,9 +31,6 @@ use self::client::Session;
 use self::retry::Retry;
 use crate::http::HttpClient;
 
-/// The plugin's registered name.
-const NAME: &str = "polaris";
-
 /// Apache Polaris catalog plugin for Iceberg table management.
 #[floe_plugin(
     type = Catalog,
@@ -69,7 +66,7 @@ impl PolarisPlugin {
 
     /// The connected session, or the "not connected" error.
     fn connected(&self) -> Result<Arc<Session>, PluginError> {
-        let config = self.config.require(NAME)?;
+        let config = self.config.get()?;
         self.current().ok_or_else(|| {
             CatalogError::Unavailable {
                 uri: config.base_uri().to_owned(),
@@ -86,7 +83,7 @@ impl CatalogPlugin for PolarisPlugin {
     /// replacing any earlier one. `config` holds extra catalog properties: `scope`
     /// overrides the OAuth2 scope, `s3.endpoint` is re-applied to loaded tables.
     fn connect(&self, config: &Value) -> Result<Box<dyn CatalogHandle>, PluginError> {
-        let settings = self.config.require(NAME)?;
+        let settings = self.config.get()?;
         let properties = match config {
             Value::Null => Map::new(),
             Value::Object(map) => map.clone(),
@@ -129,11 +126,11 @@ impl CatalogPlugin for PolarisPlugin {
         table_path: &str,
         operations: &[TableOperation],
     ) -> Result<VendedCredentials, PluginError> {
-        let settings = self.config.require(NAME)?;
+        let settings = self.config.get()?;
         if !settings.credential_vending_enabled {
             return Err(CatalogError::NotSupported {
                 operation: "vend_credentials",
-                catalog: NAME.to_owned(),
+                catalog: self.name().to_owned(),
                 reason: Some(
                     "Credential vending not supported. Configure storage credentials directly in compute plugin."
                         .to_owned(),
@@ -159,7 +156,7 @@ impl CatalogPlugin for PolarisPlugin {
     /// Lists namespaces within `health_check_timeout_seconds`, through the connected
     /// session, or through a throw-away one when `connect` was not called yet.
     fn health_check(&self) -> HealthStatus {
-        match self.config.require(NAME) {
+        match self.config.get() {
             Ok(config) => health::check(config, self.current()),
             Err(_) => HealthStatus::unhealthy("Polaris catalog not configured"),
         }

@@ -64,7 +64,7 @@ impl S3StoragePlugin {
     }
 
     fn settings(&self) -> Result<std::sync::Arc<S3StorageConfig>, PluginError> {
-        self.config.require("s3")
+        self.config.get()
     }
 
     /// The configured bucket as an [`S3FileIo`]: the endpoint, region and

@@ -1,31 +1,33 @@
-//! Validating, storing and handing out plugin configuration.
+//! The configure API: validating a config, storing it and reading it back. How a
+//! failure becomes field errors is in `config_errors.rs`; where the config is stored,
+//! and why there, in `config_slot.rs`.
 
 use std::any::Any;
 use std::sync::Arc;
 
-use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
 use super::PluginRegistry;
-use super::entry::{Entry, lock};
+use super::config_errors::{check_no_config, schema_errors};
+use super::entry::Entry;
 use super::guard;
-use crate::{
-    AnyConfig, ConfigErrorKind, ConfigFieldError, ConfigSpec, PluginDescriptor, PluginError,
-    PluginInstance, PluginType,
-};
+use super::redact::redact;
+use crate::config_slot::Stored;
+use crate::{AnyConfig, ConfigSpec, PluginError, PluginInstance, PluginType};
 
-/// Hands a stored config to a loaded plugin; its panic becomes an error.
-pub(super) fn push(
-    desc: &PluginDescriptor,
-    instance: &PluginInstance,
-    config: &AnyConfig,
-) -> Result<(), PluginError> {
-    guard::catch(|| instance.metadata().accept_config(config)).map_err(|message| {
-        PluginError::failed(format!(
-            "accept_config() of plugin '{}' panicked: {message}",
-            desc.name
-        ))
+/// Connects a plugin just built to its entry's config store (see
+/// [`PluginMetadata::accept_config`](crate::PluginMetadata::accept_config)); a panic
+/// there becomes an error.
+pub(super) fn attach(entry: &Entry, instance: &PluginInstance) -> Result<(), PluginError> {
+    if entry.desc.config.is_none() {
+        return Ok(());
+    }
+    let store: AnyConfig = entry.configuration().slot.clone();
+    guard::catch(|| instance.metadata().accept_config(&store)).map_err(|message| {
+        PluginError::AcceptConfigPanicked {
+            name: entry.desc.name.to_owned(),
+            message,
+        }
     })?
 }
 
@@ -111,22 +113,28 @@ impl PluginRegistry {
         config: Value,
     ) -> Result<(), PluginError> {
         let (_, entry) = self.entry(plugin_type, name)?;
-        let desc = entry.desc;
-        let typed = match desc.config {
-            Some(spec) => validate(entry, &spec, config)?,
+        let stored = match entry.desc.config {
+            Some(spec) => {
+                let config = null_as_empty(config);
+                let redacted = redact(schema_of(entry, &spec), &config);
+                let (typed, type_name) = (validate(entry, &spec, config)?, (spec.type_name)());
+                Stored {
+                    typed,
+                    redacted,
+                    type_name,
+                }
+            }
             None => {
-                check_no_config(desc.name, &config)?;
-                tracing::debug!(plugin_type = %plugin_type, name, "plugin_configured_without_schema");
-                return Ok(());
+                check_no_config(entry.desc.name, &config)?;
+                Stored {
+                    typed: Arc::new(()),
+                    redacted: Value::Object(Default::default()),
+                    type_name: "()",
+                }
             }
         };
-        let _init = lock(&entry.state().init);
-        if let Some(instance) = entry.instance() {
-            push(desc, instance, &typed)?;
-        }
-        if let Ok(mut slot) = entry.configuration().config.write() {
-            *slot = Some(typed);
-        }
+        // The one store: a loaded plugin's `ConfigCell` shows it at once.
+        entry.configuration().slot.store(stored);
         tracing::info!(plugin_type = %plugin_type, name, "plugin_configured");
         Ok(())
     }
@@ -146,64 +154,69 @@ impl PluginRegistry {
         }
     }
 
-    /// The stored config of a plugin, typed: `None` before `configure`. Fails when `T`
-    /// is not the plugin's config type.
+    /// The stored config of a plugin, typed: `None` before `configure`. A plugin without
+    /// a config type, once configured, holds `()`. Fails with
+    /// [`PluginError::ConfigType`] when `T` is not the plugin's config type.
     pub fn config<T: Any + Send + Sync>(
         &self,
         plugin_type: PluginType,
         name: &str,
     ) -> Result<Option<Arc<T>>, PluginError> {
         let (_, entry) = self.entry(plugin_type, name)?;
-        match entry.current_config() {
-            None => Ok(None),
-            Some(any) => any.downcast::<T>().map(Some).map_err(|_| {
-                PluginError::failed(format!(
-                    "the config of plugin '{name}' is a `{}`, not a `{}`",
-                    entry.desc.config.map(|s| (s.type_name)()).unwrap_or("()"),
-                    std::any::type_name::<T>()
-                ))
-            }),
-        }
-    }
-}
-
-fn check_no_config(name: &str, config: &Value) -> Result<(), PluginError> {
-    let errors: Vec<ConfigFieldError> = match config {
-        Value::Null => Vec::new(),
-        Value::Object(map) => map
-            .keys()
-            .map(|k| ConfigFieldError {
-                field: k.clone(),
-                message: format!("unknown field: plugin '{name}' takes no configuration"),
-                kind: ConfigErrorKind::UnknownField,
+        let Some(stored) = entry.stored_config() else {
+            return Ok(None);
+        };
+        Arc::clone(&stored.typed)
+            .downcast::<T>()
+            .map(Some)
+            .map_err(|_| PluginError::ConfigType {
+                name: name.to_owned(),
+                actual: stored.type_name,
+                requested: std::any::type_name::<T>(),
             })
-            .collect(),
-        other => vec![ConfigFieldError {
-            field: String::new(),
-            message: format!(
-                "expected null or {{}}, got {}: plugin '{name}' takes no configuration",
-                json_type(other)
-            ),
-            kind: ConfigErrorKind::Type,
-        }],
-    };
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(PluginError::Configuration {
-            name: name.to_owned(),
-            errors,
-        })
+    }
+
+    /// The stored config of a plugin as JSON, for tools that do not know its type:
+    /// the validated value with every secret (every field whose schema is
+    /// `writeOnly`, as [`Secret`](crate::Secret)'s is) shown as
+    /// [`REDACTED`](crate::REDACTED). `None` before `configure`; `{}` for a plugin
+    /// without a config type. Defaults are not filled in: it is the config as given.
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    /// use serde_json::json;
+    ///
+    /// #[floe_config]
+    /// struct Conn {
+    ///     user: String,
+    ///     password: Secret,
+    /// }
+    /// #[floe_plugin(type = Catalog, name = "config-json-doc", version = "1.0.0", config = Conn)]
+    /// #[derive(Default)]
+    /// struct P;
+    /// impl CatalogPlugin for P {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.discover_all();
+    /// assert_eq!(registry.config_json(PluginType::Catalog, "config-json-doc")?, None);
+    /// registry.configure(PluginType::Catalog, "config-json-doc", json!({"user": "ada", "password": "hunter2"}))?;
+    /// let shown = registry.config_json(PluginType::Catalog, "config-json-doc")?.unwrap();
+    /// assert_eq!(shown, json!({"user": "ada", "password": "[REDACTED]"}));
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn config_json(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<Option<Value>, PluginError> {
+        let (_, entry) = self.entry(plugin_type, name)?;
+        Ok(entry.stored_config().map(|stored| stored.redacted.clone()))
     }
 }
 
 fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig, PluginError> {
     let name = entry.desc.name;
-    let config = if config.is_null() {
-        Value::Object(Default::default())
-    } else {
-        config
-    };
+    let config = null_as_empty(config);
     let configuration = entry.configuration();
     let schema = schema_of(entry, spec);
     let validator = configuration
@@ -215,19 +228,14 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
                 .map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(|e| {
-            PluginError::failed(format!(
-                "the config schema of plugin '{name}' does not compile: {e}"
-            ))
+        .map_err(|reason| PluginError::InvalidSchema {
+            name: name.to_owned(),
+            reason: reason.clone(),
         })?;
     if !validator.is_valid(&config) {
-        let mut errors: Vec<ConfigFieldError> = Vec::new();
-        for error in validator.iter_errors(&config) {
-            map_error(schema, &error, &mut errors);
-        }
         return Err(PluginError::Configuration {
             name: name.to_owned(),
-            errors,
+            errors: schema_errors(schema, validator, &config),
         });
     }
     // The schema passed; serde has the last word (a `4.0` for a `u32`, a custom
@@ -238,314 +246,16 @@ fn validate(entry: &Entry, spec: &ConfigSpec, config: Value) -> Result<AnyConfig
     })
 }
 
+/// `null` read as `{}`, so that defaults apply.
+fn null_as_empty(config: Value) -> Value {
+    if config.is_null() {
+        Value::Object(Default::default())
+    } else {
+        config
+    }
+}
+
 /// The plugin's config schema, derived once and cached in its entry.
 fn schema_of<'e>(entry: &'e Entry, spec: &ConfigSpec) -> &'e Value {
     entry.configuration().schema.get_or_init(|| (spec.schema)())
-}
-
-/// Deserializes a config that passed its schema, keeping the path of a failure and
-/// removing quoted input values from serde's message.
-///
-/// Plain serde first: tracking the path costs several times the deserialization
-/// itself (a `String` per key), and after the schema has passed serde rarely fails.
-/// Only then is the value read again with the path tracked.
-pub(crate) fn deserialize_typed<T: crate::PluginConfig>(
-    value: Value,
-) -> Result<AnyConfig, ConfigFieldError> {
-    if let Ok(typed) = <T as serde::Deserialize>::deserialize(&value) {
-        return Ok(Arc::new(typed));
-    }
-    match serde_path_to_error::deserialize::<_, T>(&value) {
-        Ok(typed) => Ok(Arc::new(typed)),
-        Err(e) => Err(ConfigFieldError {
-            field: dotted_serde_path(e.path()),
-            message: strip_quoted(&e.inner().to_string()),
-            kind: ConfigErrorKind::Type,
-        }),
-    }
-}
-
-fn dotted_serde_path(path: &serde_path_to_error::Path) -> String {
-    let s = path.to_string();
-    if s == "." { String::new() } else { s }
-}
-
-/// Removes backtick-quoted parts of a message: serde quotes input values there.
-fn strip_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for ch in message.chars() {
-        if ch == '`' {
-            inside = !inside;
-            continue;
-        }
-        if !inside {
-            out.push(ch);
-        }
-    }
-    out.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(" ,", ",")
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-fn join(path: &str, field: &str) -> String {
-    if path.is_empty() {
-        field.to_owned()
-    } else {
-        format!("{path}.{field}")
-    }
-}
-
-/// The schema node that describes `instance_path`, following `$ref`s, to name the
-/// allowed fields of an object.
-fn schema_at<'a>(root: &'a Value, mut node: &'a Value, segments: &[String]) -> Option<&'a Value> {
-    let deref = |mut n: &'a Value| {
-        for _ in 0..32 {
-            match n
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/"))
-            {
-                Some(pointer) => n = root.pointer(&format!("/{pointer}"))?,
-                None => return Some(n),
-            }
-        }
-        None
-    };
-    node = deref(node)?;
-    for seg in segments {
-        let next = node
-            .get("properties")
-            .and_then(|p| p.get(seg))
-            .or_else(|| node.get("items"))
-            .or_else(|| node.get("additionalProperties").filter(|v| v.is_object()))?;
-        node = deref(next)?;
-    }
-    Some(node)
-}
-
-fn map_error(
-    schema: &Value,
-    error: &jsonschema::ValidationError<'_>,
-    out: &mut Vec<ConfigFieldError>,
-) {
-    let segments = || {
-        error.instance_path().segments().map(|s| match s {
-            LocationSegment::Property(p) => p.into_owned(),
-            LocationSegment::Index(i) => i.to_string(),
-        })
-    };
-    let mut path = String::new();
-    for segment in segments() {
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(&segment);
-    }
-    let mut push = |field: String, kind: ConfigErrorKind, message: String| {
-        out.push(ConfigFieldError {
-            field,
-            message,
-            kind,
-        })
-    };
-    match error.kind() {
-        ValidationErrorKind::Required { property } => {
-            let field = property
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| property.to_string());
-            push(
-                join(&path, &field),
-                ConfigErrorKind::Missing,
-                "field required".to_owned(),
-            );
-        }
-        ValidationErrorKind::AdditionalProperties { unexpected }
-        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            let segments: Vec<String> = segments().collect();
-            let allowed: Vec<&str> = schema_at(schema, schema, &segments)
-                .and_then(|n| n.get("properties"))
-                .and_then(Value::as_object)
-                .map(|p| p.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            for field in unexpected {
-                let hint = floe_registry_rules::closest(field, allowed.iter().copied());
-                let message = match hint.first() {
-                    Some(best) => format!("unknown field (did you mean `{best}`?)"),
-                    None if allowed.is_empty() => {
-                        "unknown field: no fields are allowed here".to_owned()
-                    }
-                    None => format!("unknown field; expected one of: {}", allowed.join(", ")),
-                };
-                push(join(&path, field), ConfigErrorKind::UnknownField, message);
-            }
-        }
-        ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(set) => set
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
-            let got = json_type(error.instance());
-            push(
-                path,
-                ConfigErrorKind::Type,
-                format!("expected {expected}, got {got}"),
-            );
-        }
-        ValidationErrorKind::Minimum { limit } => {
-            push(path, ConfigErrorKind::Range, format!("must be >= {limit}"))
-        }
-        ValidationErrorKind::Maximum { limit } => {
-            push(path, ConfigErrorKind::Range, format!("must be <= {limit}"))
-        }
-        ValidationErrorKind::ExclusiveMinimum { limit } => {
-            push(path, ConfigErrorKind::Range, format!("must be > {limit}"))
-        }
-        ValidationErrorKind::ExclusiveMaximum { limit } => {
-            push(path, ConfigErrorKind::Range, format!("must be < {limit}"))
-        }
-        ValidationErrorKind::MultipleOf { .. } => push(
-            path,
-            ConfigErrorKind::Range,
-            "must be a multiple of the allowed step".to_owned(),
-        ),
-        ValidationErrorKind::MinLength { limit } => push(
-            path,
-            ConfigErrorKind::Length,
-            format!("must have at least {limit} character{}", plural(*limit)),
-        ),
-        ValidationErrorKind::MaxLength { limit } => push(
-            path,
-            ConfigErrorKind::Length,
-            format!("must have at most {limit} character{}", plural(*limit)),
-        ),
-        ValidationErrorKind::MinItems { limit } => push(
-            path,
-            ConfigErrorKind::Length,
-            format!("must have at least {limit} item{}", plural(*limit)),
-        ),
-        ValidationErrorKind::MaxItems { limit } => push(
-            path,
-            ConfigErrorKind::Length,
-            format!("must have at most {limit} item{}", plural(*limit)),
-        ),
-        ValidationErrorKind::MinProperties { limit } => push(
-            path,
-            ConfigErrorKind::Length,
-            format!(
-                "must have at least {limit} entr{}",
-                if *limit == 1 { "y" } else { "ies" }
-            ),
-        ),
-        ValidationErrorKind::MaxProperties { limit } => push(
-            path,
-            ConfigErrorKind::Length,
-            format!(
-                "must have at most {limit} entr{}",
-                if *limit == 1 { "y" } else { "ies" }
-            ),
-        ),
-        ValidationErrorKind::UniqueItems => push(
-            path,
-            ConfigErrorKind::Invalid,
-            "items must be unique".to_owned(),
-        ),
-        ValidationErrorKind::Pattern { pattern } => push(
-            path,
-            ConfigErrorKind::Pattern,
-            format!("must match the pattern `{pattern}`"),
-        ),
-        ValidationErrorKind::Format { format } => push(
-            path,
-            ConfigErrorKind::Format,
-            format!("must be a valid {format}"),
-        ),
-        ValidationErrorKind::Enum { options } => push(
-            path,
-            ConfigErrorKind::Enum,
-            format!("must be one of: {}", list_options(options)),
-        ),
-        ValidationErrorKind::Constant { expected_value } => push(
-            path,
-            ConfigErrorKind::Enum,
-            format!("must be {expected_value}"),
-        ),
-        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => push(
-            path,
-            ConfigErrorKind::Type,
-            "does not match any of the allowed forms".to_owned(),
-        ),
-        ValidationErrorKind::OneOfMultipleValid { .. } => push(
-            path,
-            ConfigErrorKind::Invalid,
-            "matches more than one of the allowed forms".to_owned(),
-        ),
-        ValidationErrorKind::FalseSchema => push(
-            path,
-            ConfigErrorKind::UnknownField,
-            "no value is allowed here".to_owned(),
-        ),
-        ValidationErrorKind::Not { .. } => push(
-            path,
-            ConfigErrorKind::Invalid,
-            "this value is not allowed here".to_owned(),
-        ),
-        ValidationErrorKind::Custom { message, .. } => {
-            push(path, ConfigErrorKind::CrossField, message.clone())
-        }
-        _ => push(
-            path,
-            ConfigErrorKind::Invalid,
-            "fails a rule of the config schema".to_owned(),
-        ),
-    }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-fn list_options(options: &Value) -> String {
-    match options.as_array() {
-        Some(items) => items
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        None => options.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoted_values_are_removed() {
-        assert_eq!(
-            strip_quoted("invalid type: floating point `4.5`, expected u32"),
-            "invalid type: floating point, expected u32"
-        );
-    }
 }

@@ -2,9 +2,11 @@
 //! runtime state.
 
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::{AnyConfig, PluginDescriptor, PluginInstance};
+use super::check::{self, Fault};
+use crate::config_slot::{ConfigSlot, Stored};
+use crate::{PluginDescriptor, PluginError, PluginInstance};
 
 /// Where a plugin is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -17,14 +19,24 @@ pub(crate) enum Lifecycle {
 }
 
 /// The configuration state of one plugin.
-#[derive(Default)]
 pub(crate) struct Configuration {
-    /// The typed config, once configured.
-    pub(crate) config: RwLock<Option<AnyConfig>>,
+    /// The config: its one store, shared with the plugin's `ConfigCell` (see
+    /// `config_slot.rs` for why the entry owns it).
+    pub(crate) slot: Arc<ConfigSlot>,
     /// The config schema, derived on first use.
     pub(crate) schema: OnceLock<serde_json::Value>,
     /// The compiled validator of the config schema, built on first configure.
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
+}
+
+impl Configuration {
+    fn new(plugin: &'static str) -> Self {
+        Configuration {
+            slot: Arc::new(ConfigSlot::new(plugin)),
+            schema: OnceLock::new(),
+            validator: OnceLock::new(),
+        }
+    }
 }
 
 /// The runtime state of a registration, allocated on its first use.
@@ -32,7 +44,7 @@ pub(crate) struct Configuration {
 pub(crate) struct State {
     /// Set once, by the first successful load.
     pub(crate) instance: OnceLock<PluginInstance>,
-    /// Serialises loading and configuring, so each happens once and in order.
+    /// Serialises loading, so that a plugin is built once.
     pub(crate) init: Mutex<()>,
     /// Everything about configuration, allocated on first configure.
     configuration: OnceLock<Box<Configuration>>,
@@ -40,6 +52,8 @@ pub(crate) struct State {
     pub(crate) lifecycle: Mutex<Lifecycle>,
     /// Set while a health check of this plugin runs (possibly hung on its thread).
     health_running: OnceLock<Arc<AtomicBool>>,
+    /// The outcome of checking the descriptor against the rules, once.
+    checked: OnceLock<Result<(), Fault>>,
 }
 
 /// A registration: 24 bytes until it is first used, so that discovering thousands of
@@ -62,13 +76,24 @@ impl Entry {
         self.state.get_or_init(Default::default)
     }
 
+    /// Whether the descriptor follows the rules: checked on the first call only.
+    pub(crate) fn checked(&self) -> Result<(), PluginError> {
+        self.state()
+            .checked
+            .get_or_init(|| check::check(self.desc))
+            .clone()
+            .map_err(|fault| fault.error(self.desc))
+    }
+
     /// The loaded instance, if any. Takes no lock.
     pub(crate) fn instance(&self) -> Option<&PluginInstance> {
         self.state.get()?.instance.get()
     }
 
     pub(crate) fn configuration(&self) -> &Configuration {
-        self.state().configuration.get_or_init(Default::default)
+        self.state()
+            .configuration
+            .get_or_init(|| Box::new(Configuration::new(self.desc.name)))
     }
 
     fn stored_configuration(&self) -> Option<&Configuration> {
@@ -76,16 +101,12 @@ impl Entry {
     }
 
     pub(crate) fn is_configured(&self) -> bool {
-        self.stored_configuration()
-            .is_some_and(|c| c.config.read().map(|c| c.is_some()).unwrap_or(false))
+        self.stored_configuration().is_some_and(|c| c.slot.is_set())
     }
 
-    pub(crate) fn current_config(&self) -> Option<AnyConfig> {
-        self.stored_configuration()?
-            .config
-            .read()
-            .ok()
-            .and_then(|c| c.clone())
+    /// The stored config, if any. Takes no lock.
+    pub(crate) fn stored_config(&self) -> Option<Arc<Stored>> {
+        self.stored_configuration()?.slot.load()
     }
 
     pub(crate) fn health_flag(&self) -> Arc<AtomicBool> {

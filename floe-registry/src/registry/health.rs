@@ -8,13 +8,15 @@ use std::time::{Duration, Instant};
 use super::PluginRegistry;
 use super::entry::Entry;
 use super::guard::{self, Outcome, Pending};
+use super::id::PluginId;
 use crate::{HealthState, HealthStatus, Hook, HookFailure, PluginError, PluginType};
 
 /// How long `health_check()` may take unless told otherwise: 5 s.
 pub const DEFAULT_HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Health of every loaded plugin, keyed `"COMPUTE:duckdb"`.
-pub type HealthReport = BTreeMap<String, HealthStatus>;
+/// Health of every loaded plugin, keyed by its identity (which displays as
+/// `COMPUTE:duckdb`), like the activation and shutdown reports.
+pub type HealthReport = BTreeMap<PluginId, HealthStatus>;
 
 /// Clears the "check running" flag when the check ends, even by panic.
 struct Running(Arc<AtomicBool>);
@@ -97,6 +99,7 @@ impl PluginRegistry {
     ///
     /// ```
     /// use floe_registry::prelude::*;
+    /// use floe_registry::PluginId;
     ///
     /// #[floe_plugin(type = Identity, name = "health-doc", version = "1.0.0")]
     /// #[derive(Default)]
@@ -112,18 +115,20 @@ impl PluginRegistry {
     /// assert!(registry.health_check_all().is_empty(), "nothing loaded yet");
     /// registry.get(PluginType::Identity, "health-doc")?;
     /// let report = registry.health_check_all();
-    /// assert_eq!(report["IDENTITY:health-doc"].state, HealthState::Degraded);
+    /// let id = PluginId::new(PluginType::Identity, "health-doc");
+    /// assert_eq!(report[&id].state, HealthState::Degraded);
+    /// assert_eq!(id.to_string(), "IDENTITY:health-doc");
     /// # Ok::<(), PluginError>(())
     /// ```
     pub fn health_check_all_within(&self, timeout: Duration) -> HealthReport {
         let deadline = Instant::now() + timeout;
-        let checks: Vec<(String, Check)> = self
+        let checks: Vec<(PluginId, Check)> = self
             .entries
             .iter()
             .filter(|(_, e)| e.instance().is_some())
             .map(|(_, e)| {
                 (
-                    format!("{}:{}", e.desc.plugin_type.upper_name(), e.desc.name),
+                    PluginId::new(e.desc.plugin_type, e.desc.name),
                     start_check(e),
                 )
             })
@@ -136,8 +141,36 @@ impl PluginRegistry {
         report
     }
 
-    /// Checks one plugin (loading it first) within `timeout`.
+    /// Checks one plugin (loading it first) within 5 s; see
+    /// [`health_check_within`](Self::health_check_within).
     pub fn health_check(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<HealthStatus, PluginError> {
+        self.health_check_within(plugin_type, name, DEFAULT_HEALTH_TIMEOUT)
+    }
+
+    /// Checks one plugin (loading it first) within `timeout`: a check that panics or
+    /// times out gives `Unhealthy` with the reason. Fails only when the plugin cannot
+    /// be found or loaded.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use floe_registry::prelude::*;
+    ///
+    /// #[floe_plugin(type = Secrets, name = "health-one-doc", version = "1.0.0")]
+    /// #[derive(Default)]
+    /// struct Vault;
+    /// impl SecretsPlugin for Vault {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.discover_all();
+    /// let status = registry.health_check_within(PluginType::Secrets, "health-one-doc", Duration::from_secs(1))?;
+    /// assert_eq!(status.state, HealthState::Healthy);
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn health_check_within(
         &self,
         plugin_type: PluginType,
         name: &str,

@@ -1,27 +1,44 @@
 //! The plugin registry: discovery, registration, lazy loading and lookup.
 //!
-//! Configuration, lifecycle and health live in the sibling files; this one holds the
-//! type and the operations that find and load plugins.
+//! This file holds the type and the operations that find and load plugins; each
+//! other concern has a file of its own:
+//!
+//! - `id.rs`: plugin identity ([`PluginId`]).
+//! - `check.rs`: the metadata rules at run time, checked once per registration.
+//! - `entry.rs`: one registration and its runtime state; `index.rs`: the lookup table.
+//! - `config.rs`: the configure API; `config_errors.rs`: validation failures as
+//!   field errors; `schema.rs`: finding a place in a config schema; `redact.rs`:
+//!   a config as JSON without its secrets. Where a config is stored, and why there:
+//!   `config_slot.rs` in the crate root.
+//! - `graph.rs`: dependency strings, the startup order and dependency problems.
+//! - `lifecycle.rs`: activation and shutdown, hooks within a deadline.
+//! - `health.rs`: concurrent health checks; `guard.rs`: running plugin code on a
+//!   thread of its own, panics caught, within a deadline.
 
+mod check;
 mod config;
+mod config_errors;
 mod entry;
+mod graph;
 mod guard;
 mod health;
+mod id;
 mod index;
 mod lifecycle;
+mod redact;
+mod schema;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwap;
-use floe_registry_rules::{ApiVersion, check_name, check_semver};
 
-pub(crate) use self::config::deserialize_typed;
+pub(crate) use self::config_errors::deserialize_typed;
+pub use self::graph::parse_dependency;
 pub(crate) use self::guard::dispatch_noop_jobs;
 pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
-pub use self::lifecycle::{
-    ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, PluginId, ShutdownReport, parse_dependency,
-};
+pub use self::id::PluginId;
+pub use self::lifecycle::{ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, ShutdownReport};
 
 use self::entry::{Entry, lock};
 use self::index::{Index, Slot};
@@ -75,33 +92,6 @@ impl std::fmt::Debug for PluginRegistry {
             .field("discovered", &self.discovered.get().is_some())
             .finish_non_exhaustive()
     }
-}
-
-/// Checks a descriptor's name, version and API version, at run time: the same rules
-/// the attribute checks at compile time.
-pub(crate) fn check_descriptor(desc: &PluginDescriptor) -> Result<(), PluginError> {
-    let invalid = |reason: String| PluginError::InvalidMetadata {
-        plugin_type: desc.plugin_type,
-        name: desc.name.to_owned(),
-        reason,
-    };
-    check_name(desc.name).map_err(|e| invalid(e.to_string()))?;
-    check_semver(desc.version).map_err(|e| invalid(e.to_string()))?;
-    for dep in desc.dependencies {
-        lifecycle::parse_dependency(dep).map_err(invalid)?;
-    }
-    let required: ApiVersion = desc
-        .floe_api_version
-        .parse()
-        .map_err(|e: floe_registry_rules::ApiVersionError| invalid(e.to_string()))?;
-    if !required.is_compatible_with(crate::PLATFORM_API_VERSION) {
-        return Err(PluginError::Incompatible {
-            name: desc.name.to_owned(),
-            required_version: desc.floe_api_version.to_owned(),
-            platform_version: crate::FLOE_API_VERSION.to_owned(),
-        });
-    }
-    Ok(())
 }
 
 impl PluginRegistry {
@@ -250,9 +240,15 @@ impl PluginRegistry {
         })
     }
 
-    /// Adds one plugin by hand. Its name, version and API version are checked (the
-    /// attribute's rules), and an identity that is already taken is refused with
-    /// [`PluginError::Duplicate`] naming both sources.
+    /// Adds one plugin by hand. Its name, version, dependencies and API version are
+    /// checked (the attribute's rules), and an identity that is already taken is
+    /// refused with [`PluginError::Duplicate`] naming both sources.
+    ///
+    /// Nothing is built: the plugin is constructed on first use. If the plugin built
+    /// then reports another descriptor than this one (a descriptor copied from
+    /// another plugin), it is refused there with [`PluginError::ForeignDescriptor`]
+    /// and never used. [`register_plugin`](Self::register_plugin) cannot make that
+    /// mistake: it takes the descriptor from the plugin's type.
     ///
     /// ```
     /// use floe_registry::prelude::*;
@@ -279,6 +275,30 @@ impl PluginRegistry {
         self.register_entry(Entry::new(descriptor))
     }
 
+    /// Adds the plugin type `P` by hand, with its own descriptor
+    /// ([`FloePlugin::DESCRIPTOR`](crate::FloePlugin::DESCRIPTOR)): the checks and
+    /// errors of [`register`](Self::register), without naming a descriptor. Builds
+    /// nothing. For a plugin type that is linked in, [`discover_all`](Self::discover_all)
+    /// finds it anyway; this is for registries assembled plugin by plugin.
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    ///
+    /// #[floe_plugin(type = Dbt, name = "register-plugin-doc", version = "1.0.0")]
+    /// #[derive(Default)]
+    /// struct Core;
+    /// impl DbtPlugin for Core {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.register_plugin::<Core>()?;
+    /// assert_eq!(registry.list_all()[&PluginType::Dbt], ["register-plugin-doc"]);
+    /// assert!(!registry.info(PluginType::Dbt, "register-plugin-doc")?.is_loaded, "built on first use");
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn register_plugin<P: crate::FloePlugin>(&self) -> Result<(), PluginError> {
+        self.register(P::DESCRIPTOR)
+    }
+
     /// Adds a plugin that is already built, by hand. Its metadata comes from its
     /// [`PluginMetadata::descriptor`](crate::PluginMetadata::descriptor); the same checks
     /// as [`register`](Self::register) apply, and the instance is used as is (the
@@ -299,7 +319,7 @@ impl PluginRegistry {
 
     fn register_entry(&self, entry: Entry) -> Result<(), PluginError> {
         let desc = entry.desc;
-        check_descriptor(desc)?;
+        entry.checked()?;
         let _w = lock(&self.write);
         let mut index = Index::clone(&self.index.load());
         if let Some(slot) = index.slot(desc.plugin_type, desc.name, self.name_of()) {
@@ -416,22 +436,14 @@ impl PluginRegistry {
             return Ok(instance);
         }
         let desc = entry.desc;
-        check_descriptor(desc)?;
+        entry.checked()?;
         let instance = guard::catch(desc.constructor).map_err(|message| PluginError::Load {
             plugin_type: desc.plugin_type,
             name: desc.name.to_owned(),
             message,
         })?;
-        if instance.plugin_type() != desc.plugin_type {
-            return Err(PluginError::WrongType {
-                plugin_type: instance.plugin_type(),
-                name: desc.name.to_owned(),
-                expected: desc.plugin_type,
-            });
-        }
-        if let Some(config) = entry.current_config() {
-            config::push(desc, &instance, &config)?;
-        }
+        check::instance_matches(desc, &instance)?;
+        config::attach(entry, &instance)?;
         tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_loaded");
         Ok(state.instance.get_or_init(|| instance))
     }

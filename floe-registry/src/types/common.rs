@@ -75,9 +75,9 @@ impl FromStr for WorkloadSize {
             "small" => Ok(WorkloadSize::Small),
             "medium" => Ok(WorkloadSize::Medium),
             "large" => Ok(WorkloadSize::Large),
-            other => Err(PluginError::failed(format!(
-                "Unknown workload size: {other}. Valid sizes: large, medium, small"
-            ))),
+            other => Err(PluginError::UnknownWorkloadSize {
+                size: other.to_owned(),
+            }),
         }
     }
 }

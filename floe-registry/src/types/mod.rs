@@ -96,14 +96,14 @@ pub(crate) fn unsupported<P: crate::PluginMetadata + ?Sized>(
     plugin: &P,
     method: &str,
 ) -> crate::PluginError {
-    crate::PluginError::failed(format!(
-        "{} plugin '{}' does not support {method}()",
-        plugin.plugin_type().upper_name(),
-        plugin.name()
-    ))
+    crate::PluginError::Unsupported {
+        plugin_type: plugin.plugin_type(),
+        name: plugin.name().to_owned(),
+        method: method.to_owned(),
+    }
 }
 
 /// The error of a method given a model that breaks floe's rules.
 pub(crate) fn invalid(errors: crate::ModelErrors) -> crate::PluginError {
-    crate::PluginError::failed(errors.to_string())
+    crate::PluginError::InvalidModel(errors)
 }
