@@ -454,7 +454,7 @@ fn check_selection(
             type_path.clone(),
             type_loc,
             "incompatible_api",
-            e.to_string(),
+            error::chain(&e),
         );
     }
     if let Some((loc, node)) = field("version") {
@@ -655,7 +655,7 @@ fn check_dependencies(
             }
             PluginError::CircularDependency { cycle } => {
                 let (path, loc) = place_of(cycle.first().map_or("", String::as_str));
-                report.add(path, loc, "circular_dependency", problem.to_string());
+                report.add(path, loc, "circular_dependency", error::chain(&problem));
             }
             _ => report.add(
                 "plugins".to_owned(),
