@@ -4,6 +4,8 @@
 use std::error::Error;
 use std::process::ExitCode;
 
+use floe_registry::PluginError;
+
 /// Why a `floe` command failed, and with which exit code.
 ///
 /// Usage errors (bad flags, unknown plugin types) exit with 2, as do unreadable files
@@ -78,18 +80,30 @@ impl CliError {
 /// cause whose text is already shown (an error that still writes its source into its own
 /// message) is not repeated. Every error from the registry or a plugin that the CLI
 /// shows goes through here: `Polaris catalog request failed: connection refused`.
-pub fn chain(error: &dyn Error) -> String {
+pub fn chain(error: &(dyn Error + 'static)) -> String {
     let mut text = error.to_string();
-    let mut cause = error.source();
+    let mut cause = next_cause(error);
     while let Some(current) = cause {
         let shown = current.to_string();
         if !shown.is_empty() && !text.contains(&shown) {
             text.push_str(": ");
             text.push_str(&shown);
         }
-        cause = current.source();
+        cause = next_cause(current);
     }
     text
+}
+
+/// The cause under `error`: its `source()`, except for a failed startup or shutdown,
+/// whose message already shows its hook failure and which returns no source (the
+/// registry says to match on `cause`): there the cause is the hook failure's own.
+fn next_cause<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a (dyn Error + 'static)> {
+    match error.downcast_ref::<PluginError>() {
+        Some(PluginError::Startup { cause, .. } | PluginError::Shutdown { cause, .. }) => {
+            cause.source()
+        }
+        _ => error.source(),
+    }
 }
 
 #[cfg(test)]
@@ -153,6 +167,33 @@ mod tests {
         struct Repeats(#[source] std::io::Error);
         let error = Repeats(std::io::Error::other("port in use"));
         assert_eq!(chain(&error), "cannot start: port in use");
+    }
+
+    #[test]
+    fn chain_reaches_the_plugins_cause_under_a_failed_startup() {
+        let auth = context(
+            "Infisical authentication failed",
+            std::io::Error::other("401"),
+        );
+        let failure = floe_registry::HookFailure::Error {
+            hook: floe_registry::Hook::Startup,
+            error: Box::new(PluginError::with_source("Infisical request failed", auth)),
+        };
+        let error = PluginError::Startup {
+            plugin_type: floe_registry::PluginType::Secrets,
+            name: "infisical".into(),
+            cause: failure,
+        };
+        let text = chain(&error);
+        assert!(
+            text.ends_with("Infisical request failed: Infisical authentication failed: 401"),
+            "the startup message, then the plugin's causes: {text:?}"
+        );
+        assert_eq!(
+            text.matches("Infisical request failed").count(),
+            1,
+            "the plugin's message appears exactly once in {text:?}"
+        );
     }
 
     #[test]

@@ -144,7 +144,7 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitC
     let started = match registry.activate_plugins_within(&to_start, lifecycle_timeout) {
         Ok(activation) => {
             for (id, e) in &activation.failed {
-                rows.push(Row::failed(id, error::chain(&e)));
+                rows.push(Row::failed(id, error::chain(e)));
             }
             activation.started
         }
