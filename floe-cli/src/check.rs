@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::CliError;
 use crate::cli::CheckArgs;
+use crate::error;
 use crate::info::lookup_error;
 use crate::list::api_compatible;
 use crate::manifest::{self, Loc, Node, ReadError};
@@ -453,7 +454,7 @@ fn check_selection(
             type_path.clone(),
             type_loc,
             "incompatible_api",
-            e.to_string(),
+            error::chain(&e),
         );
     }
     if let Some((loc, node)) = field("version") {
@@ -489,7 +490,12 @@ fn check_selection(
                     }
                 }
             }
-            other => report.add(config_path, config_loc, "plugin_error", other.to_string()),
+            other => report.add(
+                config_path,
+                config_loc,
+                "plugin_error",
+                error::chain(&other),
+            ),
         }
     }
     Some(Selected {
@@ -649,13 +655,13 @@ fn check_dependencies(
             }
             PluginError::CircularDependency { cycle } => {
                 let (path, loc) = place_of(cycle.first().map_or("", String::as_str));
-                report.add(path, loc, "circular_dependency", problem.to_string());
+                report.add(path, loc, "circular_dependency", error::chain(&problem));
             }
             _ => report.add(
                 "plugins".to_owned(),
                 Loc::default(),
                 "plugin_error",
-                problem.to_string(),
+                error::chain(&problem),
             ),
         }
     }

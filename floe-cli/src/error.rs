@@ -1,7 +1,10 @@
 //! The one error type of the command line. Commands return it; [`crate::main`] prints
 //! it once and exits with its code.
 
+use std::error::Error;
 use std::process::ExitCode;
+
+use floe_registry::PluginError;
 
 /// Why a `floe` command failed, and with which exit code.
 ///
@@ -66,5 +69,136 @@ impl CliError {
             CliError::Failed { message, .. } => crate::output::error(message),
         }
         ExitCode::from(self.exit_code())
+    }
+}
+
+/// An error for a person, with every cause: `context: cause: cause's cause`.
+///
+/// The registry's and the built-ins' errors keep their cause in
+/// [`source()`](Error::source) and show only their context, so printing one with `{}`
+/// alone would drop the cause. This walks the chain and joins each message once; a
+/// cause whose text is already shown (an error that still writes its source into its own
+/// message) is not repeated. Every error from the registry or a plugin that the CLI
+/// shows goes through here: `Polaris catalog request failed: connection refused`.
+pub fn chain(error: &(dyn Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = next_cause(error);
+    while let Some(current) = cause {
+        let shown = current.to_string();
+        if !shown.is_empty() && !text.contains(&shown) {
+            text.push_str(": ");
+            text.push_str(&shown);
+        }
+        cause = next_cause(current);
+    }
+    text
+}
+
+/// The cause under `error`: its `source()`, except for a failed startup or shutdown,
+/// whose message already shows its hook failure and which returns no source (the
+/// registry says to match on `cause`): there the cause is the hook failure's own.
+fn next_cause<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a (dyn Error + 'static)> {
+    match error.downcast_ref::<PluginError>() {
+        Some(PluginError::Startup { cause, .. } | PluginError::Shutdown { cause, .. }) => {
+            cause.source()
+        }
+        _ => error.source(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chain;
+    use floe_registry::PluginError;
+
+    /// An error that shows only its context and keeps its cause in `source()`.
+    #[derive(Debug, thiserror::Error)]
+    #[error("{context}")]
+    struct Context {
+        context: &'static str,
+        #[source]
+        cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    }
+
+    fn context(
+        text: &'static str,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Context {
+        Context {
+            context: text,
+            cause: Some(Box::new(cause)),
+        }
+    }
+
+    #[test]
+    fn chain_joins_context_and_every_cause_in_order() {
+        let io = std::io::Error::other("connection refused");
+        let error = context(
+            "Polaris catalog request failed",
+            context("token request", io),
+        );
+        assert_eq!(
+            chain(&error),
+            "Polaris catalog request failed: token request: connection refused",
+            "context first, then each cause, joined by `: `"
+        );
+    }
+
+    #[test]
+    fn chain_shows_a_plugin_errors_source_exactly_once() {
+        let io = std::io::Error::other("connection refused");
+        let error = PluginError::with_source("Polaris catalog request failed", io);
+        let text = chain(&error);
+        assert_eq!(
+            text.matches("connection refused").count(),
+            1,
+            "the cause appears exactly once in {text:?}"
+        );
+        assert!(
+            text.contains("Polaris catalog request failed"),
+            "the context is shown: {text:?}"
+        );
+    }
+
+    #[test]
+    fn chain_does_not_repeat_a_cause_the_message_already_shows() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot start: {0}")]
+        struct Repeats(#[source] std::io::Error);
+        let error = Repeats(std::io::Error::other("port in use"));
+        assert_eq!(chain(&error), "cannot start: port in use");
+    }
+
+    #[test]
+    fn chain_reaches_the_plugins_cause_under_a_failed_startup() {
+        let auth = context(
+            "Infisical authentication failed",
+            std::io::Error::other("401"),
+        );
+        let failure = floe_registry::HookFailure::Error {
+            hook: floe_registry::Hook::Startup,
+            error: Box::new(PluginError::with_source("Infisical request failed", auth)),
+        };
+        let error = PluginError::Startup {
+            plugin_type: floe_registry::PluginType::Secrets,
+            name: "infisical".into(),
+            cause: failure,
+        };
+        let text = chain(&error);
+        assert!(
+            text.ends_with("Infisical request failed: Infisical authentication failed: 401"),
+            "the startup message, then the plugin's causes: {text:?}"
+        );
+        assert_eq!(
+            text.matches("Infisical request failed").count(),
+            1,
+            "the plugin's message appears exactly once in {text:?}"
+        );
+    }
+
+    #[test]
+    fn chain_of_an_error_without_a_source_is_its_message() {
+        let plain = std::io::Error::other("plain");
+        assert_eq!(chain(&plain), "plain", "nothing is added without a source");
     }
 }

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::CliError;
 use crate::check::{self, check_file};
 use crate::cli::HealthArgs;
+use crate::error;
 use crate::output::{self, Style, Table};
 
 /// The outcome for one plugin.
@@ -106,7 +107,7 @@ fn install_interrupt_handler(registry: &'static PluginRegistry, timeout: Duratio
         output::warning("interrupted: stopping the plugins started so far");
         let report = registry.shutdown_all_within(timeout);
         for (id, e) in report.failed {
-            output::warning(&format!("{id}: {e}"));
+            output::warning(&format!("{id}: {}", error::chain(&e)));
         }
         std::process::exit(130);
     });
@@ -137,19 +138,19 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitC
         let id = &selected.id;
         match registry.configure(id.plugin_type, &id.name, selected.config.clone()) {
             Ok(()) => to_start.push(id.clone()),
-            Err(e) => rows.push(Row::failed(id, e.to_string())),
+            Err(e) => rows.push(Row::failed(id, error::chain(&e))),
         }
     }
     let started = match registry.activate_plugins_within(&to_start, lifecycle_timeout) {
         Ok(activation) => {
             for (id, e) in &activation.failed {
-                rows.push(Row::failed(id, e.to_string()));
+                rows.push(Row::failed(id, error::chain(e)));
             }
             activation.started
         }
         Err(e) => {
             for id in &to_start {
-                rows.push(Row::failed(id, e.to_string()));
+                rows.push(Row::failed(id, error::chain(&e)));
             }
             Vec::new()
         }
@@ -159,7 +160,7 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitC
     let shutdown_failures: Vec<String> = shutdown
         .failed
         .iter()
-        .map(|(id, e)| format!("{id}: {e}"))
+        .map(|(id, e)| format!("{id}: {}", error::chain(e)))
         .collect();
     for failure in &shutdown_failures {
         output::warning(failure);
@@ -205,7 +206,7 @@ fn check_all(registry: &PluginRegistry, started: &[PluginId], timeout: Duration)
                     details: status.details,
                     time_ms: Some((took.as_secs_f64() * 1_000_000.0).round() / 1000.0),
                 },
-                Ok((Err(e), _)) => Row::failed(id, e.to_string()),
+                Ok((Err(e), _)) => Row::failed(id, error::chain(&e)),
                 Err(_) => Row::failed(id, "the health check could not be run".to_owned()),
             })
             .collect()
@@ -268,5 +269,24 @@ mod tests {
         assert_eq!(format_time(None), "-");
         assert_eq!(format_time(Some(12.4)), "12 ms");
         assert_eq!(format_time(Some(1500.0)), "1.50 s");
+    }
+
+    #[test]
+    fn a_failed_plugins_row_shows_its_error_and_cause_once() {
+        let id = PluginId::new(floe_registry::PluginType::Catalog, "polaris");
+        let cause = std::io::Error::other("connection refused");
+        let failure =
+            floe_registry::PluginError::with_source("Polaris catalog request failed", cause);
+        let rows = [Row::failed(&id, error::chain(&failure))];
+        let table = render("platform.yaml", &rows, Some(State::Failed), Style::plain());
+        assert!(
+            table.contains("Polaris catalog request failed: connection refused"),
+            "the context then its cause in:\n{table}"
+        );
+        assert_eq!(
+            table.matches("connection refused").count(),
+            1,
+            "the cause appears exactly once in:\n{table}"
+        );
     }
 }

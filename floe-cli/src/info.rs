@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use crate::CliError;
 use crate::cli::InfoArgs;
+use crate::error;
 use crate::list::api_compatible;
 use crate::output::{self, Style, Table};
 
@@ -19,14 +20,18 @@ pub fn lookup_error(
     error: &PluginError,
 ) -> String {
     if !matches!(error, PluginError::NotFound { .. }) {
-        return error.to_string();
+        return error::chain(error);
     }
     let installed = registry.list_all().remove(&plugin_type).unwrap_or_default();
     if installed.is_empty() {
-        format!("{error}; no {plugin_type} plugins are installed")
+        format!(
+            "{}; no {plugin_type} plugins are installed",
+            error::chain(error)
+        )
     } else {
         format!(
-            "{error}; installed {plugin_type} plugins: {}",
+            "{}; installed {plugin_type} plugins: {}",
+            error::chain(error),
             installed.join(", ")
         )
     }
@@ -268,7 +273,7 @@ pub fn run(registry: &PluginRegistry, args: &InfoArgs) -> Result<ExitCode, CliEr
         .map_err(|e| CliError::new(lookup_error(registry, t, &e)))?;
     let schema = registry
         .config_schema(t, name)
-        .map_err(|e| CliError::new(e.to_string()))?;
+        .map_err(|e| CliError::new(error::chain(&e)))?;
     let fields = schema.as_ref().map(summarize);
     if args.json {
         output::print_json(&InfoJson {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use crate::CliError;
 use crate::cli::ListArgs;
+use crate::error;
 use crate::output::{self, Style};
 
 /// Whether a plugin's declared API version works on this platform.
@@ -23,7 +24,7 @@ pub fn run(registry: &PluginRegistry, args: &ListArgs) -> Result<ExitCode, CliEr
         .filter(|i| args.plugin_type.is_none_or(|t| t == i.plugin_type))
         .collect();
     for duplicate in registry.duplicates() {
-        output::warning(&duplicate.to_string());
+        output::warning(&error::chain(&duplicate));
     }
     if args.json {
         output::print_json(&infos);

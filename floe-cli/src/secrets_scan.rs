@@ -9,6 +9,7 @@ use floe_registry::{PluginRegistry, PluginType, SecretScannerPlugin};
 
 use crate::CliError;
 use crate::cli::ScanArgs;
+use crate::error;
 use crate::info::lookup_error;
 use crate::output::{self, Style};
 
@@ -42,7 +43,7 @@ fn scan(
     if meta.is_dir() {
         return scanner
             .scan_directory(path, exclude)
-            .map_err(|e| CliError::new(e.to_string()));
+            .map_err(|e| CliError::new(error::chain(&e)));
     }
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
@@ -50,7 +51,7 @@ fn scan(
         .map_err(|_| CliError::new(format!("cannot scan {}: not UTF-8 text", path.display())))?;
     scanner
         .scan_file(path, &content)
-        .map_err(|e| CliError::new(e.to_string()))
+        .map_err(|e| CliError::new(error::chain(&e)))
 }
 
 /// One line per finding, `FILE:LINE  CODE  PATTERN  SEVERITY  MASKED LINE`, and a total.

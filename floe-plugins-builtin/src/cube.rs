@@ -19,7 +19,6 @@
 
 pub mod generator;
 mod node;
-mod yaml;
 
 use crate::support::clock;
 use std::path::{Path, PathBuf};

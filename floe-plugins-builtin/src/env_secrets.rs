@@ -22,12 +22,16 @@ use std::sync::Arc;
 
 use floe_registry::prelude::*;
 
+use crate::support::environment::Environment;
+
 /// Environment variables: each secret is one variable with a common prefix. Read-only.
 #[floe_plugin(type = Secrets, name = "env", version = "0.1.0", config = EnvSecretsConfig)]
 #[derive(Default)]
 pub struct EnvSecretsPlugin {
     #[config]
     config: ConfigCell<EnvSecretsConfig>,
+    /// Where the variables are read: the process environment unless a test gave a set.
+    environment: Environment,
 }
 
 /// The settings of the environment secrets backend.
@@ -83,6 +87,16 @@ impl EnvSecretsConfig {
 }
 
 impl EnvSecretsPlugin {
+    /// A plugin that reads exactly `variables` instead of the process environment,
+    /// configured with `config` (or unconfigured, with the default prefix): tests give
+    /// their variables this way instead of changing the process environment.
+    pub fn with_variables(config: Option<EnvSecretsConfig>, variables: &[(&str, &str)]) -> Self {
+        EnvSecretsPlugin {
+            config: config.map(ConfigCell::with_value).unwrap_or_default(),
+            environment: Environment::fixed(variables),
+        }
+    }
+
     /// The configured settings, or the defaults before `configure`.
     fn settings(&self) -> Arc<EnvSecretsConfig> {
         self.config
@@ -92,8 +106,10 @@ impl EnvSecretsPlugin {
 
     /// The names after the prefix of every variable that has it, sorted.
     fn names(&self, config: &EnvSecretsConfig) -> Vec<String> {
-        let mut names: Vec<String> = std::env::vars_os()
-            .filter_map(|(name, _)| name.into_string().ok())
+        let mut names: Vec<String> = self
+            .environment
+            .names()
+            .into_iter()
             .filter_map(|name| name.strip_prefix(&config.prefix).map(str::to_owned))
             .filter(|rest| !rest.is_empty())
             .collect();
@@ -118,7 +134,7 @@ impl SecretsPlugin for EnvSecretsPlugin {
     fn get_secret(&self, key: &str) -> Result<Option<Secret>, PluginError> {
         check_key(key)?;
         let variable = self.settings().variable_for(key);
-        match std::env::var_os(&variable) {
+        match self.environment.var_os(&variable) {
             None => Ok(None),
             Some(value) => value
                 .into_string()

@@ -45,7 +45,10 @@ pub mod http;
     feature = "webhook-alerts",
     feature = "email-alerts",
     feature = "quality-dbt",
-    feature = "quality-gx"
+    feature = "quality-gx",
+    feature = "env-secrets",
+    feature = "jaeger",
+    feature = "s3"
 ))]
 mod support;
 

@@ -1,17 +1,16 @@
 //! The `alertmanager` alert channel against a loopback fake of Alertmanager's v2 API.
 #![cfg(feature = "alertmanager")]
 
-mod common;
-mod common_alerts;
-mod common_part2;
+mod support;
 
-use common::CANARY;
-use common::*;
-use common_alerts::*;
-use common_part2::{FakeServer, Reply, assert_no_canary};
 use floe_plugins_builtin::alertmanager::AlertmanagerConfig;
 use floe_registry::prelude::*;
 use serde_json::json;
+use support::alerts::*;
+use support::canary::{CANARY, assert_no_canary};
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 fn accepting() -> FakeServer {
     FakeServer::start(|_| Reply::text(200, ""))

@@ -3,14 +3,13 @@
 #![cfg(feature = "console")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
-mod common_part1;
+mod support;
 
-use common::*;
-use common_part1::*;
 use floe_registry::{ConfigErrorKind, HealthState, PluginType, TelemetryBackendPlugin};
 use serde_json::json;
 use std::time::Duration;
+use support::config_errors::{assert_has, refused_config};
+use support::registry::registry;
 
 #[test]
 fn metadata_matches_the_reference() {
@@ -43,7 +42,7 @@ fn configure_accepts_only_nothing() {
     registry
         .configure(PluginType::TelemetryBackend, "console", json!(null))
         .unwrap();
-    let (errors, _) = config_errors(
+    let (errors, _) = refused_config(
         &registry,
         PluginType::TelemetryBackend,
         "console",

@@ -2,15 +2,12 @@
 //! generator on a realistic dbt manifest, and the `/readyz` health check.
 #![cfg(feature = "cube")]
 
-mod common;
-mod common_part1b;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::*;
-use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::cube::{CubePlugin, CubeSemanticConfig};
 use floe_registry::prelude::*;
@@ -18,6 +15,12 @@ use floe_registry::{
     ConfigErrorKind, PluginDescriptor, PluginInstance, PluginRegistry, plugin_source,
 };
 use serde_json::{Value, json};
+use support::canary::{CANARY, assert_no_canary, assert_value_has_no_canary};
+use support::config_errors::{assert_has_error, config_errors};
+use support::deadline::assert_no_hang;
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/part1b/cube_manifest.json")
@@ -108,7 +111,7 @@ fn defaults_apply_and_the_url_loses_trailing_slashes() {
     assert_eq!(config.schema_path, None);
     assert_eq!(config.health_check_timeout, 5.0);
     assert!(config.model_filter_tags.is_empty() && config.model_filter_schemas.is_empty());
-    assert_no_canary(&format!("{config:?}"), CANARY);
+    assert_no_canary("the output", &format!("{config:?}"));
     let default = configured(json!({"api_secret": "s"}));
     assert_eq!(
         concrete(&default).get_api_endpoints().expect("endpoints")["rest"],
@@ -147,7 +150,7 @@ fn every_field_error_is_reported_with_its_path() {
             json!({"api_secret": CANARY, "health_check_timeout": 10.5}),
         )
         .expect_err("too long");
-    assert_no_canary(&err.to_string(), CANARY);
+    assert_no_canary("the output", &err.to_string());
     assert_has_error(
         &config_errors(err),
         "health_check_timeout",
@@ -211,7 +214,7 @@ fn api_endpoints_and_helm_values_are_exact() {
         helm,
         json!({"cube": {"enabled": true, "api": {"env": {"CUBEJS_DB_TYPE": "duckdb", "CUBEJS_DB_NAME": "lake"}}}})
     );
-    assert_value_has_no_canary(&helm, CANARY);
+    assert_value_has_no_canary(&helm);
 }
 
 #[test]
@@ -256,13 +259,13 @@ cubes:
     sql: is_paid
   joins:
   - name: stg_orders
-    sql: '{orders}.stg_orders_id = {stg_orders}.stg_orders_id'
+    sql: \"{orders}.stg_orders_id = {stg_orders}.stg_orders_id\"
     relationship: belongs_to
   - name: stg_payments
-    sql: '{orders}.stg_payments_id = {stg_payments}.stg_payments_id'
+    sql: \"{orders}.stg_payments_id = {stg_payments}.stg_payments_id\"
     relationship: belongs_to
   - name: customers
-    sql: '{orders}.customers_id = {customers}.customers_id'
+    sql: \"{orders}.customers_id = {customers}.customers_id\"
     relationship: belongs_to
   pre_aggregations:
   - name: orders_by_day
@@ -275,7 +278,7 @@ cubes:
     time_dimension: orders.order_date
     granularity: day
     refresh_key:
-      every: '1 hour'
+      every: 1 hour
   - name: main
     type: original_sql
 ";
@@ -312,13 +315,13 @@ cubes:
     sql: notes
   joins:
   - name: stg_customers
-    sql: '{customers}.stg_customers_id = {stg_customers}.stg_customers_id'
+    sql: \"{customers}.stg_customers_id = {stg_customers}.stg_customers_id\"
     relationship: belongs_to
   - name: stg_orders
-    sql: '{customers}.stg_orders_id = {stg_orders}.stg_orders_id'
+    sql: \"{customers}.stg_orders_id = {stg_orders}.stg_orders_id\"
     relationship: has_many
   - name: stg_payments
-    sql: '{customers}.stg_payments_id = {stg_payments}.stg_payments_id'
+    sql: \"{customers}.stg_payments_id = {stg_payments}.stg_payments_id\"
     relationship: has_many
 ";
 
@@ -333,19 +336,19 @@ cubes:
   - name: order_count
     type: count
     sql: order_count
-  - name: '2024_target'
+  - name: 2024_target
     type: sum
-    sql: '2024_target'
+    sql: 2024_target
   dimensions:
   - name: revenue_date
     type: time
     sql: revenue_date
-  - name: 'true'
+  - name: \"true\"
     type: string
-    sql: 'true'
+    sql: \"true\"
   joins:
   - name: orders
-    sql: '{daily_revenue}.orders_id = {orders}.orders_id'
+    sql: \"{daily_revenue}.orders_id = {orders}.orders_id\"
     relationship: belongs_to
 ";
 
@@ -357,7 +360,7 @@ cubes:
   dimensions: []
   joins:
   - name: customers
-    sql: '{customer_ltv}.customers_id = {customers}.customers_id'
+    sql: \"{customer_ltv}.customers_id = {customers}.customers_id\"
     relationship: belongs_to
 ";
 
@@ -404,7 +407,7 @@ fn sync_writes_one_cube_per_model_in_manifest_order() {
         "{order_items}"
     );
     assert!(
-        order_items.contains("  - name: products\n    sql: '{order_items}.products_id = {products}.products_id'\n    relationship: many_to_one\n"),
+        order_items.contains("  - name: products\n    sql: \"{order_items}.products_id = {products}.products_id\"\n    relationship: many_to_one\n"),
         "{order_items}"
     );
     let stg_customers = read(dir.path(), "stg_customers.yaml");
@@ -547,7 +550,8 @@ fn health_check_before_startup_is_unhealthy() {
 
 #[test]
 fn health_check_gets_readyz() {
-    let (addr, requests) = serve(vec![(200, r#"{"health":"HEALTH"}"#.to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(200, r#"{"health":"HEALTH"}"#)]);
+    let addr = server.addr();
     let registry = started(format!("http://{addr}/"), 2.0);
     let status = registry
         .health_check_within(PluginType::SemanticLayer, "cube", Duration::from_secs(5))
@@ -562,15 +566,16 @@ fn health_check_gets_readyz() {
             .as_str()
             .is_some_and(|s| s.ends_with('Z'))
     );
-    let seen = requests.recv().expect("request");
+    let seen = server.request(0);
     assert_eq!(seen.request_line, "GET /readyz HTTP/1.1");
     assert_eq!(seen.header("authorization"), None);
-    assert_no_canary(&format!("{status:?}"), CANARY);
+    assert_no_canary("the output", &format!("{status:?}"));
 }
 
 #[test]
 fn health_check_reports_an_error_status() {
-    let (addr, _requests) = serve(vec![(503, "{}".to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(503, "{}")]);
+    let addr = server.addr();
     let registry = started(format!("http://{addr}"), 2.0);
     let status = cube(&registry).health_check();
     assert_eq!(status.state, HealthState::Unhealthy);
@@ -581,7 +586,8 @@ fn health_check_reports_an_error_status() {
 
 #[test]
 fn health_check_times_out_at_the_configured_timeout() {
-    let (addr, _server) = silent(Duration::from_secs(3));
+    let server = FakeServer::silent(Duration::from_secs(3));
+    let addr = server.addr();
     let registry = started(format!("http://{addr}"), 0.5);
     let began = Instant::now();
     let status = cube(&registry).health_check();

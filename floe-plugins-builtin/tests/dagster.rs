@@ -3,20 +3,23 @@
 #![cfg(feature = "dagster")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
-mod common_part1;
+mod support;
 
 use std::any::Any;
 use std::time::{Duration, Instant};
 
-use common::*;
-use common_part1::*;
 use floe_plugins_builtin::dagster::{DagsterConfig, DagsterPlugin, validate_cron};
 use floe_registry::{
     ConfigErrorKind, HealthState, LineageDataset, LineageEvent, OrchestratorPlugin, PluginRegistry,
     PluginType, ResourceSpec, RunState, TransformConfig,
 };
 use serde_json::{Map, Value, json};
+use support::canary::CANARY;
+use support::config_errors::{assert_has, refused_config};
+use support::deadline::assert_no_hang;
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 const T: PluginType = PluginType::Orchestrator;
 
@@ -102,7 +105,7 @@ fn a_full_config_is_accepted() {
 
 #[test]
 fn every_config_problem_is_reported_with_its_path() {
-    let (errors, text) = config_errors(
+    let (errors, text) = refused_config(
         &registry(),
         T,
         "dagster",
@@ -118,7 +121,7 @@ fn every_config_problem_is_reported_with_its_path() {
 
 #[test]
 fn a_bad_default_schedule_is_refused_with_the_grammar_reason() {
-    let (errors, text) = config_errors(
+    let (errors, text) = refused_config(
         &registry(),
         T,
         "dagster",
@@ -129,7 +132,7 @@ fn a_bad_default_schedule_is_refused_with_the_grammar_reason() {
         text.contains("day-of-week field '7': 7 is outside 0-6"),
         "{text}"
     );
-    let (errors, text) = config_errors(
+    let (errors, text) = refused_config(
         &registry(),
         T,
         "dagster",
@@ -137,7 +140,7 @@ fn a_bad_default_schedule_is_refused_with_the_grammar_reason() {
     );
     assert_has(&errors, "default_schedule", ConfigErrorKind::Pattern);
     assert!(text.contains("default_schedule"), "{text}");
-    let (errors, text) = config_errors(
+    let (errors, text) = refused_config(
         &registry(),
         T,
         "dagster",
@@ -238,6 +241,24 @@ fn cron_grammar_refuses_everything_else() {
                 "Invalid cron expression: '{bad}'. Expected format: 'minute hour day month weekday' (e.g., '0 8 * * *'). Each field supports: numbers, *, */N, N-M, N,M ("
             )),
             "{bad}: {err}"
+        );
+    }
+}
+
+#[test]
+fn cron_errors_name_the_wrong_field() {
+    for (bad, field) in [
+        ("60 * * * *", "minute field '60'"),
+        ("* 24 * * *", "hour field '24'"),
+        ("* * L * *", "day-of-month field 'L'"),
+        ("* * * JANUARY *", "month field 'JANUARY'"),
+        ("* * * * 7", "day-of-week field '7'"),
+        ("* * * * 1#2", "day-of-week field '1#2'"),
+    ] {
+        let err = validate_cron(bad).expect_err(bad).to_string();
+        assert!(
+            err.contains(field),
+            "{bad}: the error should name {field:?}: {err}"
         );
     }
 }
@@ -454,33 +475,39 @@ fn definitions_need_a_manifest_or_transforms() {
 
 #[test]
 fn validate_connection_posts_a_graphql_query() {
-    let (url, server) = serve_once(200, r#"{"data":{"__typename":"Query"}}"#);
+    let server = FakeServer::scripted([Reply::raw(200, r#"{"data":{"__typename":"Query"}}"#)]);
+    let url = server.url();
     let registry = configured(json!({"url": format!("{url}/")}));
     let result = dagster(&registry).validate_connection();
-    let request = server.join().unwrap();
+    let request = server.request(0);
     assert!(result.success, "{result:?}");
     assert_eq!(result.message, "Successfully connected to Dagster service");
     assert!(result.errors.is_empty() && result.warnings.is_empty());
-    assert!(request.starts_with("POST /graphql HTTP/1.1"), "{request}");
-    assert_eq!(body_of(&request), json!({"query": "{ __typename }"}));
+    assert_eq!(
+        request.request_line, "POST /graphql HTTP/1.1",
+        "{request:?}"
+    );
+    assert_eq!(request.json(), json!({"query": "{ __typename }"}));
 }
 
 #[test]
 fn validate_connection_warns_about_a_non_graphql_answer() {
-    let (url, server) = serve_once(200, "hello");
+    let server = FakeServer::scripted([Reply::raw(200, "hello")]);
+    let url = server.url();
     let registry = configured(json!({"url": url}));
     let result = dagster(&registry).validate_connection();
-    server.join().unwrap();
+    server.request(0);
     assert!(result.success);
     assert_eq!(result.warnings.len(), 1, "{result:?}");
 }
 
 #[test]
 fn validate_connection_reports_an_http_error() {
-    let (url, server) = serve_once(503, "{}");
+    let server = FakeServer::scripted([Reply::raw(503, "{}")]);
+    let url = server.url();
     let registry = configured(json!({"url": url}));
     let result = dagster(&registry).validate_connection();
-    server.join().unwrap();
+    server.request(0);
     assert!(!result.success);
     assert_eq!(result.message, "Dagster service returned status 503");
     assert_eq!(
@@ -493,7 +520,8 @@ fn validate_connection_reports_an_http_error() {
 
 #[test]
 fn validate_connection_times_out() {
-    let url = serve_silently(Duration::from_secs(3));
+    let server = FakeServer::silent(Duration::from_secs(3));
+    let url = server.url();
     let registry = configured(json!({"url": url, "timeout_seconds": 0.5}));
     let start = Instant::now();
     let result = dagster(&registry).validate_connection();
@@ -540,14 +568,10 @@ fn dataset(name: &str) -> LineageDataset {
     LineageDataset::new("s3://floe-data", name)
 }
 
-fn body_of(request: &str) -> Value {
-    let (_, body) = request.split_once("\r\n\r\n").unwrap();
-    serde_json::from_str(body).unwrap()
-}
-
 #[test]
 fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
-    let (url, server) = serve_once(201, "");
+    let server = FakeServer::scripted([Reply::raw(201, "")]);
+    let url = server.url();
     let registry = configured(
         json!({"lineage_url": format!("{url}/api/v1/lineage"), "lineage_namespace": "acme", "lineage_api_key": CANARY}),
     );
@@ -558,17 +582,17 @@ fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
                 .with_outputs([dataset("marts.orders")]),
         )
         .unwrap();
-    let start = server.join().unwrap();
-    assert!(
-        start.starts_with("POST /api/v1/lineage HTTP/1.1"),
-        "{start}"
+    let start = server.request(0);
+    assert_eq!(
+        start.request_line, "POST /api/v1/lineage HTTP/1.1",
+        "{start:?}"
     );
-    assert!(
-        start
-            .to_ascii_lowercase()
-            .contains(&format!("authorization: bearer {CANARY}").to_ascii_lowercase())
+    assert_eq!(
+        start.header("authorization").map(str::to_ascii_lowercase),
+        Some(format!("bearer {CANARY}").to_ascii_lowercase()),
+        "the API key is sent as a bearer token"
     );
-    let event = body_of(&start);
+    let event = start.json();
     assert_eq!(
         event["schemaURL"],
         "https://openlineage.io/spec/2-0-2/OpenLineage.json"
@@ -597,7 +621,8 @@ fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
     );
     assert!(!event.to_string().contains(CANARY));
 
-    let (url2, server2) = serve_once(200, "");
+    let server2 = FakeServer::scripted([Reply::raw(200, "")]);
+    let url2 = server2.url();
     registry
         .configure(
             T,
@@ -609,7 +634,7 @@ fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
         .emit_lineage_event(&LineageEvent::new(RunState::Complete, "orders"))
         .unwrap();
     assert_eq!(complete_id, run_id);
-    let complete = body_of(&server2.join().unwrap());
+    let complete = server2.request(0).json();
     assert_eq!(complete["eventType"], "COMPLETE");
     assert_eq!(
         complete["run"]["runId"], event["run"]["runId"],
@@ -619,13 +644,14 @@ fn lineage_events_are_openlineage_run_events_sharing_a_run_id() {
 
 #[test]
 fn a_refused_lineage_event_is_an_error_without_the_key() {
-    let (url, server) = serve_once(400, r#"{"error":"bad"}"#);
+    let server = FakeServer::scripted([Reply::raw(400, r#"{"error":"bad"}"#)]);
+    let url = server.url();
     let registry = configured(json!({"lineage_url": url, "lineage_api_key": CANARY}));
     let err = dagster(&registry)
         .emit_lineage_event(&LineageEvent::new(RunState::Fail, "orders"))
         .unwrap_err()
         .to_string();
-    server.join().unwrap();
+    server.request(0);
     assert_eq!(err, format!("lineage endpoint {url} answered HTTP 400"));
     assert!(!err.contains(CANARY));
 }
@@ -634,12 +660,13 @@ fn a_refused_lineage_event_is_an_error_without_the_key() {
 fn a_new_run_gets_a_random_version_4_run_id() {
     let ids: Vec<_> = (0..2)
         .map(|_| {
-            let (url, server) = serve_once(200, "");
+            let server = FakeServer::scripted([Reply::raw(200, "")]);
+            let url = server.url();
             let registry = configured(json!({"lineage_url": url}));
             let id = dagster(&registry)
                 .emit_lineage_event(&LineageEvent::new(RunState::Start, "orders"))
                 .unwrap();
-            server.join().unwrap();
+            server.request(0);
             id
         })
         .collect();
@@ -651,7 +678,8 @@ fn a_new_run_gets_a_random_version_4_run_id() {
 
 #[test]
 fn a_given_run_id_namespace_producer_and_facets_are_sent_as_given() {
-    let (url, server) = serve_once(200, "");
+    let server = FakeServer::scripted([Reply::raw(200, "")]);
+    let url = server.url();
     let registry = configured(json!({"lineage_url": url, "lineage_namespace": "acme"}));
     let given = floe_registry::uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
     let mut facets = Map::new();
@@ -669,7 +697,7 @@ fn a_given_run_id_namespace_producer_and_facets_are_sent_as_given() {
                 .with_job_facets(facets),
         )
         .unwrap();
-    let event = body_of(&server.join().unwrap());
+    let event = server.request(0).json();
     assert_eq!(returned, given, "a given run id is returned unchanged");
     assert_eq!(event["eventType"], "RUNNING");
     assert_eq!(event["run"]["runId"], given.to_string());
@@ -687,12 +715,13 @@ fn a_given_run_id_namespace_producer_and_facets_are_sent_as_given() {
 
 #[test]
 fn health_check_asks_the_webserver() {
-    let (url, server) = serve_once(200, r#"{"data":{"__typename":"Query"}}"#);
+    let server = FakeServer::scripted([Reply::raw(200, r#"{"data":{"__typename":"Query"}}"#)]);
+    let url = server.url();
     let registry = configured(json!({"url": url}));
     let status = registry
         .health_check_within(T, "dagster", Duration::from_secs(5))
         .unwrap();
-    server.join().unwrap();
+    server.request(0);
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
 
     let registry = configured(json!({"url": format!("http://{}", closed_port())}));

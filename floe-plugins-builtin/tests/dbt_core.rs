@@ -2,19 +2,20 @@
 //! scripts that record their arguments.
 #![cfg(feature = "dbt-core")]
 
-mod common;
-mod common_part1b;
+mod support;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::*;
-use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, PluginRegistry};
 use serde_json::{Value, json};
+use support::canary::{CANARY, assert_no_canary};
+use support::config_errors::{assert_has_error, config_errors};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 use tempfile::TempDir;
 
 /// A project, a profiles dir and a `dbt` script whose behaviour per command is
@@ -474,7 +475,7 @@ fn credentials_in_dbt_errors_are_redacted() {
     let err = dbt(&registry)
         .compile_project(&fx.project(), &fx.profiles(), "dev")
         .expect_err("fails");
-    assert_no_canary(&err.to_string(), CANARY);
+    assert_no_canary("the output", &err.to_string());
     assert_eq!(
         err.to_string(),
         "Compilation failed: could not connect to postgres://<REDACTED>@db/x with password=<REDACTED>"

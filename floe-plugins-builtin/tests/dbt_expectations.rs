@@ -6,8 +6,8 @@
 #![cfg(all(unix, feature = "quality-dbt"))]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
 mod python_tools;
+mod support;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -104,12 +104,12 @@ fn check(name: &str, dimension: Dimension, severity: SeverityLevel) -> QualityCh
 
 #[test]
 fn schema_matches_the_snapshot() {
-    common::assert_schema_snapshot(PluginType::Quality, "dbt_expectations");
+    support::schema::assert_schema_snapshot(PluginType::Quality, "dbt_expectations");
 }
 
 #[test]
 fn the_config_is_floes_quality_config() {
-    let registry = common::registry();
+    let registry = support::registry::registry();
     registry
         .configure(
             PluginType::Quality,
@@ -290,7 +290,7 @@ fn a_run_past_its_timeout_is_the_dq106_error() {
         .run_suite(&suite, connection.as_object().unwrap())
         .unwrap_err();
     assert_eq!(
-        common::typed_cause(&err, "the quality suite of orders did not finish"),
+        support::error_chain::typed_cause(&err, "the quality suite of orders did not finish"),
         "[DQ106] Quality check timeout for 'orders' after 1s. Pending checks: [unique_orders_id]. \
          Resolution: Increase check_timeout_seconds or optimize checks"
     );

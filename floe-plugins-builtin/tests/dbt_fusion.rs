@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(unix)]
 
-mod common;
+mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ fn fixture(dir: &Path, body: &str) -> PathBuf {
 }
 
 fn fusion(bin: &Path, timeout: f64) -> PluginRegistry {
-    let registry = common::registry();
+    let registry = support::registry::registry();
     registry
         .configure(
             PluginType::Dbt,
@@ -41,7 +41,7 @@ fn fusion(bin: &Path, timeout: f64) -> PluginRegistry {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    common::assert_schema_snapshot(PluginType::Dbt, "fusion");
+    support::schema::assert_schema_snapshot(PluginType::Dbt, "fusion");
 }
 
 #[test]

@@ -4,9 +4,9 @@
 #![cfg(all(feature = "duckdb", feature = "dbt-core"))]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
 mod dbt_projects;
 mod python_tools;
+mod support;
 
 use std::collections::BTreeSet;
 

@@ -1,21 +1,23 @@
 //! The `dlt` ingestion plugin through the registry, with fixture runner scripts.
 #![cfg(feature = "dlt")]
 
-mod common;
-mod common_part1b;
+mod support;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::*;
-use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::dlt::DltPlugin;
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, PluginRegistry};
 use serde_json::{Map, Value, json};
+use support::canary::{CANARY, assert_no_canary};
+use support::config_errors::{assert_has_error, config_errors};
+use support::deadline::assert_no_hang;
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 use tempfile::TempDir;
 
 fn source(name: &str) -> Value {
@@ -253,7 +255,7 @@ fn credentials_never_show_in_config_errors_or_debug() {
             json!({"sources": [s.clone(), s]}),
         )
         .expect_err("duplicates");
-    assert_no_canary(&err.to_string(), CANARY);
+    assert_no_canary("the output", &err.to_string());
     let mut s = source("orders");
     s["credentials"] = json!(CANARY);
     let registry = configured(json!({"sources": [s]}));
@@ -261,7 +263,7 @@ fn credentials_never_show_in_config_errors_or_debug() {
         .config::<floe_plugins_builtin::dlt::DltIngestionConfig>(PluginType::Ingestion, "dlt")
         .expect("typed")
         .expect("stored");
-    assert_no_canary(&format!("{config:?}"), CANARY);
+    assert_no_canary("the output", &format!("{config:?}"));
 }
 
 #[test]
@@ -398,7 +400,7 @@ fn run_sends_the_request_to_the_runner_and_reads_its_report() {
             "credentials": CANARY
         })
     );
-    assert_no_canary(&format!("{result:?}"), CANARY);
+    assert_no_canary("the output", &format!("{result:?}"));
 }
 
 #[test]

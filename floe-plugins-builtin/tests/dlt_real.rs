@@ -5,19 +5,19 @@
 #![cfg(feature = "dlt")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
 mod python_tools;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::registry;
 use floe_registry::{
     IngestionConfig, IngestionPlugin, IngestionResult, PluginRegistry, PluginType, SchemaContract,
     WriteMode,
 };
 use python_tools::{duckdb_query, python_env};
 use serde_json::{Value, json};
+use support::registry::registry;
 
 /// A temporary lake: source files in `data/`, the DuckDB destination `lake.duckdb`.
 struct Lake {

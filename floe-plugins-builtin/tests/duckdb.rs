@@ -3,22 +3,23 @@
 #![cfg(feature = "duckdb")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
-mod common_part1;
+mod support;
 
 use std::any::Any;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
 
-use common::*;
-use common_part1::*;
 use floe_plugins_builtin::duckdb::{AccessMode, DuckDbConfig, DuckDbPlugin};
 use floe_registry::{
     CatalogConfig, ComputeConfig, ComputePlugin, ConfigErrorKind, ConnectionStatus, HealthState,
     PluginRegistry, PluginType, ResourceSpec, Secret,
 };
 use serde_json::{Map, Value, json};
+use support::canary::CANARY;
+use support::config_errors::{assert_has, refused_config};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 const T: PluginType = PluginType::Compute;
 
@@ -165,7 +166,7 @@ fn defaults_fill_an_empty_config() {
 
 #[test]
 fn every_config_problem_is_reported_with_its_path() {
-    let (errors, _) = config_errors(
+    let (errors, _) = refused_config(
         &registry(),
         T,
         "duckdb",

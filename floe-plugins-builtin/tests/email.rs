@@ -2,22 +2,21 @@
 //! in a venv under the target folder) on 127.0.0.1, without and with STARTTLS.
 #![cfg(feature = "email-alerts")]
 
-mod common;
-mod common_alerts;
-mod common_part2;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use common::CANARY;
-use common::python_env::python_env;
-use common::*;
-use common_alerts::*;
-use common_part2::assert_no_canary;
 use floe_plugins_builtin::email::EmailConfig;
 use floe_registry::prelude::*;
 use serde_json::{Value, json};
+use support::alerts::*;
+use support::canary::{CANARY, assert_no_canary};
+use support::http_fake::closed_port;
+use support::python_env::python_env;
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 const AIOSMTPD: (&str, &str) = ("aiosmtpd", "1.4.6");
 

@@ -1,17 +1,18 @@
 //! The `env` secrets backend through the registry.
 #![cfg(feature = "env-secrets")]
 
-mod common;
-mod common_part1b;
+mod support;
 
 use std::collections::BTreeMap;
 
-use common::*;
-use common_part1b::*;
-use floe_plugins_builtin as _;
+use floe_plugins_builtin::env_secrets::{EnvSecretsConfig, EnvSecretsPlugin};
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, HealthState, PluginRegistry};
 use serde_json::json;
+use support::canary::{CANARY, assert_no_canary};
+use support::config_errors::{assert_has_error, config_errors};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 fn configured(prefix: &str) -> PluginRegistry {
     let registry = registry();
@@ -27,17 +28,14 @@ fn env(registry: &PluginRegistry) -> &dyn SecretsPlugin {
         .expect("env is registered")
 }
 
-/// Sets variables for one test; each test uses its own prefix, so tests running in
-/// parallel never touch each other's variables.
-fn set_vars(vars: &[(&str, &str)]) {
-    for (name, value) in vars {
-        // SAFETY: every test uses variable names of its own prefix, and nothing in
-        // these tests reads the environment through libc concurrently.
-        #[allow(unsafe_code)]
-        unsafe {
-            std::env::set_var(name, value)
-        };
-    }
+/// The plugin configured with `prefix`, reading exactly `variables` as its environment
+/// (the process environment is never changed).
+fn with_vars(prefix: &str, variables: &[(&str, &str)]) -> EnvSecretsPlugin {
+    let config = EnvSecretsConfig {
+        prefix: prefix.to_owned(),
+        ..EnvSecretsConfig::default()
+    };
+    EnvSecretsPlugin::with_variables(Some(config), variables)
 }
 
 #[test]
@@ -84,49 +82,32 @@ fn invalid_configs_report_every_field() {
 
 #[test]
 fn get_secret_reads_the_normalised_variable() {
-    set_vars(&[("T1_POLARIS_CLIENT_SECRET", CANARY)]);
-    let registry = configured("T1_");
-    let value = env(&registry)
+    let env = with_vars("T1_", &[("T1_POLARIS_CLIENT_SECRET", CANARY)]);
+    let value = env
         .get_secret("polaris/client-secret")
         .expect("read")
         .expect("present");
     assert_eq!(value.expose(), CANARY);
-    assert_no_canary(&format!("{value:?} {value}"), CANARY);
-    assert!(env(&registry).get_secret("absent").expect("read").is_none());
+    assert_no_canary("the output", &format!("{value:?} {value}"));
+    assert!(env.get_secret("absent").expect("read").is_none());
 }
 
 #[test]
 fn keys_are_used_as_is_without_normalisation() {
-    set_vars(&[("T2_db.password", "x")]);
-    let registry = registry();
-    registry
-        .configure(
-            PluginType::Secrets,
-            "env",
-            json!({"prefix": "T2_", "normalize_keys": false}),
-        )
-        .expect("config");
-    assert!(
-        env(&registry)
-            .get_secret("db.password")
-            .expect("read")
-            .is_some()
-    );
-    assert!(
-        env(&registry)
-            .get_secret("DB_PASSWORD")
-            .expect("read")
-            .is_none()
-    );
+    let config = EnvSecretsConfig {
+        prefix: "T2_".to_owned(),
+        normalize_keys: false,
+    };
+    let env = EnvSecretsPlugin::with_variables(Some(config), &[("T2_db.password", "x")]);
+    assert!(env.get_secret("db.password").expect("read").is_some());
+    assert!(env.get_secret("DB_PASSWORD").expect("read").is_none());
 }
 
 #[test]
 fn default_prefix_applies_before_configure() {
-    set_vars(&[("FLOE_SECRET_T3_TOKEN", "v")]);
-    let registry = registry();
+    let env = EnvSecretsPlugin::with_variables(None, &[("FLOE_SECRET_T3_TOKEN", "v")]);
     assert_eq!(
-        env(&registry)
-            .get_secret("t3-token")
+        env.get_secret("t3-token")
             .expect("read")
             .expect("present")
             .expose(),
@@ -136,20 +117,19 @@ fn default_prefix_applies_before_configure() {
 
 #[test]
 fn list_secrets_filters_by_prefix_and_sorts() {
-    set_vars(&[
-        ("T4_B_KEY", "1"),
-        ("T4_A_KEY", "2"),
-        ("T4_C", "3"),
-        ("T4_", "4"),
-    ]);
-    let registry = configured("T4_");
-    assert_eq!(
-        env(&registry).list_secrets("").expect("list"),
-        ["A_KEY", "B_KEY", "C"]
+    let env = with_vars(
+        "T4_",
+        &[
+            ("T4_B_KEY", "1"),
+            ("T4_A_KEY", "2"),
+            ("T4_C", "3"),
+            ("T4_", "4"),
+        ],
     );
-    assert_eq!(env(&registry).list_secrets("b-").expect("list"), ["B_KEY"]);
-    for name in env(&registry).list_secrets("").expect("list") {
-        assert!(env(&registry).get_secret(&name).expect("read").is_some());
+    assert_eq!(env.list_secrets("").expect("list"), ["A_KEY", "B_KEY", "C"]);
+    assert_eq!(env.list_secrets("b-").expect("list"), ["B_KEY"]);
+    for name in env.list_secrets("").expect("list") {
+        assert!(env.get_secret(&name).expect("read").is_some());
     }
 }
 
@@ -162,7 +142,7 @@ fn set_secret_is_a_clear_error_that_hides_the_value() {
     let text = err.to_string();
     assert!(text.contains("read-only"), "{text}");
     assert!(text.contains("T5_DB_PASSWORD"), "{text}");
-    assert_no_canary(&text, CANARY);
+    assert_no_canary("the output", &text);
 }
 
 #[test]
@@ -175,11 +155,10 @@ fn invalid_keys_are_refused() {
 
 #[test]
 fn health_check_counts_the_secrets() {
-    set_vars(&[("T7_ONE", "1"), ("T7_TWO", "2")]);
-    let registry = configured("T7_");
-    let status = env(&registry).health_check();
+    let env = with_vars("T7_", &[("T7_ONE", "1"), ("T7_TWO", "2")]);
+    let status = env.health_check();
     assert_eq!(status.state, HealthState::Healthy);
     assert_eq!(status.details["prefix"], "T7_");
     assert_eq!(status.details["secrets"], 2);
-    assert_no_canary(&format!("{status:?}"), CANARY);
+    assert_no_canary("the output", &format!("{status:?}"));
 }

@@ -1,21 +1,22 @@
 //! The `file` secrets backend through the registry.
 #![cfg(feature = "file-secrets")]
 
-mod common;
-mod common_part1b;
+mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::*;
-use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::file_secrets::FileSecretsPlugin;
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, HealthState, PluginRegistry};
 use serde_json::json;
+use support::canary::{CANARY, assert_no_canary};
+use support::config_errors::{assert_has_error, config_errors};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 fn configured(dir: &Path) -> PluginRegistry {
     let registry = registry();
@@ -165,7 +166,7 @@ fn symlinks_out_of_the_directory_are_refused() {
     let registry = configured(dir.path());
     let err = files(&registry).get_secret("leak").expect_err("outside");
     assert!(err.to_string().contains("outside"), "{err}");
-    assert_no_canary(&err.to_string(), CANARY);
+    assert_no_canary("the output", &err.to_string());
 }
 
 #[test]
@@ -238,7 +239,7 @@ fn metadata_is_stored_beside_and_removed_when_empty() {
             & 0o777,
         0o600
     );
-    assert_no_canary(&fs::read_to_string(&meta_file).expect("read"), CANARY);
+    assert_no_canary("the output", &fs::read_to_string(&meta_file).expect("read"));
     files(&registry)
         .set_secret("token", &Secret::new(CANARY), &no_meta())
         .expect("write");
@@ -295,7 +296,7 @@ fn health_check_reports_the_directory() {
     let status = files(&registry).health_check();
     assert_eq!(status.state, HealthState::Healthy);
     assert_eq!(status.details["secrets"], 1);
-    assert_no_canary(&format!("{status:?}"), CANARY);
+    assert_no_canary("the output", &format!("{status:?}"));
 
     let registry = configured(&dir.path().join("missing"));
     let status = files(&registry).health_check();

@@ -6,7 +6,7 @@
 #![cfg(all(unix, feature = "quality-gx"))]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
+mod support;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -94,7 +94,7 @@ fn suite(checks: Vec<QualityCheck>, timeout_seconds: u32) -> QualitySuite {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    common::assert_schema_snapshot(PluginType::Quality, "great_expectations");
+    support::schema::assert_schema_snapshot(PluginType::Quality, "great_expectations");
 }
 
 #[test]
@@ -229,7 +229,7 @@ fn a_run_past_its_timeout_is_the_dq106_error() {
         .run_suite(&suite(vec![rows], 1), &Map::new())
         .unwrap_err();
     assert_eq!(
-        common::typed_cause(&err, "the quality suite of orders did not finish"),
+        support::error_chain::typed_cause(&err, "the quality suite of orders did not finish"),
         "[DQ106] Quality check timeout for 'orders' after 1s. Pending checks: [rows]. \
          Resolution: Increase check_timeout_seconds or optimize checks"
     );

@@ -1,19 +1,18 @@
 //! The `infisical` secrets backend against a loopback fake of Infisical's REST API.
 #![cfg(feature = "infisical-secrets")]
 
-mod common;
-mod common_alerts;
-mod common_part2;
+mod support;
 
 use std::collections::BTreeMap;
 
-use common::CANARY;
-use common::*;
-use common_alerts::logs_of;
-use common_part2::{FakeServer, Reply, Request, assert_no_canary};
 use floe_registry::prelude::*;
 use floe_registry::{HealthState, PluginRegistry};
 use serde_json::{Value, json};
+use support::alerts::logs_of;
+use support::canary::{CANARY, assert_no_canary};
+use support::http_fake::{FakeServer, Reply, Request, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 const TOKEN: &str = "tok-123";
 
@@ -260,7 +259,7 @@ fn a_refused_login_fails_startup_as_authentication() {
     let err = registry
         .activate(PluginType::Secrets, "infisical")
         .expect_err("login refused");
-    let text = format!("{} {err:?}", common::chain_text(&err));
+    let text = format!("{} {err:?}", support::error_chain::chain_text(&err));
     assert!(text.contains("Infisical authentication failed"), "{text}");
     assert_no_canary("startup error", &text);
 }
@@ -293,7 +292,7 @@ fn a_refused_connection_is_unavailable_at_startup() {
     let err = registry
         .activate(PluginType::Secrets, "infisical")
         .expect_err("refused");
-    let text = format!("{} {err:?}", common::chain_text(&err));
+    let text = format!("{} {err:?}", support::error_chain::chain_text(&err));
     assert!(text.contains("Infisical API unavailable"), "{text}");
     assert_no_canary("startup error", &text);
 }
@@ -354,5 +353,5 @@ fn the_client_secret_and_values_never_show() {
 
 /// The typed error's text under a plugin error whose own message is "Infisical request failed".
 fn infisical_cause(err: &PluginError) -> String {
-    common::typed_cause(err, "Infisical request failed")
+    support::error_chain::typed_cause(err, "Infisical request failed")
 }

@@ -3,17 +3,17 @@
 #![cfg(feature = "jaeger")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
-mod common_part1;
+mod support;
 
-use std::net::TcpListener;
 use std::time::Duration;
 
-use common::*;
-use common_part1::*;
-use floe_plugins_builtin::jaeger::{JaegerConfig, OtlpProtocol, parse_endpoint};
+use floe_plugins_builtin::jaeger::{JaegerConfig, JaegerPlugin, OtlpProtocol, parse_endpoint};
 use floe_registry::{ConfigErrorKind, HealthState, PluginType, TelemetryBackendPlugin};
 use serde_json::json;
+use support::config_errors::{assert_has, refused_config};
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 const T: PluginType = PluginType::TelemetryBackend;
 
@@ -68,7 +68,7 @@ fn a_full_config_is_accepted_with_defaults_filled() {
 
 #[test]
 fn every_config_problem_is_reported_with_its_path() {
-    let (errors, _) = config_errors(
+    let (errors, _) = refused_config(
         &registry(),
         T,
         "jaeger",
@@ -89,13 +89,7 @@ fn every_config_problem_is_reported_with_its_path() {
 
 #[test]
 fn exporter_config_falls_back_to_the_reference_default() {
-    let _env = env_lock();
-    set_env("OTEL_EXPORTER_OTLP_ENDPOINT", None);
-    set_env("OTEL_EXPORTER_OTLP_INSECURE", None);
-    let registry = registry();
-    let jaeger = registry
-        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
-        .unwrap();
+    let jaeger = JaegerPlugin::with_variables(None, &[]);
     assert_eq!(
         jaeger.get_otlp_exporter_config().unwrap(),
         json!({"exporter_type": "otlp", "endpoint": "jaeger-collector:4317", "insecure": true, "protocol": "grpc"})
@@ -104,16 +98,14 @@ fn exporter_config_falls_back_to_the_reference_default() {
 
 #[test]
 fn exporter_config_reads_the_otel_environment() {
-    let _env = env_lock();
-    set_env("OTEL_EXPORTER_OTLP_ENDPOINT", Some("http://otel:4317"));
-    set_env("OTEL_EXPORTER_OTLP_INSECURE", Some("FALSE"));
-    let registry = registry();
-    let jaeger = registry
-        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
-        .unwrap();
+    let jaeger = JaegerPlugin::with_variables(
+        None,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel:4317"),
+            ("OTEL_EXPORTER_OTLP_INSECURE", "FALSE"),
+        ],
+    );
     let config = jaeger.get_otlp_exporter_config().unwrap();
-    set_env("OTEL_EXPORTER_OTLP_ENDPOINT", None);
-    set_env("OTEL_EXPORTER_OTLP_INSECURE", None);
     assert_eq!(
         config,
         json!({"exporter_type": "otlp", "endpoint": "http://otel:4317", "insecure": false, "protocol": "grpc"})
@@ -122,21 +114,15 @@ fn exporter_config_reads_the_otel_environment() {
 
 #[test]
 fn configured_values_win_over_the_environment() {
-    let _env = env_lock();
-    set_env("OTEL_EXPORTER_OTLP_ENDPOINT", Some("http://otel:4317"));
-    let registry = registry();
-    registry
-        .configure(
-            T,
-            "jaeger",
-            json!({"endpoint": "jaeger:4318", "insecure": false, "protocol": "http/protobuf"}),
-        )
-        .unwrap();
-    let jaeger = registry
-        .get_as::<dyn TelemetryBackendPlugin>("jaeger")
-        .unwrap();
+    let configured: JaegerConfig = serde_json::from_value(
+        json!({"endpoint": "jaeger:4318", "insecure": false, "protocol": "http/protobuf"}),
+    )
+    .unwrap();
+    let jaeger = JaegerPlugin::with_variables(
+        Some(configured),
+        &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel:4317")],
+    );
     let config = jaeger.get_otlp_exporter_config().unwrap();
-    set_env("OTEL_EXPORTER_OTLP_ENDPOINT", None);
     assert_eq!(
         config,
         json!({"exporter_type": "otlp", "endpoint": "jaeger:4318", "insecure": false, "protocol": "http/protobuf"})
@@ -173,8 +159,8 @@ fn configured(endpoint: &str) -> floe_registry::PluginRegistry {
 
 #[test]
 fn endpoints_with_a_path_or_trailing_slash_connect() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
+    let server = FakeServer::start(|_| Reply::text(200, ""));
+    let addr = server.addr();
     for endpoint in [
         format!("{addr}"),
         format!("http://{addr}/"),
@@ -232,8 +218,8 @@ fn endpoint_parsing_handles_every_form() {
 
 #[test]
 fn health_check_reports_a_reachable_collector() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
+    let server = FakeServer::start(|_| Reply::text(200, ""));
+    let addr = server.addr();
     let registry = configured(&format!("http://{addr}/"));
     let status = registry
         .health_check_within(T, "jaeger", Duration::from_secs(5))

@@ -3,8 +3,7 @@
 #![cfg(feature = "k8s-secrets")]
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod common_part2;
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,14 +13,14 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::CANARY;
-use common::assert_no_hang;
-use common_part2::{FakeServer, Reply, Request, assert_no_canary, decode};
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::k8s_secrets::SecretsError;
 use floe_registry::ConfigErrorKind;
 use floe_registry::prelude::*;
 use serde_json::{Value, json};
+use support::canary::{CANARY, assert_no_canary};
+use support::deadline::assert_no_hang;
+use support::http_fake::{FakeServer, Reply, Request, decode};
 
 const COLLECTION: &str = "/api/v1/namespaces/floe-jobs/secrets";
 
@@ -187,7 +186,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn config_schema_matches_the_snapshot() {
-    common::assert_schema_snapshot(PluginType::Secrets, "k8s");
+    support::schema::assert_schema_snapshot(PluginType::Secrets, "k8s");
 }
 
 #[test]
@@ -584,7 +583,7 @@ fn a_kubeconfig_context_with_a_token_file_works() {
 fn startup_error(config: Value) -> String {
     let registry = configured(config);
     let err = registry.activate(PluginType::Secrets, "k8s").unwrap_err();
-    let text = common::chain_text(&err);
+    let text = support::error_chain::chain_text(&err);
     assert_no_canary("startup error", &text);
     assert_no_canary("startup error Debug", &format!("{err:?}"));
     text
@@ -655,5 +654,5 @@ fn secrets_never_show() {
 
 /// The typed error's text under a plugin error whose own message is "Kubernetes secret request failed".
 fn secrets_cause(err: &PluginError) -> String {
-    common::typed_cause(err, "Kubernetes secret request failed")
+    support::error_chain::typed_cause(err, "Kubernetes secret request failed")
 }

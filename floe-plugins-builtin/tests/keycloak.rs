@@ -3,8 +3,7 @@
 #![cfg(feature = "keycloak")]
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod common_part2;
+mod support;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,14 +11,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use common::CANARY;
-use common::assert_no_hang;
-use common_part2::{FakeServer, Reply, Request, assert_no_canary};
 use floe_plugins_builtin as _;
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, TokenValidationResult};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
+use support::canary::{CANARY, assert_no_canary};
+use support::deadline::assert_no_hang;
+use support::http_fake::{FakeServer, Reply, Request};
 
 const REALM: &str = "/realms/floe";
 const DISCOVERY: &str = "/realms/floe/.well-known/openid-configuration";
@@ -206,7 +205,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn config_schema_matches_the_snapshot() {
-    common::assert_schema_snapshot(PluginType::Identity, "keycloak");
+    support::schema::assert_schema_snapshot(PluginType::Identity, "keycloak");
 }
 
 fn configure_error(config: Value) -> PluginError {
@@ -363,7 +362,7 @@ fn a_silent_keycloak_times_out_at_the_configured_timeout() {
     assert_no_hang(start, Duration::from_millis(500));
     assert_eq!(err.to_string(), "Keycloak token request failed");
     assert!(
-        common::chain_text(&err).contains("within 0.5s"),
+        support::error_chain::chain_text(&err).contains("within 0.5s"),
         "the cause names the deadline: {err:?}"
     );
     let start = Instant::now();

@@ -3,18 +3,18 @@
 #![cfg(feature = "local-storage")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
-mod common_part1;
+mod support;
 
 use std::time::Duration;
 
-use common::*;
-use common_part1::*;
 use floe_plugins_builtin::local_storage::LocalStorageConfig;
 use floe_registry::{
     ConfigErrorKind, FileIo, HealthState, PluginRegistry, PluginType, StoragePlugin,
 };
 use serde_json::json;
+use support::config_errors::{assert_has, refused_config};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 const T: PluginType = PluginType::Storage;
 
@@ -51,7 +51,7 @@ fn schema_matches_the_snapshot() {
 
 #[test]
 fn a_root_is_required_and_nothing_else_accepted() {
-    let (errors, _) = config_errors(
+    let (errors, _) = refused_config(
         &registry(),
         T,
         "local",
@@ -60,7 +60,7 @@ fn a_root_is_required_and_nothing_else_accepted() {
     assert_has(&errors, "root", ConfigErrorKind::Missing);
     assert_has(&errors, "create_root", ConfigErrorKind::Type);
     assert_has(&errors, "rot", ConfigErrorKind::UnknownField);
-    let (errors, _) = config_errors(&registry(), T, "local", json!({"root": ""}));
+    let (errors, _) = refused_config(&registry(), T, "local", json!({"root": ""}));
     assert_has(&errors, "root", ConfigErrorKind::Length);
 }
 

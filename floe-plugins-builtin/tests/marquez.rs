@@ -1,18 +1,21 @@
 //! The `marquez` lineage backend through the registry.
 #![cfg(feature = "marquez")]
 
-mod common;
-mod common_part1b;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use common::*;
-use common_part1b::*;
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::marquez::MarquezConfig;
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, HealthState};
 use serde_json::{Value, json};
+use support::canary::{CANARY, assert_no_canary, assert_value_has_no_canary};
+use support::config_errors::{assert_has_error, config_errors};
+use support::deadline::assert_no_hang;
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 fn configured(config: Value) -> floe_registry::PluginRegistry {
     let registry = registry();
@@ -180,7 +183,7 @@ fn transport_config_is_exact_and_hides_the_api_key() {
         .get_transport_config()
         .expect("transport");
     assert_eq!(transport["api_key"], "[REDACTED]");
-    assert_value_has_no_canary(&transport, CANARY);
+    assert_value_has_no_canary(&transport);
 }
 
 #[test]
@@ -241,10 +244,11 @@ fn helm_values_are_exact() {
 
 #[test]
 fn validate_connection_gets_namespaces_with_the_bearer_token() {
-    let (addr, requests) = serve(vec![(200, r#"{"namespaces":[]}"#.to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(200, r#"{"namespaces":[]}"#)]);
+    let addr = server.addr();
     let registry = configured(json!({"url": format!("http://{addr}/"), "api_key": CANARY}));
     assert!(marquez(&registry).validate_connection().expect("checked"));
-    let seen = requests.recv().expect("one request");
+    let seen = server.request(0);
     assert_eq!(seen.request_line, "GET /api/v1/namespaces HTTP/1.1");
     assert_eq!(
         seen.header("authorization"),
@@ -254,18 +258,17 @@ fn validate_connection_gets_namespaces_with_the_bearer_token() {
 
 #[test]
 fn validate_connection_sends_no_authorization_without_api_key() {
-    let (addr, requests) = serve(vec![(200, "{}".to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(200, "{}")]);
+    let addr = server.addr();
     let registry = configured(json!({"url": format!("http://{addr}")}));
     assert!(marquez(&registry).validate_connection().expect("checked"));
-    assert_eq!(
-        requests.recv().expect("request").header("authorization"),
-        None
-    );
+    assert_eq!(server.request(0).header("authorization"), None);
 }
 
 #[test]
 fn validate_connection_is_false_for_any_other_status() {
-    let (addr, _requests) = serve(vec![(401, "{}".to_owned()), (503, "{}".to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(401, "{}"), Reply::raw(503, "{}")]);
+    let addr = server.addr();
     let registry = configured(json!({"url": format!("http://{addr}")}));
     assert!(!marquez(&registry).validate_connection().expect("checked"));
     assert!(!marquez(&registry).validate_connection().expect("checked"));
@@ -279,7 +282,8 @@ fn validate_connection_is_false_when_nothing_listens() {
 
 #[test]
 fn health_check_is_healthy_when_marquez_answers() {
-    let (addr, _requests) = serve(vec![(200, "{}".to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(200, "{}")]);
+    let addr = server.addr();
     let registry = configured(json!({"url": format!("http://{addr}")}));
     let status = marquez(&registry).health_check();
     assert_eq!(status.state, HealthState::Healthy, "{status:?}");
@@ -288,7 +292,8 @@ fn health_check_is_healthy_when_marquez_answers() {
 
 #[test]
 fn health_check_reports_the_status_of_an_error_answer() {
-    let (addr, _requests) = serve(vec![(500, "{}".to_owned())]);
+    let server = FakeServer::scripted([Reply::raw(500, "{}")]);
+    let addr = server.addr();
     let registry = configured(json!({"url": format!("http://{addr}")}));
     let status = marquez(&registry).health_check();
     assert_eq!(status.state, HealthState::Unhealthy);
@@ -298,7 +303,8 @@ fn health_check_reports_the_status_of_an_error_answer() {
 
 #[test]
 fn health_check_times_out_on_a_silent_server() {
-    let (addr, _server) = silent(Duration::from_secs(6));
+    let server = FakeServer::silent(Duration::from_secs(6));
+    let addr = server.addr();
     let registry = configured(json!({"url": format!("http://{addr}"), "api_key": CANARY}));
     let started = Instant::now();
     let status = marquez(&registry).health_check();
@@ -311,7 +317,7 @@ fn health_check_times_out_on_a_silent_server() {
         "{}",
         status.message
     );
-    assert_no_canary(&format!("{status:?}"), CANARY);
+    assert_no_canary("the output", &format!("{status:?}"));
 }
 
 #[test]
@@ -336,9 +342,9 @@ fn the_api_key_never_shows_in_errors_or_debug_output() {
         .config::<MarquezConfig>(PluginType::LineageBackend, "marquez")
         .expect("typed")
         .expect("stored");
-    assert_no_canary(&format!("{config:?}"), CANARY);
+    assert_no_canary("the output", &format!("{config:?}"));
     let status = marquez(&registry).health_check();
-    assert_no_canary(&format!("{status:?}"), CANARY);
+    assert_no_canary("the output", &format!("{status:?}"));
     let err = registry
         .configure(
             PluginType::LineageBackend,
@@ -346,5 +352,5 @@ fn the_api_key_never_shows_in_errors_or_debug_output() {
             json!({"api_key": CANARY, "drain_timeout": -1}),
         )
         .expect_err("invalid");
-    assert_no_canary(&err.to_string(), CANARY);
+    assert_no_canary("the output", &err.to_string());
 }

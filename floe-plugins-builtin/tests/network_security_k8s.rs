@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
 mod k8s;
+mod support;
 
 use std::collections::BTreeMap;
 
@@ -23,7 +23,7 @@ use k8s_openapi::api::networking::v1::{
 use serde_json::json;
 
 fn with_net<R>(f: impl FnOnce(&dyn NetworkSecurityPlugin) -> R) -> R {
-    let registry = common::registry();
+    let registry = support::registry::registry();
     let net = registry.get_as::<dyn NetworkSecurityPlugin>("k8s").unwrap();
     f(net)
 }
@@ -32,7 +32,7 @@ const PLUGIN: K8sNetworkSecurityPlugin = K8sNetworkSecurityPlugin;
 
 #[test]
 fn the_plugin_name_is_its_registry_identity() {
-    let registry = common::registry();
+    let registry = support::registry::registry();
     assert_eq!(
         registry
             .info(PluginType::NetworkSecurity, "k8s")

@@ -2,22 +2,21 @@
 #![cfg(feature = "polaris")]
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod common_part2;
+mod support;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::CANARY;
-use common::assert_no_hang;
-use common_part2::{FakeServer, Reply, Request, assert_no_canary};
 use floe_plugins_builtin as _;
 use floe_plugins_builtin::polaris::CatalogError;
 use floe_registry::prelude::*;
 use floe_registry::{ConfigErrorKind, TableOperation};
 use serde_json::{Value, json};
+use support::canary::{CANARY, assert_no_canary};
+use support::deadline::assert_no_hang;
+use support::http_fake::{FakeServer, Reply, Request};
 
 const TOKEN_PATH: &str = "/api/catalog/v1/oauth/tokens";
 const NS_PATH: &str = "/api/catalog/v1/wh/namespaces";
@@ -144,7 +143,7 @@ fn metadata_matches_the_reference() {
 
 #[test]
 fn config_schema_matches_the_snapshot() {
-    common::assert_schema_snapshot(PluginType::Catalog, "polaris");
+    support::schema::assert_schema_snapshot(PluginType::Catalog, "polaris");
 }
 
 #[test]
@@ -602,5 +601,5 @@ fn the_client_secret_never_shows() {
 
 /// The typed error's text under a plugin error whose own message is "Polaris catalog request failed".
 fn catalog_cause(err: &PluginError) -> String {
-    common::typed_cause(err, "Polaris catalog request failed")
+    support::error_chain::typed_cause(err, "Polaris catalog request failed")
 }

@@ -3,8 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
 mod k8s;
+mod support;
 
 use floe_registry::prelude::*;
 use floe_registry::rbac::{
@@ -19,7 +19,7 @@ use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use serde_json::{Value, json};
 
 fn with_rbac<R>(f: impl FnOnce(&dyn RbacPlugin) -> R) -> R {
-    let registry = common::registry();
+    let registry = support::registry::registry();
     let rbac = registry.get_as::<dyn RbacPlugin>("k8s").unwrap();
     f(rbac)
 }
@@ -30,7 +30,7 @@ fn error_of(result: Result<Value, PluginError>) -> String {
 
 #[test]
 fn the_plugin_name_is_its_registry_identity() {
-    let registry = common::registry();
+    let registry = support::registry::registry();
     let info = registry.info(PluginType::Rbac, "k8s").unwrap();
     assert_eq!(info.name, "k8s");
     assert!(registry.info(PluginType::Rbac, "k8s-rbac").is_err());

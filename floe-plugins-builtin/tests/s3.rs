@@ -3,17 +3,18 @@
 #![cfg(feature = "s3")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
-mod common_part1;
+mod support;
 
-use std::net::TcpListener;
 use std::time::Duration;
 
-use common::*;
-use common_part1::*;
-use floe_plugins_builtin::s3::S3StorageConfig;
+use floe_plugins_builtin::s3::{S3StorageConfig, S3StoragePlugin};
 use floe_registry::{ConfigErrorKind, HealthState, PluginType, StoragePlugin};
 use serde_json::{Value, json};
+use support::canary::CANARY;
+use support::config_errors::{assert_has, refused_config};
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 const T: PluginType = PluginType::Storage;
 
@@ -25,6 +26,12 @@ fn configured(config: Value) -> floe_registry::PluginRegistry {
     let registry = registry();
     registry.configure(T, "s3", config).unwrap();
     registry
+}
+
+/// The plugin configured with `config`, reading exactly `variables` as its environment.
+fn with_env(config: Value, variables: &[(&str, &str)]) -> S3StoragePlugin {
+    let config: S3StorageConfig = serde_json::from_value(config).unwrap();
+    S3StoragePlugin::with_variables(Some(config), variables)
 }
 
 #[test]
@@ -73,7 +80,7 @@ fn a_minimal_config_gets_the_defaults() {
 
 #[test]
 fn every_config_problem_is_reported_with_its_path() {
-    let (errors, text) = config_errors(
+    let (errors, text) = refused_config(
         &registry(),
         T,
         "s3",
@@ -127,13 +134,10 @@ fn warehouse_uri_is_bucket_and_namespace_with_a_trailing_slash() {
 
 #[test]
 fn fileio_properties_without_credentials_leave_the_keys_out() {
-    let _env = env_lock();
-    set_env("AWS_ACCESS_KEY_ID", None);
-    set_env("AWS_SECRET_ACCESS_KEY", None);
-    let registry = configured(
+    let s3 = with_env(
         json!({"endpoint": "http://minio:9000", "bucket": "b", "region": "eu-west-1", "path_style_access": false}),
+        &[],
     );
-    let s3 = registry.get_as::<dyn StoragePlugin>("s3").unwrap();
     let props = s3.get_fileio_properties().unwrap();
     let expected: Vec<(&str, &str)> = vec![
         ("s3.endpoint", "http://minio:9000"),
@@ -149,17 +153,17 @@ fn fileio_properties_without_credentials_leave_the_keys_out() {
 
 #[test]
 fn fileio_properties_take_the_configured_keys_first() {
-    let _env = env_lock();
-    set_env("AWS_ACCESS_KEY_ID", Some("env-id"));
-    set_env("AWS_SECRET_ACCESS_KEY", Some("env-secret"));
     let mut config = minio();
     config["access_key_id"] = json!("AKIA-config");
     config["secret_access_key"] = json!(CANARY);
-    let registry = configured(config);
-    let s3 = registry.get_as::<dyn StoragePlugin>("s3").unwrap();
+    let s3 = with_env(
+        config,
+        &[
+            ("AWS_ACCESS_KEY_ID", "env-id"),
+            ("AWS_SECRET_ACCESS_KEY", "env-secret"),
+        ],
+    );
     let props = s3.get_fileio_properties().unwrap();
-    set_env("AWS_ACCESS_KEY_ID", None);
-    set_env("AWS_SECRET_ACCESS_KEY", None);
     assert_eq!(props["s3.access-key-id"], "AKIA-config");
     assert_eq!(
         props["s3.secret-access-key"], CANARY,
@@ -171,16 +175,16 @@ fn fileio_properties_take_the_configured_keys_first() {
 
 #[test]
 fn fileio_properties_fall_back_to_the_environment() {
-    let _env = env_lock();
-    set_env("AWS_ACCESS_KEY_ID", Some("env-id"));
-    set_env("AWS_SECRET_ACCESS_KEY", Some("env-secret"));
     let mut config = minio();
     config["access_key_id"] = json!("");
-    let registry = configured(config);
-    let s3 = registry.get_as::<dyn StoragePlugin>("s3").unwrap();
+    let s3 = with_env(
+        config,
+        &[
+            ("AWS_ACCESS_KEY_ID", "env-id"),
+            ("AWS_SECRET_ACCESS_KEY", "env-secret"),
+        ],
+    );
     let props = s3.get_fileio_properties().unwrap();
-    set_env("AWS_ACCESS_KEY_ID", None);
-    set_env("AWS_SECRET_ACCESS_KEY", None);
     assert_eq!(props["s3.access-key-id"], "env-id");
     assert_eq!(props["s3.secret-access-key"], "env-secret");
 }
@@ -253,8 +257,8 @@ fn secrets_never_show_outside_the_fileio_properties() {
 
 #[test]
 fn health_check_connects_to_the_endpoint() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
+    let server = FakeServer::start(|_| Reply::text(200, ""));
+    let addr = server.addr();
     let registry = configured(json!({"endpoint": format!("http://{addr}/"), "bucket": "b"}));
     let status = registry
         .health_check_within(T, "s3", Duration::from_secs(5))

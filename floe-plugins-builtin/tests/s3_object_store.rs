@@ -5,16 +5,16 @@
 #![cfg(feature = "s3")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod common;
 mod python_tools;
+mod support;
 
 use std::any::Any;
 
-use common::registry;
 use floe_plugins_builtin::s3::S3StoragePlugin;
 use floe_registry::{PluginRegistry, PluginType, StoragePlugin};
 use python_tools::S3Server;
 use serde_json::{Value, json};
+use support::registry::registry;
 
 fn storage_config(server: &S3Server) -> Value {
     json!({

@@ -4,17 +4,17 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+mod support;
 
-use common::CANARY;
 use std::path::Path;
 
 use floe_registry::prelude::*;
 use floe_registry::secret_scan::SecretSeverity;
 use serde_json::json;
+use support::canary::CANARY;
 
 fn configured(config: serde_json::Value) -> PluginRegistry {
-    let registry = common::registry();
+    let registry = support::registry::registry();
     registry
         .configure(PluginType::SecretScanner, "builtin", config)
         .unwrap();
@@ -42,7 +42,7 @@ fn fixture_tree(root: &Path) {
 
 #[test]
 fn schema_matches_the_snapshot() {
-    common::assert_schema_snapshot(PluginType::SecretScanner, "builtin");
+    support::schema::assert_schema_snapshot(PluginType::SecretScanner, "builtin");
 }
 
 #[test]
@@ -70,7 +70,7 @@ fn supported_patterns_are_the_four_then_custom_then_entropy() {
 fn a_tree_is_scanned_pattern_by_pattern_skipping_excluded_binary_and_non_utf8_files() {
     let dir = tempfile::tempdir().unwrap();
     fixture_tree(dir.path());
-    let registry = common::registry();
+    let registry = support::registry::registry();
     let scanner = registry
         .get_as::<dyn SecretScannerPlugin>("builtin")
         .unwrap();
@@ -110,7 +110,7 @@ fn a_tree_is_scanned_pattern_by_pattern_skipping_excluded_binary_and_non_utf8_fi
 fn excludes_match_from_the_right() {
     let dir = tempfile::tempdir().unwrap();
     fixture_tree(dir.path());
-    let registry = common::registry();
+    let registry = support::registry::registry();
     let scanner = registry
         .get_as::<dyn SecretScannerPlugin>("builtin")
         .unwrap();
@@ -125,7 +125,7 @@ fn excludes_match_from_the_right() {
 fn findings_show_the_line_with_the_secret_masked() {
     let dir = tempfile::tempdir().unwrap();
     fixture_tree(dir.path());
-    let registry = common::registry();
+    let registry = support::registry::registry();
     let scanner = registry
         .get_as::<dyn SecretScannerPlugin>("builtin")
         .unwrap();
@@ -200,7 +200,7 @@ fn invalid_custom_patterns_are_reported() {
 
 #[test]
 fn low_entropy_and_short_values_are_not_secrets() {
-    let registry = common::registry();
+    let registry = support::registry::registry();
     let scanner = registry
         .get_as::<dyn SecretScannerPlugin>("builtin")
         .unwrap();

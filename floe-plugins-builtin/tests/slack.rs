@@ -1,17 +1,16 @@
 //! The `slack` alert channel against a loopback fake of an incoming webhook.
 #![cfg(feature = "slack-alerts")]
 
-mod common;
-mod common_alerts;
-mod common_part2;
+mod support;
 
-use common::CANARY;
-use common::*;
-use common_alerts::*;
-use common_part2::{FakeServer, Reply, assert_no_canary};
 use floe_plugins_builtin::slack::SlackConfig;
 use floe_registry::prelude::*;
 use serde_json::json;
+use support::alerts::*;
+use support::canary::{CANARY, assert_no_canary};
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 /// A webhook URL on `server` whose path is the canary (Slack's URL is the credential).
 fn secret_url(server: &FakeServer) -> String {

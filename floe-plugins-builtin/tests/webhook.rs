@@ -2,17 +2,16 @@
 //! fake endpoint.
 #![cfg(feature = "webhook-alerts")]
 
-mod common;
-mod common_alerts;
-mod common_part2;
+mod support;
 
-use common::CANARY;
-use common::*;
-use common_alerts::*;
-use common_part2::{FakeServer, Reply, assert_no_canary};
 use floe_plugins_builtin::webhook::WebhookConfig;
 use floe_registry::prelude::*;
 use serde_json::{Value, json};
+use support::alerts::*;
+use support::canary::{CANARY, assert_no_canary};
+use support::http_fake::{FakeServer, Reply, closed_port};
+use support::registry::registry;
+use support::schema::assert_schema_snapshot;
 
 #[test]
 fn registers_under_its_entry_point_name_with_a_schema() {

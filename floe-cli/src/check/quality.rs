@@ -5,6 +5,7 @@ use floe_registry::{PluginId, PluginRegistry, PluginType, Validate};
 use serde_json::Value;
 
 use super::{Report, Selected};
+use crate::error;
 use crate::manifest::{self, Loc, Node};
 
 /// The manifest key.
@@ -126,7 +127,12 @@ fn provider(
         provider: name,
         available,
     };
-    report.add(path, loc, "unknown_plugin", format!("{error}{hint}"));
+    report.add(
+        path,
+        loc,
+        "unknown_plugin",
+        format!("{}{hint}", error::chain(&error)),
+    );
     None
 }
 

@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use floe_registry::PluginError;
 
 use super::node::Node;
-use super::yaml;
 
 /// Which models to keep: a model passes when its schema is one of `schemas` (exact
 /// match) and one of its tags is in `tags`; an empty list does not filter.
@@ -113,7 +112,10 @@ pub fn generate(
             "cubes".to_owned(),
             Node::List(vec![cube(model, &models)]),
         )]);
-        fs::write(&path, yaml::to_yaml(&document)).map_err(|e| {
+        let yaml = document.to_yaml().map_err(|e| {
+            crate::error::failure(format!("cannot write the cube of model {}", model.name), e)
+        })?;
+        fs::write(&path, yaml).map_err(|e| {
             crate::error::failure(
                 format!("cannot write {} (model: {})", path.display(), model.name),
                 e,

@@ -1,10 +1,11 @@
 //! An ordered JSON tree: a dbt manifest read with its keys in file order (models,
-//! columns and pre-aggregations keep the order the file gives), also the input of the
-//! YAML writer.
+//! columns and pre-aggregations keep the order the file gives), and the cube documents
+//! built from it, which serde-saphyr writes as YAML in that order.
 
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
 /// A JSON value whose objects keep their key order.
@@ -70,6 +71,30 @@ impl Node {
     }
 }
 
+impl Node {
+    /// The YAML document of this tree, block style with two-space indentation and list
+    /// items at their key's indentation; strings stay on one line and are quoted
+    /// whenever a plain scalar would read back as something else.
+    pub fn to_yaml(&self) -> Result<String, serde_saphyr::ser::Error> {
+        let options = serde_saphyr::ser_options! {
+            indent_step: 2,
+            compact_list_indent: true,
+            prefer_block_scalars: false,
+        };
+        serde_saphyr::to_string_with_options(self, options)
+    }
+}
+
+impl Serialize for Node {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Scalar(value) => value.serialize(serializer),
+            Node::List(items) => serializer.collect_seq(items),
+            Node::Map(entries) => serializer.collect_map(entries.iter().map(|(k, v)| (k, v))),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
@@ -127,5 +152,59 @@ impl<'de> Visitor<'de> for NodeVisitor {
             entries.push((k, v));
         }
         Ok(Node::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Node;
+    use serde_json::{Value, json};
+
+    fn node(value: Value) -> Node {
+        serde_json::from_value(value).expect("any JSON value is a node")
+    }
+
+    #[test]
+    fn yaml_is_block_style_in_the_trees_key_order() {
+        let doc = node(json!({
+            "cubes": [{
+                "name": "orders",
+                "measures": [{"name": "id", "type": "count"}],
+                "dimensions": [],
+                "nested": {"a": [1, 2.5, true, null], "b": {}}
+            }]
+        }));
+        assert_eq!(
+            doc.to_yaml().expect("writes"),
+            "cubes:\n- dimensions: []\n  measures:\n  - name: id\n    type: count\n  name: orders\n  nested:\n    a:\n    - 1\n    - 2.5\n    - true\n    - null\n    b: {}\n"
+        );
+    }
+
+    #[test]
+    fn strings_that_look_like_other_scalars_read_back_as_strings() {
+        for text in [
+            "orders",
+            "analytics.orders",
+            "{a}.b_id = {b}.b_id",
+            "it's",
+            "'q'",
+            "true",
+            "No",
+            "null",
+            "123",
+            "1e5",
+            "2024_sales",
+            "",
+            "a: b",
+            "x #y",
+            "- x",
+            "line\nbreak",
+            "tab\there",
+            "*alias",
+        ] {
+            let yaml = node(json!({"sql": text})).to_yaml().expect("writes");
+            let back: Value = serde_saphyr::from_str(&yaml).expect("valid YAML");
+            assert_eq!(back, json!({"sql": text}), "{text:?} wrote {yaml:?}");
+        }
     }
 }

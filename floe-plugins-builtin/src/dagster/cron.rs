@@ -3,57 +3,24 @@
 //! `minute hour day-of-month month day-of-week`; each field is a comma list of items,
 //! an item is `*`, a value or a range `a-b`, optionally with a step `/n`. Months take
 //! `JAN`..`DEC` and weekdays `SUN`..`SAT` (0 = Sunday, 6 = Saturday), case-insensitive.
+//!
+//! croner parses and range-checks each field; this module keeps croner to the grammar
+//! Dagster takes (five fields, no seconds or years, none of croner's `L`, `W`, `#`, `?`
+//! or `@` nicknames, weekdays 0 to 6) and names the field that is wrong.
 
+use croner::parser::{CronParser, Seconds, Year};
 use floe_registry::PluginError;
 
 /// The hint every cron error carries.
 const FORMAT_HINT: &str = "Expected format: 'minute hour day month weekday' (e.g., '0 8 * * *')";
 
+/// The fields in order.
+const FIELDS: [&str; 5] = ["minute", "hour", "day-of-month", "month", "day-of-week"];
+
 const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
 ];
-const WEEKDAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
-/// One field of the grammar: its name, bounds and names (the first name is `low`).
-struct Field {
-    name: &'static str,
-    low: u32,
-    high: u32,
-    names: &'static [&'static str],
-}
-
-const FIELDS: [Field; 5] = [
-    Field {
-        name: "minute",
-        low: 0,
-        high: 59,
-        names: &[],
-    },
-    Field {
-        name: "hour",
-        low: 0,
-        high: 23,
-        names: &[],
-    },
-    Field {
-        name: "day-of-month",
-        low: 1,
-        high: 31,
-        names: &[],
-    },
-    Field {
-        name: "month",
-        low: 1,
-        high: 12,
-        names: &MONTHS,
-    },
-    Field {
-        name: "day-of-week",
-        low: 0,
-        high: 6,
-        names: &WEEKDAYS,
-    },
-];
+const WEEKDAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /// Checks a cron expression. The error starts with the reference text and says which
 /// field is wrong and why.
@@ -78,71 +45,81 @@ pub fn validate_cron(expr: &str) -> Result<(), PluginError> {
     if parts.len() != FIELDS.len() {
         return Err(invalid(format!("{} fields given, 5 needed", parts.len())));
     }
-    for (text, field) in parts.iter().zip(FIELDS.iter()) {
-        check_field(text, field)
-            .map_err(|why| invalid(format!("{} field '{text}': {why}", field.name)))?;
+    for (index, text) in parts.iter().enumerate() {
+        check_field(index, text)
+            .map_err(|why| invalid(format!("{} field '{text}': {why}", FIELDS[index])))?;
     }
     Ok(())
 }
 
-fn check_field(text: &str, field: &Field) -> Result<(), String> {
+/// Checks field `index` alone: first what Dagster refuses and croner would take, then
+/// croner's parse of the field with every other field `*`.
+fn check_field(index: usize, text: &str) -> Result<(), String> {
+    let names: &[&str] = match index {
+        3 => &MONTHS,
+        4 => &WEEKDAYS,
+        _ => &[],
+    };
+    for word in text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        if !names.contains(&word.to_ascii_uppercase().as_str()) {
+            return Err(if names.is_empty() {
+                format!("'{word}' is not a number")
+            } else {
+                format!(
+                    "'{word}' is neither a number nor one of {}",
+                    names.join(", ")
+                )
+            });
+        }
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '*' | ',' | '-' | '/')))
+    {
+        return Err(format!(
+            "'{c}' is not supported; use numbers, names, *, ranges a-b, lists a,b and steps /n"
+        ));
+    }
+    if text.split(',').any(str::is_empty) {
+        return Err("empty list item".into());
+    }
+    if index == 4 {
+        weekdays_in_range(text)?;
+    }
+    let mut pattern = ["*"; 5];
+    pattern[index] = text;
+    parser()
+        .parse(&pattern.join(" "))
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+/// croner takes 7 for Sunday too; Dagster's weekdays are 0 (Sunday) to 6 (Saturday).
+fn weekdays_in_range(text: &str) -> Result<(), String> {
     for item in text.split(',') {
-        if item.is_empty() {
-            return Err("empty list item".into());
-        }
-        let (base, step) = match item.split_once('/') {
-            Some((base, step)) => (base, Some(step)),
-            None => (item, None),
-        };
-        if let Some(step) = step {
-            let n = number(step).ok_or_else(|| format!("step '{step}' is not a number"))?;
-            if n == 0 || n > field.high.max(1) {
-                return Err(format!("step {n} is outside 1-{}", field.high.max(1)));
-            }
-        }
-        if base == "*" {
-            continue;
-        }
-        match base.split_once('-') {
-            Some((a, b)) => {
-                let a = value(a, field)?;
-                let b = value(b, field)?;
-                if a > b {
-                    return Err(format!("range {a}-{b} runs backwards"));
-                }
-            }
-            None => {
-                value(base, field)?;
+        let values = item.split_once('/').map_or(item, |(values, _step)| values);
+        for value in values.split('-') {
+            if let Ok(n) = value.parse::<u32>()
+                && n > 6
+            {
+                return Err(format!("{n} is outside 0-6 (0 = Sunday, 6 = Saturday)"));
             }
         }
     }
     Ok(())
 }
 
-fn number(text: &str) -> Option<u32> {
-    if text.is_empty() || text.len() > 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
-}
-
-fn value(text: &str, field: &Field) -> Result<u32, String> {
-    if let Some(n) = number(text) {
-        return if (field.low..=field.high).contains(&n) {
-            Ok(n)
-        } else {
-            Err(format!("{n} is outside {}-{}", field.low, field.high))
-        };
-    }
-    let lower = text.to_ascii_lowercase();
-    match field.names.iter().position(|n| *n == lower) {
-        Some(i) => Ok(field.low + i as u32),
-        None if field.names.is_empty() => Err(format!("'{text}' is not a number")),
-        None => Err(format!(
-            "'{text}' is neither a number nor one of {}",
-            field.names.join(", ").to_ascii_uppercase()
-        )),
-    }
+/// croner restricted to five fields; `30/10` (a start with a step, no range) is allowed,
+/// as Dagster's croniter allows it.
+fn parser() -> CronParser {
+    CronParser::builder()
+        .seconds(Seconds::Disallowed)
+        .year(Year::Disallowed)
+        .sloppy_ranges(true)
+        .build()
 }
 
 /// Checks an IANA time zone name against the bundled time zone database.

@@ -10,6 +10,8 @@ use std::time::Duration;
 use floe_registry::prelude::*;
 use serde_json::{Value, json};
 
+use crate::support::environment::Environment;
+
 pub use config::{DEFAULT_ENDPOINT, JaegerConfig, OtlpProtocol};
 pub use endpoint::{CollectorAddress, parse_endpoint};
 
@@ -31,9 +33,22 @@ const HEALTH_CONNECT_BUDGET: Duration = Duration::from_secs(4);
 pub struct JaegerPlugin {
     #[config]
     config: ConfigCell<JaegerConfig>,
+    /// Where the `OTEL_*` variables are read: the process environment unless a test
+    /// gave a set.
+    environment: Environment,
 }
 
 impl JaegerPlugin {
+    /// A plugin that reads exactly `variables` instead of the process environment,
+    /// configured with `config` (or unconfigured): tests give their variables this way
+    /// instead of changing the process environment.
+    pub fn with_variables(config: Option<JaegerConfig>, variables: &[(&str, &str)]) -> Self {
+        JaegerPlugin {
+            config: config.map(ConfigCell::with_value).unwrap_or_default(),
+            environment: Environment::fixed(variables),
+        }
+    }
+
     fn settings(&self) -> JaegerConfig {
         self.config.get().map(|c| (*c).clone()).unwrap_or_default()
     }
@@ -43,7 +58,7 @@ impl JaegerPlugin {
     pub fn endpoint(&self) -> String {
         self.settings()
             .endpoint
-            .or_else(|| std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").ok())
+            .or_else(|| self.environment.var("OTEL_EXPORTER_OTLP_ENDPOINT"))
             .filter(|e| !e.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
     }
@@ -53,9 +68,9 @@ impl JaegerPlugin {
     /// `true`).
     pub fn insecure(&self) -> bool {
         self.settings().insecure.unwrap_or_else(|| {
-            std::env::var("OTEL_EXPORTER_OTLP_INSECURE")
-                .map(|v| v.eq_ignore_ascii_case("true"))
-                .unwrap_or(true)
+            self.environment
+                .var("OTEL_EXPORTER_OTLP_INSECURE")
+                .is_none_or(|v| v.eq_ignore_ascii_case("true"))
         })
     }
 

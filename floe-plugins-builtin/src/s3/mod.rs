@@ -14,6 +14,8 @@ use floe_registry::Secret;
 use floe_registry::prelude::*;
 use serde_json::{Value, json};
 
+use crate::support::environment::Environment;
+
 pub use config::S3StorageConfig;
 pub use object_store::{REQUEST_TIMEOUT, S3FileIo, S3Location};
 
@@ -35,19 +37,32 @@ const HEALTH_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub struct S3StoragePlugin {
     #[config]
     config: ConfigCell<S3StorageConfig>,
-}
-
-/// A configured secret when non-empty, else the environment variable when non-empty.
-fn secret_or_env(configured: Option<&Secret>, var: &str) -> Option<Secret> {
-    configured.filter(|s| !s.is_empty()).cloned().or_else(|| {
-        std::env::var(var)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .map(Secret::new)
-    })
+    /// Where the `AWS_*` variables are read: the process environment unless a test gave
+    /// a set.
+    environment: Environment,
 }
 
 impl S3StoragePlugin {
+    /// A plugin that reads exactly `variables` instead of the process environment,
+    /// configured with `config` (or unconfigured): tests give their variables this way
+    /// instead of changing the process environment.
+    pub fn with_variables(config: Option<S3StorageConfig>, variables: &[(&str, &str)]) -> Self {
+        S3StoragePlugin {
+            config: config.map(ConfigCell::with_value).unwrap_or_default(),
+            environment: Environment::fixed(variables),
+        }
+    }
+
+    /// A configured secret when non-empty, else the environment variable when non-empty.
+    fn secret_or_env(&self, configured: Option<&Secret>, var: &str) -> Option<Secret> {
+        configured.filter(|s| !s.is_empty()).cloned().or_else(|| {
+            self.environment
+                .var(var)
+                .filter(|v| !v.is_empty())
+                .map(Secret::new)
+        })
+    }
+
     fn settings(&self) -> Result<std::sync::Arc<S3StorageConfig>, PluginError> {
         self.config.get()
     }
@@ -58,8 +73,8 @@ impl S3StoragePlugin {
     /// `$AWS_ACCESS_KEY_ID` / `$AWS_SECRET_ACCESS_KEY`; anonymous when neither is set.
     pub fn open_s3(&self) -> Result<S3FileIo, PluginError> {
         let c = self.settings()?;
-        let key = secret_or_env(c.access_key_id.as_ref(), "AWS_ACCESS_KEY_ID");
-        let secret = secret_or_env(c.secret_access_key.as_ref(), "AWS_SECRET_ACCESS_KEY");
+        let key = self.secret_or_env(c.access_key_id.as_ref(), "AWS_ACCESS_KEY_ID");
+        let secret = self.secret_or_env(c.secret_access_key.as_ref(), "AWS_SECRET_ACCESS_KEY");
         let credentials = match (&key, &secret) {
             (Some(k), Some(s)) => Some((k.expose(), s.expose())),
             (None, None) => None,
@@ -132,10 +147,12 @@ impl StoragePlugin for S3StoragePlugin {
                 c.path_style_access.to_string(),
             ),
         ]);
-        if let Some(key) = secret_or_env(c.access_key_id.as_ref(), "AWS_ACCESS_KEY_ID") {
+        if let Some(key) = self.secret_or_env(c.access_key_id.as_ref(), "AWS_ACCESS_KEY_ID") {
             props.insert("s3.access-key-id".to_owned(), key.expose().to_owned());
         }
-        if let Some(secret) = secret_or_env(c.secret_access_key.as_ref(), "AWS_SECRET_ACCESS_KEY") {
+        if let Some(secret) =
+            self.secret_or_env(c.secret_access_key.as_ref(), "AWS_SECRET_ACCESS_KEY")
+        {
             props.insert(
                 "s3.secret-access-key".to_owned(),
                 secret.expose().to_owned(),

@@ -12,6 +12,8 @@ pub(crate) mod alert;
 pub(crate) mod clock;
 #[cfg(any(feature = "dbt-core", feature = "dbt-fusion"))]
 pub(crate) mod dbt_results;
+#[cfg(any(feature = "env-secrets", feature = "jaeger", feature = "s3"))]
+pub(crate) mod environment;
 #[cfg(any(
     feature = "dbt-core",
     feature = "dlt",

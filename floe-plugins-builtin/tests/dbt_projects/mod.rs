@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use floe_registry::{ComputePlugin, DbtPlugin, PluginRegistry, PluginType};
 use serde_json::{Value, json};
 
-use crate::common::registry;
 use crate::python_tools::python_env;
+use crate::support::registry::registry;
 
 /// A dbt project `shop` (profile `shop`) in a temporary directory, with its
 /// `profiles.yml` directory beside it.

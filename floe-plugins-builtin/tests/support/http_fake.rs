@@ -1,12 +1,12 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 for the polaris, keycloak and k8s tests: canned
-//! answers from a closure, every request recorded, and a "hang" answer that never
-//! replies (to test client timeouts).
+//! The one loopback HTTP fake of the tests: an HTTP/1.1 server on 127.0.0.1 that
+//! answers from a closure or a script, records every request, and can hold a
+//! response back (to test client timeouts). Also a port nothing listens on.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -17,6 +17,8 @@ use serde_json::Value;
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// The first line: `GET /path?query HTTP/1.1`.
+    pub request_line: String,
     /// `GET`, `POST`, ...
     pub method: String,
     /// The path, percent-encoding kept.
@@ -124,6 +126,16 @@ impl Reply {
         }
     }
 
+    /// A body sent as `application/json` as it is, JSON or not (for clients that must
+    /// cope with a wrong answer).
+    pub fn raw(status: u16, body: &str) -> Reply {
+        Reply::Body {
+            status,
+            content_type: "application/json",
+            body: body.to_owned(),
+        }
+    }
+
     /// No answer for a long time.
     pub fn hang() -> Reply {
         Reply::Hang(Duration::from_secs(5))
@@ -134,7 +146,7 @@ type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
 
 /// A running fake server; stops accepting when dropped.
 pub struct FakeServer {
-    addr: std::net::SocketAddr,
+    addr: SocketAddr,
     requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
 }
@@ -169,9 +181,47 @@ impl FakeServer {
         }
     }
 
+    /// Answers the requests with `script`, in order, one reply each; a request beyond
+    /// the script gets a 500 naming the problem.
+    pub fn scripted(script: impl IntoIterator<Item = Reply>) -> FakeServer {
+        let script = Mutex::new(
+            script
+                .into_iter()
+                .collect::<std::collections::VecDeque<_>>(),
+        );
+        FakeServer::start(move |request| {
+            script.lock().unwrap().pop_front().unwrap_or_else(|| {
+                Reply::text(500, &format!("unscripted request {}", request.request_line))
+            })
+        })
+    }
+
+    /// Takes connections and reads each request, but answers none for `hold` (to test
+    /// timeouts), then closes the connection.
+    pub fn silent(hold: Duration) -> FakeServer {
+        FakeServer::start(move |_| Reply::Hang(hold))
+    }
+
+    /// `127.0.0.1:<port>`.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The request received `index`-th (from 0); fails when there are fewer.
+    pub fn request(&self, index: usize) -> Request {
+        let requests = self.requests();
+        requests.get(index).cloned().unwrap_or_else(|| {
+            panic!(
+                "expected at least {} requests, the server received {}",
+                index + 1,
+                requests.len()
+            )
+        })
     }
 
     /// Every request received so far.
@@ -205,6 +255,7 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
         return;
     }
+    let request_line = line.trim_end().to_owned();
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or("").to_owned();
     let target = parts.next().unwrap_or("").to_owned();
@@ -234,6 +285,7 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
         None => (target.clone(), String::new()),
     };
     let request = Request {
+        request_line,
         method,
         path,
         query,
@@ -262,10 +314,10 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
     }
 }
 
-/// Fails when `CANARY` occurs in `text`, naming where.
-pub fn assert_no_canary(what: &str, text: &str) {
-    assert!(
-        !text.contains(super::common::CANARY),
-        "the canary secret leaked in {what}: {text}"
-    );
+/// A `127.0.0.1` address nothing listens on.
+pub fn closed_port() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    addr
 }

@@ -1,6 +1,6 @@
-//! Helpers of the alert channel and infisical tests (beside `common` and
-//! `common_part2`): a sample event, the registry's channel by name, and the log lines a
-//! closure emits (to check that no secret is logged).
+//! Helpers of the alert channel and infisical tests: a sample event, the registry's
+//! channel by name, and the log lines a closure emits (to check that no secret is
+//! logged).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -33,7 +33,7 @@ pub fn event() -> ContractViolationEvent {
 
 /// A registry with `name` configured as an alert channel from `config`.
 pub fn configured(name: &str, config: Value) -> PluginRegistry {
-    let registry = super::common::registry();
+    let registry = super::registry::registry();
     registry
         .configure(PluginType::AlertChannel, name, config)
         .expect("valid config");
