@@ -4,8 +4,6 @@
 use std::error::Error;
 use std::process::ExitCode;
 
-use floe_registry::PluginError;
-
 /// Why a `floe` command failed, and with which exit code.
 ///
 /// Usage errors (bad flags, unknown plugin types) exit with 2, as do unreadable files
@@ -82,28 +80,16 @@ impl CliError {
 /// shows goes through here: `Polaris catalog request failed: connection refused`.
 pub fn chain(error: &(dyn Error + 'static)) -> String {
     let mut text = error.to_string();
-    let mut cause = next_cause(error);
+    let mut cause = error.source();
     while let Some(current) = cause {
         let shown = current.to_string();
         if !shown.is_empty() && !text.contains(&shown) {
             text.push_str(": ");
             text.push_str(&shown);
         }
-        cause = next_cause(current);
+        cause = current.source();
     }
     text
-}
-
-/// The cause under `error`: its `source()`, except for a failed startup or shutdown,
-/// whose message already shows its hook failure and which returns no source (the
-/// registry says to match on `cause`): there the cause is the hook failure's own.
-fn next_cause<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a (dyn Error + 'static)> {
-    match error.downcast_ref::<PluginError>() {
-        Some(PluginError::Startup { cause, .. } | PluginError::Shutdown { cause, .. }) => {
-            cause.source()
-        }
-        _ => error.source(),
-    }
 }
 
 #[cfg(test)]

@@ -1,29 +1,10 @@
 //! What an error shows with its causes, and the typed cause under a plugin's error.
 
-/// The messages of `err` and of every cause under it, joined with `": "`: what
-/// floe-cli's `error::chain` prints. A failed startup or shutdown shows its hook failure
-/// in its own message and returns no `source()` (the registry says to match on its
-/// `cause`), so the walk goes on from the hook failure's cause there.
+/// The messages of `err` and of every cause under it, joined with `": "` (the
+/// registry's [`floe_registry::ErrorChain`]): what floe-cli's `error::chain` prints. A
+/// failed startup or shutdown already shows its hook failure's whole chain.
 pub fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut next = next_cause(err);
-    while let Some(cause) = next {
-        text = format!("{text}: {cause}");
-        next = next_cause(cause);
-    }
-    text
-}
-
-fn next_cause<'a>(
-    err: &'a (dyn std::error::Error + 'static),
-) -> Option<&'a (dyn std::error::Error + 'static)> {
-    use floe_registry::PluginError;
-    match err.downcast_ref::<PluginError>() {
-        Some(PluginError::Startup { cause, .. } | PluginError::Shutdown { cause, .. }) => {
-            std::error::Error::source(cause)
-        }
-        _ => err.source(),
-    }
+    floe_registry::ErrorChain(err).to_string()
 }
 
 /// The message of the typed error under a plugin's error, after checking that the
