@@ -106,10 +106,7 @@ fn panics_timeouts_and_degradation_are_reported_per_plugin() {
     let hung = &report[&id("hung")];
     assert_eq!(
         (hung.state, hung.message.as_str()),
-        (
-            HealthState::Unhealthy,
-            "health_check() timed out after 3s"
-        )
+        (HealthState::Unhealthy, "health_check() timed out after 3s")
     );
     assert_eq!(hung.details["exception_type"], "timeout");
     let panics = &report[&id("panics")];
