@@ -6,6 +6,8 @@ use serde_json::Value;
 
 /// What a dbt command's results count as `models_run`, `tests_run` and `failures`.
 #[derive(Clone, Copy, PartialEq, Eq)]
+// dbt-fusion runs no seed or build of its own: only dbt-core constructs those.
+#[cfg_attr(not(feature = "dbt-core"), allow(dead_code))]
 pub(crate) enum Kind {
     /// `dbt run`.
     Run,
