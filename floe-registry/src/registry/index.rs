@@ -29,6 +29,7 @@ impl Slot {
 
 /// Names are short and not attacker-chosen (they come from linked code), so a fast
 /// fixed-seed hash is fine.
+#[inline]
 fn hash(name: &str) -> u64 {
     FixedState::default().hash_one(name)
 }
@@ -44,8 +45,9 @@ pub(crate) struct TypeIndex {
     /// Identities registered more than once, by the index in `by_name`: the two
     /// registrations to report, ordered by source.
     duplicates: HashMap<u32, (usize, usize), FixedState>,
-    /// Names, sorted.
-    pub(crate) names: Vec<&'static str>,
+    /// The entry index of each name's first registration, sorted by name: 4 bytes a
+    /// registration where the name itself would take 16 (BENCHMARKS.md, memory).
+    names: Vec<u32>,
 }
 
 /// An entry index as the table stores it. A registry holds far fewer than 2^32
@@ -55,6 +57,14 @@ fn key(at: usize) -> u32 {
 }
 
 impl TypeIndex {
+    /// The names of this type, sorted.
+    pub(crate) fn names<'a>(
+        &'a self,
+        name_of: impl Fn(usize) -> &'static str + 'a,
+    ) -> impl Iterator<Item = &'static str> + 'a {
+        self.names.iter().map(move |&i| name_of(i as usize))
+    }
+
     fn find(&self, name: &str, name_of: impl Fn(usize) -> &'static str) -> Option<u32> {
         self.by_name
             .find(hash(name), |&i| name_of(i as usize) == name)
@@ -64,6 +74,7 @@ impl TypeIndex {
     /// The entry index of `name`'s only registration, found with `is_it`, which gets
     /// each candidate entry index and says whether its name is `name`. `None` when
     /// the name is absent or duplicated: the caller takes the slow path for the error.
+    #[inline]
     pub(crate) fn unique(&self, name: &str, is_it: impl FnMut(usize) -> bool) -> Option<usize> {
         let mut is_it = is_it;
         let at = *self.by_name.find(hash(name), |&i| is_it(i as usize))?;
@@ -82,12 +93,18 @@ impl TypeIndex {
         })
     }
 
-    /// Adds the entry `at` under its name, known not to be present; its name goes at
-    /// the end of `names` (sort them afterwards).
-    fn push(&mut self, name: &'static str, at: usize, name_of: impl Fn(usize) -> &'static str) {
+    /// Adds the entry `at` under its name, known not to be present, keeping `names`
+    /// sorted.
+    fn insert_new(
+        &mut self,
+        name: &'static str,
+        at: usize,
+        name_of: impl Fn(usize) -> &'static str,
+    ) {
         self.by_name
             .insert_unique(hash(name), key(at), |&i| hash(name_of(i as usize)));
-        self.names.push(name);
+        let to = self.names.partition_point(|&i| name_of(i as usize) < name);
+        self.names.insert(to, key(at));
     }
 
     /// Adds the entry `at` under its name in one probe, its name at the end of
@@ -114,7 +131,7 @@ impl TypeIndex {
             }
             hashbrown::hash_table::Entry::Vacant(v) => {
                 v.insert(key(at));
-                self.names.push(name);
+                self.names.push(key(at));
                 None
             }
         }
@@ -160,11 +177,7 @@ impl Index {
         at: usize,
         name_of: impl Fn(usize) -> &'static str,
     ) {
-        let t = &mut self.types[plugin_type.index()];
-        t.push(name, at, name_of);
-        t.names.pop();
-        let to = t.names.binary_search(&name).unwrap_or_else(|i| i);
-        t.names.insert(to, name);
+        self.types[plugin_type.index()].insert_new(name, at, name_of);
     }
 
     /// Adds the entry `at` under its name, at the end of `names` (call
@@ -191,10 +204,15 @@ impl Index {
         self.types[plugin_type.index()].set_duplicate(name, pair, name_of);
     }
 
-    /// Sorts the names of every type, after a batch of unsorted pushes.
-    pub(crate) fn sort_names(&mut self) {
+    /// Sorts the names of every type, after a batch of unsorted pushes: by name, each
+    /// entry index next to its name so that comparisons do not look entries up.
+    pub(crate) fn sort_names(&mut self, name_of: impl Fn(usize) -> &'static str) {
         for t in &mut self.types {
-            t.names.sort_unstable();
+            let mut pairs: Vec<(&'static str, u32)> =
+                t.names.iter().map(|&i| (name_of(i as usize), i)).collect();
+            pairs.sort_unstable();
+            t.names.clear();
+            t.names.extend(pairs.into_iter().map(|(_, i)| i));
         }
     }
 

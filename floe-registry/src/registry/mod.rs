@@ -190,7 +190,7 @@ impl PluginRegistry {
                 }
             }
         }
-        index.sort_names();
+        index.sort_names(self.name_of());
         self.index.store(Arc::new(index));
         descriptors.len()
     }
@@ -313,7 +313,7 @@ impl PluginRegistry {
             });
         }
         let entry = Entry::new(desc);
-        let _ = entry.state().instance.set(instance);
+        let _ = entry.instance.set(instance);
         self.register_entry(entry)
     }
 
@@ -357,7 +357,7 @@ impl PluginRegistry {
             return Err(PluginError::not_found(
                 plugin_type,
                 name,
-                index.of(plugin_type).names.iter().copied(),
+                index.of(plugin_type).names(self.name_of()),
             ));
         };
         match slot {
@@ -377,10 +377,23 @@ impl PluginRegistry {
     ///
     /// Errors: not found (with "did you mean" suggestions), duplicate identity, invalid
     /// metadata, incompatible API version, or a constructor that panicked.
+    #[inline]
     pub fn get(&self, plugin_type: PluginType, name: &str) -> Result<&PluginInstance, PluginError> {
-        if let Some(instance) = self.loaded(plugin_type, name) {
-            return Ok(instance);
+        match self.loaded(plugin_type, name) {
+            Some(instance) => Ok(instance),
+            None => self.get_slow(plugin_type, name),
         }
+    }
+
+    /// [`get`](Self::get) of a plugin not loaded yet, or an error: out of line, so that
+    /// the hot path stays small.
+    #[cold]
+    #[inline(never)]
+    fn get_slow(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<&PluginInstance, PluginError> {
         let (_, entry) = self.entry(plugin_type, name)?;
         match entry.instance() {
             Some(instance) => Ok(instance),
@@ -390,6 +403,7 @@ impl PluginRegistry {
 
     /// The hot path of [`get`](Self::get): a plugin already loaded, found in one probe
     /// that keeps the entry it compares. `None` sends the caller to the full lookup.
+    #[inline]
     fn loaded(&self, plugin_type: PluginType, name: &str) -> Option<&PluginInstance> {
         self.only_entry(&self.index.load(), plugin_type, name)?
             .instance()
@@ -398,6 +412,7 @@ impl PluginRegistry {
     /// The entry of an identity registered once, in one probe that keeps the entry it
     /// compares; `None` (absent or duplicated) sends the caller to
     /// [`entry_in`](Self::entry_in) for the error.
+    #[inline]
     fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<&Entry> {
         let mut found = None;
         index.of(plugin_type).unique(name, |at| {
@@ -432,7 +447,7 @@ impl PluginRegistry {
     fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a PluginInstance, PluginError> {
         let state = entry.state();
         let _init = lock(&state.init);
-        if let Some(instance) = state.instance.get() {
+        if let Some(instance) = entry.instance.get() {
             return Ok(instance);
         }
         let desc = entry.desc;
@@ -445,14 +460,19 @@ impl PluginRegistry {
         check::instance_matches(desc, &instance)?;
         config::attach(entry, &instance)?;
         tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_loaded");
-        Ok(state.instance.get_or_init(|| instance))
+        Ok(entry.instance.get_or_init(|| instance))
     }
 
     /// Every plugin of `plugin_type`, loaded, sorted by name. Plugins that fail to load
     /// (duplicates, incompatible, panicking constructors) are skipped with a warning
     /// event; this never fails.
     pub fn list(&self, plugin_type: PluginType) -> Vec<&PluginInstance> {
-        let names = self.index.load().of(plugin_type).names.clone();
+        let names: Vec<&'static str> = self
+            .index
+            .load()
+            .of(plugin_type)
+            .names(self.name_of())
+            .collect();
         names
             .into_iter()
             .filter_map(|name| match self.get(plugin_type, name) {
@@ -471,7 +491,7 @@ impl PluginRegistry {
         let index = self.index.load();
         PluginType::ALL
             .into_iter()
-            .map(|t| (t, index.of(t).names.clone()))
+            .map(|t| (t, index.of(t).names(self.name_of()).collect()))
             .collect()
     }
 
@@ -524,7 +544,7 @@ impl PluginRegistry {
         let mut out = Vec::new();
         for t in PluginType::ALL {
             let ti = index.of(t);
-            for name in &ti.names {
+            for name in ti.names(self.name_of()) {
                 if let Some(Slot::Duplicate(a, b)) = ti.get(name, self.name_of()) {
                     out.extend(self.duplicate_error(a, b));
                 }
