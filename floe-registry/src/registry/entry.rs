@@ -120,6 +120,82 @@ impl Entry {
     }
 }
 
+/// Every registration of a registry, by entry index, readable without a lock while
+/// more are added.
+///
+/// The first batch added (normally the whole of `discover_all`) is one allocation of
+/// exactly its size, written in one pass; everything added after it goes to an
+/// append-only `boxcar::Vec`, whose elements never move. An entry index below the
+/// first batch's length is in it, the others follow in the `boxcar::Vec`. Adding
+/// takes the registry's write lock; reading takes none.
+pub(crate) struct Entries {
+    /// The first batch, set by the first addition of any kind (empty when that is a
+    /// single registration), so that the indexes of later entries never change.
+    first: OnceLock<Box<[Entry]>>,
+    /// Everything added after the first batch.
+    more: boxcar::Vec<Entry>,
+}
+
+impl Entries {
+    pub(crate) fn new() -> Self {
+        Entries {
+            first: OnceLock::new(),
+            more: boxcar::Vec::new(),
+        }
+    }
+
+    fn first(&self) -> &[Entry] {
+        self.first.get().map_or(&[], |b| &b[..])
+    }
+
+    /// The entry at `at`. Takes no lock.
+    #[inline]
+    pub(crate) fn get(&self, at: usize) -> Option<&Entry> {
+        let first = self.first();
+        match first.get(at) {
+            Some(entry) => Some(entry),
+            None => self.more.get(at - first.len()),
+        }
+    }
+
+    /// How many entries there are.
+    pub(crate) fn count(&self) -> usize {
+        self.first().len() + self.more.count()
+    }
+
+    /// Every entry with its index.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &Entry)> {
+        let first = self.first();
+        first.iter().enumerate().chain(
+            self.more
+                .iter()
+                .map(move |(at, entry)| (first.len() + at, entry)),
+        )
+    }
+
+    /// Adds a batch, returning the index of its first entry. The caller holds the
+    /// registry's write lock.
+    pub(crate) fn extend(&self, batch: Vec<Entry>) -> usize {
+        if self.first.get().is_none() {
+            // Under the write lock: nothing else sets it.
+            let _ = self.first.set(batch.into_boxed_slice());
+            return 0;
+        }
+        let start = self.count();
+        for entry in batch {
+            self.more.push(entry);
+        }
+        start
+    }
+
+    /// Adds one entry, returning its index. The caller holds the registry's write
+    /// lock.
+    pub(crate) fn push(&self, entry: Entry) -> usize {
+        let first = self.first.get_or_init(Default::default).len();
+        first + self.more.push(entry)
+    }
+}
+
 /// Locks a mutex, taking it back if a previous holder panicked: plugin code never runs
 /// while our locks are held without a `catch_unwind` around it, so the data is sound.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use super::PluginRegistry;
 use super::id::PluginId;
+use super::index::name_key;
 use crate::{DependencyError, PluginError, PluginType};
 
 /// Parses a declared dependency with the rule of `floe-registry-rules` (the one the
@@ -232,16 +233,6 @@ fn split_dependency(
         }
     }
     parse_dependency(dep)
-}
-
-/// The first 8 bytes of a name as a big-endian number, zero-padded. Ordering by it
-/// and then by the name is ordering by the name (names hold no NUL), with a string
-/// comparison only between names that share their first 8 bytes.
-fn name_key(name: &str) -> u64 {
-    let mut head = [0u8; 8];
-    let n = name.len().min(8);
-    head[..n].copy_from_slice(&name.as_bytes()[..n]);
-    u64::from_be_bytes(head)
 }
 
 /// A dependency graph in flat arrays: node `i` needs the nodes

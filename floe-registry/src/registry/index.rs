@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
@@ -36,13 +37,17 @@ fn hash(name: &str) -> u64 {
 
 /// The entry indexes of one plugin type, found by name.
 ///
-/// The table holds only entry indexes (4 bytes a registration, plus hashbrown's one
-/// control byte): a probe compares the name of the entry it finds, given by `name_of`.
+/// The names list is what discovery builds, in one pass and one sort: entry indexes
+/// sorted by name. The hash table that finds a name is built from it on the first
+/// lookup (once, however many threads look first; a plain load afterwards), so that
+/// discovering thousands of plugins does not pay for hashing them. It holds only
+/// entry indexes (4 bytes a registration, plus hashbrown's one control byte): a probe
+/// compares the name of the entry it finds, given by `name_of`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TypeIndex {
-    /// The entry index of each name's first registration.
-    by_name: HashTable<u32>,
-    /// Identities registered more than once, by the index in `by_name`: the two
+    /// The entry index of each name's first registration, by name; built on first use.
+    by_name: OnceLock<HashTable<u32>>,
+    /// Identities registered more than once, by the entry index in `names`: the two
     /// registrations to report, ordered by source.
     duplicates: HashMap<u32, (usize, usize), FixedState>,
     /// The entry index of each name's first registration, sorted by name: 4 bytes a
@@ -50,9 +55,19 @@ pub(crate) struct TypeIndex {
     names: Vec<u32>,
 }
 
-/// An entry index as the table stores it. A registry holds far fewer than 2^32
+/// The first 8 bytes of a name as a big-endian number, zero-padded. Ordering by it
+/// and then by the name is ordering by the name (names hold no NUL), with a string
+/// comparison only between names that share their first 8 bytes.
+pub(crate) fn name_key(name: &str) -> u64 {
+    let mut head = [0u8; 8];
+    let n = name.len().min(8);
+    head[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u64::from_be_bytes(head)
+}
+
+/// An entry index as the index stores it. A registry holds far fewer than 2^32
 /// registrations (each is a linked static).
-fn key(at: usize) -> u32 {
+pub(crate) fn key(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 
@@ -65,8 +80,29 @@ impl TypeIndex {
         self.names.iter().map(move |&i| name_of(i as usize))
     }
 
+    /// The hash table, built on the first call.
+    #[inline]
+    fn table(&self, name_of: impl Fn(usize) -> &'static str) -> &HashTable<u32> {
+        match self.by_name.get() {
+            Some(table) => table,
+            None => self.build(name_of),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn build(&self, name_of: impl Fn(usize) -> &'static str) -> &HashTable<u32> {
+        self.by_name.get_or_init(|| {
+            let mut table = HashTable::with_capacity(self.names.len());
+            for &i in &self.names {
+                table.insert_unique(hash(name_of(i as usize)), i, |&j| hash(name_of(j as usize)));
+            }
+            table
+        })
+    }
+
     fn find(&self, name: &str, name_of: impl Fn(usize) -> &'static str) -> Option<u32> {
-        self.by_name
+        self.table(&name_of)
             .find(hash(name), |&i| name_of(i as usize) == name)
             .copied()
     }
@@ -75,9 +111,16 @@ impl TypeIndex {
     /// each candidate entry index and says whether its name is `name`. `None` when
     /// the name is absent or duplicated: the caller takes the slow path for the error.
     #[inline]
-    pub(crate) fn unique(&self, name: &str, is_it: impl FnMut(usize) -> bool) -> Option<usize> {
+    pub(crate) fn unique(
+        &self,
+        name: &str,
+        name_of: impl Fn(usize) -> &'static str,
+        is_it: impl FnMut(usize) -> bool,
+    ) -> Option<usize> {
         let mut is_it = is_it;
-        let at = *self.by_name.find(hash(name), |&i| is_it(i as usize))?;
+        let at = *self
+            .table(name_of)
+            .find(hash(name), |&i| is_it(i as usize))?;
         if !self.duplicates.is_empty() && self.duplicates.contains_key(&at) {
             return None;
         }
@@ -87,66 +130,72 @@ impl TypeIndex {
     /// What `name` resolves to.
     pub(crate) fn get(&self, name: &str, name_of: impl Fn(usize) -> &'static str) -> Option<Slot> {
         let at = self.find(name, name_of)?;
-        Some(match self.duplicates.get(&at) {
+        Some(self.slot_of(at))
+    }
+
+    fn slot_of(&self, at: u32) -> Slot {
+        match self.duplicates.get(&at) {
             Some(&(a, b)) => Slot::Duplicate(a, b),
             None => Slot::One(at as usize),
-        })
+        }
     }
 
     /// Adds the entry `at` under its name, known not to be present, keeping `names`
-    /// sorted.
+    /// sorted (and the table, if built).
     fn insert_new(
         &mut self,
         name: &'static str,
         at: usize,
         name_of: impl Fn(usize) -> &'static str,
     ) {
-        self.by_name
-            .insert_unique(hash(name), key(at), |&i| hash(name_of(i as usize)));
+        if let Some(table) = self.by_name.get_mut() {
+            table.insert_unique(hash(name), key(at), |&i| hash(name_of(i as usize)));
+        }
         let to = self.names.partition_point(|&i| name_of(i as usize) < name);
         self.names.insert(to, key(at));
     }
 
-    /// Adds the entry `at` under its name in one probe, its name at the end of
-    /// `names` (sort them afterwards); when the name is taken, adds nothing and
-    /// returns what it resolves to.
-    fn add(
+    /// Adds a batch of ([`name_key`], name, entry index), sorted, whose entries are in
+    /// the registry: one merge with the names already there. A name already present, or
+    /// present more than once in the batch, is a duplicate: for each extra
+    /// registration, in entry order, `duplicate` gets what the name resolved to and
+    /// the extra entry index, and returns the pair to report from now on.
+    fn merge(
         &mut self,
-        name: &'static str,
-        at: usize,
+        batch: &[(u64, &'static str, u32)],
         name_of: impl Fn(usize) -> &'static str,
-    ) -> Option<Slot> {
-        let entry = self.by_name.entry(
-            hash(name),
-            |&i| name_of(i as usize) == name,
-            |&i| hash(name_of(i as usize)),
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(o) => {
-                let first = *o.get();
-                Some(match self.duplicates.get(&first) {
-                    Some(&(a, b)) => Slot::Duplicate(a, b),
-                    None => Slot::One(first as usize),
-                })
-            }
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(key(at));
-                self.names.push(key(at));
-                None
-            }
-        }
-    }
-
-    /// Records that `name`, already present, resolves to the duplicate `pair`.
-    fn set_duplicate(
-        &mut self,
-        name: &str,
-        pair: (usize, usize),
-        name_of: impl Fn(usize) -> &'static str,
+        mut duplicate: impl FnMut(Slot, usize) -> (usize, usize),
     ) {
-        if let Some(at) = self.find(name, name_of) {
-            self.duplicates.insert(at, pair);
+        let old = std::mem::take(&mut self.names);
+        let mut names = Vec::with_capacity(old.len() + batch.len());
+        let mut o = 0;
+        let mut k = 0;
+        while k < batch.len() {
+            let (head, name, _) = batch[k];
+            while o < old.len() && name_of(old[o] as usize) < name {
+                names.push(old[o]);
+                o += 1;
+            }
+            let first = if o < old.len() && name_of(old[o] as usize) == name {
+                o += 1;
+                old[o - 1]
+            } else {
+                k += 1;
+                batch[k - 1].2
+            };
+            names.push(first);
+            // Equal names have equal keys: most neighbours differ without a string
+            // comparison.
+            while k < batch.len() && batch[k].0 == head && batch[k].1 == name {
+                let pair = duplicate(self.slot_of(first), batch[k].2 as usize);
+                self.duplicates.insert(first, pair);
+                k += 1;
+            }
         }
+        names.extend_from_slice(&old[o..]);
+        self.names = names;
+        // Rebuilt from the names on the next lookup.
+        self.by_name = OnceLock::new();
     }
 }
 
@@ -180,51 +229,15 @@ impl Index {
         self.types[plugin_type.index()].insert_new(name, at, name_of);
     }
 
-    /// Adds the entry `at` under its name, at the end of `names` (call
-    /// [`sort_names`](Self::sort_names) after a batch), or, when the name is taken,
-    /// adds nothing and returns what it resolves to.
-    pub(crate) fn add(
+    /// Adds a sorted batch of ([`name_key`], name, entry index) of one type; see
+    /// [`TypeIndex::merge`] for the duplicates.
+    pub(crate) fn merge(
         &mut self,
         plugin_type: PluginType,
-        name: &'static str,
-        at: usize,
+        batch: &[(u64, &'static str, u32)],
         name_of: impl Fn(usize) -> &'static str,
-    ) -> Option<Slot> {
-        self.types[plugin_type.index()].add(name, at, name_of)
-    }
-
-    /// Records a duplicated identity and the two registrations to report.
-    pub(crate) fn set_duplicate(
-        &mut self,
-        plugin_type: PluginType,
-        name: &str,
-        pair: (usize, usize),
-        name_of: impl Fn(usize) -> &'static str,
+        duplicate: impl FnMut(Slot, usize) -> (usize, usize),
     ) {
-        self.types[plugin_type.index()].set_duplicate(name, pair, name_of);
-    }
-
-    /// Sorts the names of every type, after a batch of unsorted pushes: by name, each
-    /// entry index next to its name so that comparisons do not look entries up.
-    pub(crate) fn sort_names(&mut self, name_of: impl Fn(usize) -> &'static str) {
-        for t in &mut self.types {
-            let mut pairs: Vec<(&'static str, u32)> =
-                t.names.iter().map(|&i| (name_of(i as usize), i)).collect();
-            pairs.sort_unstable();
-            t.names.clear();
-            t.names.extend(pairs.into_iter().map(|(_, i)| i));
-        }
-    }
-
-    /// Makes room for `additional` more names of each type in `counts`.
-    pub(crate) fn reserve(
-        &mut self,
-        counts: &[usize; PluginType::COUNT],
-        name_of: impl Fn(usize) -> &'static str,
-    ) {
-        for (t, n) in self.types.iter_mut().zip(counts) {
-            t.by_name.reserve(*n, |&i| hash(name_of(i as usize)));
-            t.names.reserve(*n);
-        }
+        self.types[plugin_type.index()].merge(batch, name_of, duplicate);
     }
 }

@@ -40,8 +40,8 @@ pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
 pub use self::id::PluginId;
 pub use self::lifecycle::{ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, ShutdownReport};
 
-use self::entry::{Entry, lock};
-use self::index::{Index, Slot};
+use self::entry::{Entries, Entry, lock};
+use self::index::{Index, Slot, key, name_key};
 use crate::{PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKind, PluginType};
 
 /// The plugin registry: finds the plugins linked into the program, builds each on first
@@ -68,7 +68,7 @@ use crate::{PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKin
 /// # Ok::<(), PluginError>(())
 /// ```
 pub struct PluginRegistry {
-    entries: boxcar::Vec<Entry>,
+    entries: Entries,
     index: ArcSwap<Index>,
     /// Serialises changes to `index`.
     write: Mutex<()>,
@@ -99,7 +99,7 @@ impl PluginRegistry {
     /// plugins linked into the program, or [`register`](Self::register) to add some.
     pub fn new() -> Self {
         PluginRegistry {
-            entries: boxcar::Vec::new(),
+            entries: Entries::new(),
             index: ArcSwap::from_pointee(Index::default()),
             write: Mutex::new(()),
             discovered: OnceLock::new(),
@@ -160,39 +160,57 @@ impl PluginRegistry {
         self.add_all(descriptors.into_iter())
     }
 
+    /// Adds a batch of registrations in one pass: the entries are written in one
+    /// allocation when they are the registry's first, and each type's names are
+    /// sorted and merged into its names list; the hash index of a type is built on
+    /// its first lookup (`index.rs`).
     fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
-        let descriptors: Vec<&'static PluginDescriptor> = descriptors.collect();
+        let batch: Vec<Entry> = descriptors.map(Entry::new).collect();
+        let n = batch.len();
         let mut counts = [0usize; PluginType::COUNT];
-        for d in &descriptors {
-            counts[d.plugin_type.index()] += 1;
+        for e in &batch {
+            counts[e.desc.plugin_type.index()] += 1;
         }
+        // Per type: (name_key, name, entry index), to sort with few string comparisons.
+        let mut by_type: [Vec<(u64, &'static str, u32)>; PluginType::COUNT] =
+            std::array::from_fn(|t| Vec::with_capacity(counts[t]));
         let _w = lock(&self.write);
-        let mut index = Index::clone(&self.index.load());
-        index.reserve(&counts, self.name_of());
-        for desc in &descriptors {
-            let at = self.entries.push(Entry::new(desc));
+        // Under the write lock: the batch's first index is the count so far.
+        let start = self.entries.count();
+        for (k, e) in batch.iter().enumerate() {
+            let desc = e.desc;
             tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
-            match index.add(desc.plugin_type, desc.name, at, self.name_of()) {
-                None => {}
-                Some(existing) => {
-                    let pair = match existing {
-                        Slot::One(other) => self.ordered_pair(other, at),
-                        // Keep the two first by source, so the report is the same
-                        // whatever the (unspecified) order of the linked slice.
-                        Slot::Duplicate(a, b) => {
-                            let mut three = [a, b, at];
-                            three.sort_by_key(|&i| self.source_key(i));
-                            (three[0], three[1])
-                        }
-                    };
-                    index.set_duplicate(desc.plugin_type, desc.name, pair, self.name_of());
-                    self.report_duplicate(pair.0, pair.1);
-                }
-            }
+            by_type[desc.plugin_type.index()].push((
+                name_key(desc.name),
+                desc.name,
+                key(start + k),
+            ));
         }
-        index.sort_names(self.name_of());
+        let added = self.entries.extend(batch);
+        debug_assert_eq!(added, start);
+        let mut index = Index::clone(&self.index.load());
+        for (t, pairs) in PluginType::ALL.into_iter().zip(&mut by_type) {
+            if pairs.is_empty() {
+                continue;
+            }
+            pairs.sort_unstable();
+            index.merge(t, pairs, self.name_of(), |existing, at| {
+                let pair = match existing {
+                    Slot::One(other) => self.ordered_pair(other, at),
+                    // Keep the two first by source, so the report is the same
+                    // whatever the (unspecified) order of the linked slice.
+                    Slot::Duplicate(a, b) => {
+                        let mut three = [a, b, at];
+                        three.sort_by_key(|&i| self.source_key(i));
+                        (three[0], three[1])
+                    }
+                };
+                self.report_duplicate(pair.0, pair.1);
+                pair
+            });
+        }
         self.index.store(Arc::new(index));
-        descriptors.len()
+        n
     }
 
     /// The name of an entry, by index: how the index compares names.
@@ -415,7 +433,7 @@ impl PluginRegistry {
     #[inline]
     fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<&Entry> {
         let mut found = None;
-        index.of(plugin_type).unique(name, |at| {
+        index.of(plugin_type).unique(name, self.name_of(), |at| {
             found = self.entries.get(at).filter(|e| e.desc.name == name);
             found.is_some()
         })?;
@@ -551,5 +569,84 @@ impl PluginRegistry {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn never() -> PluginInstance {
+        unreachable!("nothing is built")
+    }
+
+    macro_rules! desc {
+        ($name:literal, $source:ident) => {
+            PluginDescriptor::new(
+                PluginType::Dbt,
+                $name,
+                "1.0.0",
+                crate::plugin_source!($source),
+                never,
+            )
+        };
+    }
+
+    static X1: PluginDescriptor = desc!("x", X1);
+    static Y: PluginDescriptor = desc!("y", Y);
+    static X2: PluginDescriptor = desc!("x", X2);
+    static Z3: PluginDescriptor = desc!("z", Z3);
+    static Z1: PluginDescriptor = desc!("z", Z1);
+    static Z2: PluginDescriptor = desc!("z", Z2);
+    static A: PluginDescriptor = desc!("a", A);
+    static Y2: PluginDescriptor = desc!("y", Y2);
+
+    fn sources(err: PluginError) -> (String, String) {
+        match err {
+            PluginError::Duplicate { first, second, .. } => (first, second),
+            other => panic!("not a duplicate: {other}"),
+        }
+    }
+
+    /// Batches merge into the sorted names; duplicates within a batch, across
+    /// batches and of three registrations are found, the two first by source kept.
+    #[test]
+    fn batches_merge_and_duplicates_are_found_within_and_across_them() {
+        let registry = PluginRegistry::new();
+        assert_eq!(registry.discover_from([&X1, &Y]), 2);
+        assert!(registry.descriptor(PluginType::Dbt, "x").is_ok());
+        assert_eq!(registry.discover_from([&Z3, &X2, &Z2, &Z1]), 4);
+        registry.register(&A).expect("a new name after discovery");
+        assert!(matches!(
+            registry.register(&Y2),
+            Err(PluginError::Duplicate { .. })
+        ));
+        assert_eq!(registry.list_all()[&PluginType::Dbt], ["a", "x", "y", "z"]);
+        assert_eq!(
+            registry
+                .descriptor(PluginType::Dbt, "y")
+                .ok()
+                .map(|d| d.name),
+            Some("y")
+        );
+        assert_eq!(
+            registry
+                .descriptor(PluginType::Dbt, "a")
+                .ok()
+                .map(|d| d.name),
+            Some("a")
+        );
+        let (first, second) = sources(registry.descriptor(PluginType::Dbt, "x").unwrap_err());
+        assert!(
+            first.contains("::X1)") && second.contains("::X2)"),
+            "{first} {second}"
+        );
+        let (first, second) = sources(registry.descriptor(PluginType::Dbt, "z").unwrap_err());
+        assert!(
+            first.contains("::Z1)") && second.contains("::Z2)"),
+            "{first} {second}"
+        );
+        assert_eq!(registry.duplicates().len(), 2);
+        assert_eq!(registry.infos().len(), 7);
     }
 }
