@@ -59,10 +59,20 @@ pub(crate) struct TypeIndex {
 /// and then by the name is ordering by the name (names hold no NUL), with a string
 /// comparison only between names that share their first 8 bytes.
 pub(crate) fn name_key(name: &str) -> u64 {
-    let mut head = [0u8; 8];
-    let n = name.len().min(8);
-    head[..n].copy_from_slice(&name.as_bytes()[..n]);
-    u64::from_be_bytes(head)
+    let bytes = name.as_bytes();
+    let n = bytes.len();
+    if let Some(head) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    // 4 to 7 bytes: the first four and the last four (they overlap with equal bytes
+    // in equal places), each shifted to its place; no copy of a variable length.
+    if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        let first = u64::from(u32::from_be_bytes(*first)) << 32;
+        let last = u64::from(u32::from_be_bytes(*last)) << (64 - 8 * n);
+        return first | last;
+    }
+    let packed = bytes.iter().fold(0u64, |k, &b| (k << 8) | u64::from(b));
+    packed.checked_shl(8 * (8 - n as u32)).unwrap_or(0)
 }
 
 /// An entry index as the index stores it. A registry holds far fewer than 2^32
@@ -166,6 +176,11 @@ impl TypeIndex {
         name_of: impl Fn(usize) -> &'static str,
         mut duplicate: impl FnMut(Slot, usize) -> (usize, usize),
     ) {
+        if self.names.is_empty() {
+            // The usual case, a first batch: no names to merge with.
+            self.first_batch(batch, duplicate);
+            return;
+        }
         let old = std::mem::take(&mut self.names);
         let mut names = Vec::with_capacity(old.len() + batch.len());
         let mut o = 0;
@@ -195,6 +210,30 @@ impl TypeIndex {
         names.extend_from_slice(&old[o..]);
         self.names = names;
         // Rebuilt from the names on the next lookup.
+        self.by_name = OnceLock::new();
+    }
+}
+
+impl TypeIndex {
+    /// [`merge`](Self::merge) into an empty type: the names are the batch's, each
+    /// duplicate compared with its neighbour only.
+    fn first_batch(
+        &mut self,
+        batch: &[(u64, &'static str, u32)],
+        mut duplicate: impl FnMut(Slot, usize) -> (usize, usize),
+    ) {
+        let mut names = Vec::with_capacity(batch.len());
+        let mut first = 0;
+        for (k, &(head, name, at)) in batch.iter().enumerate() {
+            if k > 0 && batch[first].0 == head && batch[first].1 == name {
+                let pair = duplicate(self.slot_of(batch[first].2), at as usize);
+                self.duplicates.insert(batch[first].2, pair);
+            } else {
+                first = k;
+                names.push(at);
+            }
+        }
+        self.names = names;
         self.by_name = OnceLock::new();
     }
 }
@@ -239,5 +278,41 @@ impl Index {
         duplicate: impl FnMut(Slot, usize) -> (usize, usize),
     ) {
         self.types[plugin_type.index()].merge(batch, name_of, duplicate);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_key;
+
+    /// The key of a name is its first 8 bytes, zero-padded, big-endian, whatever its
+    /// length; ordering by it then by the name orders by the name.
+    #[test]
+    fn name_key_is_the_zero_padded_head() {
+        let names = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "abcdef",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "b",
+            "p00500",
+        ];
+        for name in names {
+            let mut head = [0u8; 8];
+            let n = name.len().min(8);
+            head[..n].copy_from_slice(&name.as_bytes()[..n]);
+            assert_eq!(name_key(name), u64::from_be_bytes(head), "{name:?}");
+        }
+        let mut by_key = names.to_vec();
+        by_key.sort_by_key(|n| (name_key(n), *n));
+        let mut by_name = names.to_vec();
+        by_name.sort();
+        assert_eq!(by_key, by_name);
     }
 }
