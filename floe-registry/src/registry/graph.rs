@@ -376,7 +376,7 @@ mod tests {
             ] {
                 let err = registry
                     .resolve_dependencies(&[id(PluginType::Dbt, name)])
-                    .unwrap_err();
+                    .expect_err("an invalid dependency");
                 assert!(
                     matches!(&err, PluginError::InvalidMetadata { reason: r, .. } if r.contains(reason)),
                     "{err}"

@@ -636,12 +636,20 @@ mod tests {
                 .map(|d| d.name),
             Some("a")
         );
-        let (first, second) = sources(registry.descriptor(PluginType::Dbt, "x").unwrap_err());
+        let (first, second) = sources(
+            registry
+                .descriptor(PluginType::Dbt, "x")
+                .expect_err("duplicated"),
+        );
         assert!(
             first.contains("::X1)") && second.contains("::X2)"),
             "{first} {second}"
         );
-        let (first, second) = sources(registry.descriptor(PluginType::Dbt, "z").unwrap_err());
+        let (first, second) = sources(
+            registry
+                .descriptor(PluginType::Dbt, "z")
+                .expect_err("duplicated"),
+        );
         assert!(
             first.contains("::Z1)") && second.contains("::Z2)"),
             "{first} {second}"
