@@ -92,6 +92,7 @@ impl Entry {
     }
 
     /// The loaded instance, if any. Takes no lock.
+    #[inline]
     pub(crate) fn instance(&self) -> Option<&PluginInstance> {
         self.instance.get()
     }
@@ -144,6 +145,7 @@ impl Entries {
         }
     }
 
+    #[inline]
     fn first(&self) -> &[Entry] {
         self.first.get().map_or(&[], |b| &b[..])
     }

@@ -120,7 +120,7 @@ impl TypeIndex {
     /// The entry index of `name`'s only registration, found with `is_it`, which gets
     /// each candidate entry index and says whether its name is `name`. `None` when
     /// the name is absent or duplicated: the caller takes the slow path for the error.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn unique(
         &self,
         name: &str,

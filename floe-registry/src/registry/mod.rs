@@ -421,7 +421,9 @@ impl PluginRegistry {
 
     /// The hot path of [`get`](Self::get): a plugin already loaded, found in one probe
     /// that keeps the entry it compares. `None` sends the caller to the full lookup.
-    #[inline]
+    // Always: the inliner otherwise decides per caller, and a caller with several
+    // `get`s then pays a call and its prologue on the hot path (BENCHMARKS.md).
+    #[inline(always)]
     fn loaded(&self, plugin_type: PluginType, name: &str) -> Option<&PluginInstance> {
         self.only_entry(&self.index.load(), plugin_type, name)?
             .instance()
@@ -430,7 +432,7 @@ impl PluginRegistry {
     /// The entry of an identity registered once, in one probe that keeps the entry it
     /// compares; `None` (absent or duplicated) sends the caller to
     /// [`entry_in`](Self::entry_in) for the error.
-    #[inline]
+    #[inline(always)]
     fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<&Entry> {
         let mut found = None;
         index.of(plugin_type).unique(name, self.name_of(), |at| {
