@@ -90,6 +90,19 @@ fn main() {
                 black_box(noop_jobs(11));
             }
         }
+        "first_get_10000" => {
+            // Discovery then one get: subtract `discover_10000` for the first get.
+            let descriptors = generated(10_000);
+            let target = descriptors[5_000];
+            for _ in 0..iters {
+                let registry = registry_of(&descriptors);
+                black_box(
+                    registry
+                        .get(target.plugin_type, black_box(target.name))
+                        .is_ok(),
+                );
+            }
+        }
         "discover_10000" | "baseline_names_10000" => {
             let descriptors = generated(10_000);
             for _ in 0..iters {

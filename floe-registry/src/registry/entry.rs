@@ -45,8 +45,6 @@ impl Configuration {
 /// The runtime state of a registration, allocated on its first use.
 #[derive(Default)]
 pub(crate) struct State {
-    /// Set once, by the first successful load.
-    pub(crate) instance: OnceLock<PluginInstance>,
     /// Serialises loading, so that a plugin is built once.
     pub(crate) init: Mutex<()>,
     /// Everything about configuration, allocated on first configure.
@@ -59,10 +57,14 @@ pub(crate) struct State {
     checked: OnceLock<Result<(), Fault>>,
 }
 
-/// A registration: 24 bytes until it is first used, so that discovering thousands of
-/// plugins stays cheap (BENCHMARKS.md, memory).
+/// A registration: 56 bytes until it is first used, so that discovering thousands of
+/// plugins stays cheap (BENCHMARKS.md, memory). The instance is inline, so that a
+/// lookup of a loaded plugin follows no pointer from the entry; the rest of the
+/// runtime state is allocated on first use.
 pub(crate) struct Entry {
     pub(crate) desc: &'static PluginDescriptor,
+    /// Set once, by the first successful load (or by `register_instance`).
+    pub(crate) instance: OnceLock<PluginInstance>,
     state: OnceLock<Box<State>>,
 }
 
@@ -70,6 +72,7 @@ impl Entry {
     pub(crate) fn new(desc: &'static PluginDescriptor) -> Self {
         Entry {
             desc,
+            instance: OnceLock::new(),
             state: OnceLock::new(),
         }
     }
@@ -89,8 +92,9 @@ impl Entry {
     }
 
     /// The loaded instance, if any. Takes no lock.
+    #[inline]
     pub(crate) fn instance(&self) -> Option<&PluginInstance> {
-        self.state.get()?.instance.get()
+        self.instance.get()
     }
 
     pub(crate) fn configuration(&self) -> &Configuration {
@@ -114,6 +118,83 @@ impl Entry {
 
     pub(crate) fn health_flag(&self) -> Arc<AtomicBool> {
         Arc::clone(self.state().health_running.get_or_init(Default::default))
+    }
+}
+
+/// Every registration of a registry, by entry index, readable without a lock while
+/// more are added.
+///
+/// The first batch added (normally the whole of `discover_all`) is one allocation of
+/// exactly its size, written in one pass; everything added after it goes to an
+/// append-only `boxcar::Vec`, whose elements never move. An entry index below the
+/// first batch's length is in it, the others follow in the `boxcar::Vec`. Adding
+/// takes the registry's write lock; reading takes none.
+pub(crate) struct Entries {
+    /// The first batch, set by the first addition of any kind (empty when that is a
+    /// single registration), so that the indexes of later entries never change.
+    first: OnceLock<Box<[Entry]>>,
+    /// Everything added after the first batch.
+    more: boxcar::Vec<Entry>,
+}
+
+impl Entries {
+    pub(crate) fn new() -> Self {
+        Entries {
+            first: OnceLock::new(),
+            more: boxcar::Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn first(&self) -> &[Entry] {
+        self.first.get().map_or(&[], |b| &b[..])
+    }
+
+    /// The entry at `at`. Takes no lock.
+    #[inline]
+    pub(crate) fn get(&self, at: usize) -> Option<&Entry> {
+        let first = self.first();
+        match first.get(at) {
+            Some(entry) => Some(entry),
+            None => self.more.get(at - first.len()),
+        }
+    }
+
+    /// How many entries there are.
+    pub(crate) fn count(&self) -> usize {
+        self.first().len() + self.more.count()
+    }
+
+    /// Every entry with its index.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &Entry)> {
+        let first = self.first();
+        first.iter().enumerate().chain(
+            self.more
+                .iter()
+                .map(move |(at, entry)| (first.len() + at, entry)),
+        )
+    }
+
+    /// Adds a batch, returning the index of its first entry. The caller holds the
+    /// registry's write lock.
+    pub(crate) fn extend(&self, batch: Vec<Entry>) -> usize {
+        if self.first.get().is_none() {
+            // Under the write lock: nothing else sets it.
+            let _ = self.first.set(batch.into_boxed_slice());
+            return 0;
+        }
+        let start = self.count();
+        for entry in batch {
+            self.more.push(entry);
+        }
+        start
+    }
+
+    /// Adds one entry, returning its index. The caller holds the registry's write
+    /// lock.
+    pub(crate) fn push(&self, entry: Entry) -> usize {
+        let first = self.first.get_or_init(Default::default).len();
+        first + self.more.push(entry)
     }
 }
 

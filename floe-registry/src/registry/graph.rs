@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use super::PluginRegistry;
 use super::id::PluginId;
+use super::index::name_key;
 use crate::{DependencyError, PluginError, PluginType};
 
 /// Parses a declared dependency with the rule of `floe-registry-rules` (the one the
@@ -144,14 +145,18 @@ impl PluginRegistry {
         let mut missing: Vec<(usize, Vec<String>)> = Vec::new();
         let index = self.index.load();
         for (i, &(plugin_type, _, name)) in nodes.iter().enumerate() {
-            let desc = match self.only_entry(&index, plugin_type, name) {
-                Some(entry) => entry.desc,
-                None => self.entry_in(&index, plugin_type, name)?.1.desc,
+            let entry = match self.only_entry(&index, plugin_type, name) {
+                Some(entry) => entry,
+                None => self.entry_in(&index, plugin_type, name)?.1,
             };
+            let desc = entry.desc;
+            // A descriptor that passed the rules (checked once, kept in the entry) has
+            // valid dependency strings: they are only split, not checked again.
+            let checked = !desc.dependencies.is_empty() && entry.checked().is_ok();
             let start = dep_list.len();
             for dep in desc.dependencies {
                 let (ty, dep_name) =
-                    parse_dependency(dep).map_err(|e| PluginError::InvalidMetadata {
+                    split_dependency(dep, checked).map_err(|e| PluginError::InvalidMetadata {
                         plugin_type,
                         name: name.to_owned(),
                         reason: e.to_string(),
@@ -211,14 +216,23 @@ impl PluginRegistry {
     }
 }
 
-/// The first 8 bytes of a name as a big-endian number, zero-padded. Ordering by it
-/// and then by the name is ordering by the name (names hold no NUL), with a string
-/// comparison only between names that share their first 8 bytes.
-fn name_key(name: &str) -> u64 {
-    let mut head = [0u8; 8];
-    let n = name.len().min(8);
-    head[..n].copy_from_slice(&name.as_bytes()[..n]);
-    u64::from_be_bytes(head)
+/// [`parse_dependency`], the name's check left out when `checked` says the
+/// descriptor holding `dep` already passed the rules.
+fn split_dependency(
+    dep: &str,
+    checked: bool,
+) -> Result<(Option<PluginType>, &str), DependencyError> {
+    if checked {
+        match dep.bytes().position(|b| b == b':') {
+            None => return Ok((None, dep)),
+            Some(at) => {
+                if let Ok(names) = floe_registry_rules::parse_plugin_type(&dep[..at]) {
+                    return Ok((Some(PluginType::of_names(names)), &dep[at + 1..]));
+                }
+            }
+        }
+    }
+    parse_dependency(dep)
 }
 
 /// A dependency graph in flat arrays: node `i` needs the nodes
@@ -312,5 +326,62 @@ fn find_cycle(graph: &Graph<'_>, waiting: &[usize]) -> Vec<usize> {
         seen.insert(next, path.len());
         path.push(next);
         at = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PluginDescriptor, PluginInstance};
+
+    fn never() -> PluginInstance {
+        unreachable!("ordering builds nothing")
+    }
+
+    const SOURCE: crate::PluginSource = crate::plugin_source!(Nothing);
+
+    static STORE: PluginDescriptor =
+        PluginDescriptor::new(PluginType::Storage, "store", "1.0.0", SOURCE, never);
+    static TYPED: PluginDescriptor =
+        PluginDescriptor::new(PluginType::Dbt, "typed", "1.0.0", SOURCE, never)
+            .with_dependencies(&["floe.storage:store", "storage:store"]);
+    static BAD_NAME: PluginDescriptor =
+        PluginDescriptor::new(PluginType::Dbt, "bad-name", "1.0.0", SOURCE, never)
+            .with_dependencies(&["store", "Not A Name"]);
+    static BAD_VERSION: PluginDescriptor =
+        PluginDescriptor::new(PluginType::Dbt, "bad-version", "1.0", SOURCE, never)
+            .with_dependencies(&["warehouse:store"]);
+
+    fn id(plugin_type: PluginType, name: &str) -> PluginId {
+        PluginId::new(plugin_type, name)
+    }
+
+    /// Dependencies of a checked descriptor are split without the name check; an
+    /// unchecked or failing one still reports its invalid dependency, every time.
+    #[test]
+    fn dependency_strings_are_checked_until_the_descriptor_passed_the_rules() {
+        let registry = PluginRegistry::new();
+        registry.discover_from([&STORE, &TYPED, &BAD_NAME, &BAD_VERSION]);
+        for _ in 0..2 {
+            let order = registry
+                .resolve_dependencies(&[
+                    id(PluginType::Dbt, "typed"),
+                    id(PluginType::Storage, "store"),
+                ])
+                .expect("orders");
+            assert_eq!(order[0].name, "store");
+            for (name, reason) in [
+                ("bad-name", "Not A Name"),
+                ("bad-version", "unknown plugin type `warehouse`"),
+            ] {
+                let err = registry
+                    .resolve_dependencies(&[id(PluginType::Dbt, name)])
+                    .expect_err("an invalid dependency");
+                assert!(
+                    matches!(&err, PluginError::InvalidMetadata { reason: r, .. } if r.contains(reason)),
+                    "{err}"
+                );
+            }
+        }
     }
 }

@@ -81,8 +81,8 @@ impl PluginRegistry {
         let mut dup = Vec::new();
         for t in PluginType::ALL {
             let ti = index.of(t);
-            for name in &ti.names {
-                let id = PluginId::new(t, *name);
+            for name in ti.names(self.name_of()) {
+                let id = PluginId::new(t, name);
                 match ti.get(name, self.name_of()) {
                     Some(Slot::Duplicate(a, b)) => {
                         if let Some(err) = self.duplicate_error(a, b) {

@@ -5,7 +5,8 @@
 //!
 //! - `id.rs`: plugin identity ([`PluginId`]).
 //! - `check.rs`: the metadata rules at run time, checked once per registration.
-//! - `entry.rs`: one registration and its runtime state; `index.rs`: the lookup table.
+//! - `entry.rs`: one registration and its runtime state, and the store of them all;
+//!   `index.rs`: the sorted names and the lookup tables.
 //! - `config.rs`: the configure API; `config_errors.rs`: validation failures as
 //!   field errors; `schema.rs`: finding a place in a config schema; `redact.rs`:
 //!   a config as JSON without its secrets. Where a config is stored, and why there:
@@ -40,8 +41,8 @@ pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
 pub use self::id::PluginId;
 pub use self::lifecycle::{ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, ShutdownReport};
 
-use self::entry::{Entry, lock};
-use self::index::{Index, Slot};
+use self::entry::{Entries, Entry, lock};
+use self::index::{Index, Slot, key, name_key};
 use crate::{PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKind, PluginType};
 
 /// The plugin registry: finds the plugins linked into the program, builds each on first
@@ -68,7 +69,7 @@ use crate::{PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKin
 /// # Ok::<(), PluginError>(())
 /// ```
 pub struct PluginRegistry {
-    entries: boxcar::Vec<Entry>,
+    entries: Entries,
     index: ArcSwap<Index>,
     /// Serialises changes to `index`.
     write: Mutex<()>,
@@ -99,7 +100,7 @@ impl PluginRegistry {
     /// plugins linked into the program, or [`register`](Self::register) to add some.
     pub fn new() -> Self {
         PluginRegistry {
-            entries: boxcar::Vec::new(),
+            entries: Entries::new(),
             index: ArcSwap::from_pointee(Index::default()),
             write: Mutex::new(()),
             discovered: OnceLock::new(),
@@ -160,39 +161,57 @@ impl PluginRegistry {
         self.add_all(descriptors.into_iter())
     }
 
+    /// Adds a batch of registrations in one pass: the entries are written in one
+    /// allocation when they are the registry's first, and each type's names are
+    /// sorted and merged into its names list; the hash index of a type is built on
+    /// its first lookup (`index.rs`).
     fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
-        let descriptors: Vec<&'static PluginDescriptor> = descriptors.collect();
+        let batch: Vec<Entry> = descriptors.map(Entry::new).collect();
+        let n = batch.len();
         let mut counts = [0usize; PluginType::COUNT];
-        for d in &descriptors {
-            counts[d.plugin_type.index()] += 1;
+        for e in &batch {
+            counts[e.desc.plugin_type.index()] += 1;
         }
+        // Per type: (name_key, name, entry index), to sort with few string comparisons.
+        let mut by_type: [Vec<(u64, &'static str, u32)>; PluginType::COUNT] =
+            std::array::from_fn(|t| Vec::with_capacity(counts[t]));
         let _w = lock(&self.write);
-        let mut index = Index::clone(&self.index.load());
-        index.reserve(&counts, self.name_of());
-        for desc in &descriptors {
-            let at = self.entries.push(Entry::new(desc));
+        // Under the write lock: the batch's first index is the count so far.
+        let start = self.entries.count();
+        for (k, e) in batch.iter().enumerate() {
+            let desc = e.desc;
             tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
-            match index.add(desc.plugin_type, desc.name, at, self.name_of()) {
-                None => {}
-                Some(existing) => {
-                    let pair = match existing {
-                        Slot::One(other) => self.ordered_pair(other, at),
-                        // Keep the two first by source, so the report is the same
-                        // whatever the (unspecified) order of the linked slice.
-                        Slot::Duplicate(a, b) => {
-                            let mut three = [a, b, at];
-                            three.sort_by_key(|&i| self.source_key(i));
-                            (three[0], three[1])
-                        }
-                    };
-                    index.set_duplicate(desc.plugin_type, desc.name, pair, self.name_of());
-                    self.report_duplicate(pair.0, pair.1);
-                }
-            }
+            by_type[desc.plugin_type.index()].push((
+                name_key(desc.name),
+                desc.name,
+                key(start + k),
+            ));
         }
-        index.sort_names();
+        let added = self.entries.extend(batch);
+        debug_assert_eq!(added, start);
+        let mut index = Index::clone(&self.index.load());
+        for (t, pairs) in PluginType::ALL.into_iter().zip(&mut by_type) {
+            if pairs.is_empty() {
+                continue;
+            }
+            pairs.sort_unstable();
+            index.merge(t, pairs, self.name_of(), |existing, at| {
+                let pair = match existing {
+                    Slot::One(other) => self.ordered_pair(other, at),
+                    // Keep the two first by source, so the report is the same
+                    // whatever the (unspecified) order of the linked slice.
+                    Slot::Duplicate(a, b) => {
+                        let mut three = [a, b, at];
+                        three.sort_by_key(|&i| self.source_key(i));
+                        (three[0], three[1])
+                    }
+                };
+                self.report_duplicate(pair.0, pair.1);
+                pair
+            });
+        }
         self.index.store(Arc::new(index));
-        descriptors.len()
+        n
     }
 
     /// The name of an entry, by index: how the index compares names.
@@ -313,7 +332,7 @@ impl PluginRegistry {
             });
         }
         let entry = Entry::new(desc);
-        let _ = entry.state().instance.set(instance);
+        let _ = entry.instance.set(instance);
         self.register_entry(entry)
     }
 
@@ -357,7 +376,7 @@ impl PluginRegistry {
             return Err(PluginError::not_found(
                 plugin_type,
                 name,
-                index.of(plugin_type).names.iter().copied(),
+                index.of(plugin_type).names(self.name_of()),
             ));
         };
         match slot {
@@ -377,10 +396,23 @@ impl PluginRegistry {
     ///
     /// Errors: not found (with "did you mean" suggestions), duplicate identity, invalid
     /// metadata, incompatible API version, or a constructor that panicked.
+    #[inline]
     pub fn get(&self, plugin_type: PluginType, name: &str) -> Result<&PluginInstance, PluginError> {
-        if let Some(instance) = self.loaded(plugin_type, name) {
-            return Ok(instance);
+        match self.loaded(plugin_type, name) {
+            Some(instance) => Ok(instance),
+            None => self.get_slow(plugin_type, name),
         }
+    }
+
+    /// [`get`](Self::get) of a plugin not loaded yet, or an error: out of line, so that
+    /// the hot path stays small.
+    #[cold]
+    #[inline(never)]
+    fn get_slow(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<&PluginInstance, PluginError> {
         let (_, entry) = self.entry(plugin_type, name)?;
         match entry.instance() {
             Some(instance) => Ok(instance),
@@ -390,6 +422,9 @@ impl PluginRegistry {
 
     /// The hot path of [`get`](Self::get): a plugin already loaded, found in one probe
     /// that keeps the entry it compares. `None` sends the caller to the full lookup.
+    // Always: the inliner otherwise decides per caller, and a caller with several
+    // `get`s then pays a call and its prologue on the hot path (BENCHMARKS.md).
+    #[inline(always)]
     fn loaded(&self, plugin_type: PluginType, name: &str) -> Option<&PluginInstance> {
         self.only_entry(&self.index.load(), plugin_type, name)?
             .instance()
@@ -398,9 +433,10 @@ impl PluginRegistry {
     /// The entry of an identity registered once, in one probe that keeps the entry it
     /// compares; `None` (absent or duplicated) sends the caller to
     /// [`entry_in`](Self::entry_in) for the error.
+    #[inline(always)]
     fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<&Entry> {
         let mut found = None;
-        index.of(plugin_type).unique(name, |at| {
+        index.of(plugin_type).unique(name, self.name_of(), |at| {
             found = self.entries.get(at).filter(|e| e.desc.name == name);
             found.is_some()
         })?;
@@ -432,7 +468,7 @@ impl PluginRegistry {
     fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a PluginInstance, PluginError> {
         let state = entry.state();
         let _init = lock(&state.init);
-        if let Some(instance) = state.instance.get() {
+        if let Some(instance) = entry.instance.get() {
             return Ok(instance);
         }
         let desc = entry.desc;
@@ -445,14 +481,19 @@ impl PluginRegistry {
         check::instance_matches(desc, &instance)?;
         config::attach(entry, &instance)?;
         tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_loaded");
-        Ok(state.instance.get_or_init(|| instance))
+        Ok(entry.instance.get_or_init(|| instance))
     }
 
     /// Every plugin of `plugin_type`, loaded, sorted by name. Plugins that fail to load
     /// (duplicates, incompatible, panicking constructors) are skipped with a warning
     /// event; this never fails.
     pub fn list(&self, plugin_type: PluginType) -> Vec<&PluginInstance> {
-        let names = self.index.load().of(plugin_type).names.clone();
+        let names: Vec<&'static str> = self
+            .index
+            .load()
+            .of(plugin_type)
+            .names(self.name_of())
+            .collect();
         names
             .into_iter()
             .filter_map(|name| match self.get(plugin_type, name) {
@@ -471,7 +512,7 @@ impl PluginRegistry {
         let index = self.index.load();
         PluginType::ALL
             .into_iter()
-            .map(|t| (t, index.of(t).names.clone()))
+            .map(|t| (t, index.of(t).names(self.name_of()).collect()))
             .collect()
     }
 
@@ -524,12 +565,99 @@ impl PluginRegistry {
         let mut out = Vec::new();
         for t in PluginType::ALL {
             let ti = index.of(t);
-            for name in &ti.names {
+            for name in ti.names(self.name_of()) {
                 if let Some(Slot::Duplicate(a, b)) = ti.get(name, self.name_of()) {
                     out.extend(self.duplicate_error(a, b));
                 }
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn never() -> PluginInstance {
+        unreachable!("nothing is built")
+    }
+
+    macro_rules! desc {
+        ($name:literal, $source:ident) => {
+            PluginDescriptor::new(
+                PluginType::Dbt,
+                $name,
+                "1.0.0",
+                crate::plugin_source!($source),
+                never,
+            )
+        };
+    }
+
+    static X1: PluginDescriptor = desc!("x", X1);
+    static Y: PluginDescriptor = desc!("y", Y);
+    static X2: PluginDescriptor = desc!("x", X2);
+    static Z3: PluginDescriptor = desc!("z", Z3);
+    static Z1: PluginDescriptor = desc!("z", Z1);
+    static Z2: PluginDescriptor = desc!("z", Z2);
+    static A: PluginDescriptor = desc!("a", A);
+    static Y2: PluginDescriptor = desc!("y", Y2);
+
+    fn sources(err: PluginError) -> (String, String) {
+        match err {
+            PluginError::Duplicate { first, second, .. } => (first, second),
+            other => panic!("not a duplicate: {other}"),
+        }
+    }
+
+    /// Batches merge into the sorted names; duplicates within a batch, across
+    /// batches and of three registrations are found, the two first by source kept.
+    #[test]
+    fn batches_merge_and_duplicates_are_found_within_and_across_them() {
+        let registry = PluginRegistry::new();
+        assert_eq!(registry.discover_from([&X1, &Y]), 2);
+        assert!(registry.descriptor(PluginType::Dbt, "x").is_ok());
+        assert_eq!(registry.discover_from([&Z3, &X2, &Z2, &Z1]), 4);
+        registry.register(&A).expect("a new name after discovery");
+        assert!(matches!(
+            registry.register(&Y2),
+            Err(PluginError::Duplicate { .. })
+        ));
+        assert_eq!(registry.list_all()[&PluginType::Dbt], ["a", "x", "y", "z"]);
+        assert_eq!(
+            registry
+                .descriptor(PluginType::Dbt, "y")
+                .ok()
+                .map(|d| d.name),
+            Some("y")
+        );
+        assert_eq!(
+            registry
+                .descriptor(PluginType::Dbt, "a")
+                .ok()
+                .map(|d| d.name),
+            Some("a")
+        );
+        let (first, second) = sources(
+            registry
+                .descriptor(PluginType::Dbt, "x")
+                .expect_err("duplicated"),
+        );
+        assert!(
+            first.contains("::X1)") && second.contains("::X2)"),
+            "{first} {second}"
+        );
+        let (first, second) = sources(
+            registry
+                .descriptor(PluginType::Dbt, "z")
+                .expect_err("duplicated"),
+        );
+        assert!(
+            first.contains("::Z1)") && second.contains("::Z2)"),
+            "{first} {second}"
+        );
+        assert_eq!(registry.duplicates().len(), 2);
+        assert_eq!(registry.infos().len(), 7);
     }
 }
