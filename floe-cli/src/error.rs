@@ -74,22 +74,11 @@ impl CliError {
 ///
 /// The registry's and the built-ins' errors keep their cause in
 /// [`source()`](Error::source) and show only their context, so printing one with `{}`
-/// alone would drop the cause. This walks the chain and joins each message once; a
-/// cause whose text is already shown (an error that still writes its source into its own
-/// message) is not repeated. Every error from the registry or a plugin that the CLI
+/// alone would drop the cause. This is the registry's [`floe_registry::ErrorChain`]:
+/// each message once, a cause already shown not repeated. Every error from the registry or a plugin that the CLI
 /// shows goes through here: `Polaris catalog request failed: connection refused`.
 pub fn chain(error: &(dyn Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(current) = cause {
-        let shown = current.to_string();
-        if !shown.is_empty() && !text.contains(&shown) {
-            text.push_str(": ");
-            text.push_str(&shown);
-        }
-        cause = current.source();
-    }
-    text
+    floe_registry::ErrorChain(error).to_string()
 }
 
 #[cfg(test)]

@@ -49,8 +49,8 @@ use serde_json::{Map, Value, json};
 
 use crate::support::process;
 
-use crate::support::quality::suite_from_expectations;
 pub use crate::support::quality::{DIALECTS, check_from_expectation};
+use crate::support::quality::{suite_from_expectations, suite_from_options};
 
 /// Seconds `dbt --version` may take in the health check.
 const VERSION_TIMEOUT: Duration = Duration::from_secs(60);
@@ -198,19 +198,7 @@ impl QualityPlugin for DbtExpectationsPlugin {
         data_source: &str,
         options: &Map<String, Value>,
     ) -> Result<QualitySuiteResult, PluginError> {
-        let suite = QualitySuite {
-            model_name: data_source.to_owned(),
-            checks: Vec::new(),
-            timeout_seconds: options
-                .get("timeout_seconds")
-                .and_then(Value::as_u64)
-                .and_then(|t| u32::try_from(t).ok())
-                .unwrap_or(300),
-            fail_fast: options
-                .get("fail_fast")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-        };
+        let suite = suite_from_options(data_source, options);
         let connection: Map<String, Value> = ["project_dir", "profiles_dir", "dbt_executable"]
             .iter()
             .filter_map(|k| options.get(*k).map(|v| ((*k).to_owned(), v.clone())))

@@ -50,7 +50,7 @@ use floe_registry::quality::{
 use serde_json::{Map, Value, json};
 
 use crate::support::process;
-use crate::support::quality::{DIALECTS, suite_from_expectations};
+use crate::support::quality::{DIALECTS, suite_from_expectations, suite_from_options};
 
 /// The source of the shipped runner.
 pub const RUNNER_SOURCE: &str = include_str!("great_expectations/floe_gx_runner.py");
@@ -211,19 +211,7 @@ impl QualityPlugin for GreatExpectationsPlugin {
         data_source: &str,
         options: &Map<String, Value>,
     ) -> Result<QualitySuiteResult, PluginError> {
-        let suite = QualitySuite {
-            model_name: data_source.to_owned(),
-            checks: Vec::new(),
-            timeout_seconds: options
-                .get("timeout_seconds")
-                .and_then(Value::as_u64)
-                .and_then(|t| u32::try_from(t).ok())
-                .unwrap_or(300),
-            fail_fast: options
-                .get("fail_fast")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-        };
+        let suite = suite_from_options(data_source, options);
         let connection = options
             .get("connection_config")
             .and_then(Value::as_object)

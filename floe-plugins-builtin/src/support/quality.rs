@@ -21,6 +21,28 @@ pub fn suite_from_expectations(data_source: &str, expectations: &[Value]) -> Qua
     }
 }
 
+/// The suite `run_checks` runs: no checks of its own (the tool's suite decides), on
+/// `data_source`, with `timeout_seconds` and `fail_fast` read from `options` and floe's
+/// defaults (300 s, no fail-fast) where they are absent or not of their type.
+pub fn suite_from_options(
+    data_source: &str,
+    options: &serde_json::Map<String, Value>,
+) -> QualitySuite {
+    QualitySuite {
+        model_name: data_source.to_owned(),
+        checks: Vec::new(),
+        timeout_seconds: options
+            .get("timeout_seconds")
+            .and_then(Value::as_u64)
+            .and_then(|t| u32::try_from(t).ok())
+            .unwrap_or(300),
+        fail_fast: options
+            .get("fail_fast")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    }
+}
+
 /// A suite check from an ad-hoc expectation dict: name `check_<i>`, type `custom` and
 /// dimension `validity` by default.
 pub fn check_from_expectation(i: usize, expectation: &Value) -> QualityCheck {
