@@ -5,25 +5,25 @@
 //! answer in turn; for calls that return at once, those wake-ups are the whole cost.
 //! A batch wakes one thread, which takes the calls from the queue one after another,
 //! and wakes the caller once, when the last call has ended. The caller supervises: if
-//! a call has been running for [`GRACE`] while calls are still queued, every queued
-//! call gets a thread of its own, so a slow or hung call delays the others by at most
-//! the grace (plus the time to wake the threads).
+//! calls are still queued [`GRACE`] after dispatch, each of them gets a thread of its
+//! own, so every call starts within about the grace of dispatch however slow the
+//! calls before it (a hung one included), and slow calls still run side by side.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::guard::{self, Outcome};
 
-/// How long a running call may hold back the calls queued behind it before each of
-/// them gets a thread of its own (less when the deadline is nearer: see [`run_all`]).
+/// How long after dispatch calls may still wait in the queue before each of them
+/// gets a thread of its own (less when the deadline is nearer: see [`run_all`]).
 pub(crate) const GRACE: Duration = Duration::from_millis(1);
 
 /// One call of a batch, as it moves through the queue.
 enum Slot<F, T> {
     /// Not taken by a thread yet.
     Queued(F),
-    /// Taken by a thread at this instant, not ended yet.
-    Running(Instant),
+    /// Taken by a thread, not ended yet.
+    Running,
     /// Ended: its value, or its panic message.
     Ended(Result<T, String>),
     /// Its outcome was handed to the caller, or it was dropped unstarted at the deadline.
@@ -75,12 +75,12 @@ impl<F: FnOnce() -> T, T> Batch<F, T> {
 }
 
 impl<F, T> State<F, T> {
-    /// Takes the next queued call, marking it running from now.
+    /// Takes the next queued call, marking it running.
     fn take(&mut self) -> Option<(usize, F)> {
         while self.next < self.slots.len() {
             let at = self.next;
             self.next += 1;
-            let slot = std::mem::replace(&mut self.slots[at], Slot::Running(Instant::now()));
+            let slot = std::mem::replace(&mut self.slots[at], Slot::Running);
             if let Slot::Queued(call) = slot {
                 return Some((at, call));
             }
@@ -88,17 +88,6 @@ impl<F, T> State<F, T> {
             self.slots[at] = slot;
         }
         None
-    }
-
-    /// When the longest-running call started, if any call is running.
-    fn oldest_start(&self) -> Option<Instant> {
-        self.slots[..self.next]
-            .iter()
-            .filter_map(|slot| match slot {
-                Slot::Running(since) => Some(*since),
-                _ => None,
-            })
-            .min()
     }
 }
 
@@ -115,12 +104,12 @@ where
 /// Runs every call on pool threads (named `floe-hook`), panics caught there, and
 /// returns each call's outcome, in the order of `calls`, by `deadline`.
 ///
-/// One thread is woken for the whole batch. If a call has been running for
-/// [`GRACE`] (or half the time left to the deadline at dispatch, if that is less)
-/// while calls are still queued, or no call has started that long after dispatch,
-/// each queued call gets a thread of its own; from then on no call waits behind
-/// another. So every call starts at most about a grace after dispatch, and all of
-/// them share the one `deadline`: a call that started late has that much less time.
+/// One thread is woken for the whole batch. If calls are still queued [`GRACE`]
+/// after dispatch (or half the time left to the deadline, if that is less), each of
+/// them gets a thread of its own, and from then on no call waits behind another. So
+/// every call starts within about a grace of dispatch (the time to wake the threads
+/// added), however slow the calls before it, and all of them share the one
+/// `deadline`: a call that started late has that much less time.
 /// A call still running at the deadline is [`Outcome::TimedOut`] and left on its
 /// thread (which is not returned to the pool until it ends); a call never started by
 /// then is dropped unstarted and reported as timed out too, or as
@@ -135,7 +124,7 @@ where
         return Vec::new();
     }
     let dispatched = Instant::now();
-    let grace = GRACE.min(deadline.saturating_duration_since(dispatched) / 2);
+    let spread_at = dispatched + GRACE.min(deadline.saturating_duration_since(dispatched) / 2);
     let batch = Arc::new(Batch {
         state: Mutex::new(State {
             slots: calls.into_iter().map(Slot::Queued).collect(),
@@ -158,8 +147,7 @@ where
         }
         let mut wake_at = deadline;
         if !spread && state.next < count {
-            let due = state.oldest_start().unwrap_or(dispatched) + grace;
-            if now >= due {
+            if now >= spread_at {
                 let queued = count - state.next;
                 drop(state);
                 for _ in 0..queued {
@@ -173,7 +161,7 @@ where
                 state = batch.lock();
                 continue;
             }
-            wake_at = wake_at.min(due);
+            wake_at = wake_at.min(spread_at);
         }
         state = batch
             .all_ended
@@ -203,7 +191,7 @@ fn close<F, T>(
                     .clone()
                     .map_or(Outcome::TimedOut, Outcome::NoThread)
             }
-            Slot::Running(_) | Slot::Closed => Outcome::TimedOut,
+            Slot::Running | Slot::Closed => Outcome::TimedOut,
         })
         .collect();
     state.next = state.slots.len();

@@ -96,10 +96,10 @@ impl PluginRegistry {
     /// nothing is loaded.
     ///
     /// The checks are queued together and taken one after another by a pooled thread,
-    /// so checks that return at once cost one thread wake-up in all, not one each. A
-    /// check still running after a grace of 1 ms (half the timeout, if that is less)
-    /// while others wait in the queue gives every waiting check a thread of its own:
-    /// a slow or hung check delays the others by about the grace at most, and slow
+    /// so checks that return at once cost one thread wake-up in all, not one each.
+    /// Checks still queued after a grace of 1 ms (half the timeout, if that is less)
+    /// each get a thread of their own: every check starts within about the grace of
+    /// the call, however slow the checks before it (a hung one included), and slow
     /// checks still run side by side.
     ///
     /// The deadline is the same for every check: `timeout` after the call starts. So
