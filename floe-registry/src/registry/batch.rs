@@ -26,14 +26,15 @@ enum Slot<F, T> {
     Running,
     /// Ended: its value, or its panic message.
     Ended(Result<T, String>),
-    /// Its outcome was handed to the caller, or it was dropped unstarted at the deadline.
+    /// Its outcome was handed to the caller (a call still running then writes its
+    /// result here when it ends, unread), or it was dropped unstarted.
     Closed,
 }
 
 struct State<F, T> {
     slots: Vec<Slot<F, T>>,
-    /// The first slot no thread has taken; every slot from here on is queued until
-    /// the caller closes the batch (then it is the number of slots).
+    /// The first slot no thread has taken; every slot from here on is queued (when
+    /// the caller drops the queued calls, it becomes the number of slots).
     next: usize,
     /// How many calls have ended.
     ended: usize,
@@ -101,6 +102,16 @@ where
     guard::submit(Box::new(move || batch.work()))
 }
 
+/// Starts a pool thread on the batch's queue for each of `queued` calls; the reason
+/// if one could not be started (the threads already working still drain the queue).
+fn spread<F, T>(batch: &Arc<Batch<F, T>>, queued: usize) -> Option<String>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    (0..queued).find_map(|_| add_worker(batch).err())
+}
+
 /// Runs every call on pool threads (named `floe-hook`), panics caught there, and
 /// returns each call's outcome, in the order of `calls`, by `deadline`.
 ///
@@ -110,10 +121,13 @@ where
 /// every call starts within about a grace of dispatch (the time to wake the threads
 /// added), however slow the calls before it, and all of them share the one
 /// `deadline`: a call that started late has that much less time.
+///
 /// A call still running at the deadline is [`Outcome::TimedOut`] and left on its
-/// thread (which is not returned to the pool until it ends); a call never started by
-/// then is dropped unstarted and reported as timed out too, or as
-/// [`Outcome::NoThread`] if a thread it needed could not be started.
+/// thread (which is not returned to the pool until it ends). A call not started by
+/// then (its thread not scheduled yet) is [`Outcome::TimedOut`] too and still runs,
+/// later, on a thread of its own, its result dropped: a call handed to the batch is
+/// always run, as a job handed to a pool thread is. Only if a thread it needed could
+/// not be started is it dropped unstarted, as [`Outcome::NoThread`].
 pub(crate) fn run_all<F, T>(calls: Vec<F>, deadline: Instant) -> Vec<Outcome<T>>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -138,7 +152,7 @@ where
         return close(batch.lock(), Some(reason));
     }
     let mut no_thread = None;
-    let mut spread = false;
+    let mut spread_done = false;
     let mut state = batch.lock();
     while state.ended < count {
         let now = Instant::now();
@@ -146,18 +160,12 @@ where
             break;
         }
         let mut wake_at = deadline;
-        if !spread && state.next < count {
+        if !spread_done && state.next < count {
             if now >= spread_at {
                 let queued = count - state.next;
                 drop(state);
-                for _ in 0..queued {
-                    if let Err(reason) = add_worker(&batch) {
-                        // The threads already working still drain the queue.
-                        no_thread = Some(reason);
-                        break;
-                    }
-                }
-                spread = true;
+                no_thread = spread(&batch, queued);
+                spread_done = true;
                 state = batch.lock();
                 continue;
             }
@@ -165,15 +173,25 @@ where
         }
         state = batch
             .all_ended
-            .wait_timeout(state, wake_at - now)
+            .wait_timeout(state, wake_at.saturating_duration_since(now))
             .unwrap_or_else(PoisonError::into_inner)
             .0;
+    }
+    if !spread_done && state.next < count {
+        // The deadline came before the grace was seen to pass (the caller was not
+        // scheduled in between): the calls still queued must not wait behind a call
+        // that may hang.
+        let queued = count - state.next;
+        drop(state);
+        no_thread = spread(&batch, queued);
+        state = batch.lock();
     }
     close(state, no_thread)
 }
 
-/// Hands out every outcome and closes the queue: calls still queued are dropped
-/// unstarted (after the lock is released) and no thread takes another call.
+/// Hands out every outcome. Calls still queued stay queued for the threads woken
+/// for them, unless a thread could not be started: then they are dropped unstarted
+/// (after the lock is released) and no thread takes another call.
 fn close<F, T>(
     mut state: MutexGuard<'_, State<F, T>>,
     no_thread: Option<String>,
@@ -185,16 +203,23 @@ fn close<F, T>(
         .map(|slot| match std::mem::replace(slot, Slot::Closed) {
             Slot::Ended(Ok(value)) => Outcome::Done(value),
             Slot::Ended(Err(message)) => Outcome::Panicked(message),
-            Slot::Queued(call) => {
-                unstarted.push(call);
-                no_thread
-                    .clone()
-                    .map_or(Outcome::TimedOut, Outcome::NoThread)
-            }
+            Slot::Queued(call) => match &no_thread {
+                Some(reason) => {
+                    unstarted.push(call);
+                    Outcome::NoThread(reason.clone())
+                }
+                None => {
+                    *slot = Slot::Queued(call);
+                    Outcome::TimedOut
+                }
+            },
+            // A running call's thread writes its result here when it ends; unread.
             Slot::Running | Slot::Closed => Outcome::TimedOut,
         })
         .collect();
-    state.next = state.slots.len();
+    if no_thread.is_some() {
+        state.next = state.slots.len();
+    }
     drop(state);
     drop(unstarted);
     outcomes
@@ -244,6 +269,38 @@ mod tests {
             .collect();
         let got = values(run_all(calls, far()));
         assert_eq!(got, (0..11).map(Some).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_call_not_started_by_the_deadline_still_runs() {
+        // The deadline has passed at dispatch: whatever the threads had done by
+        // then, every call still runs exactly once.
+        let (ran, runs) = mpsc::channel();
+        let calls: Vec<_> = (0..11)
+            .map(|i| {
+                let ran = ran.clone();
+                move || {
+                    let _ = ran.send(i);
+                    i
+                }
+            })
+            .collect();
+        let out = run_all(calls, Instant::now());
+        assert_eq!(out.len(), 11);
+        for (i, o) in out.iter().enumerate() {
+            assert!(
+                matches!(o, Outcome::TimedOut) || matches!(o, Outcome::Done(v) if *v == i),
+                "call {i}: timed out or done"
+            );
+        }
+        let mut seen: Vec<usize> = (0..11)
+            .map(|_| {
+                runs.recv_timeout(Duration::from_secs(60))
+                    .expect("every call runs")
+            })
+            .collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..11).collect::<Vec<_>>());
     }
 
     #[test]

@@ -181,12 +181,25 @@ impl<T> Pending<T> {
     }
 }
 
+/// A timeout longer than any program runs: what a timeout too long to represent as
+/// an instant amounts to.
+const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// The instant `timeout` from now; a timeout too long to represent (such as
+/// `Duration::MAX`) gives an instant a century away instead of a panic.
+pub(crate) fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(FOREVER))
+        .unwrap_or(now)
+}
+
 /// Runs `f` on a pool thread and waits at most `timeout`.
 pub(crate) fn run_with_timeout<T: Send + 'static>(
     timeout: Duration,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Outcome<T> {
-    let deadline = Instant::now() + timeout;
+    let deadline = deadline_after(timeout);
     spawn(f).wait_until(deadline)
 }
 
@@ -225,6 +238,10 @@ mod tests {
     fn a_panic_becomes_its_message() {
         let out = run_with_timeout(Duration::from_secs(5), || -> u8 { panic!("boom {}", 7) });
         assert!(matches!(out, Outcome::Panicked(m) if m == "boom 7"));
+        assert!(matches!(
+            run_with_timeout(Duration::MAX, || 7),
+            Outcome::Done(7)
+        ));
         assert_eq!(
             catch(|| -> u8 { panic!("static") }),
             Err("static".to_owned())

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::PluginRegistry;
 use super::batch;
@@ -107,7 +107,9 @@ impl PluginRegistry {
     /// check that started late because of the grace has that much less of the
     /// timeout (at most 1 ms less). A check still running at the deadline is reported
     /// as `health_check() timed out after {timeout}` and left to finish on its thread;
-    /// a check not started by then is not called and is reported the same way.
+    /// a check not started by then (its thread not scheduled in time) is reported the
+    /// same way and still runs later. Until either ends, later calls report it as
+    /// still running.
     ///
     /// ```
     /// use floe_registry::prelude::*;
@@ -133,7 +135,7 @@ impl PluginRegistry {
     /// # Ok::<(), PluginError>(())
     /// ```
     pub fn health_check_all_within(&self, timeout: Duration) -> HealthReport {
-        let deadline = Instant::now() + timeout;
+        let deadline = guard::deadline_after(timeout);
         // Each loaded plugin in entry order, with its status if it is known now; the
         // others are checked as one batch, their outcomes in the same order.
         let mut known = Vec::new();
@@ -204,7 +206,7 @@ impl PluginRegistry {
     ) -> Result<HealthStatus, PluginError> {
         self.get(plugin_type, name)?;
         let (_, entry) = self.entry(plugin_type, name)?;
-        let deadline = Instant::now() + timeout;
+        let deadline = guard::deadline_after(timeout);
         Ok(match claim(entry) {
             Ok(call) => status_of(guard::spawn(call).wait_until(deadline), timeout),
             Err(status) => status,
