@@ -150,3 +150,15 @@ fn one_plugin_can_be_checked_alone() {
         .expect("known plugin");
     assert_eq!(status.state, HealthState::Degraded);
 }
+
+#[test]
+fn a_timeout_too_long_to_represent_is_no_panic() {
+    let registry = PluginRegistry::new();
+    registry.register(Fine.descriptor()).expect("registers");
+    let status = registry
+        .health_check_within(PluginType::Compute, "fine", Duration::MAX)
+        .expect("known plugin");
+    assert_eq!(status.state, HealthState::Healthy);
+    let report = registry.health_check_all_within(Duration::MAX);
+    assert_eq!(report[&id("fine")].state, HealthState::Healthy);
+}

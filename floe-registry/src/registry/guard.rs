@@ -3,7 +3,8 @@
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError, mpsc};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 /// How a guarded call ended.
@@ -41,13 +42,19 @@ pub(crate) struct Pending<T> {
 }
 
 /// A job for a pool thread.
-type Job = Box<dyn FnOnce() + Send + 'static>;
+pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
 
 /// Hook threads are kept and reused: starting a thread costs tens of microseconds,
 /// which would dominate a health check of instant plugins. A thread stuck in a hung
 /// hook is simply not returned to the pool; an idle one ends after a minute.
 struct Pool {
-    idle: Mutex<Vec<mpsc::Sender<Job>>>,
+    idle: Mutex<Vec<Idle>>,
+}
+
+/// An idle pool thread: where to send its next job.
+struct Idle {
+    thread: ThreadId,
+    jobs: mpsc::Sender<Job>,
 }
 
 /// How many idle threads the pool keeps at most.
@@ -63,16 +70,17 @@ fn pool() -> &'static Pool {
 }
 
 impl Pool {
+    fn lock_idle(&self) -> MutexGuard<'_, Vec<Idle>> {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn run(&'static self, mut job: Job) -> Result<(), String> {
         loop {
-            let idle = self
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop();
+            let idle = self.lock_idle().pop();
             match idle {
-                // A worker that ended after idling drops its receiver: try another.
-                Some(worker) => match worker.send(job) {
+                // A thread taken off the idle list receives the job (see `wait_for_job`);
+                // should its receiver be gone all the same, try another.
+                Some(worker) => match worker.jobs.send(job) {
                     Ok(()) => return Ok(()),
                     Err(mpsc::SendError(back)) => job = back,
                 },
@@ -86,25 +94,54 @@ impl Pool {
         std::thread::Builder::new()
             .name("floe-hook".to_owned())
             .spawn(move || {
+                let me = std::thread::current().id();
                 let mut job = first;
                 loop {
                     job();
                     {
-                        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+                        let mut idle = self.lock_idle();
                         if idle.len() >= MAX_IDLE {
                             return;
                         }
-                        idle.push(tx.clone());
+                        idle.push(Idle {
+                            thread: me,
+                            jobs: tx.clone(),
+                        });
                     }
-                    match rx.recv_timeout(IDLE_FOR) {
-                        Ok(next) => job = next,
-                        Err(_) => return,
+                    match self.wait_for_job(me, &rx) {
+                        Some(next) => job = next,
+                        None => return,
                     }
                 }
             })
             .map(drop)
             .map_err(|e| e.to_string())
     }
+
+    /// The next job of an idle thread, or `None` when it has idled long enough and
+    /// should end.
+    fn wait_for_job(&self, me: ThreadId, rx: &mpsc::Receiver<Job>) -> Option<Job> {
+        match rx.recv_timeout(IDLE_FOR) {
+            Ok(job) => Some(job),
+            Err(_) => {
+                // End only if no caller has taken this thread off the idle list: one
+                // that has sends its job right after, without blocking, and the job
+                // must not be dropped with the receiver.
+                let mut idle = self.lock_idle();
+                if let Some(at) = idle.iter().position(|w| w.thread == me) {
+                    idle.swap_remove(at);
+                    return None;
+                }
+                drop(idle);
+                rx.recv().ok()
+            }
+        }
+    }
+}
+
+/// Runs `job` on a pool thread: an idle one, or a new one if none is idle.
+pub(crate) fn submit(job: Job) -> Result<(), String> {
+    pool().run(job)
 }
 
 /// Starts `f` on a pool thread (named `floe-hook`); panics are caught there.
@@ -114,7 +151,7 @@ pub(crate) fn spawn<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -
         // The receiver may be gone after a timeout; nothing to do then.
         let _ = tx.send(catch(f));
     });
-    match pool().run(job) {
+    match submit(job) {
         Ok(()) => Pending {
             rx: Some(rx),
             spawn_error: None,
@@ -144,12 +181,25 @@ impl<T> Pending<T> {
     }
 }
 
+/// A timeout longer than any program runs: what a timeout too long to represent as
+/// an instant amounts to.
+const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// The instant `timeout` from now; a timeout too long to represent (such as
+/// `Duration::MAX`) gives an instant a century away instead of a panic.
+pub(crate) fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(FOREVER))
+        .unwrap_or(now)
+}
+
 /// Runs `f` on a pool thread and waits at most `timeout`.
 pub(crate) fn run_with_timeout<T: Send + 'static>(
     timeout: Duration,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Outcome<T> {
-    let deadline = Instant::now() + timeout;
+    let deadline = deadline_after(timeout);
     spawn(f).wait_until(deadline)
 }
 
@@ -188,6 +238,10 @@ mod tests {
     fn a_panic_becomes_its_message() {
         let out = run_with_timeout(Duration::from_secs(5), || -> u8 { panic!("boom {}", 7) });
         assert!(matches!(out, Outcome::Panicked(m) if m == "boom 7"));
+        assert!(matches!(
+            run_with_timeout(Duration::MAX, || 7),
+            Outcome::Done(7)
+        ));
         assert_eq!(
             catch(|| -> u8 { panic!("static") }),
             Err("static".to_owned())

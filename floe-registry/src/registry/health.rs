@@ -3,11 +3,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::PluginRegistry;
+use super::batch;
 use super::entry::Entry;
-use super::guard::{self, Outcome, Pending};
+use super::guard::{self, Outcome};
 use super::id::PluginId;
 use crate::{HealthState, HealthStatus, Hook, HookFailure, PluginError, PluginType};
 
@@ -18,7 +19,8 @@ pub const DEFAULT_HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
 /// `COMPUTE:duckdb`), like the activation and shutdown reports.
 pub type HealthReport = BTreeMap<PluginId, HealthStatus>;
 
-/// Clears the "check running" flag when the check ends, even by panic.
+/// Clears the "check running" flag when the check ends, even by panic, or is
+/// dropped without having started.
 struct Running(Arc<AtomicBool>);
 
 impl Drop for Running {
@@ -27,23 +29,21 @@ impl Drop for Running {
     }
 }
 
-enum Check {
-    Now(HealthStatus),
-    Later(Pending<HealthStatus>),
-}
-
 fn unhealthy(failure: HookFailure, kind: &str) -> HealthStatus {
     HealthStatus::new(HealthState::Unhealthy, failure.to_string())
         .with_detail("exception_type", kind)
 }
 
-fn start_check(entry: &Entry) -> Check {
+/// The check of a loaded plugin, to run on a pool thread, with the plugin marked as
+/// being checked until the call ends (or is dropped unstarted); or, when it cannot
+/// be checked now, its status.
+fn claim(entry: &Entry) -> Result<impl FnOnce() -> HealthStatus + Send + 'static, HealthStatus> {
     let Some(instance) = entry.instance() else {
-        return Check::Now(HealthStatus::unhealthy("plugin is not loaded"));
+        return Err(HealthStatus::unhealthy("plugin is not loaded"));
     };
     let flag = entry.health_flag();
     if flag.swap(true, Ordering::AcqRel) {
-        return Check::Now(unhealthy(
+        return Err(unhealthy(
             HookFailure::StillRunning {
                 hook: Hook::HealthCheck,
             },
@@ -52,35 +52,33 @@ fn start_check(entry: &Entry) -> Check {
     }
     let instance = instance.clone();
     let running = Running(flag);
-    Check::Later(guard::spawn(move || {
+    Ok(move || {
         let _running = running;
         instance.health_check()
-    }))
+    })
 }
 
-fn finish(check: Check, deadline: Instant, timeout: Duration) -> HealthStatus {
-    match check {
-        Check::Now(status) => status,
-        Check::Later(pending) => match pending.wait_until(deadline) {
-            Outcome::Done(status) => status,
-            Outcome::Panicked(message) => unhealthy(
-                HookFailure::Panicked {
-                    hook: Hook::HealthCheck,
-                    message,
-                },
-                "panic",
-            ),
-            Outcome::TimedOut => unhealthy(
-                HookFailure::TimedOut {
-                    hook: Hook::HealthCheck,
-                    timeout,
-                },
-                "timeout",
-            ),
-            Outcome::NoThread(reason) => HealthStatus::unhealthy(format!(
-                "no thread could be started for health_check(): {reason}"
-            )),
-        },
+/// The status a check's outcome gives.
+fn status_of(outcome: Outcome<HealthStatus>, timeout: Duration) -> HealthStatus {
+    match outcome {
+        Outcome::Done(status) => status,
+        Outcome::Panicked(message) => unhealthy(
+            HookFailure::Panicked {
+                hook: Hook::HealthCheck,
+                message,
+            },
+            "panic",
+        ),
+        Outcome::TimedOut => unhealthy(
+            HookFailure::TimedOut {
+                hook: Hook::HealthCheck,
+                timeout,
+            },
+            "timeout",
+        ),
+        Outcome::NoThread(reason) => HealthStatus::unhealthy(format!(
+            "no thread could be started for health_check(): {reason}"
+        )),
     }
 }
 
@@ -96,6 +94,22 @@ impl PluginRegistry {
     /// with the reason; a plugin whose previous check still runs (hung) is reported as
     /// such and not checked again, so hung checks never pile up. Never fails; `{}` when
     /// nothing is loaded.
+    ///
+    /// The checks are queued together and taken one after another by a pooled thread,
+    /// so checks that return at once cost one thread wake-up in all, not one each.
+    /// Checks still queued after a grace of 1 ms (half the timeout, if that is less)
+    /// each get a thread of their own: every check starts within about the grace of
+    /// the call, however slow the checks before it (a hung one included), and slow
+    /// checks still run side by side.
+    ///
+    /// The deadline is the same for every check: `timeout` after the call starts. So
+    /// the call returns within `timeout` (plus the time to build the report), and a
+    /// check that started late because of the grace has that much less of the
+    /// timeout (at most 1 ms less). A check still running at the deadline is reported
+    /// as `health_check() timed out after {timeout}` and left to finish on its thread;
+    /// a check not started by then (its thread not scheduled in time) is reported the
+    /// same way and still runs later. Until either ends, later calls report it as
+    /// still running.
     ///
     /// ```
     /// use floe_registry::prelude::*;
@@ -121,21 +135,35 @@ impl PluginRegistry {
     /// # Ok::<(), PluginError>(())
     /// ```
     pub fn health_check_all_within(&self, timeout: Duration) -> HealthReport {
-        let deadline = Instant::now() + timeout;
-        let checks: Vec<(PluginId, Check)> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| e.instance().is_some())
-            .map(|(_, e)| {
-                (
-                    PluginId::new(e.desc.plugin_type, e.desc.name),
-                    start_check(e),
-                )
-            })
-            .collect();
-        let report: HealthReport = checks
+        let deadline = guard::deadline_after(timeout);
+        // Each loaded plugin in entry order, with its status if it is known now; the
+        // others are checked as one batch, their outcomes in the same order.
+        let mut known = Vec::new();
+        let mut calls = Vec::new();
+        for (_, entry) in self.entries.iter() {
+            if entry.instance().is_none() {
+                continue;
+            }
+            let id = PluginId::new(entry.desc.plugin_type, entry.desc.name);
+            match claim(entry) {
+                Ok(call) => {
+                    calls.push(call);
+                    known.push((id, None));
+                }
+                Err(status) => known.push((id, Some(status))),
+            }
+        }
+        let mut outcomes = batch::run_all(calls, deadline).into_iter();
+        let report: HealthReport = known
             .into_iter()
-            .map(|(key, check)| (key, finish(check, deadline, timeout)))
+            .map(|(id, status)| {
+                let status = status.unwrap_or_else(|| match outcomes.next() {
+                    Some(outcome) => status_of(outcome, timeout),
+                    // Not reached: there is one outcome per call.
+                    None => status_of(Outcome::TimedOut, timeout),
+                });
+                (id, status)
+            })
             .collect();
         tracing::debug!(checked = report.len(), "health_check_all");
         report
@@ -178,7 +206,10 @@ impl PluginRegistry {
     ) -> Result<HealthStatus, PluginError> {
         self.get(plugin_type, name)?;
         let (_, entry) = self.entry(plugin_type, name)?;
-        let deadline = Instant::now() + timeout;
-        Ok(finish(start_check(entry), deadline, timeout))
+        let deadline = guard::deadline_after(timeout);
+        Ok(match claim(entry) {
+            Ok(call) => status_of(guard::spawn(call).wait_until(deadline), timeout),
+            Err(status) => status,
+        })
     }
 }

@@ -14,8 +14,10 @@
 //! - `graph.rs`: dependency strings, the startup order and dependency problems.
 //! - `lifecycle.rs`: activation and shutdown, hooks within a deadline.
 //! - `health.rs`: concurrent health checks; `guard.rs`: running plugin code on a
-//!   thread of its own, panics caught, within a deadline.
+//!   pooled thread, panics caught, within a deadline; `batch.rs`: many such calls
+//!   dispatched as one queue, with the caller as supervisor.
 
+mod batch;
 mod check;
 mod config;
 mod config_errors;
