@@ -37,7 +37,7 @@ fn unhealthy(failure: HookFailure, kind: &str) -> HealthStatus {
         .with_detail("exception_type", kind)
 }
 
-fn start_check(entry: &Entry) -> Check {
+fn start_check(entry: Entry<'_>) -> Check {
     let Some(instance) = entry.instance() else {
         return Check::Now(HealthStatus::unhealthy("plugin is not loaded"));
     };
