@@ -103,10 +103,17 @@ fn main() {
                 );
             }
         }
-        "discover_10000" | "baseline_names_10000" => {
-            let descriptors = generated(10_000);
+        "discover_10000"
+        | "baseline_names_10000"
+        | "discover_scrambled_10000"
+        | "baseline_names_scrambled_10000" => {
+            let descriptors = if workload.contains("scrambled") {
+                scrambled(10_000)
+            } else {
+                generated(10_000)
+            };
             for _ in 0..iters {
-                if workload == "discover_10000" {
+                if workload.starts_with("discover") {
                     black_box(registry_of(&descriptors));
                 } else {
                     black_box(sorted_names(&descriptors));

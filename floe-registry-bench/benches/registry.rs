@@ -37,6 +37,25 @@ fn discovery(c: &mut Criterion) {
             |b, d| b.iter_batched(|| (), |()| sorted_names(d), BatchSize::SmallInput),
         );
     }
+    // In link order rather than name order: discovery then sorts, and so does the
+    // baseline.
+    let n = 10_000;
+    let descriptors = scrambled(n);
+    group.bench_with_input(BenchmarkId::new("scrambled", n), &descriptors, |b, d| {
+        b.iter_batched(
+            PluginRegistry::new,
+            |r| {
+                r.discover_from(d.iter().copied());
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_with_input(
+        BenchmarkId::new("baseline_names_scrambled", n),
+        &descriptors,
+        |b, d| b.iter_batched(|| (), |()| sorted_names(d), BatchSize::SmallInput),
+    );
     group.finish();
 }
 

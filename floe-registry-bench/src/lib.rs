@@ -31,6 +31,15 @@ pub fn generated(n: usize) -> Vec<&'static PluginDescriptor> {
     all
 }
 
+/// The same registrations as [`generated`], in a fixed scrambled order (step 7,919
+/// modulo `n`, a prime not dividing the sizes used): the order of a linked slice
+/// is link order, not name order, so discovery cannot count on sorted input.
+pub fn scrambled(n: usize) -> Vec<&'static PluginDescriptor> {
+    let sorted = generated(n);
+    assert!(!n.is_multiple_of(7_919), "7,919 must not divide n");
+    (0..n).map(|i| sorted[i * 7_919 % n]).collect()
+}
+
 /// A registry of `descriptors`, nothing loaded.
 pub fn registry_of(descriptors: &[&'static PluginDescriptor]) -> PluginRegistry {
     let registry = PluginRegistry::new();

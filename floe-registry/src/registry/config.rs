@@ -18,7 +18,7 @@ use crate::{AnyConfig, ConfigSpec, PluginError, PluginInstance, PluginType};
 /// Connects a plugin just built to its entry's config store (see
 /// [`PluginMetadata::accept_config`](crate::PluginMetadata::accept_config)); a panic
 /// there becomes an error.
-pub(super) fn attach(entry: &Entry, instance: &PluginInstance) -> Result<(), PluginError> {
+pub(super) fn attach(entry: Entry<'_>, instance: &PluginInstance) -> Result<(), PluginError> {
     if entry.desc.config.is_none() {
         return Ok(());
     }
@@ -223,7 +223,7 @@ impl PluginRegistry {
 }
 
 /// Validates `config` (`null` already read as `{}`) and deserializes it.
-fn validate(entry: &Entry, spec: &ConfigSpec, config: &Value) -> Result<AnyConfig, PluginError> {
+fn validate(entry: Entry<'_>, spec: &ConfigSpec, config: &Value) -> Result<AnyConfig, PluginError> {
     let name = entry.desc.name;
     let configuration = entry.configuration();
     let schema = schema_of(entry, spec);
@@ -264,6 +264,6 @@ fn null_as_empty(config: Value) -> Value {
 }
 
 /// The plugin's config schema, derived once and cached in its entry.
-fn schema_of<'e>(entry: &'e Entry, spec: &ConfigSpec) -> &'e Value {
+fn schema_of<'e>(entry: Entry<'e>, spec: &ConfigSpec) -> &'e Value {
     entry.configuration().schema.get_or_init(|| (spec.schema)())
 }

@@ -1,5 +1,11 @@
-//! One registration inside a registry: its descriptor and, from its first use, its
-//! runtime state.
+//! The registrations of a registry: their descriptors, written once at discovery, and
+//! their runtime state, allocated on first use.
+//!
+//! Discovering thousands of plugins stores one pointer a registration (its
+//! descriptor); the runtime part ([`Runtime`]: the instance, the locks, the configuration)
+//! is allocated per group of [`CHUNK`] registrations on the first use of one of them,
+//! so that plugins never used cost nothing beyond their descriptor pointer
+//! (BENCHMARKS.md, memory and discovery).
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -42,7 +48,7 @@ impl Configuration {
     }
 }
 
-/// The runtime state of a registration, allocated on its first use.
+/// The runtime state of a registration beyond its instance, allocated on first use.
 #[derive(Default)]
 pub(crate) struct State {
     /// Serialises loading, so that a plugin is built once.
@@ -57,84 +63,150 @@ pub(crate) struct State {
     checked: OnceLock<Result<(), Fault>>,
 }
 
-/// A registration: 56 bytes until it is first used, so that discovering thousands of
-/// plugins stays cheap (BENCHMARKS.md, memory). The instance is inline, so that a
-/// lookup of a loaded plugin follows no pointer from the entry; the rest of the
-/// runtime state is allocated on first use.
-pub(crate) struct Entry {
-    pub(crate) desc: &'static PluginDescriptor,
+/// The runtime part of a registration: the instance inline, so that a lookup of a
+/// loaded plugin follows no pointer beyond its group of runtimes, and the rest of the
+/// state behind one pointer allocated on first use.
+#[derive(Default)]
+pub(crate) struct Runtime {
     /// Set once, by the first successful load (or by `register_instance`).
-    pub(crate) instance: OnceLock<PluginInstance>,
+    instance: OnceLock<PluginInstance>,
     state: OnceLock<Box<State>>,
 }
 
-impl Entry {
-    pub(crate) fn new(desc: &'static PluginDescriptor) -> Self {
-        Entry {
-            desc,
-            instance: OnceLock::new(),
+impl Runtime {
+    /// A runtime holding `instance` already (`register_instance`).
+    pub(crate) fn with_instance(instance: PluginInstance) -> Self {
+        Runtime {
+            instance: OnceLock::from(instance),
             state: OnceLock::new(),
         }
     }
 
-    /// The runtime state, allocated on first call.
-    pub(crate) fn state(&self) -> &State {
+    fn state(&self) -> &State {
         self.state.get_or_init(Default::default)
     }
 
-    /// Whether the descriptor follows the rules: checked on the first call only.
-    pub(crate) fn checked(&self) -> Result<(), PluginError> {
+    /// Whether `desc`, the descriptor of this runtime, follows the rules: checked on the
+    /// first call only.
+    pub(crate) fn checked(&self, desc: &'static PluginDescriptor) -> Result<(), PluginError> {
         self.state()
             .checked
-            .get_or_init(|| check::check(self.desc))
+            .get_or_init(|| check::check(desc))
             .clone()
-            .map_err(|fault| fault.error(self.desc))
+            .map_err(|fault| fault.error(desc))
+    }
+}
+
+/// How many registrations share one allocation of runtimes.
+pub(crate) const CHUNK: usize = 64;
+
+/// One registration, as a view into [`Entries`]: its descriptor and the way to its
+/// runtime. Copying it is free; the runtime's group is allocated on the first call that
+/// needs it (never by [`instance`](Self::instance) or the other read-only questions).
+#[derive(Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub(crate) desc: &'static PluginDescriptor,
+    at: usize,
+    entries: &'a Entries,
+}
+
+impl<'a> Entry<'a> {
+    /// The runtime, allocated (with its group) on first call.
+    fn runtime(self) -> &'a Runtime {
+        self.entries.runtime(self.at)
     }
 
-    /// The loaded instance, if any. Takes no lock.
+    /// The runtime if it exists already.
     #[inline]
-    pub(crate) fn instance(&self) -> Option<&PluginInstance> {
-        self.instance.get()
+    fn peek(self) -> Option<&'a Runtime> {
+        self.entries.peek(self.at)
     }
 
-    pub(crate) fn configuration(&self) -> &Configuration {
+    /// The runtime state, allocated on first call.
+    pub(crate) fn state(self) -> &'a State {
+        self.runtime().state()
+    }
+
+    /// Whether the descriptor follows the rules: checked on the first call only.
+    pub(crate) fn checked(self) -> Result<(), PluginError> {
+        self.runtime().checked(self.desc)
+    }
+
+    /// The loaded instance, if any. Takes no lock and allocates nothing.
+    #[inline]
+    pub(crate) fn instance(self) -> Option<&'a PluginInstance> {
+        self.peek()?.instance.get()
+    }
+
+    /// Keeps `instance` as the loaded one unless one is set already; returns the kept
+    /// one.
+    pub(crate) fn keep_instance(self, instance: PluginInstance) -> &'a PluginInstance {
+        self.runtime().instance.get_or_init(|| instance)
+    }
+
+    pub(crate) fn configuration(self) -> &'a Configuration {
         self.state()
             .configuration
             .get_or_init(|| Box::new(Configuration::new(self.desc.name)))
     }
 
-    fn stored_configuration(&self) -> Option<&Configuration> {
-        self.state.get()?.configuration.get().map(|c| &**c)
+    fn stored_configuration(self) -> Option<&'a Configuration> {
+        self.peek()?.state.get()?.configuration.get().map(|c| &**c)
     }
 
-    pub(crate) fn is_configured(&self) -> bool {
+    pub(crate) fn is_configured(self) -> bool {
         self.stored_configuration().is_some_and(|c| c.slot.is_set())
     }
 
     /// The stored config, if any. Takes no lock.
-    pub(crate) fn stored_config(&self) -> Option<Arc<Stored>> {
+    pub(crate) fn stored_config(self) -> Option<Arc<Stored>> {
         self.stored_configuration()?.slot.load()
     }
 
-    pub(crate) fn health_flag(&self) -> Arc<AtomicBool> {
+    pub(crate) fn health_flag(self) -> Arc<AtomicBool> {
         Arc::clone(self.state().health_running.get_or_init(Default::default))
+    }
+}
+
+/// The first batch of registrations: descriptors in one exact-size allocation, runtimes
+/// in groups of [`CHUNK`] allocated on first use.
+struct Batch {
+    descs: Box<[&'static PluginDescriptor]>,
+    runtimes: Box<[OnceLock<Box<[Runtime; CHUNK]>>]>,
+}
+
+impl Batch {
+    fn new(descs: Vec<&'static PluginDescriptor>) -> Self {
+        let groups = descs.len().div_ceil(CHUNK);
+        Batch {
+            descs: descs.into_boxed_slice(),
+            runtimes: (0..groups).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The group of runtimes holding `at`, allocated on first call.
+    #[cold]
+    #[inline(never)]
+    fn group(&self, at: usize) -> Option<&[Runtime; CHUNK]> {
+        let group = self.runtimes.get(at / CHUNK)?;
+        Some(group.get_or_init(|| Box::new(std::array::from_fn(|_| Runtime::default()))))
     }
 }
 
 /// Every registration of a registry, by entry index, readable without a lock while
 /// more are added.
 ///
-/// The first batch added (normally the whole of `discover_all`) is one allocation of
-/// exactly its size, written in one pass; everything added after it goes to an
-/// append-only `boxcar::Vec`, whose elements never move. An entry index below the
-/// first batch's length is in it, the others follow in the `boxcar::Vec`. Adding
-/// takes the registry's write lock; reading takes none.
+/// The first batch added (normally the whole of `discover_all`) is a [`Batch`];
+/// everything added after it goes to an append-only `boxcar::Vec` of descriptor and
+/// runtime, whose elements never move. An entry index below the first batch's length is
+/// in it, the others follow in the `boxcar::Vec`. Adding takes the registry's write
+/// lock; reading takes none.
 pub(crate) struct Entries {
     /// The first batch, set by the first addition of any kind (empty when that is a
     /// single registration), so that the indexes of later entries never change.
-    first: OnceLock<Box<[Entry]>>,
+    first: OnceLock<Batch>,
     /// Everything added after the first batch.
-    more: boxcar::Vec<Entry>,
+    more: boxcar::Vec<(&'static PluginDescriptor, Runtime)>,
 }
 
 impl Entries {
@@ -146,18 +218,72 @@ impl Entries {
     }
 
     #[inline]
-    fn first(&self) -> &[Entry] {
-        self.first.get().map_or(&[], |b| &b[..])
+    fn first(&self) -> &[&'static PluginDescriptor] {
+        self.first.get().map_or(&[], |b| &b.descs[..])
     }
 
-    /// The entry at `at`. Takes no lock.
-    #[inline]
-    pub(crate) fn get(&self, at: usize) -> Option<&Entry> {
+    /// The descriptor of entry `at`. Takes no lock.
+    #[inline(always)]
+    pub(crate) fn desc(&self, at: usize) -> Option<&'static PluginDescriptor> {
         let first = self.first();
         match first.get(at) {
-            Some(entry) => Some(entry),
-            None => self.more.get(at - first.len()),
+            Some(desc) => Some(desc),
+            None => self.more.get(at - first.len()).map(|(desc, _)| *desc),
         }
+    }
+
+    /// The loaded instance of entry `at`, if any: the hot path of a lookup. Takes no
+    /// lock and allocates nothing.
+    #[inline(always)]
+    pub(crate) fn instance(&self, at: usize) -> Option<&PluginInstance> {
+        self.peek(at)?.instance.get()
+    }
+
+    /// The entry at `at`. Takes no lock and allocates nothing.
+    #[inline]
+    pub(crate) fn get(&self, at: usize) -> Option<Entry<'_>> {
+        let desc = self.desc(at)?;
+        Some(Entry {
+            desc,
+            at,
+            entries: self,
+        })
+    }
+
+    /// The runtime of entry `at` if it exists already.
+    #[inline(always)]
+    fn peek(&self, at: usize) -> Option<&Runtime> {
+        match self.first.get() {
+            Some(batch) if at < batch.descs.len() => {
+                Some(&batch.runtimes.get(at / CHUNK)?.get()?[at % CHUNK])
+            }
+            first => {
+                let len = first.map_or(0, |b| b.descs.len());
+                self.more.get(at - len).map(|(_, runtime)| runtime)
+            }
+        }
+    }
+
+    /// The runtime of entry `at`, its group allocated on first call. `at` is an index this
+    /// registry gave out, so the runtime exists; `Entry` is only built for those.
+    fn runtime(&self, at: usize) -> &Runtime {
+        if let Some(runtime) = self.peek(at) {
+            return runtime;
+        }
+        let group = self.first.get().and_then(|b| b.group(at));
+        match group {
+            Some(group) => &group[at % CHUNK],
+            // Unreachable for an index from `get`: every entry index has a runtime.
+            None => self.fallback(),
+        }
+    }
+
+    /// A runtime for an index that has none, which `get` never gives out: rather than
+    /// panic, a fresh runtime that lives as long as the registry (leaked: at most once).
+    #[cold]
+    fn fallback(&self) -> &Runtime {
+        static SPARE: OnceLock<Runtime> = OnceLock::new();
+        SPARE.get_or_init(Runtime::default)
     }
 
     /// How many entries there are.
@@ -166,35 +292,34 @@ impl Entries {
     }
 
     /// Every entry with its index.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &Entry)> {
-        let first = self.first();
-        first.iter().enumerate().chain(
-            self.more
-                .iter()
-                .map(move |(at, entry)| (first.len() + at, entry)),
-        )
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, Entry<'_>)> {
+        (0..self.count()).filter_map(move |at| self.get(at).map(|e| (at, e)))
     }
 
-    /// Adds a batch, returning the index of its first entry. The caller holds the
-    /// registry's write lock.
-    pub(crate) fn extend(&self, batch: Vec<Entry>) -> usize {
+    /// Adds a batch of descriptors, returning the index of its first entry. The
+    /// caller holds the registry's write lock.
+    pub(crate) fn extend(&self, batch: Vec<&'static PluginDescriptor>) -> usize {
         if self.first.get().is_none() {
             // Under the write lock: nothing else sets it.
-            let _ = self.first.set(batch.into_boxed_slice());
+            let _ = self.first.set(Batch::new(batch));
             return 0;
         }
         let start = self.count();
-        for entry in batch {
-            self.more.push(entry);
+        for desc in batch {
+            self.more.push((desc, Runtime::default()));
         }
         start
     }
 
-    /// Adds one entry, returning its index. The caller holds the registry's write
-    /// lock.
-    pub(crate) fn push(&self, entry: Entry) -> usize {
-        let first = self.first.get_or_init(Default::default).len();
-        first + self.more.push(entry)
+    /// Adds one registration, returning its index. The caller holds the registry's
+    /// write lock.
+    pub(crate) fn push(&self, desc: &'static PluginDescriptor, runtime: Runtime) -> usize {
+        let first = self
+            .first
+            .get_or_init(|| Batch::new(Vec::new()))
+            .descs
+            .len();
+        first + self.more.push((desc, runtime))
     }
 }
 

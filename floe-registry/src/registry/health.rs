@@ -37,7 +37,7 @@ fn unhealthy(failure: HookFailure, kind: &str) -> HealthStatus {
 /// The check of a loaded plugin, to run on a pool thread, with the plugin marked as
 /// being checked until the call ends (or is dropped unstarted); or, when it cannot
 /// be checked now, its status.
-fn claim(entry: &Entry) -> Result<impl FnOnce() -> HealthStatus + Send + 'static, HealthStatus> {
+fn claim(entry: Entry<'_>) -> Result<impl FnOnce() -> HealthStatus + Send + 'static, HealthStatus> {
     let Some(instance) = entry.instance() else {
         return Err(HealthStatus::unhealthy("plugin is not loaded"));
     };

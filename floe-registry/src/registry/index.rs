@@ -58,6 +58,7 @@ pub(crate) struct TypeIndex {
 /// The first 8 bytes of a name as a big-endian number, zero-padded. Ordering by it
 /// and then by the name is ordering by the name (names hold no NUL), with a string
 /// comparison only between names that share their first 8 bytes.
+#[inline]
 pub(crate) fn name_key(name: &str) -> u64 {
     let bytes = name.as_bytes();
     let n = bytes.len();
@@ -73,6 +74,40 @@ pub(crate) fn name_key(name: &str) -> u64 {
     }
     let packed = bytes.iter().fold(0u64, |k, &b| (k << 8) | u64::from(b));
     packed.checked_shl(8 * (8 - n as u32)).unwrap_or(0)
+}
+
+/// A registration as discovery sorts a batch: the [`name_key`] of its name, its entry
+/// index and its type, in 16 bytes, so that sorting thousands moves little and compares
+/// names only where their first 8 bytes are equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Named {
+    pub(crate) key: u64,
+    pub(crate) at: u32,
+    /// Its plugin type's index.
+    pub(crate) ty: u8,
+}
+
+impl Named {
+    /// Whether `other` is another registration of the same identity.
+    #[inline]
+    pub(crate) fn same(&self, other: &Named, name_of: impl Fn(usize) -> &'static str) -> bool {
+        self.key == other.key
+            && self.ty == other.ty
+            && name_of(self.at as usize) == name_of(other.at as usize)
+    }
+
+    /// Orders by the key, then the type, then the name: restricted to one type, that
+    /// is name order, and two registrations of one identity are neighbours.
+    #[inline]
+    pub(crate) fn cmp_by(
+        &self,
+        other: &Named,
+        name_of: impl Fn(usize) -> &'static str,
+    ) -> std::cmp::Ordering {
+        (self.key, self.ty)
+            .cmp(&(other.key, other.ty))
+            .then_with(|| name_of(self.at as usize).cmp(name_of(other.at as usize)))
+    }
 }
 
 /// An entry index as the index stores it. A registry holds far fewer than 2^32
@@ -165,76 +200,60 @@ impl TypeIndex {
         self.names.insert(to, key(at));
     }
 
-    /// Adds a batch of ([`name_key`], name, entry index), sorted, whose entries are in
-    /// the registry: one merge with the names already there. A name already present, or
-    /// present more than once in the batch, is a duplicate: for each extra
-    /// registration, in entry order, `duplicate` gets what the name resolved to and
-    /// the extra entry index, and returns the pair to report from now on.
-    fn merge(
+    /// Adds the names of a batch of this type: `fresh`, the entry index of each new
+    /// name's first registration in the batch, sorted by name, and `extra`, each
+    /// further registration of a name in the batch as (its first registration, it).
+    /// A name already present is a duplicate too. For each extra registration
+    /// `duplicate` gets what the name resolved to and the extra entry index, and
+    /// returns the pair to report from now on.
+    fn add(
         &mut self,
-        batch: &[(u64, &'static str, u32)],
+        fresh: Vec<u32>,
+        extra: &[(u32, u32)],
         name_of: impl Fn(usize) -> &'static str,
         mut duplicate: impl FnMut(Slot, usize) -> (usize, usize),
     ) {
+        // Rebuilt from the names on the next lookup.
+        self.by_name = OnceLock::new();
         if self.names.is_empty() {
-            // The usual case, a first batch: no names to merge with.
-            self.first_batch(batch, duplicate);
+            // The usual case, a first batch: the names are the batch's.
+            self.names = fresh;
+            for &(first, at) in extra {
+                let pair = duplicate(self.slot_of(first), at as usize);
+                self.duplicates.insert(first, pair);
+            }
             return;
         }
+        // A later batch: one merge; a name already present keeps its first entry and
+        // the batch's registrations of it are duplicates of that one.
         let old = std::mem::take(&mut self.names);
-        let mut names = Vec::with_capacity(old.len() + batch.len());
+        let mut names = Vec::with_capacity(old.len() + fresh.len());
+        let mut taken: Vec<(u32, u32)> = Vec::new();
         let mut o = 0;
-        let mut k = 0;
-        while k < batch.len() {
-            let (head, name, _) = batch[k];
+        for &new in &fresh {
+            let name = name_of(new as usize);
             while o < old.len() && name_of(old[o] as usize) < name {
                 names.push(old[o]);
                 o += 1;
             }
-            let first = if o < old.len() && name_of(old[o] as usize) == name {
-                o += 1;
-                old[o - 1]
+            if o < old.len() && name_of(old[o] as usize) == name {
+                taken.push((new, old[o]));
+                let pair = duplicate(self.slot_of(old[o]), new as usize);
+                self.duplicates.insert(old[o], pair);
             } else {
-                k += 1;
-                batch[k - 1].2
-            };
-            names.push(first);
-            // Equal names have equal keys: most neighbours differ without a string
-            // comparison.
-            while k < batch.len() && batch[k].0 == head && batch[k].1 == name {
-                let pair = duplicate(self.slot_of(first), batch[k].2 as usize);
-                self.duplicates.insert(first, pair);
-                k += 1;
+                names.push(new);
             }
         }
         names.extend_from_slice(&old[o..]);
         self.names = names;
-        // Rebuilt from the names on the next lookup.
-        self.by_name = OnceLock::new();
-    }
-}
-
-impl TypeIndex {
-    /// [`merge`](Self::merge) into an empty type: the names are the batch's, each
-    /// duplicate compared with its neighbour only.
-    fn first_batch(
-        &mut self,
-        batch: &[(u64, &'static str, u32)],
-        mut duplicate: impl FnMut(Slot, usize) -> (usize, usize),
-    ) {
-        let mut names = Vec::with_capacity(batch.len());
-        let mut first = 0;
-        for (k, &(head, name, at)) in batch.iter().enumerate() {
-            if k > 0 && batch[first].0 == head && batch[first].1 == name {
-                let pair = duplicate(self.slot_of(batch[first].2), at as usize);
-                self.duplicates.insert(batch[first].2, pair);
-            } else {
-                first = k;
-                names.push(at);
-            }
+        for &(first, at) in extra {
+            let first = taken
+                .iter()
+                .find(|(new, _)| *new == first)
+                .map_or(first, |&(_, old)| old);
+            let pair = duplicate(self.slot_of(first), at as usize);
+            self.duplicates.insert(first, pair);
         }
-        self.names = names;
-        self.by_name = OnceLock::new();
     }
 }
 
@@ -268,16 +287,16 @@ impl Index {
         self.types[plugin_type.index()].insert_new(name, at, name_of);
     }
 
-    /// Adds a sorted batch of ([`name_key`], name, entry index) of one type; see
-    /// [`TypeIndex::merge`] for the duplicates.
-    pub(crate) fn merge(
+    /// Adds the names of a batch of one type; see [`TypeIndex::add`].
+    pub(crate) fn add(
         &mut self,
         plugin_type: PluginType,
-        batch: &[(u64, &'static str, u32)],
+        fresh: Vec<u32>,
+        extra: &[(u32, u32)],
         name_of: impl Fn(usize) -> &'static str,
         duplicate: impl FnMut(Slot, usize) -> (usize, usize),
     ) {
-        self.types[plugin_type.index()].merge(batch, name_of, duplicate);
+        self.types[plugin_type.index()].add(fresh, extra, name_of, duplicate);
     }
 }
 

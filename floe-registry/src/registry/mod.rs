@@ -23,6 +23,7 @@ mod config;
 mod config_errors;
 mod entry;
 mod graph;
+mod group;
 mod guard;
 mod health;
 mod id;
@@ -43,8 +44,9 @@ pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
 pub use self::id::PluginId;
 pub use self::lifecycle::{ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, ShutdownReport};
 
-use self::entry::{Entries, Entry, lock};
-use self::index::{Index, Slot, key, name_key};
+use self::entry::{Entries, Entry, Runtime, lock};
+use self::group::Grouped;
+use self::index::{Index, Slot};
 use crate::{PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKind, PluginType};
 
 /// The plugin registry: finds the plugins linked into the program, builds each on first
@@ -168,36 +170,36 @@ impl PluginRegistry {
     /// sorted and merged into its names list; the hash index of a type is built on
     /// its first lookup (`index.rs`).
     fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
-        let batch: Vec<Entry> = descriptors.map(Entry::new).collect();
+        let batch: Vec<&'static PluginDescriptor> = descriptors.collect();
         let n = batch.len();
-        let mut counts = [0usize; PluginType::COUNT];
-        for e in &batch {
-            counts[e.desc.plugin_type.index()] += 1;
-        }
-        // Per type: (name_key, name, entry index), to sort with few string comparisons.
-        let mut by_type: [Vec<(u64, &'static str, u32)>; PluginType::COUNT] =
-            std::array::from_fn(|t| Vec::with_capacity(counts[t]));
         let _w = lock(&self.write);
         // Under the write lock: the batch's first index is the count so far.
         let start = self.entries.count();
-        for (k, e) in batch.iter().enumerate() {
-            let desc = e.desc;
-            tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
-            by_type[desc.plugin_type.index()].push((
-                name_key(desc.name),
-                desc.name,
-                key(start + k),
-            ));
+        let Grouped { fresh, extra } = group::group(&batch, start, |at| {
+            batch
+                .get(at.wrapping_sub(start))
+                .map_or("", |desc| desc.name)
+        });
+        // One event a registration, when someone listens (checked once: the check per
+        // registration was a tenth of discovery's cost).
+        if tracing::enabled!(tracing::Level::TRACE) {
+            for desc in &batch {
+                tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
+            }
         }
         let added = self.entries.extend(batch);
         debug_assert_eq!(added, start);
         let mut index = Index::clone(&self.index.load());
-        for (t, pairs) in PluginType::ALL.into_iter().zip(&mut by_type) {
-            if pairs.is_empty() {
+        for (t, names) in PluginType::ALL.into_iter().zip(fresh) {
+            let type_extra: Vec<(u32, u32)> = extra
+                .iter()
+                .copied()
+                .filter(|&(_, at)| self.entries.desc(at as usize).map(|d| d.plugin_type) == Some(t))
+                .collect();
+            if names.is_empty() && type_extra.is_empty() {
                 continue;
             }
-            pairs.sort_unstable();
-            index.merge(t, pairs, self.name_of(), |existing, at| {
+            index.add(t, names, &type_extra, self.name_of(), |existing, at| {
                 let pair = match existing {
                     Slot::One(other) => self.ordered_pair(other, at),
                     // Keep the two first by source, so the report is the same
@@ -218,18 +220,18 @@ impl PluginRegistry {
 
     /// The name of an entry, by index: how the index compares names.
     fn name_of(&self) -> impl Fn(usize) -> &'static str + '_ {
-        |at| self.entries.get(at).map_or("", |e| e.desc.name)
+        |at| self.entries.desc(at).map_or("", |desc| desc.name)
     }
 
     /// Where a registration comes from, as a sort key.
     fn source_key(&self, at: usize) -> (&'static str, &'static str, &'static str) {
         self.entries
-            .get(at)
-            .map(|e| {
+            .desc(at)
+            .map(|desc| {
                 (
-                    e.desc.source.crate_name,
-                    e.desc.source.module_path,
-                    e.desc.source.type_name,
+                    desc.source.crate_name,
+                    desc.source.module_path,
+                    desc.source.type_name,
                 )
             })
             .unwrap_or_default()
@@ -251,8 +253,8 @@ impl PluginRegistry {
     }
 
     fn duplicate_error(&self, first: usize, second: usize) -> Option<PluginError> {
-        let a = self.entries.get(first)?.desc;
-        let b = self.entries.get(second)?.desc;
+        let a = self.entries.desc(first)?;
+        let b = self.entries.desc(second)?;
         Some(PluginError::Duplicate {
             plugin_type: a.plugin_type,
             name: a.name.to_owned(),
@@ -293,7 +295,7 @@ impl PluginRegistry {
     /// # Ok::<(), PluginError>(())
     /// ```
     pub fn register(&self, descriptor: &'static PluginDescriptor) -> Result<(), PluginError> {
-        self.register_entry(Entry::new(descriptor))
+        self.register_entry(descriptor, Runtime::default())
     }
 
     /// Adds the plugin type `P` by hand, with its own descriptor
@@ -333,21 +335,22 @@ impl PluginRegistry {
                 expected: instance.plugin_type(),
             });
         }
-        let entry = Entry::new(desc);
-        let _ = entry.instance.set(instance);
-        self.register_entry(entry)
+        self.register_entry(desc, Runtime::with_instance(instance))
     }
 
-    fn register_entry(&self, entry: Entry) -> Result<(), PluginError> {
-        let desc = entry.desc;
-        entry.checked()?;
+    fn register_entry(
+        &self,
+        desc: &'static PluginDescriptor,
+        runtime: Runtime,
+    ) -> Result<(), PluginError> {
+        runtime.checked(desc)?;
         let _w = lock(&self.write);
         let mut index = Index::clone(&self.index.load());
         if let Some(slot) = index.slot(desc.plugin_type, desc.name, self.name_of()) {
             let existing = self
                 .entries
-                .get(slot.first())
-                .map(|e| e.desc.source.to_string());
+                .desc(slot.first())
+                .map(|first| first.source.to_string());
             return Err(PluginError::Duplicate {
                 plugin_type: desc.plugin_type,
                 name: desc.name.to_owned(),
@@ -355,7 +358,7 @@ impl PluginRegistry {
                 second: desc.source.to_string(),
             });
         }
-        let at = self.entries.push(entry);
+        let at = self.entries.push(desc, runtime);
         index.insert_new(desc.plugin_type, desc.name, at, self.name_of());
         self.index.store(Arc::new(index));
         tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_registered");
@@ -363,7 +366,11 @@ impl PluginRegistry {
     }
 
     /// The entry of an identity: not found (with suggestions) and duplicates are errors.
-    fn entry(&self, plugin_type: PluginType, name: &str) -> Result<(usize, &Entry), PluginError> {
+    fn entry(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<(usize, Entry<'_>), PluginError> {
         self.entry_in(&self.index.load(), plugin_type, name)
     }
 
@@ -373,7 +380,7 @@ impl PluginRegistry {
         index: &Index,
         plugin_type: PluginType,
         name: &str,
-    ) -> Result<(usize, &Entry), PluginError> {
+    ) -> Result<(usize, Entry<'_>), PluginError> {
         let Some(slot) = index.slot(plugin_type, name, self.name_of()) else {
             return Err(PluginError::not_found(
                 plugin_type,
@@ -428,15 +435,21 @@ impl PluginRegistry {
     // `get`s then pays a call and its prologue on the hot path (BENCHMARKS.md).
     #[inline(always)]
     fn loaded(&self, plugin_type: PluginType, name: &str) -> Option<&PluginInstance> {
-        self.only_entry(&self.index.load(), plugin_type, name)?
-            .instance()
+        let at = self
+            .index
+            .load()
+            .of(plugin_type)
+            .unique(name, self.name_of(), |at| {
+                self.entries.desc(at).is_some_and(|desc| desc.name == name)
+            })?;
+        self.entries.instance(at)
     }
 
     /// The entry of an identity registered once, in one probe that keeps the entry it
     /// compares; `None` (absent or duplicated) sends the caller to
     /// [`entry_in`](Self::entry_in) for the error.
     #[inline(always)]
-    fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<&Entry> {
+    fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<Entry<'_>> {
         let mut found = None;
         index.of(plugin_type).unique(name, self.name_of(), |at| {
             found = self.entries.get(at).filter(|e| e.desc.name == name);
@@ -467,10 +480,10 @@ impl PluginRegistry {
         })
     }
 
-    fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a PluginInstance, PluginError> {
+    fn load<'a>(&'a self, entry: Entry<'a>) -> Result<&'a PluginInstance, PluginError> {
         let state = entry.state();
         let _init = lock(&state.init);
-        if let Some(instance) = entry.instance.get() {
+        if let Some(instance) = entry.instance() {
             return Ok(instance);
         }
         let desc = entry.desc;
@@ -483,7 +496,7 @@ impl PluginRegistry {
         check::instance_matches(desc, &instance)?;
         config::attach(entry, &instance)?;
         tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_loaded");
-        Ok(entry.instance.get_or_init(|| instance))
+        Ok(entry.keep_instance(instance))
     }
 
     /// Every plugin of `plugin_type`, loaded, sorted by name. Plugins that fail to load
@@ -543,7 +556,7 @@ impl PluginRegistry {
         all
     }
 
-    fn info_of(&self, entry: &Entry) -> PluginInfo {
+    fn info_of(&self, entry: Entry<'_>) -> PluginInfo {
         let d = entry.desc;
         PluginInfo {
             name: d.name.to_owned(),
