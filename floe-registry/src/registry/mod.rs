@@ -5,7 +5,8 @@
 //!
 //! - `id.rs`: plugin identity ([`PluginId`]).
 //! - `check.rs`: the metadata rules at run time, checked once per registration.
-//! - `entry.rs`: one registration and its runtime state, and the store of them all;
+//! - `entry.rs`: the store of registrations (descriptors, and runtime state allocated
+//!   on first use); `group.rs`: discovery's grouping of a batch by type and name;
 //!   `index.rs`: the sorted names and the lookup tables.
 //! - `config.rs`: the configure API; `config_errors.rs`: validation failures as
 //!   field errors; `schema.rs`: finding a place in a config schema; `redact.rs`:
