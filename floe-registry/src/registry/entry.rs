@@ -207,6 +207,8 @@ pub(crate) struct Entries {
     first: OnceLock<Batch>,
     /// Everything added after the first batch.
     more: boxcar::Vec<(&'static PluginDescriptor, Runtime)>,
+    /// See [`fallback`](Self::fallback).
+    spare: OnceLock<Runtime>,
 }
 
 impl Entries {
@@ -214,6 +216,7 @@ impl Entries {
         Entries {
             first: OnceLock::new(),
             more: boxcar::Vec::new(),
+            spare: OnceLock::new(),
         }
     }
 
@@ -279,11 +282,10 @@ impl Entries {
     }
 
     /// A runtime for an index that has none, which `get` never gives out: rather than
-    /// panic, a fresh runtime that lives as long as the registry (leaked: at most once).
+    /// panic, this registry's spare one.
     #[cold]
     fn fallback(&self) -> &Runtime {
-        static SPARE: OnceLock<Runtime> = OnceLock::new();
-        SPARE.get_or_init(Runtime::default)
+        self.spare.get_or_init(Runtime::default)
     }
 
     /// How many entries there are.
