@@ -330,3 +330,58 @@ impl Entries {
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PluginType;
+
+    fn never() -> PluginInstance {
+        unreachable!("nothing is built")
+    }
+
+    fn descs(n: usize) -> Vec<&'static PluginDescriptor> {
+        (0..n)
+            .map(|i| {
+                let name: &'static str = Box::leak(format!("p{i:03}").into_boxed_str());
+                let desc = PluginDescriptor::new(
+                    PluginType::Dbt,
+                    name,
+                    "1.0.0",
+                    crate::plugin_source!(X),
+                    never,
+                );
+                &*Box::leak(Box::new(desc))
+            })
+            .collect()
+    }
+
+    /// Runtimes exist only for the groups of 64 that were used, the last (partial)
+    /// group included, and entries added after the first batch have theirs inline.
+    #[test]
+    fn runtimes_are_allocated_per_group_on_first_use() {
+        let entries = Entries::new();
+        assert_eq!(entries.extend(descs(130)), 0);
+        assert_eq!(entries.push(descs(1)[0], Runtime::default()), 130);
+        assert_eq!(entries.count(), 131);
+        assert!((0..131).all(|at| entries.peek(at).is_none() || at == 130));
+
+        let last = entries.get(129).expect("in the first batch");
+        assert_eq!(last.desc.name, "p129");
+        assert!(last.instance().is_none(), "asking allocates nothing");
+        assert!(entries.peek(129).is_none());
+        let _ = last.state();
+        assert!(entries.peek(128).is_some() && entries.peek(129).is_some());
+        assert!(
+            entries.peek(127).is_none(),
+            "another group stays unallocated"
+        );
+
+        let added = entries.get(130).expect("after the first batch");
+        assert!(std::ptr::eq(
+            added.state(),
+            entries.get(130).unwrap().state()
+        ));
+        assert!(entries.get(131).is_none());
+    }
+}
