@@ -380,7 +380,7 @@ mod tests {
         let added = entries.get(130).expect("after the first batch");
         assert!(std::ptr::eq(
             added.state(),
-            entries.get(130).unwrap().state()
+            entries.get(130).expect("still there").state()
         ));
         assert!(entries.get(131).is_none());
     }
