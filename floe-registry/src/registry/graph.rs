@@ -134,9 +134,9 @@ impl PluginRegistry {
             .collect();
         nodes.sort_unstable();
         nodes.dedup();
-        // Nodes by name alone, for dependencies declared without a type; built on
-        // the first such dependency.
-        let mut by_name: Vec<(u64, &str, usize)> = Vec::new();
+        // Nodes by the key of their name alone ([`name_key`], then node index), for
+        // dependencies declared without a type; built on the first such dependency.
+        let mut by_name: Vec<(u64, usize)> = Vec::new();
         let mut ends = Vec::with_capacity(nodes.len());
         let mut dep_list: Vec<usize> = Vec::with_capacity(nodes.len());
         let mut missing: Vec<(usize, Vec<String>)> = Vec::new();
@@ -167,20 +167,17 @@ impl PluginRegistry {
                     }
                     None => {
                         if by_name.is_empty() {
-                            by_name = nodes
-                                .iter()
-                                .enumerate()
-                                .map(|(j, n)| (n.1, n.2, j))
-                                .collect();
+                            by_name = nodes.iter().enumerate().map(|(j, n)| (n.1, j)).collect();
                             by_name.sort_unstable();
                         }
-                        let key = (name_key(dep_name), dep_name);
-                        let from = by_name.partition_point(|(k, n, _)| (*k, *n) < key);
+                        let key = name_key(dep_name);
+                        let from = by_name.partition_point(|&(k, _)| k < key);
                         dep_list.extend(
                             by_name[from..]
                                 .iter()
-                                .take_while(|(k, n, _)| (*k, *n) == key)
-                                .map(|(_, _, j)| *j),
+                                .take_while(|&&(k, _)| k == key)
+                                .map(|&(_, j)| j)
+                                .filter(|&j| same_name_of_key(nodes[j].2, dep_name)),
                         );
                     }
                 }
@@ -213,8 +210,15 @@ impl PluginRegistry {
     }
 }
 
+/// Whether two names with the same [`name_key`] are the same: the key holds the
+/// whole of a name of at most 8 bytes, so then only the lengths are compared.
+fn same_name_of_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a.len() <= 8 || a == b)
+}
+
 /// [`parse_dependency`], the name's check left out when `checked` says the
 /// descriptor holding `dep` already passed the rules.
+#[inline]
 fn split_dependency(
     dep: &str,
     checked: bool,
@@ -309,6 +313,30 @@ mod tests {
                     matches!(&err, PluginError::InvalidMetadata { reason: r, .. } if r.contains(reason)),
                     "{err}"
                 );
+            }
+        }
+    }
+
+    /// Between names of one key, comparing lengths (and the text past 8 bytes) is
+    /// comparing the names, NUL bytes included.
+    #[test]
+    fn names_of_one_key_compare_as_names() {
+        let names = [
+            "ab",
+            "ab\0",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "abcdefghj",
+            "chain-01",
+            "",
+            "\0",
+        ];
+        for a in names {
+            for b in names {
+                if name_key(a) == name_key(b) {
+                    assert_eq!(same_name_of_key(a, b), a == b, "{a:?} {b:?}");
+                }
             }
         }
     }
