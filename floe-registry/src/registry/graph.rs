@@ -172,13 +172,11 @@ impl PluginRegistry {
                         }
                         let key = name_key(dep_name);
                         let from = by_name.partition_point(|&(k, _)| k < key);
-                        dep_list.extend(
-                            by_name[from..]
-                                .iter()
-                                .take_while(|&&(k, _)| k == key)
-                                .map(|&(_, j)| j)
-                                .filter(|&j| same_name_of_key(nodes[j].2, dep_name)),
-                        );
+                        for &(_, j) in by_name[from..].iter().take_while(|&&(k, _)| k == key) {
+                            if same_name_of_key(nodes[j].2, dep_name) {
+                                dep_list.push(j);
+                            }
+                        }
                     }
                 }
                 if dep_list.len() == before {
