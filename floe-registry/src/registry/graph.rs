@@ -1,5 +1,6 @@
 //! The dependency graph: declared dependencies, the startup order and the problems
-//! (missing dependencies, cycles) that prevent one.
+//! (missing dependencies, cycles) that prevent one. Kahn's algorithm over the graph
+//! is in `graph/order.rs`.
 
 mod order;
 

@@ -2,7 +2,9 @@
 //! `config_json` shows to tools that do not know the config's type.
 //!
 //! A value is secret when its schema (or any branch of an `anyOf`/`oneOf`/`allOf`
-//! around it) is `writeOnly`, as [`Secret`](crate::Secret)'s schema is.
+//! around it) is `writeOnly`, as [`Secret`](crate::Secret)'s schema is. Whether a
+//! schema without secrets needs even the depth bound is read from the schema once
+//! (`redact/depth.rs`).
 
 mod depth;
 
