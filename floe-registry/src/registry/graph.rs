@@ -258,6 +258,16 @@ impl Graph<'_> {
         };
         &self.dep_list[start..self.ends[i].1]
     }
+
+    /// Every node with the nodes it needs first, in node order.
+    fn each_deps(&self) -> impl Iterator<Item = (usize, &[usize])> {
+        let mut start = 0;
+        self.ends.iter().enumerate().map(move |(i, &(_, end))| {
+            let deps = self.dep_list.get(start..end).unwrap_or_default();
+            start = end;
+            (i, deps)
+        })
+    }
 }
 
 #[cfg(test)]

@@ -27,8 +27,8 @@ impl Graph<'_> {
         // Count each node's dependents into `first[j + 2]`, so that after the running
         // sum `first[j + 1]` is where the dependents of `j` start; filling them moves
         // it to where they end, which is where those of `j + 1` start.
-        for i in (0..n).filter(|&i| within(i)) {
-            for &j in self.deps(i).iter().filter(|&&j| within(j)) {
+        for (i, deps) in self.each_deps().filter(|&(i, _)| within(i)) {
+            for &j in deps.iter().filter(|&&j| within(j)) {
                 waiting[i] += 1;
                 first[j + 2] += 1;
             }
@@ -36,8 +36,8 @@ impl Graph<'_> {
         for j in 0..=n {
             first[j + 1] += first[j];
         }
-        for i in (0..n).filter(|&i| within(i)) {
-            for &j in self.deps(i).iter().filter(|&&j| within(j)) {
+        for (i, deps) in self.each_deps().filter(|&(i, _)| within(i)) {
+            for &j in deps.iter().filter(|&&j| within(j)) {
                 dependents[first[j + 1]] = i;
                 first[j + 1] += 1;
             }
@@ -96,6 +96,7 @@ impl MinHeap<'_> {
         self.items[at] = node;
     }
 
+    #[inline]
     fn pop(&mut self) -> Option<usize> {
         if self.len == 0 {
             return None;
