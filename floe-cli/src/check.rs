@@ -771,7 +771,7 @@ pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> Result<ExitCode, CliE
                 .iter()
                 .map(|s| PluginJson {
                     category: s.id.plugin_type,
-                    name: s.id.name.clone(),
+                    name: s.id.name.to_string(),
                     version: s.version.clone(),
                 })
                 .collect(),

@@ -15,7 +15,7 @@ fn ids(names: &[&str]) -> Vec<PluginId> {
 }
 
 fn names(order: &[PluginId]) -> Vec<&str> {
-    order.iter().map(|id| id.name.as_str()).collect()
+    order.iter().map(|id| &*id.name).collect()
 }
 
 fn registry_of(descriptors: &[&'static floe_registry::PluginDescriptor]) -> PluginRegistry {
@@ -213,7 +213,7 @@ fn dependents_of_a_failed_plugin_are_not_started_and_say_why() {
     let failed: Vec<(String, String)> = report
         .failed
         .iter()
-        .map(|(id, e)| (id.name.clone(), e.to_string()))
+        .map(|(id, e)| (id.name.to_string(), e.to_string()))
         .collect();
     assert_eq!(
         failed,

@@ -192,8 +192,10 @@ fn check_approved_plugins(report: &mut Report, loc: Loc, node: &Node) {
         let offenders: Vec<(String, Loc)> = report
             .selected
             .iter()
-            .filter(|s| s.id.plugin_type.as_str() == category && !approved.contains(&s.id.name))
-            .map(|s| (s.id.name.clone(), s.type_loc))
+            .filter(|s| {
+                s.id.plugin_type.as_str() == category && !approved.iter().any(|a| *a == s.id.name)
+            })
+            .map(|s| (s.id.name.to_string(), s.type_loc))
             .collect();
         for (name, type_loc) in offenders {
             let field = if category == super::quality::CATEGORY {

@@ -11,7 +11,7 @@ use super::PluginRegistry;
 use super::config_errors::{check_no_config, schema_errors};
 use super::entry::Entry;
 use super::guard;
-use super::redact::{has_secrets, redact};
+use super::redact::{redact, redaction};
 use crate::config_slot::Stored;
 use crate::{AnyConfig, ConfigSpec, PluginError, PluginInstance, PluginType};
 
@@ -121,11 +121,11 @@ impl PluginRegistry {
                 // secrets overwritten before it is stored: no copy is made, and no
                 // plaintext secret is kept.
                 let schema = schema_of(entry, &spec);
-                let secrets = *entry
+                let how = *entry
                     .configuration()
                     .secrets
-                    .get_or_init(|| has_secrets(schema));
-                redact(schema, secrets, &mut config);
+                    .get_or_init(|| redaction(schema));
+                redact(schema, how, &mut config);
                 Stored {
                     typed,
                     redacted: config,

@@ -31,8 +31,8 @@ pub(crate) struct Configuration {
     pub(crate) slot: Arc<ConfigSlot>,
     /// The config schema, derived on first use.
     pub(crate) schema: OnceLock<serde_json::Value>,
-    /// Whether the schema marks any value secret (`writeOnly`), found on first use.
-    pub(crate) secrets: OnceLock<bool>,
+    /// What redacting a config of this schema takes (secrets, depth), found on first use.
+    pub(crate) secrets: OnceLock<super::redact::Redaction>,
     /// The compiled validator of the config schema, built on first configure.
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
 }

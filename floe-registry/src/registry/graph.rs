@@ -1,13 +1,13 @@
 //! The dependency graph: declared dependencies, the startup order and the problems
-//! (missing dependencies, cycles) that prevent one.
+//! (missing dependencies, cycles) that prevent one. Kahn's algorithm over the graph
+//! is in `graph/order.rs`.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+mod order;
 
 use super::PluginRegistry;
 use super::id::PluginId;
 use super::index::name_key;
-use crate::{DependencyError, PluginError, PluginType};
+use crate::{DependencyError, PluginDescriptor, PluginError, PluginType};
 
 /// Parses a declared dependency with the rule of `floe-registry-rules` (the one the
 /// attribute applies at compile time): a plain name, matching that name under any
@@ -67,8 +67,7 @@ impl PluginRegistry {
                 missing: missing.clone(),
             });
         }
-        let everyone = vec![true; graph.nodes.len()];
-        graph.order(&everyone)
+        graph.order(|_| true)
     }
 
     /// Every dependency problem of `selection` at once, for checking a manifest: one
@@ -122,7 +121,7 @@ impl PluginRegistry {
                 break;
             }
         }
-        if let Err(cycle) = graph.order(&usable) {
+        if let Err(cycle) = graph.order(|i| usable[i]) {
             problems.push(cycle);
         }
         problems
@@ -132,15 +131,14 @@ impl PluginRegistry {
     fn graph<'s>(&self, selection: &'s [PluginId]) -> Result<Graph<'s>, PluginError> {
         let mut nodes: Vec<(PluginType, u64, &str)> = selection
             .iter()
-            .map(|id| (id.plugin_type, name_key(&id.name), id.name.as_str()))
+            .map(|id| (id.plugin_type, name_key(&id.name), &*id.name))
             .collect();
         nodes.sort_unstable();
         nodes.dedup();
-        // Nodes by name alone, for dependencies declared without a type; built on
-        // the first such dependency.
-        let mut by_name: Vec<(u64, &str, usize)> = Vec::new();
-        let mut dep_start = Vec::with_capacity(nodes.len() + 1);
-        dep_start.push(0);
+        // Nodes by the key of their name alone ([`name_key`], then node index), for
+        // dependencies declared without a type; built on the first such dependency.
+        let mut by_name: Vec<(u64, usize)> = Vec::new();
+        let mut ends = Vec::with_capacity(nodes.len());
         let mut dep_list: Vec<usize> = Vec::with_capacity(nodes.len());
         let mut missing: Vec<(usize, Vec<String>)> = Vec::new();
         let index = self.index.load();
@@ -170,21 +168,16 @@ impl PluginRegistry {
                     }
                     None => {
                         if by_name.is_empty() {
-                            by_name = nodes
-                                .iter()
-                                .enumerate()
-                                .map(|(j, n)| (n.1, n.2, j))
-                                .collect();
+                            by_name = nodes.iter().enumerate().map(|(j, n)| (n.1, j)).collect();
                             by_name.sort_unstable();
                         }
-                        let key = (name_key(dep_name), dep_name);
-                        let from = by_name.partition_point(|(k, n, _)| (*k, *n) < key);
-                        dep_list.extend(
-                            by_name[from..]
-                                .iter()
-                                .take_while(|(k, n, _)| (*k, *n) == key)
-                                .map(|(_, _, j)| *j),
-                        );
+                        let key = name_key(dep_name);
+                        let from = by_name.partition_point(|&(k, _)| k < key);
+                        for &(_, j) in by_name[from..].iter().take_while(|&&(k, _)| k == key) {
+                            if same_name_of_key(nodes[j].2, dep_name) {
+                                dep_list.push(j);
+                            }
+                        }
                     }
                 }
                 if dep_list.len() == before {
@@ -205,19 +198,26 @@ impl PluginRegistry {
                 }
                 dep_list.truncate(kept);
             }
-            dep_start.push(dep_list.len());
+            ends.push((desc, dep_list.len()));
         }
         Ok(Graph {
             nodes,
-            dep_start,
+            ends,
             dep_list,
             missing,
         })
     }
 }
 
+/// Whether two names with the same [`name_key`] are the same: the key holds the
+/// whole of a name of at most 8 bytes, so then only the lengths are compared.
+fn same_name_of_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a.len() <= 8 || a == b)
+}
+
 /// [`parse_dependency`], the name's check left out when `checked` says the
 /// descriptor holding `dep` already passed the rules.
+#[inline]
 fn split_dependency(
     dep: &str,
     checked: bool,
@@ -236,12 +236,15 @@ fn split_dependency(
 }
 
 /// A dependency graph in flat arrays: node `i` needs the nodes
-/// `dep_list[dep_start[i]..dep_start[i + 1]]` first; `missing` lists the nodes with
-/// dependencies that are not in the graph, in node order, with those dependencies.
+/// `dep_list[ends[i - 1].1..ends[i].1]` first (from 0 for node 0); `missing` lists the
+/// nodes with dependencies that are not in the graph, in node order, with those
+/// dependencies.
 struct Graph<'s> {
     /// Type, [`name_key`], name: sorted by type then name.
     nodes: Vec<(PluginType, u64, &'s str)>,
-    dep_start: Vec<usize>,
+    /// Each node's descriptor (its `'static` name goes into the order) and the end of
+    /// its dependencies in `dep_list`.
+    ends: Vec<(&'static PluginDescriptor, usize)>,
     dep_list: Vec<usize>,
     missing: Vec<(usize, Vec<String>)>,
 }
@@ -249,90 +252,28 @@ struct Graph<'s> {
 impl Graph<'_> {
     /// The nodes node `i` needs first.
     fn deps(&self, i: usize) -> &[usize] {
-        &self.dep_list[self.dep_start[i]..self.dep_start[i + 1]]
-    }
-
-    /// Kahn's algorithm over the nodes marked in `within`, always taking the smallest
-    /// ready node; the cycle as an error when some cannot be ordered.
-    fn order(&self, within: &[bool]) -> Result<Vec<PluginId>, PluginError> {
-        let n = self.nodes.len();
-        // How many dependencies each node waits for, and its dependents, flat: the
-        // dependents of `j` are `dependents[first[j]..first[j + 1]]`.
-        let mut waiting = vec![0usize; n];
-        let mut first = vec![0usize; n + 1];
-        for i in (0..n).filter(|&i| within[i]) {
-            for &j in self.deps(i).iter().filter(|&&j| within[j]) {
-                waiting[i] += 1;
-                first[j + 1] += 1;
-            }
-        }
-        for j in 0..n {
-            first[j + 1] += first[j];
-        }
-        let mut dependents = vec![0usize; first[n]];
-        let mut fill = first.clone();
-        for i in (0..n).filter(|&i| within[i]) {
-            for &j in self.deps(i).iter().filter(|&&j| within[j]) {
-                dependents[fill[j]] = i;
-                fill[j] += 1;
-            }
-        }
-        let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
-            .filter(|&i| within[i] && waiting[i] == 0)
-            .map(Reverse)
-            .collect();
-        let mut order = Vec::with_capacity(n);
-        while let Some(Reverse(i)) = ready.pop() {
-            order.push(i);
-            for &k in &dependents[first[i]..first[i + 1]] {
-                waiting[k] -= 1;
-                if waiting[k] == 0 {
-                    ready.push(Reverse(k));
-                }
-            }
-        }
-        if order.len() < within.iter().filter(|w| **w).count() {
-            let cycle = find_cycle(self, &waiting)
-                .into_iter()
-                .map(|i| self.nodes[i].2.to_owned())
-                .collect();
-            return Err(PluginError::CircularDependency { cycle });
-        }
-        Ok(order
-            .into_iter()
-            .map(|i| PluginId::new(self.nodes[i].0, self.nodes[i].2))
-            .collect())
-    }
-}
-
-/// A cycle among the nodes Kahn's algorithm could not order (`waiting > 0`): walk from
-/// the smallest such node along its smallest waiting dependency until a node repeats.
-fn find_cycle(graph: &Graph<'_>, waiting: &[usize]) -> Vec<usize> {
-    let Some(start) = (0..waiting.len()).find(|&i| waiting[i] > 0) else {
-        return Vec::new();
-    };
-    let mut path = vec![start];
-    let mut seen = BTreeMap::from([(start, 0usize)]);
-    let mut at = start;
-    loop {
-        let Some(&next) = graph.deps(at).iter().find(|&&j| waiting[j] > 0) else {
-            return path;
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends[before].1,
+            None => 0,
         };
-        if let Some(&first) = seen.get(&next) {
-            let mut cycle = path[first..].to_vec();
-            cycle.push(next);
-            return cycle;
-        }
-        seen.insert(next, path.len());
-        path.push(next);
-        at = next;
+        &self.dep_list[start..self.ends[i].1]
+    }
+
+    /// Every node with the nodes it needs first, in node order.
+    fn each_deps(&self) -> impl Iterator<Item = (usize, &[usize])> {
+        let mut start = 0;
+        self.ends.iter().enumerate().map(move |(i, &(_, end))| {
+            let deps = self.dep_list.get(start..end).unwrap_or_default();
+            start = end;
+            (i, deps)
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{PluginDescriptor, PluginInstance};
+    use crate::PluginInstance;
 
     fn never() -> PluginInstance {
         unreachable!("ordering builds nothing")
@@ -381,6 +322,30 @@ mod tests {
                     matches!(&err, PluginError::InvalidMetadata { reason: r, .. } if r.contains(reason)),
                     "{err}"
                 );
+            }
+        }
+    }
+
+    /// Between names of one key, comparing lengths (and the text past 8 bytes) is
+    /// comparing the names, NUL bytes included.
+    #[test]
+    fn names_of_one_key_compare_as_names() {
+        let names = [
+            "ab",
+            "ab\0",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "abcdefghj",
+            "chain-01",
+            "",
+            "\0",
+        ];
+        for a in names {
+            for b in names {
+                if name_key(a) == name_key(b) {
+                    assert_eq!(same_name_of_key(a, b), a == b, "{a:?} {b:?}");
+                }
             }
         }
     }

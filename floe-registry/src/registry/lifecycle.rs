@@ -189,7 +189,7 @@ impl PluginRegistry {
             let result = match broken {
                 Some(dependency) => Err(PluginError::Startup {
                     plugin_type: id.plugin_type,
-                    name: id.name.clone(),
+                    name: id.name.to_string(),
                     cause: HookFailure::DependencyFailed { dependency },
                 }),
                 None => self.activate_within(id.plugin_type, &id.name, timeout),
@@ -235,7 +235,7 @@ impl PluginRegistry {
                 Err(cause) => {
                     let err = PluginError::Shutdown {
                         plugin_type: id.plugin_type,
-                        name: id.name.clone(),
+                        name: id.name.to_string(),
                         cause,
                     };
                     tracing::error!(error = %err, "plugin_shutdown_failed");
