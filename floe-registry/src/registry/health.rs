@@ -144,7 +144,7 @@ impl PluginRegistry {
             if entry.instance().is_none() {
                 continue;
             }
-            let id = PluginId::new(entry.desc.plugin_type, entry.desc.name);
+            let id = PluginId::from_static(entry.desc.plugin_type, entry.desc.name);
             match claim(entry) {
                 Ok(call) => {
                     calls.push(call);

@@ -221,7 +221,7 @@ impl PluginRegistry {
             let Some(entry) = self.entries.get(at) else {
                 continue;
             };
-            let id = PluginId::new(entry.desc.plugin_type, entry.desc.name);
+            let id = PluginId::from_static(entry.desc.plugin_type, entry.desc.name);
             let mut state = lock(&entry.state().lifecycle);
             *state = Lifecycle::Stopped;
             let Some(instance) = entry.instance() else {
@@ -251,7 +251,7 @@ impl PluginRegistry {
         lock(&self.started)
             .iter()
             .filter_map(|&at| self.entries.get(at))
-            .map(|e| PluginId::new(e.desc.plugin_type, e.desc.name))
+            .map(|e| PluginId::from_static(e.desc.plugin_type, e.desc.name))
             .collect()
     }
 }
