@@ -31,12 +31,31 @@ pub(crate) fn group(
     in_order(batch, start).unwrap_or_else(|| sorted(batch, start, name_of))
 }
 
+/// How many descriptors ahead [`read_ahead`] reads (8 measured best of 8, 16, 32).
+const AHEAD: usize = 8;
+
+/// The descriptors of `batch` with their positions, each read a few ahead of its
+/// turn, so that its cache line is on the way while the ones before it are worked on:
+/// a loop's own reads of a descriptor wait behind its name's bytes, and thousands of
+/// descriptors do not fit in the cache (BENCHMARKS.md, change 15: 84 -> 53 µs at
+/// N = 10,000).
+fn read_ahead<'b>(
+    batch: &'b [&'static PluginDescriptor],
+) -> impl Iterator<Item = (usize, &'static PluginDescriptor)> + 'b {
+    batch.iter().enumerate().map(|(k, &desc)| {
+        if let Some(ahead) = batch.get(k + AHEAD) {
+            std::hint::black_box(ahead.plugin_type);
+        }
+        (k, desc)
+    })
+}
+
 /// The one-pass grouping of a batch whose (name key, type) pairs strictly increase;
 /// `None` as soon as one does not.
 fn in_order(batch: &[&'static PluginDescriptor], start: usize) -> Option<Grouped> {
     let mut fresh: [Vec<u32>; PluginType::COUNT] = Default::default();
     let mut last: Option<(u64, usize)> = None;
-    for (k, desc) in batch.iter().enumerate() {
+    for (k, desc) in read_ahead(batch) {
         let this = (name_key(desc.name), desc.plugin_type.index());
         if last.is_some_and(|last| last >= this) {
             return None;
@@ -56,9 +75,7 @@ fn sorted(
     start: usize,
     name_of: impl Fn(usize) -> &'static str,
 ) -> Grouped {
-    let mut all: Vec<Named> = batch
-        .iter()
-        .enumerate()
+    let mut all: Vec<Named> = read_ahead(batch)
         .map(|(k, desc)| Named {
             key: name_key(desc.name),
             at: key(start + k),
