@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::PluginRegistry;
 use super::config_errors::{check_no_config, schema_errors};
-use super::entry::Entry;
+use super::entry::{Configuration, Entry};
 use super::guard;
 use super::redact::{redact, redaction};
 use crate::config_slot::Stored;
@@ -64,7 +64,7 @@ impl PluginRegistry {
         Ok(entry
             .desc
             .config
-            .map(|spec| schema_of(entry, &spec).clone()))
+            .map(|spec| schema_of(entry.configuration(), &spec).clone()))
     }
 
     /// Validates `config` against the plugin's config type and stores the typed value;
@@ -113,18 +113,17 @@ impl PluginRegistry {
         config: Value,
     ) -> Result<(), PluginError> {
         let (_, entry) = self.entry(plugin_type, name)?;
+        // Found once: every step below works on it.
+        let configuration = entry.configuration();
         let stored = match entry.desc.config {
             Some(spec) => {
                 let mut config = null_as_empty(config);
-                let typed = validate(entry, &spec, &config)?;
+                let typed = validate(entry.desc.name, configuration, &spec, &config)?;
                 // The JSON kept for `config_json` is the caller's value itself, its
                 // secrets overwritten before it is stored: no copy is made, and no
                 // plaintext secret is kept.
-                let schema = schema_of(entry, &spec);
-                let how = *entry
-                    .configuration()
-                    .secrets
-                    .get_or_init(|| redaction(schema));
+                let schema = schema_of(configuration, &spec);
+                let how = *configuration.secrets.get_or_init(|| redaction(schema));
                 redact(schema, how, &mut config);
                 Stored {
                     typed,
@@ -142,7 +141,7 @@ impl PluginRegistry {
             }
         };
         // The one store: a loaded plugin's `ConfigCell` shows it at once.
-        entry.configuration().slot.store(stored);
+        configuration.slot.store(stored);
         tracing::info!(plugin_type = %plugin_type, name, "plugin_configured");
         Ok(())
     }
@@ -157,7 +156,13 @@ impl PluginRegistry {
     ) -> Result<(), PluginError> {
         let (_, entry) = self.entry(plugin_type, name)?;
         match entry.desc.config {
-            Some(spec) => validate(entry, &spec, &null_as_empty(config)).map(drop),
+            Some(spec) => validate(
+                entry.desc.name,
+                entry.configuration(),
+                &spec,
+                &null_as_empty(config),
+            )
+            .map(drop),
             None => check_no_config(entry.desc.name, &config),
         }
     }
@@ -223,10 +228,13 @@ impl PluginRegistry {
 }
 
 /// Validates `config` (`null` already read as `{}`) and deserializes it.
-fn validate(entry: Entry<'_>, spec: &ConfigSpec, config: &Value) -> Result<AnyConfig, PluginError> {
-    let name = entry.desc.name;
-    let configuration = entry.configuration();
-    let schema = schema_of(entry, spec);
+fn validate(
+    name: &str,
+    configuration: &Configuration,
+    spec: &ConfigSpec,
+    config: &Value,
+) -> Result<AnyConfig, PluginError> {
+    let schema = schema_of(configuration, spec);
     let validator = configuration
         .validator
         .get_or_init(|| {
@@ -264,6 +272,6 @@ fn null_as_empty(config: Value) -> Value {
 }
 
 /// The plugin's config schema, derived once and cached in its entry.
-fn schema_of<'e>(entry: Entry<'e>, spec: &ConfigSpec) -> &'e Value {
-    entry.configuration().schema.get_or_init(|| (spec.schema)())
+fn schema_of<'e>(configuration: &'e Configuration, spec: &ConfigSpec) -> &'e Value {
+    configuration.schema.get_or_init(|| (spec.schema)())
 }

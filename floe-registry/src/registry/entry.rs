@@ -112,6 +112,7 @@ pub(crate) struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     /// The runtime, allocated (with its group) on first call.
+    #[inline]
     fn runtime(self) -> &'a Runtime {
         self.entries.runtime(self.at)
     }
