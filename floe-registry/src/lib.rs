@@ -166,9 +166,9 @@
 //!
 //! # Lifecycle
 //!
-//! `startup()`, `shutdown()` and `health_check()` run on their own threads with
-//! timeouts (30 s, 30 s, 5 s by default): a hung hook cannot hang the caller, and a
-//! panicking one becomes an error. See [`PluginRegistry::activate_all`],
+//! `startup()`, `shutdown()` and `health_check()` run on pooled threads, never the
+//! caller's, with timeouts (30 s, 30 s, 5 s by default): a hung hook cannot hang the
+//! caller, and a panicking one becomes an error. See [`PluginRegistry::activate_all`],
 //! [`PluginRegistry::shutdown_all`] and [`PluginRegistry::health_check_all`].
 //!
 //! Every operation that runs a hook comes twice, with one naming scheme: `op` uses

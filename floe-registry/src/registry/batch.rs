@@ -118,9 +118,10 @@ where
 /// One thread is woken for the whole batch. If calls are still queued [`GRACE`]
 /// after dispatch (or half the time left to the deadline, if that is less), each of
 /// them gets a thread of its own, and from then on no call waits behind another. So
-/// every call starts within about a grace of dispatch (the time to wake the threads
-/// added), however slow the calls before it, and all of them share the one
-/// `deadline`: a call that started late has that much less time.
+/// every call starts within about a grace of dispatch plus the time to start the
+/// threads added (one after another, by the caller: with thousands of queued calls
+/// that can pass the deadline), however slow the calls before it, and all of them
+/// share the one `deadline`: a call that started late has that much less time.
 ///
 /// A call still running at the deadline is [`Outcome::TimedOut`] and left on its
 /// thread (which is not returned to the pool until it ends). A call not started by

@@ -1,11 +1,12 @@
 //! Discovery's grouping of a batch of registrations: per plugin type, the entry index
-//! of each name's first registration in name order, and the further registrations of
-//! a name (duplicates).
+//! of one registration of each name, in name order, and the other registrations of a
+//! name (duplicates; which one is kept first does not matter, the pair reported is
+//! ordered by source).
 //!
 //! Reading thousands of descriptors is most of discovery's cost, so each is read once.
-//! A batch whose (name key, type) pairs strictly increase, which is what a batch in
-//! name order with names of up to 8 bytes is, is grouped in that one pass: it is in
-//! order and has no duplicate. Any other batch is copied into 16-byte [`Named`]s,
+//! A batch whose (name key, type) pairs strictly increase (for example a batch in name
+//! order with no name repeated and no two names sharing their first 8 bytes) is
+//! grouped in that one pass: it is in order and has no duplicate. Any other batch is copied into 16-byte [`Named`]s,
 //! sorted (a string comparison only between names sharing their first 8 bytes) and
 //! scanned; either way the result is the same (a test checks both).
 
@@ -14,10 +15,10 @@ use crate::{PluginDescriptor, PluginType};
 
 /// A batch, grouped.
 pub(crate) struct Grouped {
-    /// Per type (by [`PluginType::index`]), the entry index of each name's first
-    /// registration, in name order.
+    /// Per type (by [`PluginType::index`]), the entry index of one registration of
+    /// each name, in name order.
     pub(crate) fresh: [Vec<u32>; PluginType::COUNT],
-    /// Each further registration of a name: (its first registration, it).
+    /// Each other registration of a name: (the one in `fresh`, it).
     pub(crate) extra: Vec<(u32, u32)>,
 }
 

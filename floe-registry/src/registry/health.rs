@@ -89,8 +89,9 @@ impl PluginRegistry {
         self.health_check_all_within(DEFAULT_HEALTH_TIMEOUT)
     }
 
-    /// Checks every loaded plugin concurrently: the call takes as long as the slowest
-    /// check, at most `timeout`. A check that panics or times out gives `Unhealthy`
+    /// Checks every loaded plugin concurrently: the call takes about as long as the
+    /// slowest check (see below for the grace), at most `timeout` (see below for many
+    /// slow checks). A check that panics or times out gives `Unhealthy`
     /// with the reason; a plugin whose previous check still runs (hung) is reported as
     /// such and not checked again, so hung checks never pile up. Never fails; `{}` when
     /// nothing is loaded.
@@ -103,9 +104,13 @@ impl PluginRegistry {
     /// checks still run side by side.
     ///
     /// The deadline is the same for every check: `timeout` after the call starts. So
-    /// the call returns within `timeout` (plus the time to build the report), and a
+    /// the call returns within `timeout` plus the time to build the report, and a
     /// check that started late because of the grace has that much less of the
-    /// timeout (at most 1 ms less). A check still running at the deadline is reported
+    /// timeout (at most 1 ms less). One more cost can pass the deadline: when checks
+    /// are still queued after the grace, a thread is started for each of them before
+    /// the call waits again (pooled threads are reused, but with thousands of slow
+    /// checks most are new threads: tens of microseconds each), as checking one plugin
+    /// per thread always did. A check still running at the deadline is reported
     /// as `health_check() timed out after {timeout}` and left to finish on its thread;
     /// a check not started by then (its thread not scheduled in time) is reported the
     /// same way and still runs later. Until either ends, later calls report it as

@@ -200,9 +200,9 @@ impl TypeIndex {
         self.names.insert(to, key(at));
     }
 
-    /// Adds the names of a batch of this type: `fresh`, the entry index of each new
-    /// name's first registration in the batch, sorted by name, and `extra`, each
-    /// further registration of a name in the batch as (its first registration, it).
+    /// Adds the names of a batch of this type: `fresh`, the entry index of one
+    /// registration of each name in the batch, sorted by name, and `extra`, each other
+    /// registration of a name in the batch as (the one in `fresh`, it).
     /// A name already present is a duplicate too. For each extra registration
     /// `duplicate` gets what the name resolved to and the extra entry index, and
     /// returns the pair to report from now on.
@@ -228,7 +228,8 @@ impl TypeIndex {
         // the batch's registrations of it are duplicates of that one.
         let old = std::mem::take(&mut self.names);
         let mut names = Vec::with_capacity(old.len() + fresh.len());
-        let mut taken: Vec<(u32, u32)> = Vec::new();
+        // The batch's registrations whose name was present: to the one kept.
+        let mut taken: HashMap<u32, u32, FixedState> = HashMap::default();
         let mut o = 0;
         for &new in &fresh {
             let name = name_of(new as usize);
@@ -237,7 +238,7 @@ impl TypeIndex {
                 o += 1;
             }
             if o < old.len() && name_of(old[o] as usize) == name {
-                taken.push((new, old[o]));
+                taken.insert(new, old[o]);
                 let pair = duplicate(self.slot_of(old[o]), new as usize);
                 self.duplicates.insert(old[o], pair);
             } else {
@@ -247,10 +248,7 @@ impl TypeIndex {
         names.extend_from_slice(&old[o..]);
         self.names = names;
         for &(first, at) in extra {
-            let first = taken
-                .iter()
-                .find(|(new, _)| *new == first)
-                .map_or(first, |&(_, old)| old);
+            let first = taken.get(&first).copied().unwrap_or(first);
             let pair = duplicate(self.slot_of(first), at as usize);
             self.duplicates.insert(first, pair);
         }

@@ -119,8 +119,9 @@ pub trait CatalogPlugin: PluginMetadata {
     }
 
     lifecycle_hooks! {
-        /// Checks that the catalog can be reached. Runs on its own thread with a
-        /// timeout (5 s by default); a panic or timeout makes the plugin `Unhealthy`.
+        /// Checks that the catalog can be reached. Runs on a pooled thread, never the
+        /// caller's, with a timeout (5 s by default); a panic or timeout makes the
+        /// plugin `Unhealthy`.
         ///
         /// Default: **unhealthy**, `health_check not implemented - subclass must
         /// override`, with the detail `timeout: null`. This is floe's catalog default,

@@ -19,8 +19,9 @@
 macro_rules! lifecycle_hooks {
     () => {
         lifecycle_hooks! {
-            /// Checks the plugin's health. Runs on its own thread with a timeout (5 s by
-            /// default); a panic or timeout makes the plugin `Unhealthy`. Default: healthy.
+            /// Checks the plugin's health. Runs on a pooled thread, never the caller's,
+            /// with a timeout (5 s by default); a panic or timeout makes the plugin
+            /// `Unhealthy`. Default: healthy.
             fn health_check(&self) -> $crate::HealthStatus {
                 $crate::HealthStatus::healthy()
             }
