@@ -26,28 +26,34 @@ const SIZES: [usize; 3] = [11, 1_000, 10_000];
 fn discovery(c: &mut Criterion) {
     let mut group = c.benchmark_group("discover_all");
     for n in SIZES {
-        let descriptors = generated(n);
-        group.bench_with_input(BenchmarkId::from_parameter(n), &descriptors, |b, d| {
-            b.iter_batched(
-                PluginRegistry::new,
-                |r| {
-                    r.discover_from(d.iter().copied());
-                    r
-                },
-                BatchSize::PerIteration,
-            )
-        });
-        group.bench_with_input(
+        discover_and_baseline(
+            &mut group,
+            BenchmarkId::from_parameter(n),
             BenchmarkId::new("baseline_names", n),
-            &descriptors,
-            |b, d| b.iter_batched(|| (), |()| sorted_names(d), BatchSize::PerIteration),
+            &generated(n),
         );
     }
     // In link order rather than name order: discovery then sorts, and so does the
     // baseline.
     let n = 10_000;
-    let descriptors = scrambled(n);
-    group.bench_with_input(BenchmarkId::new("scrambled", n), &descriptors, |b, d| {
+    discover_and_baseline(
+        &mut group,
+        BenchmarkId::new("scrambled", n),
+        BenchmarkId::new("baseline_names_scrambled", n),
+        &scrambled(n),
+    );
+    group.finish();
+}
+
+/// `discover_from` of `descriptors` into a new registry, and its baseline on the same
+/// descriptors.
+fn discover_and_baseline(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    ours: BenchmarkId,
+    baseline: BenchmarkId,
+    descriptors: &[&'static floe_registry::PluginDescriptor],
+) {
+    group.bench_with_input(ours, descriptors, |b, d| {
         b.iter_batched(
             PluginRegistry::new,
             |r| {
@@ -57,12 +63,9 @@ fn discovery(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
-    group.bench_with_input(
-        BenchmarkId::new("baseline_names_scrambled", n),
-        &descriptors,
-        |b, d| b.iter_batched(|| (), |()| sorted_names(d), BatchSize::PerIteration),
-    );
-    group.finish();
+    group.bench_with_input(baseline, descriptors, |b, d| {
+        b.iter_batched(|| (), |()| sorted_names(d), BatchSize::PerIteration)
+    });
 }
 
 fn lookups(c: &mut Criterion) {

@@ -18,8 +18,8 @@ pub(crate) struct Grouped {
     /// Per type (by [`PluginType::index`]), the entry index of one registration of
     /// each name, in name order.
     pub(crate) fresh: [Vec<u32>; PluginType::COUNT],
-    /// Each other registration of a name: (the one in `fresh`, it).
-    pub(crate) extra: Vec<(u32, u32)>,
+    /// Per type, each other registration of a name: (the one in `fresh`, it).
+    pub(crate) extra: [Vec<(u32, u32)>; PluginType::COUNT],
 }
 
 /// Groups `batch`, whose entry indexes start at `start`; `name_of` gives the name of
@@ -66,7 +66,7 @@ fn in_order(batch: &[&'static PluginDescriptor], start: usize) -> Option<Grouped
     }
     Some(Grouped {
         fresh,
-        extra: Vec::new(),
+        extra: Default::default(),
     })
 }
 
@@ -86,12 +86,16 @@ fn sorted(
     all.sort_unstable_by(|a, b| a.cmp_by(b, &name_of));
     let mut grouped = Grouped {
         fresh: Default::default(),
-        extra: Vec::new(),
+        extra: Default::default(),
     };
     let mut first: Option<Named> = None;
     for &named in &all {
         match first {
-            Some(run) if run.same(&named, &name_of) => grouped.extra.push((run.at, named.at)),
+            Some(run) if run.same(&named, &name_of) => {
+                if let Some(extra) = grouped.extra.get_mut(usize::from(named.ty)) {
+                    extra.push((run.at, named.at));
+                }
+            }
             _ => {
                 first = Some(named);
                 if let Some(names) = grouped.fresh.get_mut(usize::from(named.ty)) {
@@ -139,7 +143,7 @@ mod tests {
         let fast = in_order(&in_order_batch, 10).expect("strictly in order");
         let slow = sorted(&in_order_batch, 10, name_of(&in_order_batch));
         assert_eq!(fast.fresh, slow.fresh);
-        assert!(fast.extra.is_empty() && slow.extra.is_empty());
+        assert!(fast.extra.iter().chain(&slow.extra).all(Vec::is_empty));
         let dbt = PluginType::Dbt.index();
         assert_eq!(fast.fresh[dbt], [10, 12, 13]);
 
@@ -156,7 +160,7 @@ mod tests {
         assert_eq!(grouped.fresh[dbt], [1, 0]);
         let grouped = sorted(&cases[1], 0, name_of_at_zero(&cases[1]));
         assert_eq!(
-            (grouped.fresh[dbt].clone(), grouped.extra),
+            (grouped.fresh[dbt].clone(), grouped.extra[dbt].clone()),
             (vec![0], vec![(0, 1)])
         );
         let grouped = sorted(&cases[2], 0, name_of_at_zero(&cases[2]));

@@ -191,16 +191,12 @@ impl PluginRegistry {
         let added = self.entries.extend(batch);
         debug_assert_eq!(added, start);
         let mut index = Index::clone(&self.index.load());
-        for (t, names) in PluginType::ALL.into_iter().zip(fresh) {
-            let type_extra: Vec<(u32, u32)> = extra
-                .iter()
-                .copied()
-                .filter(|&(_, at)| self.entries.desc(at as usize).map(|d| d.plugin_type) == Some(t))
-                .collect();
-            if names.is_empty() && type_extra.is_empty() {
+        for ((t, names), extra) in PluginType::ALL.into_iter().zip(fresh).zip(extra) {
+            if names.is_empty() {
+                // No registration of this type in the batch (nor, then, a duplicate).
                 continue;
             }
-            index.add(t, names, &type_extra, self.name_of(), |existing, at| {
+            index.add(t, names, &extra, self.name_of(), |existing, at| {
                 let pair = match existing {
                     Slot::One(other) => self.ordered_pair(other, at),
                     // Keep the two first by source, so the report is the same
@@ -655,24 +651,14 @@ mod tests {
                 .map(|d| d.name),
             Some("a")
         );
-        let (first, second) = sources(
-            registry
-                .descriptor(PluginType::Dbt, "x")
-                .expect_err("duplicated"),
-        );
-        assert!(
-            first.contains("::X1)") && second.contains("::X2)"),
-            "{first} {second}"
-        );
-        let (first, second) = sources(
-            registry
-                .descriptor(PluginType::Dbt, "z")
-                .expect_err("duplicated"),
-        );
-        assert!(
-            first.contains("::Z1)") && second.contains("::Z2)"),
-            "{first} {second}"
-        );
+        for (name, a, b) in [("x", "::X1)", "::X2)"), ("z", "::Z1)", "::Z2)")] {
+            let (first, second) = sources(
+                registry
+                    .descriptor(PluginType::Dbt, name)
+                    .expect_err("duplicated"),
+            );
+            assert!(first.contains(a) && second.contains(b), "{first} {second}");
+        }
         assert_eq!(registry.duplicates().len(), 2);
         assert_eq!(registry.infos().len(), 7);
     }
