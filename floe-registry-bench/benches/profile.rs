@@ -43,6 +43,19 @@ fn main() {
             }
             // The clones are counted too: measure `clone_config` and subtract it.
         }
+        "floor_valid" => {
+            let registry = duck_registry();
+            let schema = registry
+                .config_schema(PluginType::Compute, DUCK)
+                .ok()
+                .flatten()
+                .expect("the plugin has a schema");
+            let mut floor = ConfigureFloor::new(&schema);
+            let input = valid_config();
+            for _ in 0..iters {
+                black_box(floor.configure(input.clone()));
+            }
+        }
         "clone_config" => {
             let input = valid_config();
             for _ in 0..iters {

@@ -164,6 +164,25 @@ fn configure(c: &mut Criterion) {
     group.bench_function("baseline_from_value", |b| {
         b.iter_batched(|| valid.clone(), from_value, BatchSize::SmallInput)
     });
+    // Not a baseline: the contract's least work (`ConfigureFloor`), to tell the
+    // registry's own cost from what the contract asks.
+    let schema = registry
+        .config_schema(PluginType::Compute, DUCK)
+        .ok()
+        .flatten()
+        .expect("the plugin has a schema");
+    let mut floor = ConfigureFloor::new(&schema);
+    assert!(
+        floor.configure(valid.clone()) && !floor.configure(invalid.clone()),
+        "the floor accepts the valid config and enforces the schema on the invalid one"
+    );
+    group.bench_function("floor_validate_keep", |b| {
+        b.iter_batched(
+            || valid.clone(),
+            |v| floor.configure(v),
+            BatchSize::SmallInput,
+        )
+    });
     group.bench_function("invalid_3_errors", |b| {
         b.iter_batched(
             || invalid.clone(),

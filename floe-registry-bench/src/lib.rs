@@ -152,6 +152,44 @@ pub fn from_value(config: Value) -> bool {
     serde_json::from_value::<DuckDbSized>(config).is_ok()
 }
 
+/// The least work `configure` is asked to do, done by the plainest code: the schema
+/// checked (every keyword, as the registry's validator is built), serde from the
+/// borrowed value, and both kept (the JSON for `config_json`, the typed value shared
+/// as an `Arc` as `config` hands it out), the previous pair dropped. No lookup, no
+/// lock-free store, no redaction: the registry's own costs are its distance to this.
+pub struct ConfigureFloor {
+    validator: jsonschema::Validator,
+    kept: Option<(Value, Arc<DuckDbSized>)>,
+}
+
+impl ConfigureFloor {
+    /// The floor of [`BenchDuck`]'s configure, its validator built from `schema`.
+    pub fn new(schema: &Value) -> Self {
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(schema)
+            .expect("the derived schema compiles");
+        ConfigureFloor {
+            validator,
+            kept: None,
+        }
+    }
+
+    /// Validates, deserializes and keeps `config`; whether it was valid.
+    pub fn configure(&mut self, config: Value) -> bool {
+        if !self.validator.is_valid(&config) {
+            return false;
+        }
+        match DuckDbSized::deserialize(&config) {
+            Ok(typed) => {
+                self.kept = Some((config, Arc::new(typed)));
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
 /// The 50 plugins of the fixture's chain.
 pub fn chain() -> Vec<&'static PluginDescriptor> {
     let chain: Vec<&'static PluginDescriptor> = FLOE_REGISTRY_PLUGINS

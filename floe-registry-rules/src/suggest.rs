@@ -16,6 +16,8 @@ where
     let lower = input.to_lowercase();
     let lower_chars = lower.chars().count();
     let limit = (input.chars().count().max(3) / 3).max(1);
+    // What the bounds need of `input`, read once for all candidates.
+    let bounds = Bounds::of(&lower);
     let mut scored: Vec<(usize, &'a str)> = candidates
         .into_iter()
         .filter_map(|c| {
@@ -27,7 +29,7 @@ where
             }
             // Most candidates are far: a cheap lower bound rules them out before the
             // quadratic distance (equal ignoring case means a bound of 0).
-            if surely_farther(&lower, c, limit) {
+            if bounds.surely_farther(c, limit) {
                 return None;
             }
             let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
@@ -53,43 +55,71 @@ fn chars_if_prefixed(candidate: &str, lower: &str) -> Option<usize> {
         .then(|| candidate.chars().count())
 }
 
-/// Lower bounds of the Damerau-Levenshtein distance of `lower` and `candidate` in
-/// lower case, cheapest first: whether either exceeds `limit`. Both count what one
-/// side has that the other lacks, whichever side has more: distinct characters,
-/// then characters with repetition. An insertion, deletion or substitution changes
-/// each side by at most one character, a transposition by none. No bound unless both
-/// are ASCII.
-fn surely_farther(lower: &str, candidate: &str, limit: usize) -> bool {
-    if !lower.is_ascii() || !candidate.is_ascii() {
-        return false;
-    }
-    // Characters folded onto 64 bits: a shared bit only weakens the bound.
-    let set = |s: &str| {
-        s.bytes()
-            .fold(0u64, |set, b| set | 1 << (b.to_ascii_lowercase() & 63))
-    };
-    let (a, b) = (set(lower), set(candidate));
-    let distinct = (a & !b).count_ones().max((b & !a).count_ones());
-    if distinct as usize > limit {
-        return true;
-    }
-    // Counts fit a byte below 256 characters.
-    if lower.len() > 255 {
-        return false;
-    }
-    let mut counts = [0u8; 128];
-    for byte in lower.bytes() {
-        counts[usize::from(byte & 127)] += 1;
-    }
-    let mut shared = 0;
-    for byte in candidate.bytes() {
-        let slot = &mut counts[usize::from(byte.to_ascii_lowercase() & 127)];
-        if *slot > 0 {
-            *slot -= 1;
-            shared += 1;
+/// Lower bounds of the Damerau-Levenshtein distance between a lower-case input and
+/// a candidate in lower case, cheapest first. Both count what one side has that the
+/// other lacks, whichever side has more: distinct characters, then characters with
+/// repetition. An insertion, deletion or substitution changes each side by at most
+/// one character, a transposition by none. No bound unless both are ASCII.
+struct Bounds {
+    /// The input's length in bytes (ASCII: in characters).
+    len: usize,
+    /// The input's characters folded onto 64 bits (a shared bit only weakens the
+    /// bound); `None` when the input is not ASCII.
+    set: Option<u64>,
+    /// How often each character occurs in the input; `None` when the input is not
+    /// ASCII or has 256 characters or more (a count must fit a byte).
+    counts: Option<[u8; 128]>,
+}
+
+impl Bounds {
+    fn of(lower: &str) -> Self {
+        let ascii = lower.is_ascii();
+        let counts = (ascii && lower.len() <= 255).then(|| {
+            let mut counts = [0u8; 128];
+            for byte in lower.bytes() {
+                counts[usize::from(byte & 127)] += 1;
+            }
+            counts
+        });
+        Bounds {
+            len: lower.len(),
+            set: ascii.then(|| folded(lower)),
+            counts,
         }
     }
-    (lower.len() - shared).max(candidate.len() - shared) > limit
+
+    /// Whether either bound puts `candidate` farther than `limit`.
+    fn surely_farther(&self, candidate: &str, limit: usize) -> bool {
+        let Some(set) = self.set else {
+            return false;
+        };
+        if !candidate.is_ascii() {
+            return false;
+        }
+        let other = folded(candidate);
+        let distinct = (set & !other).count_ones().max((other & !set).count_ones());
+        if distinct as usize > limit {
+            return true;
+        }
+        let Some(mut counts) = self.counts else {
+            return false;
+        };
+        let mut shared = 0;
+        for byte in candidate.bytes() {
+            let slot = &mut counts[usize::from(byte.to_ascii_lowercase() & 127)];
+            if *slot > 0 {
+                *slot -= 1;
+                shared += 1;
+            }
+        }
+        (self.len - shared).max(candidate.len() - shared) > limit
+    }
+}
+
+/// The characters of an ASCII `s`, in lower case, folded onto 64 bits.
+fn folded(s: &str) -> u64 {
+    s.bytes()
+        .fold(0u64, |set, b| set | 1 << (b.to_ascii_lowercase() & 63))
 }
 
 #[cfg(test)]
@@ -125,7 +155,7 @@ mod tests {
             for b in words {
                 let d = strsim::damerau_levenshtein(a, b);
                 assert!(
-                    !surely_farther(a, b, d),
+                    !Bounds::of(a).surely_farther(b, d),
                     "the bounds of {a:?} and {b:?} are at most their distance {d}"
                 );
             }
