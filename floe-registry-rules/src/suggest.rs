@@ -43,6 +43,14 @@ where
 
 /// When `candidate` in lower case starts with `lower`, its length in characters.
 fn chars_if_prefixed(candidate: &str, lower: &str) -> Option<usize> {
+    // Most candidates differ at once: an ASCII first character stays one byte in
+    // lower case, so it must be `lower`'s first byte.
+    if let (Some(&first), Some(&wanted)) = (candidate.as_bytes().first(), lower.as_bytes().first())
+        && first.is_ascii()
+        && first.to_ascii_lowercase() != wanted
+    {
+        return None;
+    }
     if candidate.is_ascii() {
         let head = candidate.as_bytes().get(..lower.len())?;
         return head
@@ -56,35 +64,24 @@ fn chars_if_prefixed(candidate: &str, lower: &str) -> Option<usize> {
 }
 
 /// Lower bounds of the Damerau-Levenshtein distance between a lower-case input and
-/// a candidate in lower case, cheapest first. Both count what one side has that the
-/// other lacks, whichever side has more: distinct characters, then characters with
-/// repetition. An insertion, deletion or substitution changes each side by at most
-/// one character, a transposition by none. No bound unless both are ASCII.
-struct Bounds {
-    /// The input's length in bytes (ASCII: in characters).
-    len: usize,
-    /// The input's characters folded onto 64 bits (a shared bit only weakens the
-    /// bound); `None` when the input is not ASCII.
+/// a candidate in lower case, cheapest first: the difference of their lengths, then
+/// what one side has that the other lacks, whichever side has more: distinct
+/// characters, then characters with repetition. An insertion, deletion or
+/// substitution changes the length by at most one and each side by at most one
+/// character, a transposition neither. No bound unless both are ASCII.
+struct Bounds<'a> {
+    /// The input, in lower case.
+    lower: &'a str,
+    /// Its characters folded onto 64 bits (a shared bit only weakens the bound);
+    /// `None` when it is not ASCII.
     set: Option<u64>,
-    /// How often each character occurs in the input; `None` when the input is not
-    /// ASCII or has 256 characters or more (a count must fit a byte).
-    counts: Option<[u8; 128]>,
 }
 
-impl Bounds {
-    fn of(lower: &str) -> Self {
-        let ascii = lower.is_ascii();
-        let counts = (ascii && lower.len() <= 255).then(|| {
-            let mut counts = [0u8; 128];
-            for byte in lower.bytes() {
-                counts[usize::from(byte & 127)] += 1;
-            }
-            counts
-        });
+impl<'a> Bounds<'a> {
+    fn of(lower: &'a str) -> Self {
         Bounds {
-            len: lower.len(),
-            set: ascii.then(|| folded(lower)),
-            counts,
+            lower,
+            set: folded(lower),
         }
     }
 
@@ -96,14 +93,25 @@ impl Bounds {
         if !candidate.is_ascii() {
             return false;
         }
-        let other = folded(candidate);
+        // Both ASCII: a length in bytes is one in characters.
+        if candidate.len().abs_diff(self.lower.len()) > limit {
+            return true;
+        }
+        let Some(other) = folded(candidate) else {
+            return false;
+        };
         let distinct = (set & !other).count_ones().max((other & !set).count_ones());
         if distinct as usize > limit {
             return true;
         }
-        let Some(mut counts) = self.counts else {
+        // Counts fit a byte below 256 characters.
+        if self.lower.len() > 255 {
             return false;
-        };
+        }
+        let mut counts = [0u8; 128];
+        for byte in self.lower.bytes() {
+            counts[usize::from(byte & 127)] += 1;
+        }
         let mut shared = 0;
         for byte in candidate.bytes() {
             let slot = &mut counts[usize::from(byte.to_ascii_lowercase() & 127)];
@@ -112,14 +120,21 @@ impl Bounds {
                 shared += 1;
             }
         }
-        (self.len - shared).max(candidate.len() - shared) > limit
+        (self.lower.len() - shared).max(candidate.len() - shared) > limit
     }
 }
 
-/// The characters of an ASCII `s`, in lower case, folded onto 64 bits.
-fn folded(s: &str) -> u64 {
-    s.bytes()
-        .fold(0u64, |set, b| set | 1 << (b.to_ascii_lowercase() & 63))
+/// The characters of `s` in lower case, folded onto 64 bits; `None` unless `s` is
+/// ASCII.
+fn folded(s: &str) -> Option<u64> {
+    let mut set = 0u64;
+    for byte in s.bytes() {
+        if !byte.is_ascii() {
+            return None;
+        }
+        set |= 1 << (byte.to_ascii_lowercase() & 63);
+    }
+    Some(set)
 }
 
 #[cfg(test)]
@@ -160,6 +175,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn prefixes_are_found_through_case_and_unicode_lower_case() {
+        // U+212A KELVIN SIGN is one non-ASCII character whose lower case is `k`.
+        assert_eq!(
+            closest("kel", ["Kelvin", "\u{212A}elvin", "dagster", "lek"]),
+            vec!["Kelvin", "\u{212A}elvin"]
+        );
     }
 
     #[test]
