@@ -16,7 +16,7 @@ where
     let lower = input.to_lowercase();
     let lower_chars = lower.chars().count();
     let limit = (input.chars().count().max(3) / 3).max(1);
-    // What the bounds need of `input`, read once for all candidates.
+    // The input's character set, found once for all candidates.
     let bounds = Bounds::of(&lower);
     let mut scored: Vec<(usize, &'a str)> = candidates
         .into_iter()
@@ -81,7 +81,7 @@ impl<'a> Bounds<'a> {
     fn of(lower: &'a str) -> Self {
         Bounds {
             lower,
-            set: folded(lower),
+            set: lower.is_ascii().then(|| folded(lower)),
         }
     }
 
@@ -97,9 +97,7 @@ impl<'a> Bounds<'a> {
         if candidate.len().abs_diff(self.lower.len()) > limit {
             return true;
         }
-        let Some(other) = folded(candidate) else {
-            return false;
-        };
+        let other = folded(candidate);
         let distinct = (set & !other).count_ones().max((other & !set).count_ones());
         if distinct as usize > limit {
             return true;
@@ -124,17 +122,13 @@ impl<'a> Bounds<'a> {
     }
 }
 
-/// The characters of `s` in lower case, folded onto 64 bits; `None` unless `s` is
-/// ASCII.
-fn folded(s: &str) -> Option<u64> {
+/// The characters of an ASCII `s` in lower case, folded onto 64 bits.
+fn folded(s: &str) -> u64 {
     let mut set = 0u64;
     for byte in s.bytes() {
-        if !byte.is_ascii() {
-            return None;
-        }
         set |= 1 << (byte.to_ascii_lowercase() & 63);
     }
-    Some(set)
+    set
 }
 
 #[cfg(test)]
