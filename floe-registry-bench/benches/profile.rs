@@ -45,12 +45,7 @@ fn main() {
         }
         "floor_valid" => {
             let registry = duck_registry();
-            let schema = registry
-                .config_schema(PluginType::Compute, DUCK)
-                .ok()
-                .flatten()
-                .expect("the plugin has a schema");
-            let mut floor = ConfigureFloor::new(&schema);
+            let mut floor = ConfigureFloor::new(&registry);
             let input = valid_config();
             for _ in 0..iters {
                 black_box(floor.configure(input.clone()));

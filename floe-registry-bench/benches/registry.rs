@@ -166,12 +166,7 @@ fn configure(c: &mut Criterion) {
     });
     // Not a baseline: the contract's least work (`ConfigureFloor`), to tell the
     // registry's own cost from what the contract asks.
-    let schema = registry
-        .config_schema(PluginType::Compute, DUCK)
-        .ok()
-        .flatten()
-        .expect("the plugin has a schema");
-    let mut floor = ConfigureFloor::new(&schema);
+    let mut floor = ConfigureFloor::new(&registry);
     assert!(
         floor.configure(valid.clone()) && !floor.configure(invalid.clone()),
         "the floor accepts the valid config and enforces the schema on the invalid one"

@@ -163,11 +163,17 @@ pub struct ConfigureFloor {
 }
 
 impl ConfigureFloor {
-    /// The floor of [`BenchDuck`]'s configure, its validator built from `schema`.
-    pub fn new(schema: &Value) -> Self {
+    /// The floor of [`BenchDuck`]'s configure, its validator built from the schema
+    /// `registry` (a [`duck_registry`]) derives for it.
+    pub fn new(registry: &PluginRegistry) -> Self {
+        let schema = registry
+            .config_schema(PluginType::Compute, DUCK)
+            .ok()
+            .flatten()
+            .expect("the plugin has a schema");
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
-            .build(schema)
+            .build(&schema)
             .expect("the derived schema compiles");
         ConfigureFloor {
             validator,

@@ -102,14 +102,21 @@ where
     guard::submit(Box::new(move || batch.work()))
 }
 
-/// Starts a pool thread on the batch's queue for each of `queued` calls; the reason
-/// if one could not be started (the threads already working still drain the queue).
-fn spread<F, T>(batch: &Arc<Batch<F, T>>, queued: usize) -> Option<String>
+/// Starts a pool thread on the batch's queue for each call still queued, with the
+/// lock released meanwhile; the lock again, and the reason if a thread could not be
+/// started (the threads already working still drain the queue).
+fn spread<'b, F, T>(
+    batch: &'b Arc<Batch<F, T>>,
+    state: MutexGuard<'b, State<F, T>>,
+) -> (MutexGuard<'b, State<F, T>>, Option<String>)
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    (0..queued).find_map(|_| add_worker(batch).err())
+    let queued = state.slots.len() - state.next;
+    drop(state);
+    let no_thread = (0..queued).find_map(|_| add_worker(batch).err());
+    (batch.lock(), no_thread)
 }
 
 /// Runs every call on pool threads (named `floe-hook`), panics caught there, and
@@ -163,11 +170,8 @@ where
         let mut wake_at = deadline;
         if !spread_done && state.next < count {
             if now >= spread_at {
-                let queued = count - state.next;
-                drop(state);
-                no_thread = spread(&batch, queued);
+                (state, no_thread) = spread(&batch, state);
                 spread_done = true;
-                state = batch.lock();
                 continue;
             }
             wake_at = wake_at.min(spread_at);
@@ -182,10 +186,7 @@ where
         // The deadline came before the grace was seen to pass (the caller was not
         // scheduled in between): the calls still queued must not wait behind a call
         // that may hang.
-        let queued = count - state.next;
-        drop(state);
-        no_thread = spread(&batch, queued);
-        state = batch.lock();
+        (state, no_thread) = spread(&batch, state);
     }
     close(state, no_thread)
 }

@@ -123,7 +123,7 @@ impl PluginRegistry {
                 // secrets overwritten before it is stored: no copy is made, and no
                 // plaintext secret is kept.
                 let schema = schema_of(configuration, &spec);
-                let how = *configuration.secrets.get_or_init(|| redaction(schema));
+                let how = *configuration.redaction.get_or_init(|| redaction(schema));
                 redact(schema, how, &mut config);
                 Stored {
                     typed,

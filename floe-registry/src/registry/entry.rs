@@ -32,7 +32,7 @@ pub(crate) struct Configuration {
     /// The config schema, derived on first use.
     pub(crate) schema: OnceLock<serde_json::Value>,
     /// What redacting a config of this schema takes (secrets, depth), found on first use.
-    pub(crate) secrets: OnceLock<super::redact::Redaction>,
+    pub(crate) redaction: OnceLock<super::redact::Redaction>,
     /// The compiled validator of the config schema, built on first configure.
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
@@ -42,7 +42,7 @@ impl Configuration {
         Configuration {
             slot: Arc::new(ConfigSlot::new(plugin)),
             schema: OnceLock::new(),
-            secrets: OnceLock::new(),
+            redaction: OnceLock::new(),
             validator: OnceLock::new(),
         }
     }

@@ -136,12 +136,8 @@ mod tests {
     fn both_groupings_agree_and_the_fast_one_declines_what_it_cannot_do() {
         let in_order_batch =
             descs![Dbt "a", Compute "b", Dbt "b", Dbt "c", Compute "longer-than-8-bytes"];
-        let name_of = |b: &[&'static PluginDescriptor]| {
-            let b = b.to_vec();
-            move |at: usize| b.get(at - 10).map_or("", |d| d.name)
-        };
         let fast = in_order(&in_order_batch, 10).expect("strictly in order");
-        let slow = sorted(&in_order_batch, 10, name_of(&in_order_batch));
+        let slow = sorted(&in_order_batch, 10, name_of(&in_order_batch, 10));
         assert_eq!(fast.fresh, slow.fresh);
         assert!(fast.extra.iter().chain(&slow.extra).all(Vec::is_empty));
         let dbt = PluginType::Dbt.index();
@@ -156,19 +152,23 @@ mod tests {
         for batch in &cases {
             assert!(in_order(batch, 0).is_none());
         }
-        let grouped = sorted(&cases[0], 0, name_of_at_zero(&cases[0]));
+        let grouped = sorted(&cases[0], 0, name_of(&cases[0], 0));
         assert_eq!(grouped.fresh[dbt], [1, 0]);
-        let grouped = sorted(&cases[1], 0, name_of_at_zero(&cases[1]));
+        let grouped = sorted(&cases[1], 0, name_of(&cases[1], 0));
         assert_eq!(
             (grouped.fresh[dbt].clone(), grouped.extra[dbt].clone()),
             (vec![0], vec![(0, 1)])
         );
-        let grouped = sorted(&cases[2], 0, name_of_at_zero(&cases[2]));
+        let grouped = sorted(&cases[2], 0, name_of(&cases[2], 0));
         assert_eq!(grouped.fresh[dbt], [1, 0]);
     }
 
-    fn name_of_at_zero(batch: &[&'static PluginDescriptor]) -> impl Fn(usize) -> &'static str {
+    /// The names of `batch`, whose entry indexes start at `start`.
+    fn name_of(
+        batch: &[&'static PluginDescriptor],
+        start: usize,
+    ) -> impl Fn(usize) -> &'static str {
         let batch = batch.to_vec();
-        move |at| batch.get(at).map_or("", |d| d.name)
+        move |at| batch.get(at.wrapping_sub(start)).map_or("", |d| d.name)
     }
 }

@@ -211,9 +211,8 @@ impl PluginRegistry {
     ) -> Result<HealthStatus, PluginError> {
         self.get(plugin_type, name)?;
         let (_, entry) = self.entry(plugin_type, name)?;
-        let deadline = guard::deadline_after(timeout);
         Ok(match claim(entry) {
-            Ok(call) => status_of(guard::spawn(call).wait_until(deadline), timeout),
+            Ok(call) => status_of(guard::run_with_timeout(timeout, call), timeout),
             Err(status) => status,
         })
     }

@@ -215,43 +215,49 @@ impl TypeIndex {
     ) {
         // Rebuilt from the names on the next lookup.
         self.by_name = OnceLock::new();
+        // The batch's registrations whose name was present already: to the one kept.
+        let mut taken: HashMap<u32, u32, FixedState> = HashMap::default();
         if self.names.is_empty() {
             // The usual case, a first batch: the names are the batch's.
             self.names = fresh;
-            for &(first, at) in extra {
-                let pair = duplicate(self.slot_of(first), at as usize);
-                self.duplicates.insert(first, pair);
+        } else {
+            // A later batch: one merge; a name already present keeps its first entry
+            // and the batch's registrations of it are duplicates of that one.
+            let old = std::mem::take(&mut self.names);
+            let mut names = Vec::with_capacity(old.len() + fresh.len());
+            let mut o = 0;
+            for &new in &fresh {
+                let name = name_of(new as usize);
+                while o < old.len() && name_of(old[o] as usize) < name {
+                    names.push(old[o]);
+                    o += 1;
+                }
+                if o < old.len() && name_of(old[o] as usize) == name {
+                    taken.insert(new, old[o]);
+                    self.add_duplicate(old[o], new, &mut duplicate);
+                } else {
+                    names.push(new);
+                }
             }
-            return;
+            names.extend_from_slice(&old[o..]);
+            self.names = names;
         }
-        // A later batch: one merge; a name already present keeps its first entry and
-        // the batch's registrations of it are duplicates of that one.
-        let old = std::mem::take(&mut self.names);
-        let mut names = Vec::with_capacity(old.len() + fresh.len());
-        // The batch's registrations whose name was present: to the one kept.
-        let mut taken: HashMap<u32, u32, FixedState> = HashMap::default();
-        let mut o = 0;
-        for &new in &fresh {
-            let name = name_of(new as usize);
-            while o < old.len() && name_of(old[o] as usize) < name {
-                names.push(old[o]);
-                o += 1;
-            }
-            if o < old.len() && name_of(old[o] as usize) == name {
-                taken.insert(new, old[o]);
-                let pair = duplicate(self.slot_of(old[o]), new as usize);
-                self.duplicates.insert(old[o], pair);
-            } else {
-                names.push(new);
-            }
-        }
-        names.extend_from_slice(&old[o..]);
-        self.names = names;
         for &(first, at) in extra {
             let first = taken.get(&first).copied().unwrap_or(first);
-            let pair = duplicate(self.slot_of(first), at as usize);
-            self.duplicates.insert(first, pair);
+            self.add_duplicate(first, at, &mut duplicate);
         }
+    }
+
+    /// Records the entry `at` as another registration of the name that the entry
+    /// `first` holds; `duplicate` gives the pair to report.
+    fn add_duplicate(
+        &mut self,
+        first: u32,
+        at: u32,
+        duplicate: &mut impl FnMut(Slot, usize) -> (usize, usize),
+    ) {
+        let pair = duplicate(self.slot_of(first), at as usize);
+        self.duplicates.insert(first, pair);
     }
 }
 

@@ -118,7 +118,7 @@ impl<'a> Reader<'a> {
                 Some(_) => return None,
             }
         }
-        self.container(&members, nesting)
+        self.container(members, nesting)
     }
 
     /// An array is bounded when its `prefixItems` and `items` (absent: anything, no
@@ -130,24 +130,24 @@ impl<'a> Reader<'a> {
             Some(Value::Array(schemas)) => items.extend(schemas),
             Some(_) => return None,
         }
-        self.container(&items, nesting)
+        self.container(items, nesting)
     }
 
     /// One level above the deepest of `members`.
-    fn container(&mut self, members: &[&'a Value], nesting: usize) -> Option<usize> {
-        let mut deepest = 0;
-        for member in members {
-            deepest = deepest.max(self.depth(member, nesting + 1)?);
-        }
-        Some(deepest + 1)
+    fn container(&mut self, members: Vec<&'a Value>, nesting: usize) -> Option<usize> {
+        Some(self.deepest(members, nesting)? + 1)
     }
 
-    /// The deepest of `branches` (one of which a valid value satisfies), if each is
-    /// bounded.
-    fn deepest(&mut self, branches: &'a [Value], nesting: usize) -> Option<usize> {
+    /// The deepest of `schemas` (the branches of which a valid value satisfies one,
+    /// or a container's members), if each is bounded.
+    fn deepest(
+        &mut self,
+        schemas: impl IntoIterator<Item = &'a Value>,
+        nesting: usize,
+    ) -> Option<usize> {
         let mut deepest = 0;
-        for branch in branches {
-            deepest = deepest.max(self.depth(branch, nesting + 1)?);
+        for schema in schemas {
+            deepest = deepest.max(self.depth(schema, nesting + 1)?);
         }
         Some(deepest)
     }
