@@ -16,7 +16,6 @@ use crate::CliError;
 use crate::cli::CheckArgs;
 use crate::error;
 use crate::info::lookup_error;
-use crate::list::api_compatible;
 use crate::manifest::{self, Loc, Node, ReadError};
 use crate::output::{self, Style};
 
@@ -444,18 +443,15 @@ fn check_selection(
             return None;
         }
     };
-    if !api_compatible(&info) {
-        let e = PluginError::Incompatible {
-            name: info.name.clone(),
-            required_version: info.floe_api_version.clone(),
-            platform_version: floe_registry::FLOE_API_VERSION.to_owned(),
-        };
-        report.add(
-            type_path.clone(),
-            type_loc,
-            "incompatible_api",
-            error::chain(&e),
-        );
+    if !info.api_compatible {
+        if let Err(e) = registry.check_plugin(category, &name) {
+            report.add(
+                type_path.clone(),
+                type_loc,
+                "incompatible_api",
+                error::chain(&e),
+            );
+        }
     }
     if let Some((loc, node)) = field("version") {
         check_version_pin(
@@ -633,10 +629,7 @@ fn check_dependencies(
     }
     for problem in problems {
         match &problem {
-            PluginError::MissingDependency {
-                plugin_name,
-                missing,
-            } => {
+            PluginError::MissingDependency { id, missing } => {
                 let hints: Vec<String> = missing
                     .iter()
                     .map(|dep| match floe_registry::parse_dependency(dep) {
@@ -645,7 +638,7 @@ fn check_dependencies(
                         Err(_) => format!("`{dep}`"),
                     })
                     .collect();
-                let (path, loc) = place_of(plugin_name);
+                let (path, loc) = place_of(&id.name);
                 report.add(
                     path,
                     loc,

@@ -155,8 +155,7 @@ mod tests {
             error: Box::new(PluginError::with_source("Infisical request failed", auth)),
         };
         let error = PluginError::Startup {
-            plugin_type: floe_registry::PluginType::Secrets,
-            name: "infisical".into(),
+            id: floe_registry::PluginId::new(floe_registry::PluginType::Secrets, "infisical"),
             cause: failure,
         };
         let text = chain(&error);

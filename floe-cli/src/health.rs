@@ -6,10 +6,11 @@
 //! so it can call the registry's `shutdown_all` while the main thread waits on a hook.
 
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use floe_registry::{HealthState, PluginId, PluginRegistry};
+use floe_registry::{HealthState, PluginId, PluginRegistry, Timeouts};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -102,10 +103,10 @@ fn format_time(ms: Option<f64>) -> String {
 }
 
 /// Stops every started plugin when the user presses Ctrl-C, then exits with 130.
-fn install_interrupt_handler(registry: &'static PluginRegistry, timeout: Duration) {
+fn install_interrupt_handler(registry: &'static PluginRegistry) {
     let result = ctrlc::set_handler(move || {
         output::warning("interrupted: stopping the plugins started so far");
-        let report = registry.shutdown_all_within(timeout);
+        let report = registry.shutdown_all();
         for (id, e) in report.failed {
             output::warning(&format!("{id}: {}", error::chain(&e)));
         }
@@ -119,7 +120,21 @@ fn install_interrupt_handler(registry: &'static PluginRegistry, timeout: Duratio
 }
 
 /// Runs the command: exit code 0 healthy, 1 degraded, 2 unhealthy or failed.
-pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitCode, CliError> {
+pub fn run(args: &HealthArgs) -> Result<ExitCode, CliError> {
+    let lifecycle_timeout = Duration::from_secs_f64(args.startup_timeout);
+    let health_timeout = Duration::from_secs_f64(args.timeout);
+    // The run's own registry, with the timeouts asked for; `'static` for the Ctrl-C
+    // handler, which outlives this function's borrows.
+    static REGISTRY: OnceLock<PluginRegistry> = OnceLock::new();
+    let registry = REGISTRY.get_or_init(|| {
+        let registry = PluginRegistry::with_timeouts(
+            Timeouts::default()
+                .with_lifecycle(lifecycle_timeout)
+                .with_health(health_timeout),
+        );
+        registry.discover_all();
+        registry
+    });
     let file = args.manifest.display().to_string();
     let report = check_file(registry, &args.manifest).map_err(CliError::new)?;
     if report.has_errors() {
@@ -128,9 +143,7 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitC
             "{file} has problems; fix them (see `floe plugins check {file}`) before checking health"
         )));
     }
-    let lifecycle_timeout = Duration::from_secs_f64(args.startup_timeout);
-    let health_timeout = Duration::from_secs_f64(args.timeout);
-    install_interrupt_handler(registry, lifecycle_timeout);
+    install_interrupt_handler(registry);
 
     let mut rows: Vec<Row> = Vec::new();
     let mut to_start: Vec<PluginId> = Vec::new();
@@ -141,7 +154,7 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitC
             Err(e) => rows.push(Row::failed(id, error::chain(&e))),
         }
     }
-    let started = match registry.activate_plugins_within(&to_start, lifecycle_timeout) {
+    let started = match registry.activate_plugins(&to_start) {
         Ok(activation) => {
             for (id, e) in &activation.failed {
                 rows.push(Row::failed(id, error::chain(e)));
@@ -155,8 +168,8 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitC
             Vec::new()
         }
     };
-    rows.extend(check_all(registry, &started, health_timeout));
-    let shutdown = registry.shutdown_all_within(lifecycle_timeout);
+    rows.extend(check_all(registry, &started));
+    let shutdown = registry.shutdown_all();
     let shutdown_failures: Vec<String> = shutdown
         .failed
         .iter()
@@ -181,15 +194,15 @@ pub fn run(registry: &'static PluginRegistry, args: &HealthArgs) -> Result<ExitC
 }
 
 /// Health-checks the started plugins, all at once: the wall time is that of the
-/// slowest check, at most `timeout`.
-fn check_all(registry: &PluginRegistry, started: &[PluginId], timeout: Duration) -> Vec<Row> {
+/// slowest check, at most the registry's health timeout.
+fn check_all(registry: &PluginRegistry, started: &[PluginId]) -> Vec<Row> {
     thread::scope(|scope| {
         let handles: Vec<_> = started
             .iter()
             .map(|id| {
                 let handle = scope.spawn(move || {
                     let begin = Instant::now();
-                    let status = registry.health_check_within(id.plugin_type, &id.name, timeout);
+                    let status = registry.health_check(id.plugin_type, &id.name);
                     (status, begin.elapsed())
                 });
                 (id, handle)

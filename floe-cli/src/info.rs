@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use crate::CliError;
 use crate::cli::InfoArgs;
 use crate::error;
-use crate::list::api_compatible;
 use crate::output::{self, Style, Table};
 
 /// An error about a plugin looked up by type and name, for a person: a not-found
@@ -260,7 +259,6 @@ fn walk(root: &Value, node: &Value, prefix: &str, out: &mut Vec<FieldSummary>, d
 struct InfoJson {
     #[serde(flatten)]
     info: PluginInfo,
-    api_compatible: bool,
     platform_api_version: &'static str,
     config_fields: Option<Vec<FieldSummary>>,
 }
@@ -277,7 +275,6 @@ pub fn run(registry: &PluginRegistry, args: &InfoArgs) -> Result<ExitCode, CliEr
     let fields = schema.as_ref().map(summarize);
     if args.json {
         output::print_json(&InfoJson {
-            api_compatible: api_compatible(&info),
             platform_api_version: floe_registry::FLOE_API_VERSION,
             info,
             config_fields: fields,
@@ -298,7 +295,7 @@ fn render(info: &PluginInfo, fields: Option<&[FieldSummary]>, style: Style) -> S
     if !info.description.is_empty() {
         out.push_str(&format!("{}\n", output::one_line(&info.description)));
     }
-    let api = if api_compatible(info) {
+    let api = if info.api_compatible {
         format!(
             "{} (platform provides {}: compatible)",
             info.floe_api_version,

@@ -112,7 +112,7 @@ where
             PluginsCommand::Info(args) => info::run(registry, args),
             PluginsCommand::Schema(args) => schema::run(registry, args),
             PluginsCommand::Check(args) => check::run(registry, args),
-            PluginsCommand::Health(args) => health::run(registry, args),
+            PluginsCommand::Health(args) => health::run(args),
             PluginsCommand::New(args) => scaffold::run(args),
             PluginsCommand::ManifestSchema(args) => manifest_schema::run(registry, args),
         },

@@ -1,6 +1,6 @@
 //! `floe plugins list`: every installed plugin, grouped by type.
 
-use floe_registry::{ApiVersion, PLATFORM_API_VERSION, PluginInfo, PluginRegistry, PluginType};
+use floe_registry::{PluginInfo, PluginRegistry, PluginType};
 
 use std::process::ExitCode;
 
@@ -8,13 +8,6 @@ use crate::CliError;
 use crate::cli::ListArgs;
 use crate::error;
 use crate::output::{self, Style};
-
-/// Whether a plugin's declared API version works on this platform.
-pub fn api_compatible(info: &PluginInfo) -> bool {
-    info.floe_api_version
-        .parse::<ApiVersion>()
-        .is_ok_and(|v| v.is_compatible_with(PLATFORM_API_VERSION))
-}
 
 /// Runs the command.
 pub fn run(registry: &PluginRegistry, args: &ListArgs) -> Result<ExitCode, CliError> {
@@ -65,7 +58,7 @@ fn render(infos: &[PluginInfo], types: &[PluginType], style: Style) -> String {
             let text = label(info);
             let pad = " ".repeat(column - text.chars().count());
             let mut description = output::one_line(&info.description);
-            if !api_compatible(info) {
+            if !info.api_compatible {
                 let note = format!(
                     "[incompatible: needs plugin API v{}, platform provides v{}]",
                     info.floe_api_version,
@@ -98,6 +91,7 @@ mod tests {
             has_config: false,
             source: String::new(),
             crate_name: String::new(),
+            api_compatible: true,
         }
     }
 

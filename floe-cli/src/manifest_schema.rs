@@ -20,7 +20,6 @@ use crate::check::quality;
 use crate::check::sections::ENVIRONMENT_KEYS;
 use crate::check::{API_VERSION, KIND, SECRET_REF_MAX, SECRET_REF_PATTERN, SELECTION_CATEGORIES};
 use crate::cli::ManifestSchemaArgs;
-use crate::list::api_compatible;
 use crate::output;
 
 /// A Cargo-style version requirement: comma-separated comparators such as `1.2`,
@@ -122,7 +121,7 @@ fn category_schema(
         .into_iter()
         .filter(|i| i.plugin_type == plugin_type)
         // A duplicated identity or a plugin needing a newer API cannot be selected.
-        .filter(|i| registry.info(plugin_type, &i.name).is_ok() && api_compatible(i))
+        .filter(|i| registry.info(plugin_type, &i.name).is_ok() && i.api_compatible)
         .collect();
     if usable.is_empty() {
         return json!({

@@ -62,7 +62,7 @@ fn main() {
         registry.discover_from(descriptors.iter().copied());
         let discovered = live() - before;
         for d in &descriptors {
-            black_box(registry.get(d.plugin_type, d.name).is_ok());
+            black_box(registry.get(d.plugin_type, &d.name).is_ok());
         }
         let loaded = live() - before;
         println!(

@@ -79,10 +79,10 @@ fn main() {
             for _ in 0..iters {
                 let found = if workload == "hot_get" {
                     registry
-                        .get(black_box(target.plugin_type), black_box(target.name))
+                        .get(black_box(target.plugin_type), black_box(&*target.name))
                         .is_ok()
                 } else {
-                    map.get(black_box(target.name)).cloned().is_some()
+                    map.get(black_box(&*target.name)).cloned().is_some()
                 };
                 black_box(found);
             }
@@ -106,7 +106,7 @@ fn main() {
                 let registry = registry_of(&descriptors);
                 black_box(
                     registry
-                        .get(target.plugin_type, black_box(target.name))
+                        .get(target.plugin_type, black_box(&*target.name))
                         .is_ok(),
                 );
             }

@@ -77,7 +77,7 @@ fn lookups(c: &mut Criterion) {
             b.iter_batched(
                 || registry_of(&descriptors),
                 |r| {
-                    black_box(r.get(target.plugin_type, target.name).is_ok());
+                    black_box(r.get(target.plugin_type, &target.name).is_ok());
                     r
                 },
                 BatchSize::LargeInput,
@@ -87,13 +87,13 @@ fn lookups(c: &mut Criterion) {
         group.bench_function("hot_get", |b| {
             b.iter(|| {
                 registry
-                    .get(black_box(target.plugin_type), black_box(target.name))
+                    .get(black_box(target.plugin_type), black_box(&*target.name))
                     .is_ok()
             })
         });
         let map = probe_map(&descriptors);
         group.bench_function("baseline_hash_probe", |b| {
-            b.iter(|| map.get(black_box(target.name)).cloned().is_some())
+            b.iter(|| map.get(black_box(&*target.name)).cloned().is_some())
         });
         group.bench_function("list_type", |b| {
             b.iter(|| registry.list(black_box(PluginType::Storage)).len())
@@ -102,7 +102,7 @@ fn lookups(c: &mut Criterion) {
         group.bench_function("info", |b| {
             b.iter(|| {
                 registry
-                    .info(target.plugin_type, black_box(target.name))
+                    .info(target.plugin_type, black_box(&*target.name))
                     .is_ok()
             })
         });
@@ -115,7 +115,7 @@ fn hot_get_scaling(c: &mut Criterion) {
     let descriptors = generated(1_000);
     let registry = Arc::new(registry_of(&descriptors));
     let target = descriptors[500];
-    let _ = registry.get(target.plugin_type, target.name);
+    let _ = registry.get(target.plugin_type, &target.name);
     let mut group = c.benchmark_group("hot_get_threads");
     for threads in [1usize, 2] {
         group.bench_function(BenchmarkId::from_parameter(threads), |b| {
@@ -130,7 +130,7 @@ fn hot_get_scaling(c: &mut Criterion) {
                             for _ in 0..iters {
                                 black_box(
                                     registry
-                                        .get(target.plugin_type, black_box(target.name))
+                                        .get(target.plugin_type, black_box(&*target.name))
                                         .is_ok(),
                                 );
                             }

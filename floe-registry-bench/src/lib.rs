@@ -19,13 +19,18 @@ use floe_registry::{PluginDescriptor, PluginId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+/// The name of a linked descriptor, for as long as the descriptor.
+pub fn name(d: &'static PluginDescriptor) -> &'static str {
+    &d.name
+}
+
 /// The first `n` generated plugins (`p00000`...), by name.
 pub fn generated(n: usize) -> Vec<&'static PluginDescriptor> {
     let mut all: Vec<&'static PluginDescriptor> = FLOE_REGISTRY_PLUGINS
         .iter()
         .filter(|d| d.name.starts_with('p'))
         .collect();
-    all.sort_by_key(|d| d.name);
+    all.sort_by_key(|&d| name(d));
     all.truncate(n);
     assert_eq!(all.len(), n, "the fixture has enough plugins");
     all
@@ -51,14 +56,14 @@ pub fn registry_of(descriptors: &[&'static PluginDescriptor]) -> PluginRegistry 
 pub fn loaded_registry_of(descriptors: &[&'static PluginDescriptor]) -> PluginRegistry {
     let registry = registry_of(descriptors);
     for d in descriptors {
-        let _ = registry.get(d.plugin_type, d.name);
+        let _ = registry.get(d.plugin_type, &d.name);
     }
     registry
 }
 
 /// Baseline of `discover_all`: build and sort the same number of names.
 pub fn sorted_names(descriptors: &[&'static PluginDescriptor]) -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = descriptors.iter().map(|d| d.name).collect();
+    let mut names: Vec<&'static str> = descriptors.iter().map(|&d| name(d)).collect();
     names.sort_unstable();
     names
 }
@@ -74,7 +79,7 @@ pub type ProbeMap = HashMap<&'static str, Handle, foldhash::fast::FixedState>;
 pub fn probe_map(descriptors: &[&'static PluginDescriptor]) -> ProbeMap {
     descriptors
         .iter()
-        .map(|d| (d.name, Arc::new(d.name.len()) as Handle))
+        .map(|&d| (name(d), Arc::new(d.name.len()) as Handle))
         .collect()
 }
 
@@ -210,7 +215,7 @@ pub fn chain() -> Vec<&'static PluginDescriptor> {
 pub fn chain_selection(chain: &[&'static PluginDescriptor]) -> Vec<PluginId> {
     let mut selection: Vec<PluginId> = chain
         .iter()
-        .map(|d| PluginId::new(d.plugin_type, d.name))
+        .map(|d| PluginId::new(d.plugin_type, &*d.name))
         .collect();
     selection.reverse();
     selection

@@ -85,21 +85,21 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
 
             #[#p::linkme::distributed_slice(#p::FLOE_REGISTRY_PLUGINS)]
             #[linkme(crate = #p::linkme)]
-            static __FLOE_PLUGIN: #p::PluginDescriptor = #p::PluginDescriptor {
-                plugin_type: #p::PluginType::#variant,
-                name: #name,
-                version: #version,
-                floe_api_version: #api,
-                description: #description,
-                dependencies: &[#(#dependencies),*],
-                source: #p::PluginSource {
-                    crate_name: ::core::env!("CARGO_PKG_NAME"),
-                    module_path: ::core::module_path!(),
-                    type_name: #type_name,
-                },
-                constructor: __floe_construct,
-                config: #config,
-            };
+            static __FLOE_PLUGIN: #p::PluginDescriptor = #p::linked_descriptor(
+                #p::PluginType::#variant,
+                #name,
+                #version,
+                #api,
+                #description,
+                &[#(#dependencies),*],
+                #p::PluginSource::linked(
+                    ::core::env!("CARGO_PKG_NAME"),
+                    ::core::module_path!(),
+                    #type_name,
+                ),
+                __floe_construct,
+                #config,
+            );
 
             // `PluginMetadata` needs `Send + Sync`. Stated as a bound (under a binder,
             // so rustc does not reject it as trivially false), a plugin that is not
@@ -110,7 +110,7 @@ pub(crate) fn plugin(plugin: &Plugin, item: &Item) -> TokenStream {
             where
                 for<'__floe> #ident: ::core::marker::Send + ::core::marker::Sync,
             {
-                fn descriptor(&self) -> &'static #p::PluginDescriptor {
+                fn descriptor(&self) -> &#p::PluginDescriptor {
                     &__FLOE_PLUGIN
                 }
 

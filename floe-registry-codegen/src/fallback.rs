@@ -29,7 +29,7 @@ pub(crate) fn with_errors(item: &Item, krate: Option<syn::Path>, errors: Errors)
         #input
         #[automatically_derived]
         impl #impl_generics #krate::__private::PluginMetadata for #ident #ty_generics #where_clause {
-            fn descriptor(&self) -> &'static #krate::__private::PluginDescriptor {
+            fn descriptor(&self) -> &#krate::__private::PluginDescriptor {
                 ::core::unreachable!("this plugin did not compile")
             }
         }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwapOption;
 use serde_json::Value;
 
-use crate::AnyConfig;
+use crate::{AnyConfig, PluginId};
 
 /// One stored configuration: the typed value and its JSON with every secret redacted.
 pub(crate) struct Stored {
@@ -33,23 +33,26 @@ pub(crate) struct Stored {
 /// The store of one plugin's config, shared between the registry's entry and the
 /// plugin's `ConfigCell`. Reads and writes take no lock.
 pub(crate) struct ConfigSlot {
-    /// The plugin's name, for its "not configured" error.
-    pub(crate) plugin: &'static str,
+    /// The plugin, for its errors; `None` outside any registry.
+    pub(crate) plugin: Option<PluginId>,
     value: ArcSwapOption<Stored>,
 }
 
 impl ConfigSlot {
     /// An empty slot of the plugin `plugin`.
-    pub(crate) fn new(plugin: &'static str) -> Self {
+    pub(crate) fn new(plugin: PluginId) -> Self {
         ConfigSlot {
-            plugin,
+            plugin: Some(plugin),
             value: ArcSwapOption::empty(),
         }
     }
 
     /// A slot already holding `typed`, outside any registry.
-    pub(crate) fn holding(plugin: &'static str, typed: AnyConfig, type_name: &'static str) -> Self {
-        let slot = ConfigSlot::new(plugin);
+    pub(crate) fn holding(typed: AnyConfig, type_name: &'static str) -> Self {
+        let slot = ConfigSlot {
+            plugin: None,
+            value: ArcSwapOption::empty(),
+        };
         slot.store(Stored {
             typed,
             redacted: Value::Null,

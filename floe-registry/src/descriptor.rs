@@ -1,55 +1,144 @@
-//! What the registry knows about a plugin before loading it.
+//! What the registry knows about a plugin before loading it: [`PluginDescriptor`], and
+//! [`Descriptor`], the form the registry keeps it in (a linked static or an owned
+//! value registered at run time).
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use serde::Serialize;
+use serde_json::Value;
 
-use crate::{PluginInstance, PluginType};
+use crate::{ConfigFieldError, PluginError, PluginId, PluginInstance, PluginType};
 
-/// Where a registration comes from: the crate and the Rust path of the plugin type.
-/// Named on both sides of a duplicate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct PluginSource {
-    /// The Cargo package that registered the plugin (`CARGO_PKG_NAME`).
-    pub crate_name: &'static str,
-    /// The module path of the registration (`module_path!()`).
-    pub module_path: &'static str,
-    /// The name of the plugin's Rust type.
-    pub type_name: &'static str,
+/// A text of a descriptor: borrowed from the program (`'static`, what `#[floe_plugin]`
+/// writes) or owned (a plugin registered at run time). Reads as a `&str`.
+pub type Text = Cow<'static, str>;
+
+/// Where a registration comes from. Named on both sides of a duplicate.
+///
+/// ```
+/// use floe_registry::PluginSource;
+///
+/// struct MyPlugin;
+/// let linked = floe_registry::plugin_source!(MyPlugin);
+/// assert!(linked.to_string().starts_with("crate `floe-registry` ("));
+///
+/// let python = PluginSource::provided("python", "floe-catalog-glue 0.1.0a1", "floe_catalog_glue:GlueCatalogPlugin");
+/// assert_eq!(python.to_string(), "python package `floe-catalog-glue 0.1.0a1` (floe_catalog_glue:GlueCatalogPlugin)");
+/// assert_eq!(python.package(), "floe-catalog-glue 0.1.0a1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PluginSource {
+    /// Linked into the program (`#[floe_plugin]`, or a descriptor written by hand).
+    Linked {
+        /// The Cargo package that registered the plugin (`CARGO_PKG_NAME`).
+        crate_name: &'static str,
+        /// The module path of the registration (`module_path!()`).
+        module_path: &'static str,
+        /// The name of the plugin's Rust type.
+        type_name: &'static str,
+    },
+    /// Registered at run time by a [`PluginProvider`](crate::PluginProvider).
+    Provided {
+        /// The kind of provider (`python`, ...).
+        provider: Text,
+        /// The package that holds the plugin, with its version.
+        package: String,
+        /// Where in the package (an entry point, a path).
+        entry: String,
+    },
+}
+
+impl PluginSource {
+    /// A linked source; what [`plugin_source!`](crate::plugin_source) writes.
+    pub const fn linked(
+        crate_name: &'static str,
+        module_path: &'static str,
+        type_name: &'static str,
+    ) -> Self {
+        PluginSource::Linked {
+            crate_name,
+            module_path,
+            type_name,
+        }
+    }
+
+    /// A source of a plugin registered at run time by the provider `provider`.
+    pub fn provided(
+        provider: impl Into<Text>,
+        package: impl Into<String>,
+        entry: impl Into<String>,
+    ) -> Self {
+        PluginSource::Provided {
+            provider: provider.into(),
+            package: package.into(),
+            entry: entry.into(),
+        }
+    }
+
+    /// The package the plugin comes from: the crate of a linked plugin, the package
+    /// (with its version) of a provided one.
+    pub fn package(&self) -> &str {
+        match self {
+            PluginSource::Linked { crate_name, .. } => crate_name,
+            PluginSource::Provided { package, .. } => package,
+        }
+    }
+
+    /// Whether the plugin is linked into the program.
+    pub fn is_linked(&self) -> bool {
+        matches!(self, PluginSource::Linked { .. })
+    }
 }
 
 impl fmt::Display for PluginSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "crate `{}` ({}::{})",
-            self.crate_name, self.module_path, self.type_name
-        )
+        match self {
+            PluginSource::Linked {
+                crate_name,
+                module_path,
+                type_name,
+            } => write!(f, "crate `{crate_name}` ({module_path}::{type_name})"),
+            PluginSource::Provided {
+                provider,
+                package,
+                entry,
+            } => write!(f, "{provider} package `{package}` ({entry})"),
+        }
     }
 }
 
 /// A typed configuration value, shared between the registry and the plugin.
 pub type AnyConfig = Arc<dyn Any + Send + Sync>;
 
-/// How to handle one plugin's configuration type: derive its schema and turn a
-/// validated JSON value into the typed value. Built by [`ConfigSpec::of`].
-#[derive(Clone, Copy)]
-pub struct ConfigSpec {
-    /// The Rust name of the config type.
-    pub type_name: fn() -> &'static str,
-    /// Its JSON Schema (draft 2020-12), derived by schemars.
-    pub schema: fn() -> serde_json::Value,
-    /// Deserializes a value that passed the schema into the typed config.
-    /// It borrows the value, which the registry keeps (redacted) for `config_json`.
-    pub deserialize: fn(&serde_json::Value) -> Result<AnyConfig, crate::ConfigFieldError>,
+/// How to handle one plugin's configuration: its JSON Schema, and what the plugin
+/// receives once a config passed it.
+///
+/// Two kinds: [`ConfigSpec::of`] a Rust type (schema derived by schemars, the validated
+/// value deserialized into the type), and [`ConfigSpec::json`], a schema brought at run
+/// time (the plugin receives the validated JSON as a [`serde_json::Value`]).
+#[derive(Clone)]
+pub struct ConfigSpec(Spec);
+
+#[derive(Clone)]
+enum Spec {
+    Typed {
+        type_name: fn() -> &'static str,
+        schema: fn() -> Value,
+        deserialize: fn(&Value) -> Result<AnyConfig, ConfigFieldError>,
+    },
+    Json(Arc<Value>),
 }
 
 impl fmt::Debug for ConfigSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConfigSpec")
-            .field("type_name", &(self.type_name)())
+            .field("type_name", &self.type_name())
             .finish_non_exhaustive()
     }
 }
@@ -77,15 +166,13 @@ fn type_name_of<T>() -> &'static str {
     std::any::type_name::<T>()
 }
 
-fn schema_of<T: PluginConfig>() -> serde_json::Value {
+fn schema_of<T: PluginConfig>() -> Value {
     schemars::SchemaGenerator::default()
         .into_root_schema_for::<T>()
         .to_value()
 }
 
-fn deserialize_as<T: PluginConfig>(
-    value: &serde_json::Value,
-) -> Result<AnyConfig, crate::ConfigFieldError> {
+fn deserialize_as<T: PluginConfig>(value: &Value) -> Result<AnyConfig, ConfigFieldError> {
     crate::registry::deserialize_typed::<T>(value)
 }
 
@@ -99,22 +186,174 @@ impl ConfigSpec {
     /// struct Conf { threads: u8 }
     ///
     /// const SPEC: ConfigSpec = ConfigSpec::of::<Conf>();
-    /// assert_eq!((SPEC.schema)()["properties"]["threads"]["type"], "integer");
+    /// assert_eq!(SPEC.schema()["properties"]["threads"]["type"], "integer");
+    /// assert!(SPEC.type_name().ends_with("Conf"));
     /// ```
     pub const fn of<T: PluginConfig>() -> Self {
-        ConfigSpec {
+        ConfigSpec(Spec::Typed {
             type_name: type_name_of::<T>,
             schema: schema_of::<T>,
             deserialize: deserialize_as::<T>,
+        })
+    }
+
+    /// A config described by a JSON Schema (draft 2020-12) known only at run time: a
+    /// config that passes it reaches the plugin as the validated
+    /// [`serde_json::Value`] (read it with a `ConfigCell<serde_json::Value>`).
+    /// Properties marked `"writeOnly": true` are secrets, redacted as
+    /// [`Secret`](crate::Secret)'s are.
+    ///
+    /// ```
+    /// use floe_registry::ConfigSpec;
+    /// use serde_json::json;
+    ///
+    /// let spec = ConfigSpec::json(json!({"type": "object", "properties": {"uri": {"type": "string"}}}));
+    /// assert_eq!(spec.type_name(), "serde_json::Value");
+    /// assert_eq!(spec.schema()["properties"]["uri"]["type"], "string");
+    /// ```
+    pub fn json(schema: Value) -> Self {
+        ConfigSpec(Spec::Json(Arc::new(schema)))
+    }
+
+    /// The Rust name of the type the plugin receives.
+    pub fn type_name(&self) -> &'static str {
+        match &self.0 {
+            Spec::Typed { type_name, .. } => type_name(),
+            Spec::Json(_) => std::any::type_name::<Value>(),
+        }
+    }
+
+    /// The config's JSON Schema (draft 2020-12).
+    pub fn schema(&self) -> Value {
+        match &self.0 {
+            Spec::Typed { schema, .. } => schema(),
+            Spec::Json(schema) => Value::clone(schema),
+        }
+    }
+
+    /// The value the plugin receives for `value`, which passed the schema.
+    pub(crate) fn deserialize(&self, value: &Value) -> Result<AnyConfig, ConfigFieldError> {
+        match &self.0 {
+            Spec::Typed { deserialize, .. } => deserialize(value),
+            Spec::Json(_) => Ok(Arc::new(value.clone())),
+        }
+    }
+}
+
+/// A plugin's declared dependencies, `"name"` or `"type:name"`: written in the program
+/// or built at run time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dependencies {
+    /// Written in the program (what `#[floe_plugin]` writes).
+    Static(&'static [&'static str]),
+    /// Built at run time.
+    Owned(Vec<String>),
+}
+
+impl Dependencies {
+    /// Each dependency, in declaration order.
+    ///
+    /// ```
+    /// use floe_registry::Dependencies;
+    /// let deps = Dependencies::Owned(vec!["storage:s3".into()]);
+    /// assert_eq!(deps.iter().collect::<Vec<_>>(), ["storage:s3"]);
+    /// ```
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        let (statics, owned): (&[&str], &[String]) = match self {
+            Dependencies::Static(s) => (s, &[]),
+            Dependencies::Owned(o) => (&[], o),
+        };
+        DepIter { statics, owned }
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.iter().len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// [`Dependencies::iter`]: one of the two slices is empty.
+struct DepIter<'a> {
+    statics: &'a [&'static str],
+    owned: &'a [String],
+}
+
+impl<'a> Iterator for DepIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if let Some((first, rest)) = self.statics.split_first() {
+            self.statics = rest;
+            return Some(first);
+        }
+        let (first, rest) = self.owned.split_first()?;
+        self.owned = rest;
+        Some(first)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.statics.len() + self.owned.len();
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for DepIter<'_> {}
+
+impl Serialize for Dependencies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+/// A factory of a plugin registered at run time: builds the plugin on first use, with
+/// whatever data it captured. It is given the plugin's descriptor, so that the plugin
+/// it builds can keep a copy to report from
+/// [`PluginMetadata::descriptor`](crate::PluginMetadata::descriptor).
+pub type Factory =
+    Arc<dyn Fn(&PluginDescriptor) -> Result<PluginInstance, PluginError> + Send + Sync>;
+
+/// How a plugin is built: a plain function (linked plugins) or a factory that carries
+/// its own data (plugins registered at run time).
+#[derive(Clone)]
+pub enum Constructor {
+    /// A function of the program; `#[floe_plugin]` writes one that calls `Default`.
+    Fn(fn() -> PluginInstance),
+    /// A factory with data of its own; its error is the plugin's load error.
+    Factory(Factory),
+}
+
+impl fmt::Debug for Constructor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Constructor::Fn(_) => "Constructor::Fn",
+            Constructor::Factory(_) => "Constructor::Factory",
+        })
+    }
+}
+
+impl Constructor {
+    /// Builds the plugin of `descriptor`.
+    pub(crate) fn build(
+        &self,
+        descriptor: &PluginDescriptor,
+    ) -> Result<PluginInstance, PluginError> {
+        match self {
+            Constructor::Fn(f) => Ok(f()),
+            Constructor::Factory(f) => f(descriptor),
         }
     }
 }
 
 /// Everything the registry needs to know about a plugin without loading it: its
-/// identity, metadata, where it comes from, how to build it and its config type.
+/// identity, metadata, where it comes from, how to build it and its config.
 ///
-/// `#[floe_plugin]` writes one for you. To register a plugin by hand, build one in a
-/// `static` with the `const` builder and pass it to
+/// `#[floe_plugin]` writes one for you, in a `static`. To register a plugin by hand,
+/// build one with the `const` builder and pass it to
 /// [`PluginRegistry::register`](crate::PluginRegistry::register):
 ///
 /// ```
@@ -124,7 +363,7 @@ impl ConfigSpec {
 /// #[derive(Default)]
 /// struct Quiet;
 /// impl PluginMetadata for Quiet {
-///     fn descriptor(&self) -> &'static PluginDescriptor { &QUIET }
+///     fn descriptor(&self) -> &PluginDescriptor { &QUIET }
 /// }
 /// impl TelemetryBackendPlugin for Quiet {}
 ///
@@ -141,35 +380,42 @@ impl ConfigSpec {
 /// registry.register(&QUIET).unwrap();
 /// assert_eq!(registry.info(PluginType::TelemetryBackend, "quiet").unwrap().description, "Drops all telemetry");
 /// ```
-// `repr(C)`: the type and the name, which discovery reads from every descriptor, in
-// the first 24 bytes (left to itself, the compiler put the type 160 bytes after the
-// name, so discovery read two cache lines a descriptor; BENCHMARKS.md).
-#[derive(Debug)]
-#[repr(C)]
+///
+/// A plugin known only at run time (discovered in a Python environment, say) owns its
+/// texts and builds its instance with a [`Factory`] that captures what it needs; see
+/// [`PluginDescriptor::runtime`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PluginDescriptor {
     /// The plugin's type.
     pub plugin_type: PluginType,
     /// Its name, unique within its type.
-    pub name: &'static str,
+    pub name: Text,
     /// Its SemVer version.
-    pub version: &'static str,
+    pub version: Text,
     /// The plugin API version it needs (`X.Y`).
-    pub floe_api_version: &'static str,
+    pub floe_api_version: Text,
     /// A one-paragraph description.
-    pub description: &'static str,
+    pub description: Text,
     /// Plugins it needs started first: `"name"` or `"type:name"`.
-    pub dependencies: &'static [&'static str],
+    pub dependencies: Dependencies,
     /// Where it comes from.
     pub source: PluginSource,
     /// Builds the plugin; called at most once per registry, on first use.
-    pub constructor: fn() -> PluginInstance,
-    /// Its config type, if it takes configuration.
+    pub constructor: Constructor,
+    /// Its config, if it takes configuration.
     pub config: Option<ConfigSpec>,
 }
 
+/// Replaces `*slot` with `value` in a `const fn`, where the old value may not be
+/// dropped: every value the builders replace is a `'static` borrow or `None`.
+const fn set<T>(slot: &mut T, value: T) {
+    std::mem::forget(std::mem::replace(slot, value));
+}
+
 impl PluginDescriptor {
-    /// A descriptor with no description, no dependencies, no config and the
-    /// platform's API version.
+    /// A descriptor of a linked plugin with no description, no dependencies, no config
+    /// and the platform's API version.
     pub const fn new(
         plugin_type: PluginType,
         name: &'static str,
@@ -177,59 +423,218 @@ impl PluginDescriptor {
         source: PluginSource,
         constructor: fn() -> PluginInstance,
     ) -> Self {
-        PluginDescriptor {
+        Self::linked_parts(
             plugin_type,
             name,
             version,
-            floe_api_version: crate::FLOE_API_VERSION,
-            description: "",
-            dependencies: &[],
+            crate::FLOE_API_VERSION,
+            "",
+            &[],
             source,
             constructor,
+            None,
+        )
+    }
+
+    /// A linked descriptor, every field given: what `#[floe_plugin]` writes (through
+    /// `__private::linked_descriptor`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) const fn linked_parts(
+        plugin_type: PluginType,
+        name: &'static str,
+        version: &'static str,
+        floe_api_version: &'static str,
+        description: &'static str,
+        dependencies: &'static [&'static str],
+        source: PluginSource,
+        constructor: fn() -> PluginInstance,
+        config: Option<ConfigSpec>,
+    ) -> Self {
+        PluginDescriptor {
+            plugin_type,
+            name: Cow::Borrowed(name),
+            version: Cow::Borrowed(version),
+            floe_api_version: Cow::Borrowed(floe_api_version),
+            description: Cow::Borrowed(description),
+            dependencies: Dependencies::Static(dependencies),
+            source,
+            constructor: Constructor::Fn(constructor),
+            config,
+        }
+    }
+
+    /// A descriptor of a plugin registered at run time: owned texts, and a factory that
+    /// may capture data. No description, dependencies or config until set with the
+    /// `with_*` builders; the platform's API version.
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    /// use floe_registry::{ConfigSpec, PluginDescriptor, PluginInstance, PluginSource};
+    ///
+    /// struct Remote { descriptor: PluginDescriptor, endpoint: String }
+    /// impl PluginMetadata for Remote {
+    ///     fn descriptor(&self) -> &PluginDescriptor { &self.descriptor }
+    /// }
+    /// impl CatalogPlugin for Remote {}
+    ///
+    /// let endpoint = String::from("http://127.0.0.1:9");
+    /// let descriptor = PluginDescriptor::runtime(
+    ///     PluginType::Catalog,
+    ///     "remote",
+    ///     "0.3.0",
+    ///     PluginSource::provided("example", "remote-catalog 0.3.0", "remote:Catalog"),
+    ///     move |descriptor| {
+    ///         let remote = Remote { descriptor: descriptor.clone(), endpoint: endpoint.clone() };
+    ///         Ok(PluginInstance::catalog(remote))
+    ///     },
+    /// )
+    /// .with_config_spec(ConfigSpec::json(serde_json::json!({"type": "object"})));
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.register(&descriptor)?;
+    /// assert_eq!(registry.get_as::<dyn CatalogPlugin>("remote")?.version(), "0.3.0");
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn runtime(
+        plugin_type: PluginType,
+        name: impl Into<Text>,
+        version: impl Into<Text>,
+        source: PluginSource,
+        factory: impl Fn(&PluginDescriptor) -> Result<PluginInstance, PluginError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        PluginDescriptor {
+            plugin_type,
+            name: name.into(),
+            version: version.into(),
+            floe_api_version: Cow::Borrowed(crate::FLOE_API_VERSION),
+            description: Cow::Borrowed(""),
+            dependencies: Dependencies::Static(&[]),
+            source,
+            constructor: Constructor::Factory(Arc::new(factory)),
             config: None,
         }
     }
 
+    /// The plugin's identity.
+    pub fn id(&self) -> PluginId {
+        PluginId::new(self.plugin_type, &*self.name)
+    }
+
     /// Sets the description.
     pub const fn with_description(mut self, description: &'static str) -> Self {
-        self.description = description;
+        set(&mut self.description, Cow::Borrowed(description));
         self
     }
 
     /// Sets the dependencies.
     pub const fn with_dependencies(mut self, dependencies: &'static [&'static str]) -> Self {
-        self.dependencies = dependencies;
+        set(&mut self.dependencies, Dependencies::Static(dependencies));
         self
     }
 
     /// Sets the plugin API version the plugin needs.
     pub const fn with_api_version(mut self, floe_api_version: &'static str) -> Self {
-        self.floe_api_version = floe_api_version;
+        set(&mut self.floe_api_version, Cow::Borrowed(floe_api_version));
         self
     }
 
     /// Sets the config type.
     pub const fn with_config<T: PluginConfig>(mut self) -> Self {
-        self.config = Some(ConfigSpec::of::<T>());
+        set(&mut self.config, Some(ConfigSpec::of::<T>()));
         self
+    }
+
+    /// Sets the config spec (a run-time one, [`ConfigSpec::json`], or none).
+    pub fn with_config_spec(mut self, config: impl Into<Option<ConfigSpec>>) -> Self {
+        self.config = config.into();
+        self
+    }
+
+    /// Sets the description, owned.
+    pub fn with_owned_description(mut self, description: impl Into<Text>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// Sets the dependencies, owned.
+    pub fn with_owned_dependencies(mut self, dependencies: Vec<String>) -> Self {
+        self.dependencies = Dependencies::Owned(dependencies);
+        self
+    }
+
+    /// Sets the plugin API version the plugin needs, owned.
+    pub fn with_owned_api_version(mut self, floe_api_version: impl Into<Text>) -> Self {
+        self.floe_api_version = floe_api_version.into();
+        self
+    }
+}
+
+/// A descriptor as the registry keeps it: a linked `'static` one, borrowed, or one
+/// registered at run time, owned and shared. Reads as a [`PluginDescriptor`].
+///
+/// ```
+/// use floe_registry::{Descriptor, PluginType};
+///
+/// fn describe(descriptor: &Descriptor) -> String {
+///     format!("{} {}", descriptor.name, descriptor.version)
+/// }
+/// # let _ = describe;
+/// ```
+#[derive(Debug, Clone)]
+pub enum Descriptor {
+    /// A linked descriptor, borrowed.
+    Static(&'static PluginDescriptor),
+    /// A descriptor registered at run time.
+    Owned(Arc<PluginDescriptor>),
+}
+
+impl Deref for Descriptor {
+    type Target = PluginDescriptor;
+
+    fn deref(&self) -> &PluginDescriptor {
+        match self {
+            Descriptor::Static(d) => d,
+            Descriptor::Owned(d) => d,
+        }
+    }
+}
+
+impl From<&'static PluginDescriptor> for Descriptor {
+    fn from(descriptor: &'static PluginDescriptor) -> Self {
+        Descriptor::Static(descriptor)
+    }
+}
+
+impl From<PluginDescriptor> for Descriptor {
+    fn from(descriptor: PluginDescriptor) -> Self {
+        Descriptor::Owned(Arc::new(descriptor))
+    }
+}
+
+impl From<Arc<PluginDescriptor>> for Descriptor {
+    fn from(descriptor: Arc<PluginDescriptor>) -> Self {
+        Descriptor::Owned(descriptor)
     }
 }
 
 /// A [`PluginSource`] for a type named at the call site: this crate, this module.
 ///
 /// ```
+/// use floe_registry::PluginSource;
 /// struct MyPlugin;
 /// let source = floe_registry::plugin_source!(MyPlugin);
-/// assert_eq!(source.type_name, "MyPlugin");
-/// assert_eq!(source.crate_name, "floe-registry");
+/// assert!(matches!(source, PluginSource::Linked { type_name: "MyPlugin", crate_name: "floe-registry", .. }));
 /// ```
 #[macro_export]
 macro_rules! plugin_source {
     ($ty:ident) => {
-        $crate::PluginSource {
-            crate_name: ::core::env!("CARGO_PKG_NAME"),
-            module_path: ::core::module_path!(),
-            type_name: ::core::stringify!($ty),
-        }
+        $crate::PluginSource::linked(
+            ::core::env!("CARGO_PKG_NAME"),
+            ::core::module_path!(),
+            ::core::stringify!($ty),
+        )
     };
 }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::PluginType;
 use crate::error_chain::ErrorChain;
+use crate::{PluginId, PluginType};
 
 /// A boxed error from a plugin's own code, kept as the `source` of a [`PluginError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -23,23 +23,22 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[non_exhaustive]
 pub enum PluginError {
     /// No plugin has this identity.
-    #[error("Plugin not found: {}:{name}{}", .plugin_type.upper_name(), did_you_mean(.suggestions))]
+    #[error("Plugin not found: {id}{}", did_you_mean(.suggestions))]
     NotFound {
-        /// The type asked for.
-        plugin_type: PluginType,
-        /// The name asked for.
-        name: String,
-        /// Names of the same type that are close to `name`, best first.
+        /// The identity asked for.
+        id: PluginId,
+        /// Names of the same type that are close to the name, best first.
         suggestions: Vec<String>,
     },
 
     /// The plugin needs a newer or different plugin API than this registry implements.
     #[error(
-        "Plugin '{name}' requires API v{required_version}, but platform provides v{platform_version}"
+        "Plugin '{}' requires API v{required_version}, but platform provides v{platform_version}",
+        .id.name
     )]
     Incompatible {
         /// The plugin.
-        name: String,
+        id: PluginId,
         /// The API version the plugin declares.
         required_version: String,
         /// The API version of this registry.
@@ -47,32 +46,28 @@ pub enum PluginError {
     },
 
     /// The plugin's metadata breaks a rule (name, SemVer, API version format).
-    #[error("Invalid plugin {}:{name}: {reason}", .plugin_type.upper_name())]
+    #[error("Invalid plugin {id}: {reason}")]
     InvalidMetadata {
-        /// The type.
-        plugin_type: PluginType,
-        /// The name as declared.
-        name: String,
+        /// The plugin, its name as declared.
+        id: PluginId,
         /// Which rule is broken and how to fix it.
         reason: String,
     },
 
     /// The configuration did not validate; every problem is listed.
-    #[error("Configuration error for plugin '{name}': {}", ConfigErrorList(.errors))]
+    #[error("Configuration error for plugin '{}': {}", .id.name, ConfigErrorList(.errors))]
     Configuration {
         /// The plugin.
-        name: String,
+        id: PluginId,
         /// Every problem found, in document order.
         errors: Vec<ConfigFieldError>,
     },
 
     /// Two registrations share one identity.
-    #[error("Duplicate plugin: {}:{name} (registered by {first} and by {second}; remove or rename one)", .plugin_type.upper_name())]
+    #[error("Duplicate plugin: {id} (registered by {first} and by {second}; remove or rename one)")]
     Duplicate {
-        /// The type.
-        plugin_type: PluginType,
-        /// The name.
-        name: String,
+        /// The identity.
+        id: PluginId,
         /// Where the first registration comes from.
         first: String,
         /// Where the second registration comes from.
@@ -87,47 +82,42 @@ pub enum PluginError {
     },
 
     /// A plugin depends on plugins that are not there.
-    #[error("Plugin '{plugin_name}' has missing dependencies: {}", .missing.join(", "))]
+    #[error("Plugin '{}' has missing dependencies: {}", .id.name, .missing.join(", "))]
     MissingDependency {
         /// The plugin whose dependencies are missing.
-        plugin_name: String,
+        id: PluginId,
         /// The missing dependencies, in declared order.
         missing: Vec<String>,
     },
 
-    /// The plugin's constructor panicked.
-    #[error("Plugin load failed: {}:{name} - constructor panicked: {message}", .plugin_type.upper_name())]
+    /// The plugin could not be built: its constructor panicked, or its factory failed.
+    #[error("Plugin load failed: {id} - {message}")]
     Load {
-        /// The type.
-        plugin_type: PluginType,
-        /// The name.
-        name: String,
-        /// The panic message.
+        /// The plugin.
+        id: PluginId,
+        /// What happened: `constructor panicked: ...` or the factory's error.
         message: String,
     },
 
-    /// `startup()` failed, panicked or timed out, or a dependency did not start.
+    /// `startup()` failed, panicked or timed out, is still running, or a dependency did
+    /// not start.
     ///
     /// The message carries the cause's text (floe's wording), so the cause is not also
     /// returned from `source()`: match on `cause` instead.
-    #[error("Plugin startup failed: {}:{name} - {cause}", .plugin_type.upper_name())]
+    #[error("Plugin startup failed: {id} - {cause}")]
     Startup {
-        /// The type.
-        plugin_type: PluginType,
-        /// The name.
-        name: String,
+        /// The plugin.
+        id: PluginId,
         /// What went wrong.
         cause: HookFailure,
     },
 
     /// `shutdown()` failed, panicked or timed out. Like [`Startup`](Self::Startup),
     /// the message carries the cause.
-    #[error("Plugin shutdown failed: {}:{name} - {cause}", .plugin_type.upper_name())]
+    #[error("Plugin shutdown failed: {id} - {cause}")]
     Shutdown {
-        /// The type.
-        plugin_type: PluginType,
-        /// The name.
-        name: String,
+        /// The plugin.
+        id: PluginId,
         /// What went wrong.
         cause: HookFailure,
     },
@@ -136,39 +126,35 @@ pub enum PluginError {
     /// plugin that reports another descriptor: the registration would describe one
     /// plugin and load another.
     #[error(
-        "Plugin {}:{name} was registered with a descriptor that is not its own: the plugin it builds reports {}:{reported_name} from {reported_source}; register the plugin's own descriptor (`<Plugin as FloePlugin>::DESCRIPTOR`, or `register_plugin::<Plugin>()`)",
-        .plugin_type.upper_name(), .reported_type.upper_name()
+        "Plugin {id} was registered with a descriptor that is not its own: the plugin it builds reports {reported} from {reported_source}; register the plugin's own descriptor (`<Plugin as FloePlugin>::DESCRIPTOR`, or `register_plugin::<Plugin>()`)"
     )]
     ForeignDescriptor {
-        /// The type of the descriptor registered.
-        plugin_type: PluginType,
-        /// The name of the descriptor registered.
-        name: String,
-        /// The type the built plugin reports.
-        reported_type: PluginType,
-        /// The name the built plugin reports.
-        reported_name: String,
+        /// The identity of the descriptor registered.
+        id: PluginId,
+        /// The identity the built plugin reports.
+        reported: PluginId,
         /// Where the reported descriptor comes from.
         reported_source: String,
     },
 
     /// A plugin's `accept_config` panicked while the registry handed it its config.
-    #[error("accept_config() of plugin '{name}' panicked: {message}")]
+    #[error("accept_config() of plugin '{}' panicked: {message}", .id.name)]
     AcceptConfigPanicked {
         /// The plugin.
-        name: String,
+        id: PluginId,
         /// The panic message.
         message: String,
     },
 
-    /// A plugin's config type has a JSON Schema that does not compile, so no config can
-    /// be validated against it.
+    /// A plugin's config has a JSON Schema that does not compile, so no config can be
+    /// validated against it.
     #[error(
-        "the config schema of plugin '{name}' does not compile: {reason}; fix the `JsonSchema` of its config type"
+        "the config schema of plugin '{}' does not compile: {reason}; fix the `JsonSchema` of its config type",
+        .id.name
     )]
     InvalidSchema {
         /// The plugin.
-        name: String,
+        id: PluginId,
         /// The schema compiler's message.
         reason: String,
     },
@@ -176,11 +162,13 @@ pub enum PluginError {
     /// A config was asked for (or handed over) as a type that is not the plugin's
     /// config type.
     #[error(
-        "the config of plugin '{name}' is a `{actual}`, not a `{requested}`: use the type given as `config = ...` in its #[floe_plugin]"
+        "the config of plugin '{}' is a `{actual}`, not a `{requested}`: use the type given as `config = ...` in its #[floe_plugin]",
+        plugin_name(.id)
     )]
     ConfigType {
-        /// The plugin.
-        name: String,
+        /// The plugin; `None` for a [`ConfigCell`](crate::ConfigCell) handed a value
+        /// outside any registry.
+        id: Option<PluginId>,
         /// The plugin's config type.
         actual: &'static str,
         /// The type asked for.
@@ -198,21 +186,12 @@ pub enum PluginError {
     },
 
     /// A plugin does not implement an optional method of its type.
-    #[error("{} plugin '{name}' does not support {method}()", .plugin_type.upper_name())]
+    #[error("{} plugin '{}' does not support {method}()", .id.plugin_type.upper_name(), .id.name)]
     Unsupported {
-        /// The plugin's type.
-        plugin_type: PluginType,
         /// The plugin.
-        name: String,
+        id: PluginId,
         /// The method called.
         method: String,
-    },
-
-    /// A workload size that is not `small`, `medium` or `large`.
-    #[error("Unknown workload size: {size}. Valid sizes: large, medium, small")]
-    UnknownWorkloadSize {
-        /// The size as given.
-        size: String,
     },
 
     /// A model given to a plugin method breaks floe's rules; every problem is listed.
@@ -221,12 +200,10 @@ pub enum PluginError {
 
     /// A plugin asked for as one type is registered as another (a typed accessor was
     /// given the wrong trait).
-    #[error("Plugin {}:{name} is not a {expected} plugin", .plugin_type.upper_name())]
+    #[error("Plugin {id} is not a {expected} plugin")]
     WrongType {
-        /// The type the plugin is registered as.
-        plugin_type: PluginType,
-        /// The name.
-        name: String,
+        /// The plugin, with the type it is registered as.
+        id: PluginId,
         /// The type asked for.
         expected: PluginType,
     },
@@ -251,8 +228,7 @@ impl PluginError {
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Self {
         PluginError::NotFound {
-            plugin_type,
-            name: name.to_owned(),
+            id: PluginId::new(plugin_type, name),
             suggestions: floe_registry_rules::closest(name, candidates)
                 .into_iter()
                 .map(str::to_owned)
@@ -284,13 +260,13 @@ impl PluginError {
 
     /// A configuration error for one field, for plugins that check their own config.
     pub fn config(
-        name: impl Into<String>,
+        id: PluginId,
         field: impl Into<String>,
         kind: ConfigErrorKind,
         message: impl Into<String>,
     ) -> Self {
         PluginError::Configuration {
-            name: name.into(),
+            id,
             errors: vec![ConfigFieldError {
                 field: field.into(),
                 message: message.into(),
@@ -300,14 +276,46 @@ impl PluginError {
     }
 
     /// The error for a plugin method called before `configure`.
-    pub fn not_configured(name: &str) -> Self {
-        Self::config(
-            name,
-            "_config",
-            ConfigErrorKind::Missing,
-            format!("Plugin '{name}' not configured"),
-        )
+    pub fn not_configured(id: PluginId) -> Self {
+        let message = format!("Plugin '{}' not configured", id.name);
+        Self::config(id, "_config", ConfigErrorKind::Missing, message)
     }
+
+    /// The plugin this error concerns, when it concerns one.
+    ///
+    /// ```
+    /// use floe_registry::{PluginError, PluginId, PluginType};
+    /// let err = PluginError::not_found(PluginType::Compute, "duckbd", ["duckdb"]);
+    /// assert_eq!(err.plugin(), Some(&PluginId::new(PluginType::Compute, "duckbd")));
+    /// ```
+    pub fn plugin(&self) -> Option<&PluginId> {
+        match self {
+            PluginError::NotFound { id, .. }
+            | PluginError::Incompatible { id, .. }
+            | PluginError::InvalidMetadata { id, .. }
+            | PluginError::Configuration { id, .. }
+            | PluginError::Duplicate { id, .. }
+            | PluginError::MissingDependency { id, .. }
+            | PluginError::Load { id, .. }
+            | PluginError::Startup { id, .. }
+            | PluginError::Shutdown { id, .. }
+            | PluginError::ForeignDescriptor { id, .. }
+            | PluginError::AcceptConfigPanicked { id, .. }
+            | PluginError::InvalidSchema { id, .. }
+            | PluginError::Unsupported { id, .. }
+            | PluginError::WrongType { id, .. } => Some(id),
+            PluginError::ConfigType { id, .. } => id.as_ref(),
+            PluginError::CircularDependency { .. }
+            | PluginError::Detached { .. }
+            | PluginError::InvalidModel(_)
+            | PluginError::Failed { .. } => None,
+        }
+    }
+}
+
+/// The name in a [`PluginError::ConfigType`] message.
+fn plugin_name(id: &Option<PluginId>) -> &str {
+    id.as_ref().map_or("", |id| &id.name)
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -547,7 +555,7 @@ mod tests {
             ),
             (
                 PluginError::Incompatible {
-                    name: "x".into(),
+                    id: PluginId::new(PluginType::Compute, "x"),
                     required_version: "99.0".into(),
                     platform_version: "1.0".into(),
                 },
@@ -555,8 +563,7 @@ mod tests {
             ),
             (
                 PluginError::Startup {
-                    plugin_type: PluginType::Compute,
-                    name: "slow".into(),
+                    id: PluginId::new(PluginType::Compute, "slow"),
                     cause: HookFailure::TimedOut {
                         hook: Hook::Startup,
                         timeout: Duration::from_millis(100),
@@ -578,7 +585,7 @@ mod tests {
             ),
             (
                 PluginError::MissingDependency {
-                    plugin_name: "m".into(),
+                    id: PluginId::new(PluginType::Dbt, "m"),
                     missing: vec!["gone".into(), "g2".into()],
                 },
                 "Plugin 'm' has missing dependencies: gone, g2",
@@ -592,8 +599,7 @@ mod tests {
     #[test]
     fn duplicate_names_both_sources() {
         let err = PluginError::Duplicate {
-            plugin_type: PluginType::Compute,
-            name: "duckdb".into(),
+            id: PluginId::new(PluginType::Compute, "duckdb"),
             first: "crate `a` (a::Duck)".into(),
             second: "crate `b` (b::Duck)".into(),
         };
@@ -608,7 +614,7 @@ mod tests {
     #[test]
     fn configuration_lists_every_problem() {
         let err = PluginError::Configuration {
-            name: "x".into(),
+            id: PluginId::new(PluginType::Compute, "x"),
             errors: vec![
                 ConfigFieldError {
                     field: "threads".into(),
@@ -665,8 +671,7 @@ mod tests {
         let io = std::io::Error::other("connection refused");
         let plugin = PluginError::with_source("could not reach the catalog", io);
         let startup = PluginError::Startup {
-            plugin_type: PluginType::Catalog,
-            name: "polaris".into(),
+            id: PluginId::new(PluginType::Catalog, "polaris"),
             cause: HookFailure::Error {
                 hook: Hook::Startup,
                 error: Box::new(plugin),
@@ -704,8 +709,7 @@ mod tests {
         assert_eq!(not_ready.to_string(), "Plugin not found: COMPUTE:gone");
         assert!(std::error::Error::source(&not_ready).is_none());
         let shutdown = PluginError::Shutdown {
-            plugin_type: PluginType::Compute,
-            name: "x".into(),
+            id: PluginId::new(PluginType::Compute, "x"),
             cause: HookFailure::TimedOut {
                 hook: Hook::Shutdown,
                 timeout: Duration::from_secs(30),

@@ -51,4 +51,12 @@ pub struct PluginInfo {
     /// what `floe build` attributes each plugin to.
     #[serde(default)]
     pub crate_name: String,
+    /// Whether the plugin needs a plugin API this registry implements (the check every
+    /// load makes; see [`PluginRegistry::check_plugin`](crate::PluginRegistry::check_plugin)).
+    #[serde(default = "yes")]
+    pub api_compatible: bool,
+}
+
+fn yes() -> bool {
+    true
 }

@@ -167,19 +167,23 @@
 //! # Lifecycle
 //!
 //! `startup()`, `shutdown()` and `health_check()` run on pooled threads, never the
-//! caller's, with timeouts (30 s, 30 s, 5 s by default): a hung hook cannot hang the
-//! caller, and a panicking one becomes an error. See [`PluginRegistry::activate_all`],
-//! [`PluginRegistry::shutdown_all`] and [`PluginRegistry::health_check_all`].
+//! caller's, with timeouts (30 s, 30 s, 5 s by default, set once per registry with
+//! [`PluginRegistry::with_timeouts`]): a hung hook cannot hang the caller, and a
+//! panicking one becomes an error. A hook still running after its deadline is known
+//! as running: `startup()` is never run twice at once. See
+//! [`PluginRegistry::activate_all`], [`PluginRegistry::shutdown_all`] and
+//! [`PluginRegistry::health_check_all`]. Reports of several plugins are keyed by
+//! [`PluginId`], and every error that concerns a plugin carries its `PluginId`
+//! ([`PluginError::plugin`]).
 //!
-//! Every operation that runs a hook comes twice, with one naming scheme: `op` uses
-//! the default timeout, `op_within(..., timeout)` takes one
-//! ([`activate`](PluginRegistry::activate) and
-//! [`activate_within`](PluginRegistry::activate_within),
-//! [`activate_plugins`](PluginRegistry::activate_plugins) and
-//! [`activate_plugins_within`](PluginRegistry::activate_plugins_within),
-//! [`health_check`](PluginRegistry::health_check) and
-//! [`health_check_within`](PluginRegistry::health_check_within), and so on).
-//! Reports of several plugins are keyed by [`PluginId`].
+//! # Plugin sources
+//!
+//! The registry holds [`Descriptor`]s: linked `'static` ones, which
+//! [`PluginRegistry::discover_all`] reads, and owned ones registered at run time
+//! ([`PluginDescriptor::runtime`]), whose [`Factory`] may capture data. A
+//! [`PluginProvider`] discovers descriptors (the linked slice is one, [`Linked`]);
+//! [`PluginRegistry::add_provider`] adds what it finds. Every guarantee above holds for
+//! both kinds.
 
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
@@ -203,7 +207,10 @@ mod types;
 pub mod __private;
 pub(crate) use __private as private;
 
-pub use descriptor::{AnyConfig, ConfigSpec, PluginConfig, PluginDescriptor, PluginSource};
+pub use descriptor::{
+    AnyConfig, ConfigSpec, Constructor, Dependencies, Descriptor, Factory, PluginConfig,
+    PluginDescriptor, PluginSource, Text,
+};
 pub use error::{BoxError, ConfigErrorKind, ConfigFieldError, Hook, HookFailure, PluginError};
 pub use error_chain::ErrorChain;
 pub use floe_interfaces::{
@@ -220,8 +227,8 @@ pub use instance::{PluginInstance, PluginKind};
 pub use metadata::{ConfigCell, FloePlugin, PluginMetadata};
 pub use plugin_type::PluginType;
 pub use registry::{
-    ActivationReport, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, HealthReport, PluginId,
-    PluginRegistry, ShutdownReport, parse_dependency,
+    ActivationReport, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, HealthReport, Linked,
+    PluginId, PluginProvider, PluginRegistry, ShutdownReport, Timeouts, parse_dependency,
 };
 pub use secret::{REDACTED, Secret};
 pub use types::*;

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use arc_swap::ArcSwapOption;
 
 use crate::config_slot::ConfigSlot;
-use crate::{AnyConfig, PluginDescriptor, PluginError, PluginType};
+use crate::{AnyConfig, PluginDescriptor, PluginError, PluginId, PluginType};
 
 /// What every plugin of every type has: its descriptor. The supertrait of the type
-/// traits. `#[floe_plugin]` implements it; by hand, return a `static` descriptor.
+/// traits. `#[floe_plugin]` implements it; by hand, return a `static` descriptor (or,
+/// for a plugin registered at run time, the plugin's own copy).
 ///
 /// ```
 /// use floe_registry::prelude::*;
@@ -25,8 +26,9 @@ use crate::{AnyConfig, PluginDescriptor, PluginError, PluginType};
 /// assert_eq!(Stdout.description(), "Prints spans to stdout.");
 /// ```
 pub trait PluginMetadata: Any + Send + Sync {
-    /// The plugin's static descriptor.
-    fn descriptor(&self) -> &'static PluginDescriptor;
+    /// The plugin's descriptor: a `static` for a linked plugin, its own copy for one
+    /// registered at run time.
+    fn descriptor(&self) -> &PluginDescriptor;
 
     /// Receives, once, when the registry loads the plugin, a handle to the plugin's
     /// config as the registry stores it: pass it to a [`ConfigCell`] with
@@ -37,29 +39,34 @@ pub trait PluginMetadata: Any + Send + Sync {
         Ok(())
     }
 
+    /// The plugin's identity: its type and name.
+    fn id(&self) -> PluginId {
+        self.descriptor().id()
+    }
+
     /// The plugin's name.
-    fn name(&self) -> &'static str {
-        self.descriptor().name
+    fn name(&self) -> &str {
+        &self.descriptor().name
     }
 
     /// The plugin's SemVer version.
-    fn version(&self) -> &'static str {
-        self.descriptor().version
+    fn version(&self) -> &str {
+        &self.descriptor().version
     }
 
     /// The plugin API version it needs.
-    fn floe_api_version(&self) -> &'static str {
-        self.descriptor().floe_api_version
+    fn floe_api_version(&self) -> &str {
+        &self.descriptor().floe_api_version
     }
 
     /// Its description.
-    fn description(&self) -> &'static str {
-        self.descriptor().description
+    fn description(&self) -> &str {
+        &self.descriptor().description
     }
 
     /// Its dependencies (`"name"` or `"type:name"`).
-    fn dependencies(&self) -> &'static [&'static str] {
-        self.descriptor().dependencies
+    fn dependencies(&self) -> Vec<&str> {
+        self.descriptor().dependencies.iter().collect()
     }
 
     /// Its type.
@@ -170,7 +177,7 @@ impl<T: Send + Sync + 'static> ConfigCell<T> {
     /// assert_eq!(*cell.get().unwrap(), 4);
     /// ```
     pub fn with_value(value: T) -> Self {
-        let slot = ConfigSlot::holding("", Arc::new(value), std::any::type_name::<T>());
+        let slot = ConfigSlot::holding(Arc::new(value), std::any::type_name::<T>());
         Self {
             view: ArcSwapOption::from_pointee(slot),
             config: PhantomData,
@@ -193,12 +200,17 @@ impl<T: Send + Sync + 'static> ConfigCell<T> {
             });
         };
         let Some(stored) = slot.load() else {
-            return Err(PluginError::not_configured(slot.plugin));
+            return Err(match &slot.plugin {
+                Some(id) => PluginError::not_configured(id.clone()),
+                None => PluginError::Detached {
+                    config_type: short_type_name::<T>(),
+                },
+            });
         };
         Arc::clone(&stored.typed)
             .downcast::<T>()
             .map_err(|_| PluginError::ConfigType {
-                name: slot.plugin.to_owned(),
+                id: slot.plugin.clone(),
                 actual: stored.type_name,
                 requested: std::any::type_name::<T>(),
             })
@@ -221,13 +233,13 @@ impl<T: Send + Sync + 'static> ConfigCell<T> {
         let typed = Arc::clone(config)
             .downcast::<T>()
             .map_err(|_| PluginError::ConfigType {
-                name: String::new(),
+                id: None,
                 actual: "a type that is neither this cell's nor the registry's config store",
                 requested: std::any::type_name::<T>(),
             })?;
         let type_name = std::any::type_name::<T>();
         self.view
-            .store(Some(Arc::new(ConfigSlot::holding("", typed, type_name))));
+            .store(Some(Arc::new(ConfigSlot::holding(typed, type_name))));
         Ok(())
     }
 }

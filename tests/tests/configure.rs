@@ -72,8 +72,8 @@ fn registry() -> PluginRegistry {
 
 fn problems(name: &str, config: Value) -> Vec<ConfigFieldError> {
     match registry().configure(PluginType::Compute, name, config) {
-        Err(PluginError::Configuration { name: n, errors }) => {
-            assert_eq!(n, name);
+        Err(PluginError::Configuration { id, errors }) => {
+            assert_eq!(id.name, name);
             errors
         }
         other => panic!("expected a configuration error, got {other:?}"),

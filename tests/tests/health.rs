@@ -47,7 +47,9 @@ probe!(S11, "slow-11", [], MEETS_TEN_OTHERS);
 
 #[test]
 fn eleven_slow_checks_take_the_time_of_one() {
-    let registry = PluginRegistry::new();
+    // The timeout is only reached when the checks do not run together, so it may be
+    // generous.
+    let registry = within(Duration::from_secs(60));
     let all = [
         S1.descriptor(),
         S2.descriptor(),
@@ -63,12 +65,11 @@ fn eleven_slow_checks_take_the_time_of_one() {
     ];
     for d in all {
         registry.register(d).expect("registers");
-        registry.get(PluginType::Compute, d.name).expect("loads");
+        registry.get(PluginType::Compute, &d.name).expect("loads");
     }
     // Each check waits until all eleven have started: run one after another, the
-    // first would wait out its timeout and be unhealthy. The timeout is only reached
-    // when the checks do not run together, so it may be generous.
-    let report = registry.health_check_all_within(Duration::from_secs(60));
+    // first would wait out its timeout and be unhealthy.
+    let report = registry.health_check_all();
     assert_eq!(report.len(), 11);
     assert!(
         report.values().all(|s| s.state == HealthState::Healthy),
@@ -84,7 +85,7 @@ probe!(NotLoaded, "not-loaded", [], FINE);
 
 #[test]
 fn panics_timeouts_and_degradation_are_reported_per_plugin() {
-    let registry = PluginRegistry::new();
+    let registry = within(Duration::from_secs(3));
     for d in [
         Hung.descriptor(),
         Panics.descriptor(),
@@ -101,7 +102,7 @@ fn panics_timeouts_and_degradation_are_reported_per_plugin() {
     // report at all means the call returned at its deadline. The deadline applies to
     // every check, so it is generous: on a loaded machine the panicking check must
     // still be reported as a panic, not as a timeout.
-    let report = registry.health_check_all_within(Duration::from_secs(3));
+    let report = registry.health_check_all();
     assert_eq!(report.len(), 4, "only loaded plugins: {report:?}");
     let hung = &report[&id("hung")];
     assert_eq!(
@@ -123,7 +124,7 @@ fn panics_timeouts_and_degradation_are_reported_per_plugin() {
     assert_eq!(report[&id("fine")].state, HealthState::Healthy);
 
     // The hung check is still running: it is reported, not started again.
-    let again = registry.health_check_all_within(Duration::from_secs(3));
+    let again = registry.health_check_all();
     assert_eq!(
         again[&id("hung")].message,
         "health_check() is still running from an earlier call; not called again"
@@ -143,22 +144,27 @@ fn nothing_loaded_gives_an_empty_report() {
 
 #[test]
 fn one_plugin_can_be_checked_alone() {
-    let registry = PluginRegistry::new();
+    let registry = within(Duration::from_secs(1));
     registry.register(Degraded.descriptor()).expect("registers");
     let status = registry
-        .health_check_within(PluginType::Compute, "degraded", Duration::from_secs(1))
+        .health_check(PluginType::Compute, "degraded")
         .expect("known plugin");
     assert_eq!(status.state, HealthState::Degraded);
 }
 
 #[test]
 fn a_timeout_too_long_to_represent_is_no_panic() {
-    let registry = PluginRegistry::new();
+    let registry = within(Duration::MAX);
     registry.register(Fine.descriptor()).expect("registers");
     let status = registry
-        .health_check_within(PluginType::Compute, "fine", Duration::MAX)
+        .health_check(PluginType::Compute, "fine")
         .expect("known plugin");
     assert_eq!(status.state, HealthState::Healthy);
-    let report = registry.health_check_all_within(Duration::MAX);
+    let report = registry.health_check_all();
     assert_eq!(report[&id("fine")].state, HealthState::Healthy);
+}
+
+/// A registry whose health checks get `timeout`.
+fn within(timeout: Duration) -> PluginRegistry {
+    PluginRegistry::with_timeouts(floe_registry::Timeouts::default().with_health(timeout))
 }

@@ -26,7 +26,7 @@ fn registry_of(descriptors: &[&'static floe_registry::PluginDescriptor]) -> Plug
     registry
 }
 
-/// Released by the test once `activate_within` has returned: until then the
+/// Released by the test once `activate` has returned: until then the
 /// startup hangs.
 static RELEASE_SLEEPY: Barrier = Barrier::new(2);
 const SLOW_START: Behaviour = Behaviour {
@@ -235,12 +235,14 @@ probe!(Sleepy, "sleepy", [], SLOW_START);
 
 #[test]
 fn a_hung_startup_returns_at_the_deadline() {
-    let registry = registry_of(&[Sleepy.descriptor()]);
     let timeout = Duration::from_millis(200);
+    let registry =
+        PluginRegistry::with_timeouts(floe_registry::Timeouts::default().with_lifecycle(timeout));
+    registry.register(Sleepy.descriptor()).expect("registers");
     // The startup cannot end before the test releases it (below): an answer at all
     // means the call returned at its deadline, and the error says which deadline.
     let err = registry
-        .activate_within(PluginType::Compute, "sleepy", timeout)
+        .activate(PluginType::Compute, "sleepy")
         .expect_err("times out");
     assert_eq!(
         err.to_string(),

@@ -330,7 +330,7 @@ fn typed_access_to_the_wrong_kind_is_not_found_for_that_kind() {
     let arc = registry
         .get_arc::<dyn ComputePlugin>("duckdb")
         .expect("shared handle");
-    let name = std::thread::spawn(move || arc.name())
+    let name = std::thread::spawn(move || arc.name().to_owned())
         .join()
         .expect("thread");
     assert_eq!(name, "duckdb");
@@ -366,7 +366,7 @@ fn a_descriptor_whose_plugin_reports_another_is_refused() {
         .get(PluginType::Compute, "impostor")
         .expect_err("the plugin built is another one");
     assert!(
-        matches!(&err, PluginError::ForeignDescriptor { reported_name, .. } if reported_name == "counted"),
+        matches!(&err, PluginError::ForeignDescriptor { reported, .. } if reported.name == "counted"),
         "{err:?}"
     );
     assert!(

@@ -1,8 +1,6 @@
 //! The defaults of trait methods floe changed: the orchestrator's lineage methods and
 //! the catalog's health check.
 
-use std::time::Duration;
-
 use floe_registry::prelude::*;
 use floe_registry::uuid::Uuid;
 use serde_json::{Value, json};
@@ -137,7 +135,7 @@ fn a_catalog_that_does_not_check_its_health_is_unhealthy_as_in_floe() {
     let registry = PluginRegistry::new();
     registry.discover_all();
     let via_registry = registry
-        .health_check_within(PluginType::Catalog, "bare-catalog", Duration::from_secs(5))
+        .health_check(PluginType::Catalog, "bare-catalog")
         .expect("health");
     assert_eq!(via_registry.state, HealthState::Unhealthy);
     assert_eq!(via_registry.message, CATALOG_HEALTH_NOT_IMPLEMENTED);

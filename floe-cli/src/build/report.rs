@@ -128,6 +128,7 @@ mod tests {
             has_config: false,
             source: format!("crate `{krate}` ({}::X)", krate.replace('-', "_")),
             crate_name: krate.into(),
+            api_compatible: true,
         }
     }
 

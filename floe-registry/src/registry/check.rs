@@ -1,14 +1,15 @@
 //! The metadata rules at run time (name, SemVer, dependency strings, API version):
 //! the functions of `floe-registry-rules` that the attribute applies at compile time.
 //!
-//! Each registration is checked once: [`register`](PluginRegistry::register) checks
-//! before adding, a discovered plugin on its first load, and the outcome is kept in
-//! the entry ([`Entry::checked`](super::entry::Entry::checked)).
+//! Each registration is checked once: [`register`](crate::PluginRegistry::register)
+//! checks before adding, a discovered plugin on its first load (or when asked, by
+//! [`check_plugin`](crate::PluginRegistry::check_plugin)), and the outcome is kept in
+//! the entry.
 
 use floe_registry_rules::{ApiVersion, check_name, check_semver};
 
 use super::graph::parse_dependency;
-use crate::{PluginDescriptor, PluginError, PluginInstance};
+use crate::{PluginDescriptor, PluginError, PluginId, PluginInstance};
 
 /// Why a descriptor fails the rules; kept in its entry and turned into a
 /// [`PluginError`] each time it is asked for.
@@ -25,13 +26,12 @@ impl Fault {
     pub(crate) fn error(&self, desc: &PluginDescriptor) -> PluginError {
         match self {
             Fault::Invalid(reason) => PluginError::InvalidMetadata {
-                plugin_type: desc.plugin_type,
-                name: desc.name.to_owned(),
+                id: desc.id(),
                 reason: reason.clone(),
             },
             Fault::Incompatible => PluginError::Incompatible {
-                name: desc.name.to_owned(),
-                required_version: desc.floe_api_version.to_owned(),
+                id: desc.id(),
+                required_version: desc.floe_api_version.to_string(),
                 platform_version: crate::FLOE_API_VERSION.to_owned(),
             },
         }
@@ -41,9 +41,9 @@ impl Fault {
 /// Checks a descriptor's name, version, dependencies and API version.
 pub(crate) fn check(desc: &PluginDescriptor) -> Result<(), Fault> {
     let invalid = |reason: &dyn std::fmt::Display| Fault::Invalid(reason.to_string());
-    check_name(desc.name).map_err(|e| invalid(&e))?;
-    check_semver(desc.version).map_err(|e| invalid(&e))?;
-    for dep in desc.dependencies {
+    check_name(&desc.name).map_err(|e| invalid(&e))?;
+    check_semver(&desc.version).map_err(|e| invalid(&e))?;
+    for dep in desc.dependencies.iter() {
         parse_dependency(dep).map_err(|e| invalid(&e))?;
     }
     let required: ApiVersion = desc.floe_api_version.parse().map_err(|e| invalid(&e))?;
@@ -61,8 +61,7 @@ pub(crate) fn instance_matches(
 ) -> Result<(), PluginError> {
     if instance.plugin_type() != desc.plugin_type {
         return Err(PluginError::WrongType {
-            plugin_type: instance.plugin_type(),
-            name: desc.name.to_owned(),
+            id: PluginId::new(instance.plugin_type(), &*desc.name),
             expected: desc.plugin_type,
         });
     }
@@ -77,10 +76,8 @@ pub(crate) fn instance_matches(
         return Ok(());
     }
     Err(PluginError::ForeignDescriptor {
-        plugin_type: desc.plugin_type,
-        name: desc.name.to_owned(),
-        reported_type: reported.plugin_type,
-        reported_name: reported.name.to_owned(),
+        id: desc.id(),
+        reported: reported.id(),
         reported_source: reported.source.to_string(),
     })
 }

@@ -11,21 +11,21 @@ use super::PluginRegistry;
 use super::config_errors::{check_no_config, schema_errors};
 use super::entry::{Configuration, Entry};
 use super::guard;
-use super::redact::{redact, redaction};
+use super::redact::{has_secrets, redact};
 use crate::config_slot::Stored;
-use crate::{AnyConfig, ConfigSpec, PluginError, PluginInstance, PluginType};
+use crate::{AnyConfig, ConfigSpec, PluginError, PluginId, PluginInstance, PluginType};
 
 /// Connects a plugin just built to its entry's config store (see
 /// [`PluginMetadata::accept_config`](crate::PluginMetadata::accept_config)); a panic
 /// there becomes an error.
-pub(super) fn attach(entry: Entry<'_>, instance: &PluginInstance) -> Result<(), PluginError> {
+pub(super) fn attach(entry: &Entry, instance: &PluginInstance) -> Result<(), PluginError> {
     if entry.desc.config.is_none() {
         return Ok(());
     }
     let store: AnyConfig = entry.configuration().slot.clone();
     guard::catch(|| instance.metadata().accept_config(&store)).map_err(|message| {
         PluginError::AcceptConfigPanicked {
-            name: entry.desc.name.to_owned(),
+            id: entry.id(),
             message,
         }
     })?
@@ -60,11 +60,12 @@ impl PluginRegistry {
         plugin_type: PluginType,
         name: &str,
     ) -> Result<Option<Value>, PluginError> {
-        let (_, entry) = self.entry(plugin_type, name)?;
+        let entry = self.entry(plugin_type, name)?;
         Ok(entry
             .desc
             .config
-            .map(|spec| schema_of(entry.configuration(), &spec).clone()))
+            .as_ref()
+            .map(|spec| schema_of(entry.configuration(), spec).clone()))
     }
 
     /// Validates `config` against the plugin's config type and stores the typed value;
@@ -112,27 +113,31 @@ impl PluginRegistry {
         name: &str,
         config: Value,
     ) -> Result<(), PluginError> {
-        let (_, entry) = self.entry(plugin_type, name)?;
-        // Found once: every step below works on it.
+        let entry = self.entry(plugin_type, name)?;
+        let id = entry.id();
         let configuration = entry.configuration();
-        let stored = match entry.desc.config {
+        let stored = match &entry.desc.config {
             Some(spec) => {
                 let mut config = null_as_empty(config);
-                let typed = validate(entry.desc.name, configuration, &spec, &config)?;
+                let typed = validate(&id, configuration, spec, &config)?;
                 // The JSON kept for `config_json` is the caller's value itself, its
                 // secrets overwritten before it is stored: no copy is made, and no
                 // plaintext secret is kept.
-                let schema = schema_of(configuration, &spec);
-                let how = *configuration.redaction.get_or_init(|| redaction(schema));
-                redact(schema, how, &mut config);
+                let schema = schema_of(configuration, spec);
+                if *configuration
+                    .has_secrets
+                    .get_or_init(|| has_secrets(schema))
+                {
+                    redact(schema, &mut config);
+                }
                 Stored {
                     typed,
                     redacted: config,
-                    type_name: (spec.type_name)(),
+                    type_name: spec.type_name(),
                 }
             }
             None => {
-                check_no_config(entry.desc.name, &config)?;
+                check_no_config(&id, &config)?;
                 Stored {
                     typed: Arc::new(()),
                     redacted: Value::Object(Default::default()),
@@ -154,16 +159,16 @@ impl PluginRegistry {
         name: &str,
         config: Value,
     ) -> Result<(), PluginError> {
-        let (_, entry) = self.entry(plugin_type, name)?;
-        match entry.desc.config {
+        let entry = self.entry(plugin_type, name)?;
+        match &entry.desc.config {
             Some(spec) => validate(
-                entry.desc.name,
+                &entry.id(),
                 entry.configuration(),
-                &spec,
+                spec,
                 &null_as_empty(config),
             )
             .map(drop),
-            None => check_no_config(entry.desc.name, &config),
+            None => check_no_config(&entry.id(), &config),
         }
     }
 
@@ -175,7 +180,7 @@ impl PluginRegistry {
         plugin_type: PluginType,
         name: &str,
     ) -> Result<Option<Arc<T>>, PluginError> {
-        let (_, entry) = self.entry(plugin_type, name)?;
+        let entry = self.entry(plugin_type, name)?;
         let Some(stored) = entry.stored_config() else {
             return Ok(None);
         };
@@ -183,7 +188,7 @@ impl PluginRegistry {
             .downcast::<T>()
             .map(Some)
             .map_err(|_| PluginError::ConfigType {
-                name: name.to_owned(),
+                id: Some(entry.id()),
                 actual: stored.type_name,
                 requested: std::any::type_name::<T>(),
             })
@@ -222,14 +227,14 @@ impl PluginRegistry {
         plugin_type: PluginType,
         name: &str,
     ) -> Result<Option<Value>, PluginError> {
-        let (_, entry) = self.entry(plugin_type, name)?;
+        let entry = self.entry(plugin_type, name)?;
         Ok(entry.stored_config().map(|stored| stored.redacted.clone()))
     }
 }
 
 /// Validates `config` (`null` already read as `{}`) and deserializes it.
 fn validate(
-    name: &str,
+    id: &PluginId,
     configuration: &Configuration,
     spec: &ConfigSpec,
     config: &Value,
@@ -245,21 +250,22 @@ fn validate(
         })
         .as_ref()
         .map_err(|reason| PluginError::InvalidSchema {
-            name: name.to_owned(),
+            id: id.clone(),
             reason: reason.clone(),
         })?;
     if !validator.is_valid(config) {
         return Err(PluginError::Configuration {
-            name: name.to_owned(),
+            id: id.clone(),
             errors: schema_errors(schema, validator, config),
         });
     }
     // The schema passed; serde has the last word (a `4.0` for a `u32`, a custom
     // Deserialize).
-    (spec.deserialize)(config).map_err(|e| PluginError::Configuration {
-        name: name.to_owned(),
-        errors: vec![e],
-    })
+    spec.deserialize(config)
+        .map_err(|e| PluginError::Configuration {
+            id: id.clone(),
+            errors: vec![e],
+        })
 }
 
 /// `null` read as `{}`, so that defaults apply.
@@ -273,5 +279,5 @@ fn null_as_empty(config: Value) -> Value {
 
 /// The plugin's config schema, derived once and cached in its entry.
 fn schema_of<'e>(configuration: &'e Configuration, spec: &ConfigSpec) -> &'e Value {
-    configuration.schema.get_or_init(|| (spec.schema)())
+    configuration.schema.get_or_init(|| spec.schema())
 }

@@ -9,11 +9,12 @@ use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
 use super::schema::schema_at;
-use crate::{AnyConfig, ConfigErrorKind, ConfigFieldError, PluginError};
+use crate::{AnyConfig, ConfigErrorKind, ConfigFieldError, PluginError, PluginId};
 
 /// The errors of a config given to a plugin that takes none: only `null` and `{}`
 /// are accepted.
-pub(super) fn check_no_config(name: &str, config: &Value) -> Result<(), PluginError> {
+pub(super) fn check_no_config(id: &PluginId, config: &Value) -> Result<(), PluginError> {
+    let name = &id.name;
     let errors: Vec<ConfigFieldError> = match config {
         Value::Null => Vec::new(),
         Value::Object(map) => map
@@ -37,7 +38,7 @@ pub(super) fn check_no_config(name: &str, config: &Value) -> Result<(), PluginEr
         Ok(())
     } else {
         Err(PluginError::Configuration {
-            name: name.to_owned(),
+            id: id.clone(),
             errors,
         })
     }

@@ -1,13 +1,12 @@
 //! The dependency graph: declared dependencies, the startup order and the problems
-//! (missing dependencies, cycles) that prevent one. Kahn's algorithm over the graph
-//! is in `graph/order.rs`.
+//! (missing dependencies, cycles) that prevent one.
 
-mod order;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use super::PluginRegistry;
 use super::id::PluginId;
-use super::index::name_key;
-use crate::{DependencyError, PluginDescriptor, PluginError, PluginType};
+use crate::{DependencyError, PluginError, PluginType};
 
 /// Parses a declared dependency with the rule of `floe-registry-rules` (the one the
 /// attribute applies at compile time): a plain name, matching that name under any
@@ -63,7 +62,7 @@ impl PluginRegistry {
         let graph = self.graph(selection)?;
         if let Some((i, missing)) = graph.missing.first() {
             return Err(PluginError::MissingDependency {
-                plugin_name: graph.nodes[*i].2.to_owned(),
+                id: graph.nodes[*i].clone(),
                 missing: missing.clone(),
             });
         }
@@ -100,7 +99,7 @@ impl PluginRegistry {
             .missing
             .iter()
             .map(|(i, m)| PluginError::MissingDependency {
-                plugin_name: graph.nodes[*i].2.to_owned(),
+                id: graph.nodes[*i].clone(),
                 missing: m.clone(),
             })
             .collect();
@@ -128,152 +127,132 @@ impl PluginRegistry {
     }
 
     /// The dependency graph of `selection`, nodes in (type, name) order.
-    fn graph<'s>(&self, selection: &'s [PluginId]) -> Result<Graph<'s>, PluginError> {
-        let mut nodes: Vec<(PluginType, u64, &str)> = selection
-            .iter()
-            .map(|id| (id.plugin_type, name_key(&id.name), &*id.name))
-            .collect();
+    fn graph(&self, selection: &[PluginId]) -> Result<Graph, PluginError> {
+        let mut nodes: Vec<PluginId> = selection.to_vec();
         nodes.sort_unstable();
         nodes.dedup();
-        // Nodes by the key of their name alone ([`name_key`], then node index), for
-        // dependencies declared without a type; built on the first such dependency.
-        let mut by_name: Vec<(u64, usize)> = Vec::new();
-        let mut ends = Vec::with_capacity(nodes.len());
-        let mut dep_list: Vec<usize> = Vec::with_capacity(nodes.len());
-        let mut missing: Vec<(usize, Vec<String>)> = Vec::new();
-        let index = self.index.load();
-        for (i, &(plugin_type, _, name)) in nodes.iter().enumerate() {
-            let entry = match self.only_entry(&index, plugin_type, name) {
-                Some(entry) => entry,
-                None => self.entry_in(&index, plugin_type, name)?.1,
-            };
-            let desc = entry.desc;
-            // A descriptor that passed the rules (checked once, kept in the entry) has
-            // valid dependency strings: they are only split, not checked again.
-            let checked = !desc.dependencies.is_empty() && entry.checked().is_ok();
-            let start = dep_list.len();
-            for dep in desc.dependencies {
-                let (ty, dep_name) =
-                    split_dependency(dep, checked).map_err(|e| PluginError::InvalidMetadata {
-                        plugin_type,
-                        name: name.to_owned(),
+        let mut deps = Vec::with_capacity(nodes.len());
+        let mut missing = Vec::new();
+        for (i, id) in nodes.iter().enumerate() {
+            let entry = self.entry(id.plugin_type, &id.name)?;
+            let mut needs = Vec::new();
+            let mut absent = Vec::new();
+            for dep in entry.desc.dependencies.iter() {
+                let (ty, name) =
+                    parse_dependency(dep).map_err(|e| PluginError::InvalidMetadata {
+                        id: id.clone(),
                         reason: e.to_string(),
                     })?;
-                let before = dep_list.len();
-                match ty {
-                    Some(ty) => {
-                        if let Ok(j) = nodes.binary_search(&(ty, name_key(dep_name), dep_name)) {
-                            dep_list.push(j);
-                        }
-                    }
-                    None => {
-                        if by_name.is_empty() {
-                            by_name = nodes.iter().enumerate().map(|(j, n)| (n.1, j)).collect();
-                            by_name.sort_unstable();
-                        }
-                        let key = name_key(dep_name);
-                        let from = by_name.partition_point(|&(k, _)| k < key);
-                        for &(_, j) in by_name[from..].iter().take_while(|&&(k, _)| k == key) {
-                            if same_name_of_key(nodes[j].2, dep_name) {
-                                dep_list.push(j);
-                            }
-                        }
-                    }
-                }
-                if dep_list.len() == before {
-                    match missing.last_mut() {
-                        Some((at, list)) if *at == i => list.push((*dep).to_owned()),
-                        _ => missing.push((i, vec![(*dep).to_owned()])),
-                    }
+                let before = needs.len();
+                needs.extend(
+                    nodes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, n)| n.name == name && ty.is_none_or(|t| t == n.plugin_type))
+                        .map(|(j, _)| j),
+                );
+                if needs.len() == before {
+                    absent.push(dep.to_owned());
                 }
             }
-            if dep_list.len() - start > 1 {
-                dep_list[start..].sort_unstable();
-                let mut kept = start + 1;
-                for r in start + 1..dep_list.len() {
-                    if dep_list[r] != dep_list[kept - 1] {
-                        dep_list[kept] = dep_list[r];
-                        kept += 1;
-                    }
-                }
-                dep_list.truncate(kept);
+            needs.sort_unstable();
+            needs.dedup();
+            deps.push(needs);
+            if !absent.is_empty() {
+                missing.push((i, absent));
             }
-            ends.push((desc, dep_list.len()));
         }
         Ok(Graph {
             nodes,
-            ends,
-            dep_list,
+            deps,
             missing,
         })
     }
 }
 
-/// Whether two names with the same [`name_key`] are the same: the key holds the
-/// whole of a name of at most 8 bytes, so then only the lengths are compared.
-fn same_name_of_key(a: &str, b: &str) -> bool {
-    a.len() == b.len() && (a.len() <= 8 || a == b)
-}
-
-/// [`parse_dependency`], the name's check left out when `checked` says the
-/// descriptor holding `dep` already passed the rules.
-#[inline]
-fn split_dependency(
-    dep: &str,
-    checked: bool,
-) -> Result<(Option<PluginType>, &str), DependencyError> {
-    if checked {
-        match dep.bytes().position(|b| b == b':') {
-            None => return Ok((None, dep)),
-            Some(at) => {
-                if let Ok(names) = floe_registry_rules::parse_plugin_type(&dep[..at]) {
-                    return Ok((Some(PluginType::of_names(names)), &dep[at + 1..]));
-                }
-            }
-        }
-    }
-    parse_dependency(dep)
-}
-
-/// A dependency graph in flat arrays: node `i` needs the nodes
-/// `dep_list[ends[i - 1].1..ends[i].1]` first (from 0 for node 0); `missing` lists the
-/// nodes with dependencies that are not in the graph, in node order, with those
-/// dependencies.
-struct Graph<'s> {
-    /// Type, [`name_key`], name: sorted by type then name.
-    nodes: Vec<(PluginType, u64, &'s str)>,
-    /// Each node's descriptor (its `'static` name goes into the order) and the end of
-    /// its dependencies in `dep_list`.
-    ends: Vec<(&'static PluginDescriptor, usize)>,
-    dep_list: Vec<usize>,
+/// A dependency graph: node `i` needs the nodes `deps[i]` started first; `missing`
+/// lists the nodes with dependencies that are not in the graph, in node order, with
+/// those dependencies.
+struct Graph {
+    /// Sorted by type then name.
+    nodes: Vec<PluginId>,
+    deps: Vec<Vec<usize>>,
     missing: Vec<(usize, Vec<String>)>,
 }
 
-impl Graph<'_> {
+impl Graph {
     /// The nodes node `i` needs first.
     fn deps(&self, i: usize) -> &[usize] {
-        let start = match i.checked_sub(1) {
-            Some(before) => self.ends[before].1,
-            None => 0,
-        };
-        &self.dep_list[start..self.ends[i].1]
+        &self.deps[i]
     }
 
-    /// Every node with the nodes it needs first, in node order.
-    fn each_deps(&self) -> impl Iterator<Item = (usize, &[usize])> {
-        let mut start = 0;
-        self.ends.iter().enumerate().map(move |(i, &(_, end))| {
-            let deps = self.dep_list.get(start..end).unwrap_or_default();
-            start = end;
-            (i, deps)
-        })
+    /// Kahn's algorithm over the nodes `within` accepts, always taking the smallest
+    /// ready node (so ties go by type then name); the cycle as an error when some
+    /// cannot be ordered.
+    fn order(&self, within: impl Fn(usize) -> bool) -> Result<Vec<PluginId>, PluginError> {
+        let n = self.nodes.len();
+        let mut waiting = vec![0usize; n];
+        let mut dependents = vec![Vec::new(); n];
+        for i in (0..n).filter(|&i| within(i)) {
+            for &j in self.deps[i].iter().filter(|&&j| within(j)) {
+                waiting[i] += 1;
+                dependents[j].push(i);
+            }
+        }
+        let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
+            .filter(|&i| within(i) && waiting[i] == 0)
+            .map(Reverse)
+            .collect();
+        let expected = (0..n).filter(|&i| within(i)).count();
+        let mut order = Vec::with_capacity(expected);
+        while let Some(Reverse(i)) = ready.pop() {
+            order.push(self.nodes[i].clone());
+            for &k in &dependents[i] {
+                waiting[k] -= 1;
+                if waiting[k] == 0 {
+                    ready.push(Reverse(k));
+                }
+            }
+        }
+        if order.len() < expected {
+            let cycle = self
+                .cycle(&waiting)
+                .into_iter()
+                .map(|i| self.nodes[i].name.to_string())
+                .collect();
+            return Err(PluginError::CircularDependency { cycle });
+        }
+        Ok(order)
+    }
+
+    /// A cycle among the nodes Kahn's algorithm could not order (`waiting > 0`): walk
+    /// from the smallest such node along its smallest waiting dependency until a node
+    /// repeats.
+    fn cycle(&self, waiting: &[usize]) -> Vec<usize> {
+        let Some(start) = (0..waiting.len()).find(|&i| waiting[i] > 0) else {
+            return Vec::new();
+        };
+        let mut path = vec![start];
+        let mut at = start;
+        loop {
+            let Some(&next) = self.deps(at).iter().find(|&&j| waiting[j] > 0) else {
+                return path;
+            };
+            if let Some(first) = path.iter().position(|&p| p == next) {
+                let mut cycle = path.split_off(first);
+                cycle.push(next);
+                return cycle;
+            }
+            path.push(next);
+            at = next;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::PluginInstance;
+    use crate::{PluginDescriptor, PluginInstance};
 
     fn never() -> PluginInstance {
         unreachable!("ordering builds nothing")
@@ -297,10 +276,10 @@ mod tests {
         PluginId::new(plugin_type, name)
     }
 
-    /// Dependencies of a checked descriptor are split without the name check; an
-    /// unchecked or failing one still reports its invalid dependency, every time.
+    /// Both spellings of a typed dependency name one node; an invalid dependency string
+    /// is reported every time, whatever else the descriptor breaks.
     #[test]
-    fn dependency_strings_are_checked_until_the_descriptor_passed_the_rules() {
+    fn dependency_strings_are_parsed_by_the_one_rule() {
         let registry = PluginRegistry::new();
         registry.discover_from([&STORE, &TYPED, &BAD_NAME, &BAD_VERSION]);
         for _ in 0..2 {
@@ -322,30 +301,6 @@ mod tests {
                     matches!(&err, PluginError::InvalidMetadata { reason: r, .. } if r.contains(reason)),
                     "{err}"
                 );
-            }
-        }
-    }
-
-    /// Between names of one key, comparing lengths (and the text past 8 bytes) is
-    /// comparing the names, NUL bytes included.
-    #[test]
-    fn names_of_one_key_compare_as_names() {
-        let names = [
-            "ab",
-            "ab\0",
-            "abcdefgh",
-            "abcdefgh\0",
-            "abcdefghi",
-            "abcdefghj",
-            "chain-01",
-            "",
-            "\0",
-        ];
-        for a in names {
-            for b in names {
-                if name_key(a) == name_key(b) {
-                    assert_eq!(same_name_of_key(a, b), a == b, "{a:?} {b:?}");
-                }
             }
         }
     }

@@ -1,19 +1,16 @@
-//! Concurrent health checks with a deadline.
+//! Concurrent health checks with a deadline: one pooled job per check, their answers
+//! gathered from one channel until the deadline.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use super::PluginRegistry;
-use super::batch;
-use super::entry::Entry;
+use super::entry::{Entry, Hooks};
 use super::guard::{self, Outcome};
 use super::id::PluginId;
 use crate::{HealthState, HealthStatus, Hook, HookFailure, PluginError, PluginType};
-
-/// How long `health_check()` may take unless told otherwise: 5 s.
-pub const DEFAULT_HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Health of every loaded plugin, keyed by its identity (which displays as
 /// `COMPUTE:duckdb`), like the activation and shutdown reports.
@@ -21,11 +18,11 @@ pub type HealthReport = BTreeMap<PluginId, HealthStatus>;
 
 /// Clears the "check running" flag when the check ends, even by panic, or is
 /// dropped without having started.
-struct Running(Arc<AtomicBool>);
+struct Running(Arc<Hooks>);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
+        self.0.health_running.store(false, Ordering::Release);
     }
 }
 
@@ -37,12 +34,12 @@ fn unhealthy(failure: HookFailure, kind: &str) -> HealthStatus {
 /// The check of a loaded plugin, to run on a pool thread, with the plugin marked as
 /// being checked until the call ends (or is dropped unstarted); or, when it cannot
 /// be checked now, its status.
-fn claim(entry: Entry<'_>) -> Result<impl FnOnce() -> HealthStatus + Send + 'static, HealthStatus> {
+fn claim(entry: &Entry) -> Result<impl FnOnce() -> HealthStatus + Send + 'static, HealthStatus> {
     let Some(instance) = entry.instance() else {
         return Err(HealthStatus::unhealthy("plugin is not loaded"));
     };
-    let flag = entry.health_flag();
-    if flag.swap(true, Ordering::AcqRel) {
+    let hooks = entry.hooks();
+    if hooks.health_running.swap(true, Ordering::AcqRel) {
         return Err(unhealthy(
             HookFailure::StillRunning {
                 hook: Hook::HealthCheck,
@@ -51,7 +48,7 @@ fn claim(entry: Entry<'_>) -> Result<impl FnOnce() -> HealthStatus + Send + 'sta
         ));
     }
     let instance = instance.clone();
-    let running = Running(flag);
+    let running = Running(Arc::clone(hooks));
     Ok(move || {
         let _running = running;
         instance.health_check()
@@ -83,38 +80,17 @@ fn status_of(outcome: Outcome<HealthStatus>, timeout: Duration) -> HealthStatus 
 }
 
 impl PluginRegistry {
-    /// Checks every loaded plugin concurrently, each within 5 s; see
-    /// [`health_check_all_within`](Self::health_check_all_within).
-    pub fn health_check_all(&self) -> HealthReport {
-        self.health_check_all_within(DEFAULT_HEALTH_TIMEOUT)
-    }
-
-    /// Checks every loaded plugin concurrently: the call takes about as long as the
-    /// slowest check (see below for the grace), at most `timeout` (see below for many
-    /// slow checks). A check that panics or times out gives `Unhealthy`
-    /// with the reason; a plugin whose previous check still runs (hung) is reported as
-    /// such and not checked again, so hung checks never pile up. Never fails; `{}` when
-    /// nothing is loaded.
+    /// Checks every loaded plugin concurrently, each on a pooled thread, within the
+    /// registry's health timeout ([`Timeouts`](crate::Timeouts)): the call takes about as
+    /// long as the slowest check, at most the timeout. A check that panics or times
+    /// out gives `Unhealthy` with the reason; a plugin whose previous check still runs
+    /// (hung) is reported as such and not checked again, so hung checks never pile up.
+    /// Never fails; `{}` when nothing is loaded.
     ///
-    /// The checks are queued together and taken one after another by a pooled thread,
-    /// so checks that return at once cost one thread wake-up in all, not one each.
-    /// Checks still queued after a grace of 1 ms (half the timeout, if that is less)
-    /// each get a thread of their own: every check starts within about the grace of
-    /// the call, however slow the checks before it (a hung one included), and slow
-    /// checks still run side by side.
-    ///
-    /// The deadline is the same for every check: `timeout` after the call starts. So
-    /// the call returns within `timeout` plus the time to build the report, and a
-    /// check that started late because of the grace has that much less of the
-    /// timeout (at most 1 ms less). One more cost can pass the deadline: when checks
-    /// are still queued after the grace, a thread is started for each of them before
-    /// the call waits again (pooled threads are reused, but with thousands of slow
-    /// checks most are new threads: tens of microseconds each), as checking one plugin
-    /// per thread always did. A check still running at the deadline is reported
-    /// as `health_check() timed out after {timeout}` and left to finish on its thread;
-    /// a check not started by then (its thread not scheduled in time) is reported the
-    /// same way and still runs later. Until either ends, later calls report it as
-    /// still running.
+    /// The deadline is the same for every check: the timeout after the call starts. A
+    /// check still running then is reported as `health_check() timed out after
+    /// {timeout}` and left to finish on its thread; until it ends, later calls report
+    /// it as still running.
     ///
     /// ```
     /// use floe_registry::prelude::*;
@@ -139,80 +115,89 @@ impl PluginRegistry {
     /// assert_eq!(id.to_string(), "IDENTITY:health-doc");
     /// # Ok::<(), PluginError>(())
     /// ```
-    pub fn health_check_all_within(&self, timeout: Duration) -> HealthReport {
+    pub fn health_check_all(&self) -> HealthReport {
+        let timeout = self.timeouts.health;
         let deadline = guard::deadline_after(timeout);
-        // Each loaded plugin in entry order, with its status if it is known now; the
-        // others are checked as one batch, their outcomes in the same order.
-        let mut known = Vec::new();
-        let mut calls = Vec::new();
-        for (_, entry) in self.entries.iter() {
+        let (answers, answered) = mpsc::channel::<(usize, Result<HealthStatus, String>)>();
+        let mut report = HealthReport::new();
+        let mut waiting: BTreeMap<usize, PluginId> = BTreeMap::new();
+        for (at, entry) in self.entries.iter() {
             if entry.instance().is_none() {
                 continue;
             }
-            let id = PluginId::from_static(entry.desc.plugin_type, entry.desc.name);
+            let id = entry.id();
             match claim(entry) {
-                Ok(call) => {
-                    calls.push(call);
-                    known.push((id, None));
+                Ok(check) => {
+                    let answers = answers.clone();
+                    let job = Box::new(move || {
+                        // The receiver is gone once the deadline passed: nothing to do.
+                        let _ = answers.send((at, guard::catch(check)));
+                    });
+                    match guard::submit(job) {
+                        Ok(()) => {
+                            waiting.insert(at, id);
+                        }
+                        Err(reason) => {
+                            report.insert(id, status_of(Outcome::NoThread(reason), timeout));
+                        }
+                    }
                 }
-                Err(status) => known.push((id, Some(status))),
+                Err(status) => {
+                    report.insert(id, status);
+                }
             }
         }
-        let mut outcomes = batch::run_all(calls, deadline).into_iter();
-        let report: HealthReport = known
-            .into_iter()
-            .map(|(id, status)| {
-                let status = status.unwrap_or_else(|| match outcomes.next() {
-                    Some(outcome) => status_of(outcome, timeout),
-                    // Not reached: there is one outcome per call.
-                    None => status_of(Outcome::TimedOut, timeout),
-                });
-                (id, status)
-            })
-            .collect();
+        drop(answers);
+        while !waiting.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok((at, result)) = answered.recv_timeout(left) else {
+                break;
+            };
+            if let Some(id) = waiting.remove(&at) {
+                let outcome = match result {
+                    Ok(status) => Outcome::Done(status),
+                    Err(message) => Outcome::Panicked(message),
+                };
+                report.insert(id, status_of(outcome, timeout));
+            }
+        }
+        for (_, id) in waiting {
+            report.insert(id, status_of(Outcome::TimedOut, timeout));
+        }
         tracing::debug!(checked = report.len(), "health_check_all");
         report
     }
 
-    /// Checks one plugin (loading it first) within 5 s; see
-    /// [`health_check_within`](Self::health_check_within).
-    pub fn health_check(
-        &self,
-        plugin_type: PluginType,
-        name: &str,
-    ) -> Result<HealthStatus, PluginError> {
-        self.health_check_within(plugin_type, name, DEFAULT_HEALTH_TIMEOUT)
-    }
-
-    /// Checks one plugin (loading it first) within `timeout`: a check that panics or
-    /// times out gives `Unhealthy` with the reason. Fails only when the plugin cannot
-    /// be found or loaded.
+    /// Checks one plugin (loading it first) within the registry's health timeout: a
+    /// check that panics or times out gives `Unhealthy` with the reason. Fails only
+    /// when the plugin cannot be found or loaded.
     ///
     /// ```
     /// use std::time::Duration;
     /// use floe_registry::prelude::*;
+    /// use floe_registry::Timeouts;
     ///
     /// #[floe_plugin(type = Secrets, name = "health-one-doc", version = "1.0.0")]
     /// #[derive(Default)]
     /// struct Vault;
     /// impl SecretsPlugin for Vault {}
     ///
-    /// let registry = PluginRegistry::new();
+    /// let registry = PluginRegistry::with_timeouts(Timeouts::default().with_health(Duration::from_secs(1)));
     /// registry.discover_all();
-    /// let status = registry.health_check_within(PluginType::Secrets, "health-one-doc", Duration::from_secs(1))?;
+    /// let status = registry.health_check(PluginType::Secrets, "health-one-doc")?;
     /// assert_eq!(status.state, HealthState::Healthy);
     /// # Ok::<(), PluginError>(())
     /// ```
-    pub fn health_check_within(
+    pub fn health_check(
         &self,
         plugin_type: PluginType,
         name: &str,
-        timeout: Duration,
     ) -> Result<HealthStatus, PluginError> {
-        self.get(plugin_type, name)?;
-        let (_, entry) = self.entry(plugin_type, name)?;
+        let entry = self.entry(plugin_type, name)?;
+        self.load(entry)?;
+        let timeout = self.timeouts.health;
         Ok(match claim(entry) {
-            Ok(call) => status_of(guard::run_with_timeout(timeout, call), timeout),
+            Ok(check) => status_of(guard::run_with_timeout(timeout, check), timeout),
             Err(status) => status,
         })
     }

@@ -1,23 +1,24 @@
-//! The lifecycle: starting plugins in dependency order, running their hooks within a
-//! deadline, and stopping them in reverse order.
+//! The lifecycle: starting plugins in dependency order and stopping them in reverse.
+//!
+//! Each hook runs on a pooled thread within the registry's lifecycle timeout, and no
+//! lock is held while it runs. The plugin's [`Phase`] says where it is: a retry while
+//! a hook still runs (after the caller's deadline passed) gets an error saying so,
+//! and the hook's own thread moves the phase on when the hook ends, however late.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::sync::Arc;
 
 use super::PluginRegistry;
-use super::entry::{Lifecycle, lock};
+use super::entry::{Entry, Hooks, Phase};
 use super::graph::parse_dependency;
 use super::guard::{self, Outcome};
 use super::id::PluginId;
-use super::index::Slot;
 use crate::{Hook, HookFailure, PluginError, PluginInstance, PluginType};
-
-/// How long `startup()` and `shutdown()` may take unless told otherwise: 30 s.
-pub const DEFAULT_LIFECYCLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What [`PluginRegistry::activate_all`] did: the plugins started, in order, and those
 /// that did not start, each with its reason.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct ActivationReport {
     /// Started, in startup order.
     pub started: Vec<PluginId>,
@@ -34,33 +35,22 @@ impl ActivationReport {
 
 /// What [`PluginRegistry::shutdown_all`] did, in shutdown order.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct ShutdownReport {
     /// Stopped cleanly, in shutdown order (the reverse of startup).
     pub stopped: Vec<PluginId>,
-    /// Whose `shutdown()` failed, panicked or timed out; they count as stopped.
+    /// Whose `shutdown()` failed, panicked or timed out (they count as stopped), and
+    /// those whose `startup()` was still running: each is stopped by its hook's thread
+    /// as soon as its startup ends.
     pub failed: Vec<(PluginId, PluginError)>,
 }
 
-/// Runs one lifecycle hook of `instance` on its own thread, within `timeout`.
-pub(crate) fn run_hook(
-    instance: &PluginInstance,
+/// How a hook run on a pooled thread ended, for the caller.
+fn failure(
     hook: Hook,
-    timeout: Duration,
+    outcome: Outcome<Result<(), PluginError>>,
+    timeout: std::time::Duration,
 ) -> Result<(), HookFailure> {
-    let plugin = instance.clone();
-    let outcome = guard::run_with_timeout(timeout, move || match hook {
-        Hook::Startup => plugin.startup(),
-        Hook::Shutdown => plugin.shutdown(),
-        // A health check is a status, never an error: it is never "failed", and
-        // `health_check_all` runs it on its own path. Asked for here, it counts as
-        // success unless the plugin reports itself unhealthy.
-        Hook::HealthCheck => match plugin.health_check() {
-            status if status.state == crate::HealthState::Unhealthy => {
-                Err(PluginError::failed(status.message))
-            }
-            _ => Ok(()),
-        },
-    });
     match outcome {
         Outcome::Done(Ok(())) => Ok(()),
         Outcome::Done(Err(error)) => Err(HookFailure::Error {
@@ -73,64 +63,107 @@ pub(crate) fn run_hook(
     }
 }
 
-impl PluginRegistry {
-    /// Every registered identity, by type then name, skipping duplicated ones.
-    fn all_ids(&self) -> (Vec<PluginId>, Vec<(PluginId, PluginError)>) {
-        let index = self.index.load();
-        let mut ok = Vec::new();
-        let mut dup = Vec::new();
-        for t in PluginType::ALL {
-            let ti = index.of(t);
-            for name in ti.names(self.name_of()) {
-                let id = PluginId::new(t, name);
-                match ti.get(name, self.name_of()) {
-                    Some(Slot::Duplicate(a, b)) => {
-                        if let Some(err) = self.duplicate_error(a, b) {
-                            dup.push((id, err));
-                        }
-                    }
-                    _ => ok.push(id),
-                }
-            }
+/// Runs `startup()` of `instance` on a pooled thread within `timeout`. The thread
+/// moves the phase on when the hook ends (stopping the plugin at once if a shutdown
+/// asked for it meanwhile); the caller only waits.
+fn run_startup(
+    instance: PluginInstance,
+    hooks: Arc<Hooks>,
+    timeout: std::time::Duration,
+) -> Result<(), HookFailure> {
+    let on_thread = Arc::clone(&hooks);
+    let outcome = guard::run_with_timeout(timeout, move || {
+        let result = guard::catch(|| instance.startup());
+        let ok = matches!(result, Ok(Ok(())));
+        if on_thread.started(ok) {
+            let _ = guard::catch(|| instance.shutdown());
+            on_thread.stopped();
         }
-        (ok, dup)
-    }
+        result
+    });
+    let outcome = match outcome {
+        Outcome::Done(Ok(result)) => Outcome::Done(result),
+        Outcome::Done(Err(message)) => Outcome::Panicked(message),
+        Outcome::Panicked(message) => Outcome::Panicked(message),
+        Outcome::TimedOut => Outcome::TimedOut,
+        Outcome::NoThread(reason) => {
+            // The hook never ran: nothing else will move the phase on.
+            hooks.stopped();
+            Outcome::NoThread(reason)
+        }
+    };
+    failure(Hook::Startup, outcome, timeout)
+}
 
-    /// Starts one plugin (loading it first), once: later calls return at once. Runs
-    /// `startup()` with the default 30 s timeout; see
-    /// [`activate_within`](Self::activate_within).
+/// Runs `shutdown()` of `instance` on a pooled thread within `timeout`; the thread
+/// marks the plugin stopped when the hook ends.
+fn run_shutdown(
+    instance: PluginInstance,
+    hooks: Arc<Hooks>,
+    timeout: std::time::Duration,
+) -> Result<(), HookFailure> {
+    let on_thread = Arc::clone(&hooks);
+    let outcome = guard::run_with_timeout(timeout, move || {
+        let result = guard::catch(|| instance.shutdown());
+        on_thread.stopped();
+        result
+    });
+    let outcome = match outcome {
+        Outcome::Done(Ok(result)) => Outcome::Done(result),
+        Outcome::Done(Err(message)) | Outcome::Panicked(message) => Outcome::Panicked(message),
+        Outcome::TimedOut => Outcome::TimedOut,
+        Outcome::NoThread(reason) => {
+            hooks.stopped();
+            Outcome::NoThread(reason)
+        }
+    };
+    failure(Hook::Shutdown, outcome, timeout)
+}
+
+impl PluginRegistry {
+    /// Starts one plugin (loading it first), once: later calls return at once.
+    /// `startup()` runs on a pooled thread within the registry's lifecycle timeout
+    /// ([`Timeouts`](crate::Timeouts)); the call returns at the deadline even if the hook
+    /// hangs, and a panic in the hook is caught. Either way the error is
+    /// [`PluginError::Startup`] with the cause.
+    ///
+    /// `startup()` is never run twice at once: while it still runs (a call that timed
+    /// out left it on its thread), another call fails with
+    /// [`HookFailure::StillRunning`]. When it ends, the plugin is started (or not)
+    /// as the hook says, however late.
     pub fn activate(&self, plugin_type: PluginType, name: &str) -> Result<(), PluginError> {
-        self.activate_within(plugin_type, name, DEFAULT_LIFECYCLE_TIMEOUT)
+        let entry = self.entry(plugin_type, name)?;
+        self.activate_entry(entry)
     }
 
-    /// Starts one plugin with a timeout. The call returns at the deadline even if
-    /// `startup()` hangs (the hook is left on its own thread); a panic in the hook is
-    /// caught. Either way the error is [`PluginError::Startup`] with the cause.
-    pub fn activate_within(
-        &self,
-        plugin_type: PluginType,
-        name: &str,
-        timeout: Duration,
-    ) -> Result<(), PluginError> {
+    fn activate_entry(&self, entry: &Entry) -> Result<(), PluginError> {
+        let id = entry.id();
         let startup_error = |cause| PluginError::Startup {
-            plugin_type,
-            name: name.to_owned(),
+            id: id.clone(),
             cause,
         };
-        let (at, entry) = self.entry(plugin_type, name)?;
         let instance = self
-            .get(plugin_type, name)
+            .load(entry)
             .map_err(|e| startup_error(HookFailure::NotReady(Box::new(e))))?;
-        let mut state = lock(&entry.state().lifecycle);
-        if *state == Lifecycle::Started {
-            return Ok(());
+        let hooks = entry.hooks();
+        let busy = hooks.update(|phase| match *phase {
+            Phase::Started { .. } => Some(Ok(())),
+            Phase::Starting { .. } => Some(Err(Hook::Startup)),
+            Phase::Stopping => Some(Err(Hook::Shutdown)),
+            Phase::Stopped => {
+                *phase = Phase::Starting { stop: false };
+                None
+            }
+        });
+        match busy {
+            Some(Ok(())) => return Ok(()),
+            Some(Err(hook)) => return Err(startup_error(HookFailure::StillRunning { hook })),
+            None => {}
         }
-        tracing::info!(plugin_type = %plugin_type, name, "plugin_activating");
-        match run_hook(instance, Hook::Startup, timeout) {
+        tracing::info!(plugin = %id, "plugin_activating");
+        match run_startup(instance.clone(), Arc::clone(hooks), self.timeouts.lifecycle) {
             Ok(()) => {
-                *state = Lifecycle::Started;
-                lock(&self.started).push(at);
-                tracing::info!(plugin_type = %plugin_type, name, "plugin_activated");
+                tracing::info!(plugin = %id, "plugin_activated");
                 Ok(())
             }
             Err(cause) => {
@@ -141,58 +174,44 @@ impl PluginRegistry {
         }
     }
 
-    /// Starts every registered plugin in dependency order with the default timeout;
-    /// see [`activate_plugins_within`](Self::activate_plugins_within).
+    /// Starts every registered plugin in dependency order; see
+    /// [`activate_plugins`](Self::activate_plugins). Duplicated identities are
+    /// reported as failed.
     pub fn activate_all(&self) -> Result<ActivationReport, PluginError> {
-        self.activate_all_within(DEFAULT_LIFECYCLE_TIMEOUT)
-    }
-
-    /// [`activate_all`](Self::activate_all) with a timeout for each `startup()`.
-    pub fn activate_all_within(&self, timeout: Duration) -> Result<ActivationReport, PluginError> {
-        let (ids, duplicates) = self.all_ids();
-        let mut report = self.activate_plugins_within(&ids, timeout)?;
+        let (entries, duplicates) = self.all_entries();
+        let ids: Vec<PluginId> = entries.iter().map(|e| e.id()).collect();
+        let mut report = self.activate_plugins(&ids)?;
         report.failed.extend(duplicates);
         Ok(report)
     }
 
-    /// Starts `selection` in dependency order, each `startup()` with the default
-    /// 30 s timeout; see [`activate_plugins_within`](Self::activate_plugins_within).
+    /// Starts `selection` in dependency order. A missing dependency or a cycle stops
+    /// everything before anything starts (the error). Otherwise each plugin is started
+    /// in turn, as by [`activate`](Self::activate); one that fails is recorded and the
+    /// others go on, except its dependents, which are not started and say which
+    /// dependency failed.
     pub fn activate_plugins(
         &self,
         selection: &[PluginId],
-    ) -> Result<ActivationReport, PluginError> {
-        self.activate_plugins_within(selection, DEFAULT_LIFECYCLE_TIMEOUT)
-    }
-
-    /// Starts `selection` in dependency order. A missing dependency or a cycle stops
-    /// everything before anything starts (the error). Otherwise each plugin is started
-    /// in turn, its `startup()` given `timeout`; one that fails is recorded and the
-    /// others go on, except its dependents, which are not started and say which
-    /// dependency failed.
-    pub fn activate_plugins_within(
-        &self,
-        selection: &[PluginId],
-        timeout: Duration,
     ) -> Result<ActivationReport, PluginError> {
         let order = self.resolve_dependencies(selection)?;
         let mut report = ActivationReport::default();
         let mut failed: BTreeSet<PluginId> = BTreeSet::new();
         for id in order {
-            let desc = self.descriptor(id.plugin_type, &id.name)?;
-            let broken = desc.dependencies.iter().find_map(|dep| {
+            let entry = self.entry(id.plugin_type, &id.name)?;
+            let broken = entry.desc.dependencies.iter().find_map(|dep| {
                 let (ty, name) = parse_dependency(dep).ok()?;
                 failed
                     .iter()
                     .find(|f| f.name == name && ty.is_none_or(|t| t == f.plugin_type))
-                    .map(|_| (*dep).to_owned())
+                    .map(|_| dep.to_owned())
             });
             let result = match broken {
                 Some(dependency) => Err(PluginError::Startup {
-                    plugin_type: id.plugin_type,
-                    name: id.name.to_string(),
+                    id: id.clone(),
                     cause: HookFailure::DependencyFailed { dependency },
                 }),
-                None => self.activate_within(id.plugin_type, &id.name, timeout),
+                None => self.activate_entry(entry),
             };
             match result {
                 Ok(()) => report.started.push(id),
@@ -205,37 +224,61 @@ impl PluginRegistry {
         Ok(report)
     }
 
-    /// Stops every started plugin in exact reverse order of startup, with the default
-    /// timeout; see [`shutdown_all_within`](Self::shutdown_all_within).
-    pub fn shutdown_all(&self) -> ShutdownReport {
-        self.shutdown_all_within(DEFAULT_LIFECYCLE_TIMEOUT)
-    }
-
     /// Stops every started plugin in exact reverse order of startup. Each `shutdown()`
-    /// gets `timeout`; failures, panics and timeouts are recorded and the rest go on.
-    /// Afterwards no plugin counts as started.
-    pub fn shutdown_all_within(&self, timeout: Duration) -> ShutdownReport {
-        let started = std::mem::take(&mut *lock(&self.started));
+    /// runs within the registry's lifecycle timeout; failures, panics and timeouts are
+    /// recorded and the rest go on. Afterwards no plugin counts as started.
+    ///
+    /// A plugin whose `startup()` is still running is not waited for: it is reported
+    /// in `failed` ([`HookFailure::StillRunning`]) and stopped by its hook's thread as
+    /// soon as its startup ends.
+    pub fn shutdown_all(&self) -> ShutdownReport {
         let mut report = ShutdownReport::default();
-        for at in started.into_iter().rev() {
-            let Some(entry) = self.entries.get(at) else {
+        let mut started: Vec<(u64, &Entry)> = Vec::new();
+        for (_, entry) in self.entries.iter() {
+            match entry.phase() {
+                Phase::Started { seq } => started.push((seq, entry)),
+                Phase::Starting { .. } => {
+                    entry.hooks().update(|phase| {
+                        if let Phase::Starting { stop } = phase {
+                            *stop = true;
+                        }
+                    });
+                    let id = entry.id();
+                    report.failed.push((
+                        id.clone(),
+                        PluginError::Shutdown {
+                            id,
+                            cause: HookFailure::StillRunning {
+                                hook: Hook::Startup,
+                            },
+                        },
+                    ));
+                }
+                Phase::Stopped | Phase::Stopping => {}
+            }
+        }
+        started.sort_by(|a, b| b.0.cmp(&a.0));
+        for (_, entry) in started {
+            let id = entry.id();
+            let hooks = entry.hooks();
+            let claimed = hooks.update(|phase| {
+                let was_started = matches!(*phase, Phase::Started { .. });
+                if was_started {
+                    *phase = Phase::Stopping;
+                }
+                was_started
+            });
+            let Some(instance) = entry.instance().filter(|_| claimed) else {
                 continue;
             };
-            let id = PluginId::from_static(entry.desc.plugin_type, entry.desc.name);
-            let mut state = lock(&entry.state().lifecycle);
-            *state = Lifecycle::Stopped;
-            let Some(instance) = entry.instance() else {
-                continue;
-            };
-            match run_hook(instance, Hook::Shutdown, timeout) {
+            match run_shutdown(instance.clone(), Arc::clone(hooks), self.timeouts.lifecycle) {
                 Ok(()) => {
                     tracing::info!(plugin = %id, "plugin_shutdown");
                     report.stopped.push(id);
                 }
                 Err(cause) => {
                     let err = PluginError::Shutdown {
-                        plugin_type: id.plugin_type,
-                        name: id.name.to_string(),
+                        id: id.clone(),
                         cause,
                     };
                     tracing::error!(error = %err, "plugin_shutdown_failed");
@@ -246,12 +289,17 @@ impl PluginRegistry {
         report
     }
 
-    /// The plugins started so far, in startup order.
+    /// The plugins started now, in startup order.
     pub fn started(&self) -> Vec<PluginId> {
-        lock(&self.started)
+        let mut started: Vec<(u64, PluginId)> = self
+            .entries
             .iter()
-            .filter_map(|&at| self.entries.get(at))
-            .map(|e| PluginId::from_static(e.desc.plugin_type, e.desc.name))
-            .collect()
+            .filter_map(|(_, e)| match e.phase() {
+                Phase::Started { seq } => Some((seq, e.id())),
+                _ => None,
+            })
+            .collect();
+        started.sort();
+        started.into_iter().map(|(_, id)| id).collect()
     }
 }

@@ -3,59 +3,68 @@
 //! This file holds the type and the operations that find and load plugins; each
 //! other concern has a file of its own:
 //!
-//! - `id.rs`: plugin identity ([`PluginId`]).
+//! - `id.rs`: plugin identity ([`PluginId`]); `entry.rs`: one registration and its
+//!   runtime state; `provider.rs`: where registrations come from; `sync.rs`: locks.
 //! - `check.rs`: the metadata rules at run time, checked once per registration.
-//! - `entry.rs`: the store of registrations (descriptors, and runtime state allocated
-//!   on first use); `group.rs`: discovery's grouping of a batch by type and name;
-//!   `index.rs`: the sorted names and the lookup tables.
 //! - `config.rs`: the configure API; `config_errors.rs`: validation failures as
 //!   field errors; `schema.rs`: finding a place in a config schema; `redact.rs`:
 //!   a config as JSON without its secrets. Where a config is stored, and why there:
 //!   `config_slot.rs` in the crate root.
 //! - `graph.rs`: dependency strings, the startup order and dependency problems.
-//! - `lifecycle.rs`: activation and shutdown, hooks within a deadline.
-//! - `health.rs`: concurrent health checks; `guard.rs`: running plugin code on a
-//!   pooled thread, panics caught, within a deadline; `batch.rs`: many such calls
-//!   dispatched as one queue, with the caller as supervisor.
+//! - `settings.rs`: timeouts; `lifecycle.rs`: activation and shutdown;
+//!   `health.rs`: concurrent health checks; `guard.rs`: running plugin code on a
+//!   pooled thread, panics caught, within a deadline.
 
-mod batch;
 mod check;
 mod config;
 mod config_errors;
 mod entry;
 mod graph;
-mod group;
 mod guard;
 mod health;
 mod id;
-mod index;
 mod lifecycle;
+mod provider;
 mod redact;
 mod schema;
+mod settings;
+mod sync;
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock};
-
-use arc_swap::ArcSwap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{OnceLock, RwLock};
 
 pub(crate) use self::config_errors::deserialize_typed;
 pub use self::graph::parse_dependency;
 pub(crate) use self::guard::dispatch_noop_jobs;
-pub use self::health::{DEFAULT_HEALTH_TIMEOUT, HealthReport};
+pub use self::health::HealthReport;
 pub use self::id::PluginId;
-pub use self::lifecycle::{ActivationReport, DEFAULT_LIFECYCLE_TIMEOUT, ShutdownReport};
+pub use self::lifecycle::{ActivationReport, ShutdownReport};
+pub use self::provider::{Linked, PluginProvider};
+pub use self::settings::{DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, Timeouts};
 
-use self::entry::{Entries, Entry, Runtime, lock};
-use self::group::Grouped;
-use self::index::{Index, Slot};
-use crate::{PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKind, PluginType};
+use self::entry::Entry;
+use self::sync::{read, write};
+use crate::descriptor::Text;
+use crate::{
+    Descriptor, PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKind, PluginType,
+};
 
-/// The plugin registry: finds the plugins linked into the program, builds each on first
-/// use, validates and stores their configuration, starts and stops them in dependency
-/// order and checks their health.
+/// What an identity resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// One registration: its entry index.
+    One(usize),
+    /// Several registrations claim the identity: the two first by source, which the
+    /// error names.
+    Duplicate(usize, usize),
+}
+
+/// The plugin registry: finds the plugins linked into the program (and those of any
+/// other [`PluginProvider`]), builds each on first use, validates and stores their
+/// configuration, starts and stops them in dependency order and checks their health.
 ///
 /// It is `Send + Sync` and every operation takes `&self`: share one registry between
-/// threads (or use [`PluginRegistry::global`]). Lookups of loaded plugins take no lock.
+/// threads (or use [`PluginRegistry::global`]).
 ///
 /// ```
 /// use floe_registry::prelude::*;
@@ -74,15 +83,16 @@ use crate::{PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKin
 /// # Ok::<(), PluginError>(())
 /// ```
 pub struct PluginRegistry {
-    entries: Entries,
-    index: ArcSwap<Index>,
-    /// Serialises changes to `index`.
-    write: Mutex<()>,
+    /// Every registration, in the order added; never moved or removed, so that a
+    /// plugin handed out by reference stays put.
+    entries: boxcar::Vec<Entry>,
+    /// Each type's identities, by name. Written (under the lock) only when
+    /// registrations are added.
+    ids: RwLock<[HashMap<Text, Slot>; PluginType::COUNT]>,
     /// Set once the linked registrations are all added: racing callers of
     /// `discover_all` wait for it instead of returning early.
     discovered: OnceLock<()>,
-    /// Entry indexes in the order their `startup()` succeeded.
-    started: Mutex<Vec<usize>>,
+    timeouts: Timeouts,
 }
 
 impl Default for PluginRegistry {
@@ -96,21 +106,32 @@ impl std::fmt::Debug for PluginRegistry {
         f.debug_struct("PluginRegistry")
             .field("registrations", &self.entries.count())
             .field("discovered", &self.discovered.get().is_some())
+            .field("timeouts", &self.timeouts)
             .finish_non_exhaustive()
     }
 }
 
 impl PluginRegistry {
-    /// An empty registry. Call [`discover_all`](Self::discover_all) to read the
-    /// plugins linked into the program, or [`register`](Self::register) to add some.
+    /// An empty registry with the default [`Timeouts`]. Call
+    /// [`discover_all`](Self::discover_all) to read the plugins linked into the
+    /// program, or [`register`](Self::register) to add some.
     pub fn new() -> Self {
+        Self::with_timeouts(Timeouts::default())
+    }
+
+    /// An empty registry whose hooks run within `timeouts`.
+    pub fn with_timeouts(timeouts: Timeouts) -> Self {
         PluginRegistry {
-            entries: Entries::new(),
-            index: ArcSwap::from_pointee(Index::default()),
-            write: Mutex::new(()),
+            entries: boxcar::Vec::new(),
+            ids: RwLock::new(Default::default()),
             discovered: OnceLock::new(),
-            started: Mutex::new(Vec::new()),
+            timeouts,
         }
+    }
+
+    /// The timeouts of this registry's hooks.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
     }
 
     /// The process-wide registry, discovered on first use.
@@ -128,10 +149,10 @@ impl PluginRegistry {
         })
     }
 
-    /// Reads every `#[floe_plugin]` registration linked into the program. Constructs
-    /// nothing. Idempotent: later calls do nothing and return 0. Every call returns only
-    /// once discovery is complete: a caller racing the first one waits for it, so its
-    /// next lookup finds every linked plugin.
+    /// Reads every `#[floe_plugin]` registration linked into the program (the
+    /// [`Linked`] provider). Constructs nothing. Idempotent: later calls do nothing and
+    /// return 0. Every call returns only once discovery is complete: a caller racing
+    /// the first one waits for it, so its next lookup finds every linked plugin.
     ///
     /// Returns how many registrations were added. Two registrations of one identity are
     /// both kept, and that identity answers [`PluginError::Duplicate`] naming both
@@ -144,9 +165,9 @@ impl PluginRegistry {
         let mut added = 0;
         // Only the first caller runs the closure; the others block until it returns.
         self.discovered.get_or_init(|| {
-            let linked: &'static [PluginDescriptor] = &crate::private::FLOE_REGISTRY_PLUGINS;
-            added = self.add_all(linked.iter());
-            if linked.is_empty() {
+            let linked = crate::private::FLOE_REGISTRY_PLUGINS.iter();
+            added = self.add_all(linked.map(Descriptor::Static));
+            if added == 0 {
                 tracing::warn!(
                     "no floe plugins are linked into this program; a plugin crate that nothing references is not linked: add `use plugin_crate as _;`"
                 );
@@ -163,112 +184,91 @@ impl PluginRegistry {
     where
         I: IntoIterator<Item = &'static PluginDescriptor>,
     {
-        self.add_all(descriptors.into_iter())
+        self.add_all(descriptors.into_iter().map(Descriptor::Static))
     }
 
-    /// Adds a batch of registrations in one pass: the entries are written in one
-    /// allocation when they are the registry's first, and each type's names are
-    /// sorted and merged into its names list; the hash index of a type is built on
-    /// its first lookup (`index.rs`).
-    fn add_all(&self, descriptors: impl Iterator<Item = &'static PluginDescriptor>) -> usize {
-        let batch: Vec<&'static PluginDescriptor> = descriptors.collect();
-        let n = batch.len();
-        let _w = lock(&self.write);
-        // Under the write lock: the batch's first index is the count so far.
-        let start = self.entries.count();
-        let Grouped { fresh, extra } = group::group(&batch, start, |at| {
-            batch
-                .get(at.wrapping_sub(start))
-                .map_or("", |desc| desc.name)
-        });
-        // One event a registration, when someone listens (checked once: the check per
-        // registration was a tenth of discovery's cost).
-        if tracing::enabled!(tracing::Level::TRACE) {
-            for desc in &batch {
-                tracing::trace!(plugin_type = %desc.plugin_type, name = desc.name, source = %desc.source, "plugin_discovered");
-            }
+    /// Adds every plugin `provider` offers, with the rules of
+    /// [`discover_all`](Self::discover_all) for duplicates (a plugin of a provider
+    /// with the identity of a linked one answers [`PluginError::Duplicate`] naming
+    /// both sources; neither is used). Returns how many were added; fails only when
+    /// the provider could list nothing.
+    pub fn add_provider(&self, provider: &dyn PluginProvider) -> Result<usize, PluginError> {
+        let descriptors = provider.descriptors()?;
+        let added = self.add_all(descriptors.into_iter());
+        tracing::debug!(provider = %provider.name(), count = added, "add_provider");
+        Ok(added)
+    }
+
+    /// Adds a batch of registrations; a duplicated identity keeps every registration
+    /// and answers the error naming the two first by source.
+    fn add_all(&self, descriptors: impl Iterator<Item = Descriptor>) -> usize {
+        let mut ids = write(&self.ids);
+        let mut added = 0;
+        for desc in descriptors {
+            tracing::trace!(plugin_type = %desc.plugin_type, name = %desc.name, source = %desc.source, "plugin_discovered");
+            let t = desc.plugin_type.index();
+            let name = desc.name.clone();
+            let at = self.entries.push(Entry::new(desc, None));
+            added += 1;
+            let slot = match ids[t].get(&name) {
+                None => Slot::One(at),
+                Some(&Slot::One(first)) => self.report_duplicate(first, at),
+                Some(&Slot::Duplicate(a, b)) => self.report_duplicate3(a, b, at),
+            };
+            ids[t].insert(name, slot);
         }
-        let added = self.entries.extend(batch);
-        debug_assert_eq!(added, start);
-        let mut index = Index::clone(&self.index.load());
-        for ((t, names), extra) in PluginType::ALL.into_iter().zip(fresh).zip(extra) {
-            if names.is_empty() {
-                // No registration of this type in the batch (nor, then, a duplicate).
-                continue;
-            }
-            index.add(t, names, &extra, self.name_of(), |existing, at| {
-                let pair = match existing {
-                    Slot::One(other) => self.ordered_pair(other, at),
-                    // Keep the two first by source, so the report is the same
-                    // whatever the (unspecified) order of the linked slice.
-                    Slot::Duplicate(a, b) => {
-                        let mut three = [a, b, at];
-                        three.sort_by_key(|&i| self.source_key(i));
-                        (three[0], three[1])
-                    }
-                };
-                self.report_duplicate(pair.0, pair.1);
-                pair
-            });
-        }
-        self.index.store(Arc::new(index));
-        n
+        added
     }
 
-    /// The name of an entry, by index: how the index compares names.
-    fn name_of(&self) -> impl Fn(usize) -> &'static str + '_ {
-        |at| self.entries.desc(at).map_or("", |desc| desc.name)
+    /// The entry at `at`, which this registry gave out.
+    fn at(&self, at: usize) -> Option<&Entry> {
+        self.entries.get(at)
     }
 
-    /// Where a registration comes from, as a sort key.
-    fn source_key(&self, at: usize) -> (&'static str, &'static str, &'static str) {
-        self.entries
-            .desc(at)
-            .map(|desc| {
-                (
-                    desc.source.crate_name,
-                    desc.source.module_path,
-                    desc.source.type_name,
-                )
-            })
-            .unwrap_or_default()
-    }
-
-    /// Two entries of one identity, the one with the smaller source first.
-    fn ordered_pair(&self, a: usize, b: usize) -> (usize, usize) {
-        if self.source_key(b) < self.source_key(a) {
-            (b, a)
-        } else {
-            (a, b)
-        }
-    }
-
-    fn report_duplicate(&self, first: usize, second: usize) {
+    /// The duplicate of `a` and `b`, ordered by source, logged.
+    fn report_duplicate(&self, a: usize, b: usize) -> Slot {
+        let (first, second) = match (self.at(a), self.at(b)) {
+            (Some(x), Some(y)) if y.desc.source < x.desc.source => (b, a),
+            _ => (a, b),
+        };
         if let Some(err) = self.duplicate_error(first, second) {
             tracing::error!(error = %err, "duplicate_plugin");
         }
+        Slot::Duplicate(first, second)
+    }
+
+    /// A third registration of a duplicated identity: the two first by source are kept,
+    /// so the report is the same whatever order the registrations came in.
+    fn report_duplicate3(&self, a: usize, b: usize, c: usize) -> Slot {
+        let mut three = [a, b, c];
+        three.sort_by(|&x, &y| {
+            let source = |i| self.at(i).map(|e| &e.desc.source);
+            source(x).cmp(&source(y))
+        });
+        self.report_duplicate(three[0], three[1])
     }
 
     fn duplicate_error(&self, first: usize, second: usize) -> Option<PluginError> {
-        let a = self.entries.desc(first)?;
-        let b = self.entries.desc(second)?;
+        let a = self.at(first)?;
+        let b = self.at(second)?;
         Some(PluginError::Duplicate {
-            plugin_type: a.plugin_type,
-            name: a.name.to_owned(),
-            first: a.source.to_string(),
-            second: b.source.to_string(),
+            id: a.id(),
+            first: a.desc.source.to_string(),
+            second: b.desc.source.to_string(),
         })
     }
 
-    /// Adds one plugin by hand. Its name, version, dependencies and API version are
-    /// checked (the attribute's rules), and an identity that is already taken is
-    /// refused with [`PluginError::Duplicate`] naming both sources.
+    /// Adds one plugin by hand: a linked descriptor, a copy of one, or one built at run
+    /// time ([`PluginDescriptor::runtime`]). Its name, version, dependencies and API
+    /// version are checked (the attribute's rules), and an identity that is already
+    /// taken is refused with [`PluginError::Duplicate`] naming both sources.
     ///
     /// Nothing is built: the plugin is constructed on first use. If the plugin built
-    /// then reports another descriptor than this one (a descriptor copied from
-    /// another plugin), it is refused there with [`PluginError::ForeignDescriptor`]
-    /// and never used. [`register_plugin`](Self::register_plugin) cannot make that
-    /// mistake: it takes the descriptor from the plugin's type.
+    /// then reports another identity, version or source than this descriptor (a
+    /// descriptor copied from another plugin), it is refused there with
+    /// [`PluginError::ForeignDescriptor`] and never used.
+    /// [`register_plugin`](Self::register_plugin) cannot make that mistake: it takes
+    /// the descriptor from the plugin's type.
     ///
     /// ```
     /// use floe_registry::prelude::*;
@@ -277,7 +277,7 @@ impl PluginRegistry {
     /// #[derive(Default)]
     /// struct Env;
     /// impl PluginMetadata for Env {
-    ///     fn descriptor(&self) -> &'static PluginDescriptor { &ENV }
+    ///     fn descriptor(&self) -> &PluginDescriptor { &ENV }
     /// }
     /// impl SecretsPlugin for Env {}
     /// static ENV: PluginDescriptor = PluginDescriptor::new(
@@ -291,8 +291,8 @@ impl PluginRegistry {
     /// assert!(again.to_string().starts_with("Duplicate plugin: SECRETS:env"));
     /// # Ok::<(), PluginError>(())
     /// ```
-    pub fn register(&self, descriptor: &'static PluginDescriptor) -> Result<(), PluginError> {
-        self.register_entry(descriptor, Runtime::default())
+    pub fn register(&self, descriptor: &PluginDescriptor) -> Result<(), PluginError> {
+        self.register_entry(Entry::new(Descriptor::from(descriptor.clone()), None))
     }
 
     /// Adds the plugin type `P` by hand, with its own descriptor
@@ -316,7 +316,7 @@ impl PluginRegistry {
     /// # Ok::<(), PluginError>(())
     /// ```
     pub fn register_plugin<P: crate::FloePlugin>(&self) -> Result<(), PluginError> {
-        self.register(P::DESCRIPTOR)
+        self.register_entry(Entry::new(Descriptor::Static(P::DESCRIPTOR), None))
     }
 
     /// Adds a plugin that is already built, by hand. Its metadata comes from its
@@ -324,76 +324,50 @@ impl PluginRegistry {
     /// as [`register`](Self::register) apply, and the instance is used as is (the
     /// descriptor's constructor is never called).
     pub fn register_instance(&self, instance: PluginInstance) -> Result<(), PluginError> {
-        let desc = instance.metadata().descriptor();
+        let desc = instance.metadata().descriptor().clone();
         if desc.plugin_type != instance.plugin_type() {
             return Err(PluginError::WrongType {
-                plugin_type: desc.plugin_type,
-                name: desc.name.to_owned(),
+                id: desc.id(),
                 expected: instance.plugin_type(),
             });
         }
-        self.register_entry(desc, Runtime::with_instance(instance))
+        self.register_entry(Entry::new(Descriptor::from(desc), Some(instance)))
     }
 
-    fn register_entry(
-        &self,
-        desc: &'static PluginDescriptor,
-        runtime: Runtime,
-    ) -> Result<(), PluginError> {
-        runtime.checked(desc)?;
-        let _w = lock(&self.write);
-        let mut index = Index::clone(&self.index.load());
-        if let Some(slot) = index.slot(desc.plugin_type, desc.name, self.name_of()) {
-            let existing = self
-                .entries
-                .desc(slot.first())
-                .map(|first| first.source.to_string());
+    fn register_entry(&self, entry: Entry) -> Result<(), PluginError> {
+        entry.checked()?;
+        let mut ids = write(&self.ids);
+        let t = entry.desc.plugin_type.index();
+        if let Some(slot) = ids[t].get(&entry.desc.name) {
+            let (Slot::One(first) | Slot::Duplicate(first, _)) = *slot;
             return Err(PluginError::Duplicate {
-                plugin_type: desc.plugin_type,
-                name: desc.name.to_owned(),
-                first: existing.unwrap_or_default(),
-                second: desc.source.to_string(),
+                id: entry.id(),
+                first: self
+                    .at(first)
+                    .map(|e| e.desc.source.to_string())
+                    .unwrap_or_default(),
+                second: entry.desc.source.to_string(),
             });
         }
-        let at = self.entries.push(desc, runtime);
-        index.insert_new(desc.plugin_type, desc.name, at, self.name_of());
-        self.index.store(Arc::new(index));
-        tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_registered");
+        let name = entry.desc.name.clone();
+        tracing::info!(plugin_type = %entry.desc.plugin_type, name = %name, version = %entry.desc.version, "plugin_registered");
+        let at = self.entries.push(entry);
+        ids[t].insert(name, Slot::One(at));
         Ok(())
     }
 
     /// The entry of an identity: not found (with suggestions) and duplicates are errors.
-    fn entry(
-        &self,
-        plugin_type: PluginType,
-        name: &str,
-    ) -> Result<(usize, Entry<'_>), PluginError> {
-        self.entry_in(&self.index.load(), plugin_type, name)
-    }
-
-    /// [`entry`](Self::entry) in an index already loaded.
-    fn entry_in(
-        &self,
-        index: &Index,
-        plugin_type: PluginType,
-        name: &str,
-    ) -> Result<(usize, Entry<'_>), PluginError> {
-        let Some(slot) = index.slot(plugin_type, name, self.name_of()) else {
-            return Err(PluginError::not_found(
-                plugin_type,
-                name,
-                index.of(plugin_type).names(self.name_of()),
-            ));
-        };
+    fn entry(&self, plugin_type: PluginType, name: &str) -> Result<&Entry, PluginError> {
+        let ids = read(&self.ids);
+        let of_type = &ids[plugin_type.index()];
+        let slot = of_type.get(name).copied();
+        let not_found = || PluginError::not_found(plugin_type, name, of_type.keys().map(|k| &**k));
         match slot {
-            Slot::One(i) => self
-                .entries
-                .get(i)
-                .map(|e| (i, e))
-                .ok_or_else(|| PluginError::not_found(plugin_type, name, [])),
-            Slot::Duplicate(a, b) => Err(self
-                .duplicate_error(a, b)
-                .unwrap_or_else(|| PluginError::not_found(plugin_type, name, []))),
+            Some(Slot::One(at)) => self.at(at).ok_or_else(not_found),
+            Some(Slot::Duplicate(a, b)) => {
+                Err(self.duplicate_error(a, b).unwrap_or_else(not_found))
+            }
+            None => Err(not_found()),
         }
     }
 
@@ -401,112 +375,63 @@ impl PluginRegistry {
     /// several threads ask first at the same time) and cached.
     ///
     /// Errors: not found (with "did you mean" suggestions), duplicate identity, invalid
-    /// metadata, incompatible API version, or a constructor that panicked.
-    #[inline]
+    /// metadata, incompatible API version, or a constructor that panicked (a factory
+    /// that failed).
     pub fn get(&self, plugin_type: PluginType, name: &str) -> Result<&PluginInstance, PluginError> {
-        match self.loaded(plugin_type, name) {
-            Some(instance) => Ok(instance),
-            None => self.get_slow(plugin_type, name),
-        }
-    }
-
-    /// [`get`](Self::get) of a plugin not loaded yet, or an error: out of line, so that
-    /// the hot path stays small.
-    #[cold]
-    #[inline(never)]
-    fn get_slow(
-        &self,
-        plugin_type: PluginType,
-        name: &str,
-    ) -> Result<&PluginInstance, PluginError> {
-        let (_, entry) = self.entry(plugin_type, name)?;
-        match entry.instance() {
-            Some(instance) => Ok(instance),
-            None => self.load(entry),
-        }
-    }
-
-    /// The hot path of [`get`](Self::get): a plugin already loaded, found in one probe
-    /// that keeps the entry it compares. `None` sends the caller to the full lookup.
-    // Always: the inliner otherwise decides per caller, and a caller with several
-    // `get`s then pays a call and its prologue on the hot path (BENCHMARKS.md).
-    #[inline(always)]
-    fn loaded(&self, plugin_type: PluginType, name: &str) -> Option<&PluginInstance> {
-        let at = self
-            .index
-            .load()
-            .of(plugin_type)
-            .unique(name, self.name_of(), |at| {
-                self.entries.desc(at).is_some_and(|desc| desc.name == name)
-            })?;
-        self.entries.instance(at)
-    }
-
-    /// The entry of an identity registered once, in one probe that keeps the entry it
-    /// compares; `None` (absent or duplicated) sends the caller to
-    /// [`entry_in`](Self::entry_in) for the error.
-    #[inline(always)]
-    fn only_entry(&self, index: &Index, plugin_type: PluginType, name: &str) -> Option<Entry<'_>> {
-        let mut found = None;
-        index.of(plugin_type).unique(name, self.name_of(), |at| {
-            found = self.entries.get(at).filter(|e| e.desc.name == name);
-            found.is_some()
-        })?;
-        found
+        self.load(self.entry(plugin_type, name)?)
     }
 
     /// The plugin `name` as its type's trait object, for example
     /// `registry.get_as::<dyn ComputePlugin>("duckdb")`.
     pub fn get_as<K: PluginKind + ?Sized>(&self, name: &str) -> Result<&K, PluginError> {
         let instance = self.get(K::TYPE, name)?;
-        K::from_instance(instance).ok_or_else(|| PluginError::WrongType {
-            plugin_type: instance.plugin_type(),
-            name: name.to_owned(),
-            expected: K::TYPE,
-        })
+        K::from_instance(instance).ok_or_else(|| wrong_type(instance, K::TYPE))
     }
 
     /// Like [`get_as`](Self::get_as), but a shared handle that outlives the borrow of
     /// the registry (to move into a thread).
-    pub fn get_arc<K: PluginKind + ?Sized>(&self, name: &str) -> Result<Arc<K>, PluginError> {
+    pub fn get_arc<K: PluginKind + ?Sized>(
+        &self,
+        name: &str,
+    ) -> Result<std::sync::Arc<K>, PluginError> {
         let instance = self.get(K::TYPE, name)?;
-        K::arc_from_instance(instance).ok_or_else(|| PluginError::WrongType {
-            plugin_type: instance.plugin_type(),
-            name: name.to_owned(),
-            expected: K::TYPE,
-        })
+        K::arc_from_instance(instance).ok_or_else(|| wrong_type(instance, K::TYPE))
     }
 
-    fn load<'a>(&'a self, entry: Entry<'a>) -> Result<&'a PluginInstance, PluginError> {
-        let state = entry.state();
-        let _init = lock(&state.init);
-        if let Some(instance) = entry.instance() {
-            return Ok(instance);
-        }
-        let desc = entry.desc;
-        entry.checked()?;
-        let instance = guard::catch(desc.constructor).map_err(|message| PluginError::Load {
-            plugin_type: desc.plugin_type,
-            name: desc.name.to_owned(),
-            message,
-        })?;
-        check::instance_matches(desc, &instance)?;
-        config::attach(entry, &instance)?;
-        tracing::info!(plugin_type = %desc.plugin_type, name = desc.name, version = desc.version, "plugin_loaded");
-        Ok(entry.keep_instance(instance))
+    /// The built plugin of `entry`, building it on first use: the rules checked, the
+    /// constructor run with panics caught, the result checked against the descriptor
+    /// and connected to its config store.
+    fn load<'a>(&self, entry: &'a Entry) -> Result<&'a PluginInstance, PluginError> {
+        entry.instance_or_build(|| {
+            entry.checked()?;
+            let desc = &entry.desc;
+            let instance = match guard::catch(|| desc.constructor.build(desc)) {
+                Ok(Ok(instance)) => instance,
+                Ok(Err(error)) => {
+                    return Err(PluginError::Load {
+                        id: entry.id(),
+                        message: crate::ErrorChain(&error).to_string(),
+                    });
+                }
+                Err(panic) => {
+                    return Err(PluginError::Load {
+                        id: entry.id(),
+                        message: format!("constructor panicked: {panic}"),
+                    });
+                }
+            };
+            check::instance_matches(desc, &instance)?;
+            config::attach(entry, &instance)?;
+            tracing::info!(plugin_type = %desc.plugin_type, name = %desc.name, version = %desc.version, "plugin_loaded");
+            Ok(instance)
+        })
     }
 
     /// Every plugin of `plugin_type`, loaded, sorted by name. Plugins that fail to load
     /// (duplicates, incompatible, panicking constructors) are skipped with a warning
     /// event; this never fails.
     pub fn list(&self, plugin_type: PluginType) -> Vec<&PluginInstance> {
-        let names: Vec<&'static str> = self
-            .index
-            .load()
-            .of(plugin_type)
-            .names(self.name_of())
-            .collect();
-        names
+        self.names(plugin_type)
             .into_iter()
             .filter_map(|name| match self.get(plugin_type, name) {
                 Ok(instance) => Some(instance),
@@ -518,13 +443,23 @@ impl PluginRegistry {
             .collect()
     }
 
+    /// The names of `plugin_type`, sorted.
+    fn names(&self, plugin_type: PluginType) -> Vec<&str> {
+        let mut names: Vec<&str> = read(&self.ids)[plugin_type.index()]
+            .values()
+            .filter_map(|&(Slot::One(at) | Slot::Duplicate(at, _))| self.at(at))
+            .map(|e| &*e.desc.name)
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
     /// The names of every registered plugin, by type: every type is a key, names are
     /// sorted, and nothing is loaded.
-    pub fn list_all(&self) -> BTreeMap<PluginType, Vec<&'static str>> {
-        let index = self.index.load();
+    pub fn list_all(&self) -> BTreeMap<PluginType, Vec<&str>> {
         PluginType::ALL
             .into_iter()
-            .map(|t| (t, index.of(t).names(self.name_of()).collect()))
+            .map(|t| (t, self.names(t)))
             .collect()
     }
 
@@ -533,57 +468,112 @@ impl PluginRegistry {
         &self,
         plugin_type: PluginType,
         name: &str,
-    ) -> Result<&'static PluginDescriptor, PluginError> {
-        self.entry(plugin_type, name).map(|(_, e)| e.desc)
+    ) -> Result<Descriptor, PluginError> {
+        self.entry(plugin_type, name).map(|e| e.desc.clone())
+    }
+
+    /// Whether a plugin follows the metadata rules and needs an API this registry
+    /// implements: the check every load makes, without loading. The errors are
+    /// [`PluginError::InvalidMetadata`] and [`PluginError::Incompatible`] (and those of
+    /// a lookup).
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    ///
+    /// #[floe_plugin(type = Compute, name = "check-doc", version = "1.0.0")]
+    /// #[derive(Default)]
+    /// struct Fine;
+    /// impl ComputePlugin for Fine {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.discover_all();
+    /// registry.check_plugin(PluginType::Compute, "check-doc")?;
+    /// assert!(!registry.info(PluginType::Compute, "check-doc")?.is_loaded);
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn check_plugin(&self, plugin_type: PluginType, name: &str) -> Result<(), PluginError> {
+        self.entry(plugin_type, name)?.checked()
     }
 
     /// Serializable information about one plugin. Loads nothing.
     pub fn info(&self, plugin_type: PluginType, name: &str) -> Result<PluginInfo, PluginError> {
-        let (_, entry) = self.entry(plugin_type, name)?;
-        Ok(self.info_of(entry))
+        Ok(info_of(self.entry(plugin_type, name)?))
     }
 
     /// Information about every registered plugin, by type then name. Duplicated
     /// identities appear once per registration. Loads nothing.
     pub fn infos(&self) -> Vec<PluginInfo> {
-        let mut all: Vec<PluginInfo> = self.entries.iter().map(|(_, e)| self.info_of(e)).collect();
+        let mut all: Vec<PluginInfo> = self.entries.iter().map(|(_, e)| info_of(e)).collect();
         all.sort_by(|a, b| {
             (a.plugin_type, &a.name, &a.source).cmp(&(b.plugin_type, &b.name, &b.source))
         });
         all
     }
 
-    fn info_of(&self, entry: Entry<'_>) -> PluginInfo {
-        let d = entry.desc;
-        PluginInfo {
-            name: d.name.to_owned(),
-            version: d.version.to_owned(),
-            floe_api_version: d.floe_api_version.to_owned(),
-            plugin_type: d.plugin_type,
-            description: d.description.to_owned(),
-            dependencies: d.dependencies.iter().map(|s| (*s).to_owned()).collect(),
-            is_loaded: entry.instance().is_some(),
-            is_configured: entry.is_configured(),
-            has_config: d.config.is_some(),
-            source: d.source.to_string(),
-            crate_name: d.source.crate_name.to_owned(),
-        }
+    /// The problems of the registry as a whole: one [`PluginError::Duplicate`] per
+    /// duplicated identity, by type then name.
+    pub fn duplicates(&self) -> Vec<PluginError> {
+        let mut pairs: Vec<(usize, usize)> = read(&self.ids)
+            .iter()
+            .flat_map(|of_type| of_type.values())
+            .filter_map(|slot| match *slot {
+                Slot::Duplicate(a, b) => Some((a, b)),
+                Slot::One(_) => None,
+            })
+            .collect();
+        pairs.sort_by_key(|&(a, _)| self.at(a).map(Entry::id));
+        pairs
+            .into_iter()
+            .filter_map(|(a, b)| self.duplicate_error(a, b))
+            .collect()
     }
 
-    /// The problems of the registry as a whole: one [`PluginError::Duplicate`] per
-    /// duplicated identity.
-    pub fn duplicates(&self) -> Vec<PluginError> {
-        let index = self.index.load();
-        let mut out = Vec::new();
-        for t in PluginType::ALL {
-            let ti = index.of(t);
-            for name in ti.names(self.name_of()) {
-                if let Some(Slot::Duplicate(a, b)) = ti.get(name, self.name_of()) {
-                    out.extend(self.duplicate_error(a, b));
+    /// Every registered identity, by type then name, with the entry of those
+    /// registered once; duplicated ones with their error.
+    fn all_entries(&self) -> (Vec<&Entry>, Vec<(PluginId, PluginError)>) {
+        let ids = read(&self.ids);
+        let mut ok = Vec::new();
+        let mut dup = Vec::new();
+        for of_type in ids.iter() {
+            for slot in of_type.values() {
+                match *slot {
+                    Slot::One(at) => ok.extend(self.at(at)),
+                    Slot::Duplicate(a, b) => {
+                        if let (Some(entry), Some(err)) = (self.at(a), self.duplicate_error(a, b)) {
+                            dup.push((entry.id(), err));
+                        }
+                    }
                 }
             }
         }
-        out
+        ok.sort_by_key(|e| e.id());
+        dup.sort_by(|a, b| a.0.cmp(&b.0));
+        (ok, dup)
+    }
+}
+
+fn wrong_type(instance: &PluginInstance, expected: PluginType) -> PluginError {
+    PluginError::WrongType {
+        id: instance.metadata().id(),
+        expected,
+    }
+}
+
+fn info_of(entry: &Entry) -> PluginInfo {
+    let d = &entry.desc;
+    PluginInfo {
+        name: d.name.to_string(),
+        version: d.version.to_string(),
+        floe_api_version: d.floe_api_version.to_string(),
+        plugin_type: d.plugin_type,
+        description: d.description.to_string(),
+        dependencies: d.dependencies.iter().map(str::to_owned).collect(),
+        is_loaded: entry.instance().is_some(),
+        is_configured: entry.is_configured(),
+        has_config: d.config.is_some(),
+        source: d.source.to_string(),
+        crate_name: d.source.package().to_owned(),
+        api_compatible: !matches!(entry.checked(), Err(PluginError::Incompatible { .. })),
     }
 }
 
@@ -623,10 +613,10 @@ mod tests {
         }
     }
 
-    /// Batches merge into the sorted names; duplicates within a batch, across
-    /// batches and of three registrations are found, the two first by source kept.
+    /// Batches add up; duplicates within a batch, across batches and of three
+    /// registrations are found, the two first by source kept.
     #[test]
-    fn batches_merge_and_duplicates_are_found_within_and_across_them() {
+    fn batches_add_up_and_duplicates_are_found_within_and_across_them() {
         let registry = PluginRegistry::new();
         assert_eq!(registry.discover_from([&X1, &Y]), 2);
         assert!(registry.descriptor(PluginType::Dbt, "x").is_ok());
@@ -637,20 +627,10 @@ mod tests {
             Err(PluginError::Duplicate { .. })
         ));
         assert_eq!(registry.list_all()[&PluginType::Dbt], ["a", "x", "y", "z"]);
-        assert_eq!(
-            registry
-                .descriptor(PluginType::Dbt, "y")
-                .ok()
-                .map(|d| d.name),
-            Some("y")
-        );
-        assert_eq!(
-            registry
-                .descriptor(PluginType::Dbt, "a")
-                .ok()
-                .map(|d| d.name),
-            Some("a")
-        );
+        for name in ["y", "a"] {
+            let found = registry.descriptor(PluginType::Dbt, name).expect("found");
+            assert_eq!(found.name, name);
+        }
         for (name, a, b) in [("x", "::X1)", "::X2)"), ("z", "::Z1)", "::Z2)")] {
             let (first, second) = sources(
                 registry

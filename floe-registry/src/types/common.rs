@@ -68,17 +68,40 @@ pub enum WorkloadSize {
 }
 
 impl FromStr for WorkloadSize {
-    type Err = PluginError;
+    type Err = UnknownWorkloadSize;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "small" => Ok(WorkloadSize::Small),
             "medium" => Ok(WorkloadSize::Medium),
             "large" => Ok(WorkloadSize::Large),
-            other => Err(PluginError::UnknownWorkloadSize {
+            other => Err(UnknownWorkloadSize {
                 size: other.to_owned(),
             }),
         }
+    }
+}
+
+/// A workload size that is not `small`, `medium` or `large`. Becomes a
+/// [`PluginError::Failed`] with the same text (and itself as the source) through `?`.
+///
+/// ```
+/// use floe_registry::{PluginError, WorkloadSize};
+/// fn size(s: &str) -> Result<WorkloadSize, PluginError> {
+///     Ok(s.parse::<WorkloadSize>()?)
+/// }
+/// assert_eq!(size("huge").unwrap_err().to_string(), "Unknown workload size: huge. Valid sizes: large, medium, small");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Unknown workload size: {size}. Valid sizes: large, medium, small")]
+pub struct UnknownWorkloadSize {
+    /// The size as given.
+    pub size: String,
+}
+
+impl From<UnknownWorkloadSize> for PluginError {
+    fn from(e: UnknownWorkloadSize) -> Self {
+        PluginError::with_source(e.to_string(), e)
     }
 }
 

@@ -68,7 +68,7 @@ pub use alert_channel::AlertChannelPlugin;
 pub use catalog::{
     CATALOG_HEALTH_NOT_IMPLEMENTED, CatalogHandle, CatalogPlugin, TableOperation, VendedCredentials,
 };
-pub use common::{ResourceSpec, ValidationResult, WorkloadSize};
+pub use common::{ResourceSpec, UnknownWorkloadSize, ValidationResult, WorkloadSize};
 pub use compute::{
     CatalogConfig, ComputeConfig, ComputePlugin, ConnectionResult, ConnectionStatus,
 };
@@ -98,8 +98,7 @@ pub(crate) fn unsupported<P: crate::PluginMetadata + ?Sized>(
     method: &str,
 ) -> crate::PluginError {
     crate::PluginError::Unsupported {
-        plugin_type: plugin.plugin_type(),
-        name: plugin.name().to_owned(),
+        id: plugin.id(),
         method: method.to_owned(),
     }
 }
