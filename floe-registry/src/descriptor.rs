@@ -208,7 +208,7 @@ impl ConfigSpec {
     /// use serde_json::json;
     ///
     /// let spec = ConfigSpec::json(json!({"type": "object", "properties": {"uri": {"type": "string"}}}));
-    /// assert_eq!(spec.type_name(), "serde_json::Value");
+    /// assert_eq!(spec.type_name(), std::any::type_name::<serde_json::Value>());
     /// assert_eq!(spec.schema()["properties"]["uri"]["type"], "string");
     /// ```
     pub fn json(schema: Value) -> Self {

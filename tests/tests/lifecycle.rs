@@ -342,3 +342,158 @@ fn dependency_problems_lists_every_missing_dependency_and_the_cycle() {
             .is_empty()
     );
 }
+
+/// Waits (bounded) until `done` holds: for a hook that ends on its own thread after
+/// the caller stopped waiting.
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("{what} did not happen within 5 s");
+}
+
+static RELEASE_RETRIED: Barrier = Barrier::new(2);
+probe!(
+    Retried,
+    "retried",
+    [],
+    Behaviour {
+        start: Act::Meet(&RELEASE_RETRIED),
+        ..FINE
+    }
+);
+
+#[test]
+fn a_retry_after_a_startup_timeout_does_not_start_the_plugin_again() {
+    let registry = PluginRegistry::with_timeouts(
+        floe_registry::Timeouts::default().with_lifecycle(Duration::from_millis(100)),
+    );
+    registry.register(Retried.descriptor()).expect("registers");
+    let first = registry
+        .activate(PluginType::Compute, "retried")
+        .expect_err("times out");
+    assert!(matches!(
+        first,
+        PluginError::Startup {
+            cause: HookFailure::TimedOut { .. },
+            ..
+        }
+    ));
+    // startup() is still running on its thread: a retry says so, and runs nothing.
+    let retry = registry
+        .activate(PluginType::Compute, "retried")
+        .expect_err("still running");
+    assert_eq!(
+        retry.to_string(),
+        "Plugin startup failed: COMPUTE:retried - startup() is still running from an earlier call; not called again"
+    );
+    assert_eq!(events_of(&["retried"]), ["start retried"], "one call");
+    assert!(registry.started().is_empty());
+    // When the hook ends, the plugin is started, however late.
+    RELEASE_RETRIED.wait();
+    let retried = PluginId::new(PluginType::Compute, "retried");
+    eventually("the late start", || registry.started() == [retried.clone()]);
+    registry
+        .activate(PluginType::Compute, "retried")
+        .expect("already started");
+    assert_eq!(events_of(&["retried"]), ["start retried"], "still one call");
+    assert_eq!(registry.shutdown_all().stopped, [retried]);
+}
+
+static RELEASE_INTERRUPTED: Barrier = Barrier::new(2);
+probe!(
+    Interrupted,
+    "interrupted",
+    [],
+    Behaviour {
+        start: Act::Meet(&RELEASE_INTERRUPTED),
+        ..FINE
+    }
+);
+
+#[test]
+fn a_shutdown_during_a_slow_startup_does_not_wait_for_it_and_stops_the_plugin_after() {
+    // The default 30 s timeout: the shutdown must not wait for the hook at all.
+    let registry = PluginRegistry::new();
+    registry
+        .register(Interrupted.descriptor())
+        .expect("registers");
+    std::thread::scope(|scope| {
+        let starting = scope.spawn(|| registry.activate(PluginType::Compute, "interrupted"));
+        eventually("the startup hook to run", || {
+            events_of(&["interrupted"]) == ["start interrupted"]
+        });
+        // The startup cannot end before the test releases it (below): a report at all
+        // means the shutdown held no lock the startup holds.
+        let report = registry.shutdown_all();
+        assert!(report.stopped.is_empty());
+        assert_eq!(report.failed.len(), 1);
+        assert_eq!(
+            report.failed[0].1.to_string(),
+            "Plugin shutdown failed: COMPUTE:interrupted - startup() is still running from an earlier call; not called again"
+        );
+        RELEASE_INTERRUPTED.wait();
+        let started = starting.join().expect("no panic");
+        assert!(started.is_ok(), "startup() itself succeeded: {started:?}");
+    });
+    // Its hook's thread stops it as soon as it has started: nothing is left running.
+    eventually("the deferred stop", || {
+        events_of(&["interrupted"]) == ["start interrupted", "stop interrupted"]
+    });
+    eventually("no plugin counts as started", || {
+        registry.started().is_empty()
+    });
+}
+
+static RELEASE_RACED: Barrier = Barrier::new(2);
+probe!(
+    Raced,
+    "raced",
+    [],
+    Behaviour {
+        start: Act::Meet(&RELEASE_RACED),
+        ..FINE
+    }
+);
+
+#[test]
+fn concurrent_activate_calls_run_startup_once() {
+    let registry = PluginRegistry::new();
+    registry.register(Raced.descriptor()).expect("registers");
+    let (results, answers) = std::sync::mpsc::channel();
+    let go = Barrier::new(8);
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            let results = results.clone();
+            let (go, registry) = (&go, &registry);
+            scope.spawn(move || {
+                go.wait();
+                let _ = results.send(registry.activate(PluginType::Compute, "raced"));
+            });
+        }
+        // Seven calls answer while the one startup() waits for the test.
+        let busy: Vec<_> = (0..7).map(|_| answers.recv().expect("an answer")).collect();
+        for answer in &busy {
+            assert!(
+                matches!(
+                    answer,
+                    Err(PluginError::Startup {
+                        cause: HookFailure::StillRunning { .. },
+                        ..
+                    })
+                ),
+                "{answer:?}"
+            );
+        }
+        RELEASE_RACED.wait();
+        assert!(answers.recv().expect("the starter").is_ok());
+    });
+    assert_eq!(events_of(&["raced"]), ["start raced"], "startup() ran once");
+    assert_eq!(
+        registry.started(),
+        [PluginId::new(PluginType::Compute, "raced")]
+    );
+}

@@ -38,9 +38,16 @@ fn main() {
     assert_eq!(plugin.description(), "Embedded DuckDB");
     assert_eq!(plugin.dependencies(), ["polaris", "storage:s3"]);
     let descriptor = plugin.descriptor();
-    assert_eq!(descriptor.source.type_name, "DuckDb");
+    assert!(matches!(
+        descriptor.source,
+        floe_registry::PluginSource::Linked {
+            type_name: "DuckDb",
+            ..
+        }
+    ));
     let config = descriptor
         .config
+        .as_ref()
         .expect("`config = DuckDbConfig` gives a config spec");
-    assert!((config.type_name)().ends_with("DuckDbConfig"));
+    assert!(config.type_name().ends_with("DuckDbConfig"));
 }
