@@ -193,10 +193,10 @@ def configured_registry(schema: type[BaseModel]) -> PluginRegistry:
 
 
 def hot_get(n_loaded: int):
-    """Rust `lookups/N=<n>/hot_get`: `registry.get(type, name)` of an already loaded
-    plugin, the middle one (p00500 / p05000) of n loaded, as the Rust row takes
-    descriptors[n / 2] (its type is i % 14, so not COMPUTE: the type only picks the
-    dict key)."""
+    """Rust `hot_get/registry/<n>`: `registry.get(type, name)` of an already loaded
+    plugin, the middle one (p00500 / p05000) of n loaded, as the Rust row (`HotGet`)
+    takes descriptors[n / 2] (its type is i % 14, so not COMPUTE: the type only picks
+    the dict key)."""
     registry = loaded_registry(n_loaded)
     ptype, name, cls = GENERATED[n_loaded // 2]
     assert isinstance(registry.get(ptype, name), cls)
@@ -212,7 +212,7 @@ def hot_get(n_loaded: int):
 
 
 def discover_10000():
-    """Rust `discover_all/10000` (discover_from of 10,000 registrations into a new
+    """Rust `discover/registry/10000` (discover_from of 10,000 registrations into a new
     registry, none loaded): a new PluginRegistry and its discover_all(), floe's own
     loop over the 14 groups, with the 10,000 entry points (spread over the 14 types)
     handed over in memory instead of read from installed metadata. Floe then holds
@@ -302,9 +302,9 @@ def discover_all_env():
 
 
 def resolve_50():
-    """Rust `resolve_dependencies/chain_50`: resolve_dependencies of the 50-plugin
+    """Rust `resolve/registry_chain_50`: resolve_dependencies of the 50-plugin
     chain (chain-i depends on chain-(i-1)), given last first as Rust's
-    chain_selection. Floe takes instances (Rust takes identities)."""
+    `Chain` gives it. Floe takes instances (Rust takes identities)."""
     chain = [
         type(f"Chain{i:02}", (BenchPlugin,), {
             "plugin_name": f"chain-{i:02}",
@@ -329,7 +329,7 @@ def resolve_50():
 
 
 def health_11():
-    """Rust `health_check_all/instant_11`: health_check_all() of a registry whose only
+    """Rust `health/registry_11_instant`: health_check_all() of a registry whose only
     loaded plugins are 11 (identity) plugins answering healthy at once. Floe runs
     each check in a new one-worker ThreadPoolExecutor, one after the other."""
     registry = PluginRegistry()
@@ -367,7 +367,7 @@ def configure_valid(schema: type[BaseModel] = DuckDbSized, config: dict = VALID)
 
 
 def configure_invalid(schema: type[BaseModel] = DuckDbSized, config: dict = INVALID):
-    """Rust `configure/invalid`: configure with the 3-error dict; floe converts
+    """Rust `configure/invalid_3_errors`: configure with the 3-error dict; floe converts
     pydantic's errors to field/message/type dicts and raises
     PluginConfigurationError, caught inside the timing."""
     registry = configured_registry(schema)

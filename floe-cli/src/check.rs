@@ -443,15 +443,15 @@ fn check_selection(
             return None;
         }
     };
-    if !info.api_compatible {
-        if let Err(e) = registry.check_plugin(category, &name) {
-            report.add(
-                type_path.clone(),
-                type_loc,
-                "incompatible_api",
-                error::chain(&e),
-            );
-        }
+    if !info.api_compatible
+        && let Err(e) = registry.check_plugin(category, &name)
+    {
+        report.add(
+            type_path.clone(),
+            type_loc,
+            "incompatible_api",
+            error::chain(&e),
+        );
     }
     if let Some((loc, node)) = field("version") {
         check_version_pin(

@@ -257,7 +257,7 @@ impl PluginRegistry {
                 Phase::Stopped | Phase::Stopping => {}
             }
         }
-        started.sort_by(|a, b| b.0.cmp(&a.0));
+        started.sort_by_key(|&(seq, _)| std::cmp::Reverse(seq));
         for (_, entry) in started {
             let id = entry.id();
             let hooks = entry.hooks();
