@@ -79,20 +79,19 @@ mod tests {
     use super::*;
 
     fn info(t: PluginType, name: &str, version: &str, description: &str) -> PluginInfo {
-        PluginInfo {
-            name: name.into(),
-            version: version.into(),
-            floe_api_version: "1.0".into(),
-            plugin_type: t,
-            description: description.into(),
-            dependencies: vec![],
-            is_loaded: false,
-            is_configured: false,
-            has_config: false,
-            source: String::new(),
-            crate_name: String::new(),
-            api_compatible: true,
-        }
+        serde_json::from_value(serde_json::json!({
+            "name": name,
+            "version": version,
+            "floe_api_version": "1.0",
+            "plugin_type": t,
+            "description": description,
+            "dependencies": [],
+            "is_loaded": false,
+            "is_configured": false,
+            "has_config": false,
+            "source": "",
+        }))
+        .expect("a PluginInfo")
     }
 
     #[test]

@@ -26,6 +26,7 @@ use crate::PluginType;
 /// # Ok::<(), PluginError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PluginInfo {
     /// Name.
     pub name: String,

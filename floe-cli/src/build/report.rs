@@ -116,20 +116,20 @@ mod tests {
     use crate::builtins;
 
     fn info(t: PluginType, name: &str, krate: &str) -> PluginInfo {
-        PluginInfo {
-            name: name.into(),
-            version: "0.1.0".into(),
-            floe_api_version: "1.0".into(),
-            plugin_type: t,
-            description: String::new(),
-            dependencies: vec![],
-            is_loaded: false,
-            is_configured: false,
-            has_config: false,
-            source: format!("crate `{krate}` ({}::X)", krate.replace('-', "_")),
-            crate_name: krate.into(),
-            api_compatible: true,
-        }
+        serde_json::from_value(serde_json::json!({
+            "name": name,
+            "version": "0.1.0",
+            "floe_api_version": "1.0",
+            "plugin_type": t,
+            "description": "",
+            "dependencies": [],
+            "is_loaded": false,
+            "is_configured": false,
+            "has_config": false,
+            "source": format!("crate `{krate}` ({}::X)", krate.replace('-', "_")),
+            "crate_name": krate,
+        }))
+        .expect("a PluginInfo")
     }
 
     fn plan(packages: &[&str]) -> BuildPlan {

@@ -3,7 +3,7 @@
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError, mpsc};
+use std::sync::{Mutex, MutexGuard, OnceLock, mpsc};
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
@@ -71,7 +71,7 @@ fn pool() -> &'static Pool {
 
 impl Pool {
     fn lock_idle(&self) -> MutexGuard<'_, Vec<Idle>> {
-        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+        super::sync::lock(&self.idle)
     }
 
     fn run(&'static self, mut job: Job) -> Result<(), String> {
