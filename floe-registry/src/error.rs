@@ -487,6 +487,9 @@ pub enum HookFailure {
         /// The hook.
         hook: Hook,
     },
+    /// A shutdown found `startup()` still running (a call that timed out left it on its
+    /// thread): the plugin is stopped by that thread as soon as its startup ends.
+    StopDeferred,
     /// No thread could be started to run the hook.
     NoThread {
         /// The hook.
@@ -519,6 +522,9 @@ impl fmt::Display for HookFailure {
                     "{hook} is still running from an earlier call; not called again"
                 )
             }
+            HookFailure::StopDeferred => f.write_str(
+                "startup() is still running; shutdown() will be called as soon as it ends",
+            ),
             HookFailure::NoThread { hook, reason } => {
                 write!(f, "no thread could be started for {hook}: {reason}")
             }

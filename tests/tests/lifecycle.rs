@@ -433,7 +433,7 @@ fn a_shutdown_during_a_slow_startup_does_not_wait_for_it_and_stops_the_plugin_af
         assert_eq!(report.failed.len(), 1);
         assert_eq!(
             report.failed[0].1.to_string(),
-            "Plugin shutdown failed: COMPUTE:interrupted - startup() is still running from an earlier call; not called again"
+            "Plugin shutdown failed: COMPUTE:interrupted - startup() is still running; shutdown() will be called as soon as it ends"
         );
         RELEASE_INTERRUPTED.wait();
         let started = starting.join().expect("no panic");

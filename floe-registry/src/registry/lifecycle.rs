@@ -229,7 +229,7 @@ impl PluginRegistry {
     /// recorded and the rest go on. Afterwards no plugin counts as started.
     ///
     /// A plugin whose `startup()` is still running is not waited for: it is reported
-    /// in `failed` ([`HookFailure::StillRunning`]) and stopped by its hook's thread as
+    /// in `failed` ([`HookFailure::StopDeferred`]) and stopped by its hook's thread as
     /// soon as its startup ends.
     pub fn shutdown_all(&self) -> ShutdownReport {
         let mut report = ShutdownReport::default();
@@ -248,9 +248,7 @@ impl PluginRegistry {
                         id.clone(),
                         PluginError::Shutdown {
                             id,
-                            cause: HookFailure::StillRunning {
-                                hook: Hook::Startup,
-                            },
+                            cause: HookFailure::StopDeferred,
                         },
                     ));
                 }
