@@ -28,6 +28,11 @@ pub enum Command {
         after_help = "Examples:\n  floe plugins list --type compute\n  floe plugins schema storage s3\n  floe plugins check platform.yaml --json"
     )]
     Plugins {
+        /// A Python environment whose floe plugins (floe-core entry points) are hosted
+        /// beside the linked ones: a virtual environment's folder or a Python
+        /// interpreter. Default: the FLOE_PYTHON environment variable.
+        #[arg(long, global = true, value_name = "PATH")]
+        python: Option<PathBuf>,
         /// The plugins subcommand.
         #[command(subcommand)]
         command: PluginsCommand,

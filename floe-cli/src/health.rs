@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use floe_python::PythonEnvironment;
 use floe_registry::{HealthState, PluginId, PluginRegistry, Timeouts};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -120,21 +121,23 @@ fn install_interrupt_handler(registry: &'static PluginRegistry) {
 }
 
 /// Runs the command: exit code 0 healthy, 1 degraded, 2 unhealthy or failed.
-pub fn run(args: &HealthArgs) -> Result<ExitCode, CliError> {
+pub fn run(args: &HealthArgs, python: Option<&PythonEnvironment>) -> Result<ExitCode, CliError> {
     let lifecycle_timeout = Duration::from_secs_f64(args.startup_timeout);
     let health_timeout = Duration::from_secs_f64(args.timeout);
     // The run's own registry, with the timeouts asked for; `'static` for the Ctrl-C
     // handler, which outlives this function's borrows.
     static REGISTRY: OnceLock<PluginRegistry> = OnceLock::new();
+    let timeouts = Timeouts::default()
+        .with_lifecycle(lifecycle_timeout)
+        .with_health(health_timeout);
     let registry = REGISTRY.get_or_init(|| {
-        let registry = PluginRegistry::with_timeouts(
-            Timeouts::default()
-                .with_lifecycle(lifecycle_timeout)
-                .with_health(health_timeout),
-        );
+        let registry = PluginRegistry::with_timeouts(timeouts);
         registry.discover_all();
         registry
     });
+    if let Some(python) = python {
+        crate::add_python(registry, &python.clone().with_timeouts(timeouts))?;
+    }
     let file = args.manifest.display().to_string();
     let report = check_file(registry, &args.manifest).map_err(CliError::new)?;
     if report.has_errors() {

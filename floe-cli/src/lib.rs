@@ -58,6 +58,7 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::Parser;
+use floe_python::PythonEnvironment;
 use floe_registry::PluginRegistry;
 
 // Referenced so that the built-ins chosen by this crate's features are linked.
@@ -105,20 +106,60 @@ where
         }
         Err(e) => return Err(CliError::Usage(e)),
     };
-    let registry = PluginRegistry::global();
     match &cli.command {
-        Command::Plugins { command } => match command {
-            PluginsCommand::List(args) => list::run(registry, args),
-            PluginsCommand::Info(args) => info::run(registry, args),
-            PluginsCommand::Schema(args) => schema::run(registry, args),
-            PluginsCommand::Check(args) => check::run(registry, args),
-            PluginsCommand::Health(args) => health::run(args),
-            PluginsCommand::New(args) => scaffold::run(args),
-            PluginsCommand::ManifestSchema(args) => manifest_schema::run(registry, args),
-        },
+        Command::Plugins { python, command } => {
+            let python = python_environment(python.as_deref())?;
+            // The process's registry, with the Python plugins when asked for.
+            let registry = || -> Result<&'static PluginRegistry, CliError> {
+                let registry = PluginRegistry::global();
+                if let Some(python) = &python {
+                    add_python(registry, python)?;
+                }
+                Ok(registry)
+            };
+            match command {
+                PluginsCommand::List(args) => list::run(registry()?, args),
+                PluginsCommand::Info(args) => info::run(registry()?, args),
+                PluginsCommand::Schema(args) => schema::run(registry()?, args),
+                PluginsCommand::Check(args) => check::run(registry()?, args),
+                // A registry of its own, with the run's timeouts.
+                PluginsCommand::Health(args) => health::run(args, python.as_ref()),
+                PluginsCommand::New(args) => scaffold::run(args),
+                PluginsCommand::ManifestSchema(args) => manifest_schema::run(registry()?, args),
+            }
+        }
         Command::Build(args) => build::run(args),
         Command::Secrets { command } => match command {
-            SecretsCommand::Scan(args) => secrets_scan::run(registry, args),
+            SecretsCommand::Scan(args) => secrets_scan::run(PluginRegistry::global(), args),
         },
     }
+}
+
+/// The Python environment of `--python` (else of `FLOE_PYTHON`), if any; a path that is
+/// no Python environment is a usage error saying what was expected.
+fn python_environment(
+    flag: Option<&std::path::Path>,
+) -> Result<Option<PythonEnvironment>, CliError> {
+    let opened = match flag {
+        Some(path) => PythonEnvironment::open(path).map(Some),
+        None => PythonEnvironment::from_env(),
+    };
+    opened.map_err(|e| {
+        let given = match flag {
+            Some(_) => "--python",
+            None => floe_python::FLOE_PYTHON,
+        };
+        CliError::new(format!("{given}: {e}"))
+    })
+}
+
+/// Hosts the plugins of `python` in `registry`.
+pub(crate) fn add_python(
+    registry: &PluginRegistry,
+    python: &PythonEnvironment,
+) -> Result<(), CliError> {
+    registry
+        .add_provider(python)
+        .map(drop)
+        .map_err(|e| CliError::new(error::chain(&e)))
 }

@@ -36,9 +36,21 @@ pub fn run(registry: &PluginRegistry, args: &ListArgs) -> Result<ExitCode, CliEr
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where a plugin comes from, in a word or two: `linked`, or the provider and package
+/// (`python package `floe-catalog-glue 0.1.0a1``).
+pub fn origin(info: &PluginInfo) -> &str {
+    if info.linked {
+        "linked"
+    } else {
+        info.source.split(" (").next().unwrap_or(&info.source)
+    }
+}
+
 /// The human listing: a heading per type, `name (version)` aligned across all groups,
 /// then the description.
 fn render(infos: &[PluginInfo], types: &[PluginType], style: Style) -> String {
+    // Where each plugin comes from, when not every one is linked.
+    let mixed = infos.iter().any(|i| !i.linked);
     let label = |i: &PluginInfo| format!("{} ({})", i.name, i.version);
     let column = infos
         .iter()
@@ -65,6 +77,12 @@ fn render(infos: &[PluginInfo], types: &[PluginType], style: Style) -> String {
                     floe_registry::FLOE_API_VERSION
                 );
                 description = format!("{} {description}", style.red(&note));
+            }
+            if mixed {
+                description = format!(
+                    "{} {description}",
+                    style.dim(&format!("[{}]", origin(info)))
+                );
             }
             let line = format!("  {text}{pad}  {description}");
             out.push_str(line.trim_end());
@@ -106,5 +124,37 @@ mod tests {
         );
         assert!(text.contains("\nsecrets\n  env (0.1.0)\n"));
         assert_eq!(text.matches("(none)").count(), PluginType::COUNT - 2);
+        assert!(
+            !text.contains("[linked]"),
+            "no sources while every plugin is linked"
+        );
+    }
+
+    #[test]
+    fn a_listing_with_python_plugins_shows_every_source() {
+        let mut glue: PluginInfo = serde_json::from_value(serde_json::json!({
+            "name": "glue", "version": "0.1.0", "floe_api_version": "1.0",
+            "plugin_type": "catalog", "description": "AWS Glue", "dependencies": [],
+            "is_loaded": false, "is_configured": false, "has_config": true,
+            "source": "python package `floe-catalog-glue 0.1.0a1` (floe_catalog_glue.plugin:GlueCatalogPlugin)",
+            "crate_name": "floe-catalog-glue 0.1.0a1", "linked": false,
+        }))
+        .expect("a PluginInfo");
+        glue.api_compatible = true;
+        let infos = [
+            info(PluginType::Catalog, "polaris", "0.1.0", "Polaris"),
+            glue,
+        ];
+        let text = render(&infos, &[PluginType::Catalog], Style::plain());
+        assert!(
+            text.contains(
+                "  glue (0.1.0)     [python package `floe-catalog-glue 0.1.0a1`] AWS Glue\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("  polaris (0.1.0)  [linked] Polaris\n"),
+            "{text}"
+        );
     }
 }

@@ -132,7 +132,26 @@ enum Spec {
         schema: fn() -> Value,
         deserialize: fn(&Value) -> Result<AnyConfig, ConfigFieldError>,
     },
-    Json(Arc<Value>),
+    Json {
+        schema: Arc<Value>,
+        check: Option<ConfigCheck>,
+    },
+}
+
+/// A plugin's own validation of its config, for a plugin registered at run time whose
+/// rules live outside the schema (a Python plugin's pydantic model): given the config,
+/// every problem found, or the value the plugin accepts (coerced as its rules coerce).
+/// See [`ConfigSpec::with_check`].
+pub type ConfigCheck = Arc<dyn Fn(&Value) -> Result<Value, ConfigCheckError> + Send + Sync>;
+
+/// Why a [`ConfigCheck`] did not accept a config.
+#[derive(Debug)]
+pub enum ConfigCheckError {
+    /// The config breaks the plugin's rules: every problem, each with its field path.
+    Invalid(Vec<ConfigFieldError>),
+    /// The check itself could not run (a worker that did not answer); the message says
+    /// why.
+    Failed(PluginError),
 }
 
 impl fmt::Debug for ConfigSpec {
@@ -212,14 +231,63 @@ impl ConfigSpec {
     /// assert_eq!(spec.schema()["properties"]["uri"]["type"], "string");
     /// ```
     pub fn json(schema: Value) -> Self {
-        ConfigSpec(Spec::Json(Arc::new(schema)))
+        ConfigSpec(Spec::Json {
+            schema: Arc::new(schema),
+            check: None,
+        })
+    }
+
+    /// A [`json`](Self::json) config judged by the plugin's own `check` instead of the
+    /// schema: the schema still describes the config (to tools, editors and for
+    /// redaction), but what `check` accepts is accepted, and the plugin receives the
+    /// value `check` returns. For plugins whose rules are code (a Python plugin's
+    /// pydantic model, with its lax coercions).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use floe_registry::{ConfigCheckError, ConfigErrorKind, ConfigFieldError, ConfigSpec};
+    /// use serde_json::{json, Value};
+    ///
+    /// let spec = ConfigSpec::json(json!({"type": "object"})).with_check(Arc::new(|config: &Value| {
+    ///     match config.get("port") {
+    ///         Some(Value::String(s)) => Ok(json!({"port": s.parse::<u16>().unwrap_or(0)})),
+    ///         _ => Err(ConfigCheckError::Invalid(vec![ConfigFieldError {
+    ///             field: "port".into(),
+    ///             message: "Field required".into(),
+    ///             kind: ConfigErrorKind::Missing,
+    ///         }])),
+    ///     }
+    /// }));
+    /// assert!(spec.has_check());
+    /// ```
+    pub fn with_check(self, check: ConfigCheck) -> Self {
+        match self.0 {
+            Spec::Json { schema, .. } => ConfigSpec(Spec::Json {
+                schema,
+                check: Some(check),
+            }),
+            typed => ConfigSpec(typed),
+        }
+    }
+
+    /// Whether the plugin judges its config itself ([`with_check`](Self::with_check)).
+    pub fn has_check(&self) -> bool {
+        matches!(self.0, Spec::Json { check: Some(_), .. })
+    }
+
+    /// The plugin's own check, if it has one.
+    pub(crate) fn check(&self) -> Option<&ConfigCheck> {
+        match &self.0 {
+            Spec::Json { check, .. } => check.as_ref(),
+            Spec::Typed { .. } => None,
+        }
     }
 
     /// The Rust name of the type the plugin receives.
     pub fn type_name(&self) -> &'static str {
         match &self.0 {
             Spec::Typed { type_name, .. } => type_name(),
-            Spec::Json(_) => std::any::type_name::<Value>(),
+            Spec::Json { .. } => std::any::type_name::<Value>(),
         }
     }
 
@@ -227,7 +295,7 @@ impl ConfigSpec {
     pub fn schema(&self) -> Value {
         match &self.0 {
             Spec::Typed { schema, .. } => schema(),
-            Spec::Json(schema) => Value::clone(schema),
+            Spec::Json { schema, .. } => Value::clone(schema),
         }
     }
 
@@ -235,7 +303,7 @@ impl ConfigSpec {
     pub(crate) fn deserialize(&self, value: &Value) -> Result<AnyConfig, ConfigFieldError> {
         match &self.0 {
             Spec::Typed { deserialize, .. } => deserialize(value),
-            Spec::Json(_) => Ok(Arc::new(value.clone())),
+            Spec::Json { .. } => Ok(Arc::new(value.clone())),
         }
     }
 }

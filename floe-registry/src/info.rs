@@ -56,6 +56,10 @@ pub struct PluginInfo {
     /// load makes; see [`PluginRegistry::check_plugin`](crate::PluginRegistry::check_plugin)).
     #[serde(default = "yes")]
     pub api_compatible: bool,
+    /// Whether the plugin is linked into the program (`false`: registered at run time,
+    /// by a provider such as a Python environment; `source` says which).
+    #[serde(default = "yes")]
+    pub linked: bool,
 }
 
 fn yes() -> bool {

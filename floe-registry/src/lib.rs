@@ -208,8 +208,8 @@ pub mod __private;
 pub(crate) use __private as private;
 
 pub use descriptor::{
-    AnyConfig, ConfigSpec, Constructor, Dependencies, Descriptor, Factory, PluginConfig,
-    PluginDescriptor, PluginSource, Text,
+    AnyConfig, ConfigCheck, ConfigCheckError, ConfigSpec, Constructor, Dependencies, Descriptor,
+    Factory, PluginConfig, PluginDescriptor, PluginSource, Text,
 };
 pub use error::{BoxError, ConfigErrorKind, ConfigFieldError, Hook, HookFailure, PluginError};
 pub use error_chain::ErrorChain;
@@ -220,7 +220,7 @@ pub use floe_registry_macros::{floe_config, floe_plugin};
 pub use floe_registry_rules::{
     ApiVersion, ApiVersionError, NameError, SemverError, check_name, check_semver,
 };
-pub use floe_registry_rules::{DependencyError, UnknownPluginType};
+pub use floe_registry_rules::{DependencyError, UnknownPluginType, for_each_plugin_type};
 pub use health::{HealthState, HealthStatus};
 pub use info::PluginInfo;
 pub use instance::{PluginInstance, PluginKind};

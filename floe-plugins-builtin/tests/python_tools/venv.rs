@@ -1,5 +1,7 @@
-//! The pinned Python environment of the real-tool tests: created on first use under
-//! `target/floe-pyenv-<hash of the requirements>`, then reused.
+//! The pinned Python environments of the tests: each created on first use under
+//! `target/<prefix>-<hash of its requirements>`, then reused. The real-tool tests use
+//! [`python_env`]; floe-python's tests (which include this file) use
+//! [`pinned_env`] with the published floe packages.
 //!
 //! Several test binaries (and threads) may ask for it at once. One process creates it
 //! while holding a lock file (created with `create_new`, so only one wins); the others
@@ -68,16 +70,16 @@ impl PythonEnv {
 /// skip) with the install command when python3 or venv is missing.
 pub fn python_env() -> &'static PythonEnv {
     static ENV: OnceLock<Result<PythonEnv, String>> = OnceLock::new();
-    match ENV.get_or_init(create_or_reuse) {
+    match ENV.get_or_init(|| pinned_env("floe-pyenv", REQUIREMENTS)) {
         Ok(env) => env,
         Err(e) => panic!("the real-tool tests need their Python environment: {e}"),
     }
 }
 
 /// FNV-1a of the requirements: the environment's name changes with its pins.
-fn requirements_hash() -> String {
+fn requirements_hash(requirements: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in REQUIREMENTS.bytes() {
+    for byte in requirements.bytes() {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
@@ -93,10 +95,13 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
 }
 
-fn create_or_reuse() -> Result<PythonEnv, String> {
-    let root = target_dir().join(format!("floe-pyenv-{}", requirements_hash()));
+/// The environment `target/<prefix>-<hash>` with `requirements` (every package pinned)
+/// installed: created by the first caller of any test process, reused after.
+pub fn pinned_env(prefix: &str, requirements: &str) -> Result<PythonEnv, String> {
+    let hash = requirements_hash(requirements);
+    let root = target_dir().join(format!("{prefix}-{hash}"));
     let ready = root.join("floe-ready");
-    let lock = target_dir().join(format!("floe-pyenv-{}.lock", requirements_hash()));
+    let lock = target_dir().join(format!("{prefix}-{hash}.lock"));
     loop {
         if ready.is_file() {
             return Ok(PythonEnv { root });
@@ -104,7 +109,7 @@ fn create_or_reuse() -> Result<PythonEnv, String> {
         match OpenOptions::new().write(true).create_new(true).open(&lock) {
             Ok(mut file) => {
                 let _ = writeln!(file, "{}", std::process::id());
-                let result = create(&root, &ready);
+                let result = create(&root, &ready, requirements);
                 let _ = fs::remove_file(&lock);
                 return result.map(|()| PythonEnv { root });
             }
@@ -132,7 +137,7 @@ fn holder_is_gone(lock: &Path) -> bool {
     }
 }
 
-fn create(root: &Path, ready: &Path) -> Result<(), String> {
+fn create(root: &Path, ready: &Path, requirements_text: &str) -> Result<(), String> {
     let python =
         which("python3").ok_or_else(|| format!("python3 is not on PATH: {INSTALL_HINT}"))?;
     if root.exists() {
@@ -144,7 +149,7 @@ fn create(root: &Path, ready: &Path) -> Result<(), String> {
         &format!("python3 -m venv failed: {INSTALL_HINT}"),
     )?;
     let requirements = root.join("requirements.txt");
-    fs::write(&requirements, REQUIREMENTS)
+    fs::write(&requirements, requirements_text)
         .map_err(|e| format!("cannot write {}: {e}", requirements.display()))?;
     run(
         Command::new(root.join("bin").join("pip"))

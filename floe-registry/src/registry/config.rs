@@ -13,7 +13,9 @@ use super::entry::{Configuration, Entry};
 use super::guard;
 use super::redact::{has_secrets, redact};
 use crate::config_slot::Stored;
-use crate::{AnyConfig, ConfigSpec, PluginError, PluginId, PluginInstance, PluginType};
+use crate::{
+    AnyConfig, ConfigCheckError, ConfigSpec, PluginError, PluginId, PluginInstance, PluginType,
+};
 
 /// Connects a plugin just built to its entry's config store (see
 /// [`PluginMetadata::accept_config`](crate::PluginMetadata::accept_config)); a panic
@@ -239,6 +241,17 @@ fn validate(
     spec: &ConfigSpec,
     config: &Value,
 ) -> Result<AnyConfig, PluginError> {
+    if let Some(check) = spec.check() {
+        // The plugin's own rules decide, and it receives what they accept.
+        return match check(config) {
+            Ok(accepted) => Ok(Arc::new(accepted)),
+            Err(ConfigCheckError::Invalid(errors)) => Err(PluginError::Configuration {
+                id: id.clone(),
+                errors,
+            }),
+            Err(ConfigCheckError::Failed(error)) => Err(error),
+        };
+    }
     let schema = schema_of(configuration, spec);
     let validator = configuration
         .validator

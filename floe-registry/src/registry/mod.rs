@@ -574,6 +574,7 @@ fn info_of(entry: &Entry) -> PluginInfo {
         source: d.source.to_string(),
         crate_name: d.source.package().to_owned(),
         api_compatible: !matches!(entry.checked(), Err(PluginError::Incompatible { .. })),
+        linked: d.source.is_linked(),
     }
 }
 

@@ -1,0 +1,308 @@
+//! A Python plugin as the registry sees it: a proxy of each plugin type whose hooks and
+//! methods are requests to the environment's worker.
+//!
+//! What crosses the process boundary, per method:
+//!
+//! | method | sent | received |
+//! |---|---|---|
+//! | load (first use) | the entry point | its metadata; the Python object stays in the worker |
+//! | configure | the config as given (JSON) | accepted, or pydantic's errors with their paths |
+//! | `startup()`, `shutdown()` | nothing | success, or the exception as `Type: text` |
+//! | `health_check()` | nothing | state, message and details |
+//! | [`PythonPlugin::call`] | positional and keyword arguments as JSON | the result as JSON |
+//!
+//! A method whose result is a live Python object (a PyIceberg catalog, a dlt pipeline)
+//! cannot cross: `call` answers an error naming the method and the Python type. The
+//! type traits' own methods (`CatalogPlugin::connect`, ...) are not forwarded: they
+//! answer the registry's "does not support" error, and `call` reaches the Python method.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use floe_registry::prelude::*;
+use floe_registry::{
+    AnyConfig, ConfigErrorKind, ConfigFieldError, HealthState, PluginDescriptor, PluginId,
+    PluginInstance,
+};
+use serde_json::{Map, Value, json};
+
+use crate::EntryPoint;
+use crate::host::Host;
+use crate::worker::WorkerError;
+
+/// A plugin of a Python environment, hosted by its worker.
+///
+/// Reach it from a loaded plugin with [`python_plugin`](crate::python_plugin).
+pub struct PythonPlugin {
+    descriptor: PluginDescriptor,
+    host: Arc<Host>,
+    group: &'static str,
+    name: String,
+    /// The config the registry stores for it (see `config_slot.rs` in floe-registry).
+    config: ConfigCell<Value>,
+    /// The config last handed to the worker, and the worker start that received it: a
+    /// new worker (after a crash) gets it again before the next call.
+    pushed: Mutex<Option<(usize, u64)>>,
+}
+
+impl std::fmt::Debug for PythonPlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PythonPlugin")
+            .field("group", &self.group)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PythonPlugin {
+    /// Loads the plugin of `entry` in the worker (starting it if needed) and wraps it
+    /// as its type's instance.
+    pub(crate) fn load(
+        host: &Arc<Host>,
+        entry: &EntryPoint,
+        descriptor: &PluginDescriptor,
+    ) -> Result<PluginInstance, PluginError> {
+        let plugin = PythonPlugin {
+            descriptor: descriptor.clone(),
+            host: Arc::clone(host),
+            group: entry.group(),
+            name: entry.name.clone(),
+            config: ConfigCell::new(),
+            pushed: Mutex::new(None),
+        };
+        plugin.request("describe", Map::new(), host.timeouts.lifecycle)?;
+        Ok(instance(entry.plugin_type, plugin))
+    }
+
+    /// The plugin's entry point group and name in its environment.
+    pub fn entry_point(&self) -> (&str, &str) {
+        (self.group, &self.name)
+    }
+
+    /// Calls the Python method `method` with JSON arguments and returns its JSON
+    /// result, within the environment's lifecycle timeout.
+    ///
+    /// A result that JSON cannot hold (a live object) is an error naming the method and
+    /// the Python type; an exception is an error with its type and text.
+    pub fn call(
+        &self,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Map<String, Value>,
+    ) -> Result<Value, PluginError> {
+        self.push_config()?;
+        let mut fields = Map::new();
+        fields.insert("method".into(), json!(method));
+        fields.insert("args".into(), Value::Array(args));
+        fields.insert("kwargs".into(), Value::Object(kwargs));
+        self.request("call", fields, self.host.timeouts.lifecycle)
+    }
+
+    /// Sends `op` about this plugin.
+    fn request(
+        &self,
+        op: &str,
+        fields: Map<String, Value>,
+        timeout: std::time::Duration,
+    ) -> Result<Value, PluginError> {
+        self.host
+            .request(op, self.group, &self.name, fields, timeout)
+            .map(|(ok, _)| ok)
+            .map_err(|e| error(&self.descriptor.id(), op, e))
+    }
+
+    /// Hands the registry's config to the worker if it has not got it: after
+    /// `configure`, and after a new worker started.
+    fn push_config(&self) -> Result<(), PluginError> {
+        let Ok(config) = self.config.get() else {
+            return Ok(());
+        };
+        let at = Arc::as_ptr(&config) as usize;
+        let mut pushed = self.pushed.lock().unwrap_or_else(PoisonError::into_inner);
+        if *pushed == Some((at, self.host.worker.starts())) && self.host.worker.is_running() {
+            return Ok(());
+        }
+        let mut fields = Map::new();
+        fields.insert("config".into(), Value::clone(&config));
+        fields.insert("apply".into(), json!(true));
+        let (_, generation) = self
+            .host
+            .request(
+                "configure",
+                self.group,
+                &self.name,
+                fields,
+                self.host.timeouts.lifecycle,
+            )
+            .map_err(|e| error(&self.descriptor.id(), "configure", e))?;
+        *pushed = Some((at, generation));
+        Ok(())
+    }
+
+    fn hook(&self, op: &str, timeout: std::time::Duration) -> Result<Value, PluginError> {
+        self.push_config()?;
+        self.request(op, Map::new(), timeout)
+    }
+
+    fn startup(&self) -> Result<(), PluginError> {
+        self.hook("startup", self.host.timeouts.lifecycle).map(drop)
+    }
+
+    fn shutdown(&self) -> Result<(), PluginError> {
+        self.hook("shutdown", self.host.timeouts.lifecycle)
+            .map(drop)
+    }
+
+    fn health(&self) -> HealthStatus {
+        match self.hook("health_check", self.host.timeouts.health) {
+            Ok(answer) => health_status(&answer),
+            Err(e) => HealthStatus::unhealthy(floe_registry::ErrorChain(&e).to_string()),
+        }
+    }
+}
+
+impl PluginMetadata for PythonPlugin {
+    fn descriptor(&self) -> &PluginDescriptor {
+        &self.descriptor
+    }
+
+    fn accept_config(&self, config: &AnyConfig) -> Result<(), PluginError> {
+        self.config.accept(config)
+    }
+}
+
+/// The health a worker's answer gives.
+fn health_status(answer: &Value) -> HealthStatus {
+    let state = match answer.get("state").and_then(Value::as_str) {
+        Some("healthy") => HealthState::Healthy,
+        Some("degraded") => HealthState::Degraded,
+        _ => HealthState::Unhealthy,
+    };
+    let message = answer.get("message").and_then(Value::as_str).unwrap_or("");
+    let mut status = HealthStatus::new(state, message);
+    if let Some(Value::Object(details)) = answer.get("details") {
+        for (k, v) in details {
+            status = status.with_detail(k, v.clone());
+        }
+    }
+    status
+}
+
+/// A worker failure as the plugin's error.
+pub(crate) fn error(id: &PluginId, op: &str, failure: WorkerError) -> PluginError {
+    match failure {
+        WorkerError::Python { kind, message, .. } if kind == "configuration" => {
+            PluginError::Configuration {
+                id: id.clone(),
+                errors: vec![ConfigFieldError {
+                    field: String::new(),
+                    message,
+                    kind: ConfigErrorKind::Invalid,
+                }],
+            }
+        }
+        WorkerError::Python { message, .. } => PluginError::failed(message),
+        WorkerError::TimedOut(timeout) => PluginError::failed(format!(
+            "the Python worker did not answer {op} of {id} within {} s; it was stopped, and the next call starts a new one",
+            timeout.as_secs_f64()
+        )),
+        WorkerError::Died(how) => PluginError::failed(format!(
+            "the Python worker ended during {op} of {id} ({how}); the next call starts a new one"
+        )),
+        WorkerError::Start(why) => {
+            PluginError::failed(format!("the Python worker could not start: {why}"))
+        }
+    }
+}
+
+/// pydantic's errors (`PROTOCOL.md`, `configure`) as the registry's field errors.
+pub(crate) fn field_errors(detail: &Value) -> Vec<ConfigFieldError> {
+    detail
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let text = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+            ConfigFieldError {
+                field: text("field"),
+                message: text("message"),
+                kind: kind_of(&text("type")),
+            }
+        })
+        .collect()
+}
+
+/// The kind of a pydantic error type.
+fn kind_of(pydantic_type: &str) -> ConfigErrorKind {
+    match pydantic_type {
+        "missing" => ConfigErrorKind::Missing,
+        "extra_forbidden" => ConfigErrorKind::UnknownField,
+        "greater_than" | "greater_than_equal" | "less_than" | "less_than_equal" | "multiple_of" => {
+            ConfigErrorKind::Range
+        }
+        "string_too_short" | "string_too_long" | "too_short" | "too_long" => {
+            ConfigErrorKind::Length
+        }
+        "string_pattern_mismatch" => ConfigErrorKind::Pattern,
+        "literal_error" | "enum" => ConfigErrorKind::Enum,
+        t if t.ends_with("_type") || t.ends_with("_parsing") => ConfigErrorKind::Type,
+        _ => ConfigErrorKind::Invalid,
+    }
+}
+
+/// Wraps `plugin` as the instance of `plugin_type`, and implements every type trait
+/// for it: the lifecycle hooks go to the worker.
+macro_rules! python_types {
+    ($($variant:ident $ctor:ident $upper:ident $group:literal $tr:ident [$($alias:ident)*] $doc:literal;)*) => {
+        fn instance(plugin_type: PluginType, plugin: PythonPlugin) -> PluginInstance {
+            match plugin_type {
+                $(PluginType::$variant => PluginInstance::$ctor(plugin),)*
+            }
+        }
+
+        $(
+            impl floe_registry::$tr for PythonPlugin {
+                fn startup(&self) -> Result<(), PluginError> {
+                    PythonPlugin::startup(self)
+                }
+
+                fn shutdown(&self) -> Result<(), PluginError> {
+                    PythonPlugin::shutdown(self)
+                }
+
+                fn health_check(&self) -> HealthStatus {
+                    self.health()
+                }
+            }
+        )*
+    };
+}
+
+floe_registry::for_each_plugin_type!(python_types);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pydantic_errors_become_field_errors_with_their_kind() {
+        let detail = json!([
+            {"field": "region", "message": "Field required", "type": "missing"},
+            {"field": "max_retries", "message": "Input should be a valid integer", "type": "int_parsing"},
+            {"field": "colour", "message": "Extra inputs are not permitted", "type": "extra_forbidden"},
+            {"field": "port", "message": "Input should be greater than 0", "type": "greater_than"},
+        ]);
+        let errors = field_errors(&detail);
+        let kinds: Vec<(&str, ConfigErrorKind)> =
+            errors.iter().map(|e| (e.field.as_str(), e.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("region", ConfigErrorKind::Missing),
+                ("max_retries", ConfigErrorKind::Type),
+                ("colour", ConfigErrorKind::UnknownField),
+                ("port", ConfigErrorKind::Range),
+            ]
+        );
+        assert_eq!(errors[0].message, "Field required");
+    }
+}
