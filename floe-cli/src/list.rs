@@ -16,8 +16,8 @@ pub fn run(registry: &PluginRegistry, args: &ListArgs) -> Result<ExitCode, CliEr
         .into_iter()
         .filter(|i| args.plugin_type.is_none_or(|t| t == i.plugin_type))
         .collect();
-    for duplicate in registry.duplicates() {
-        output::warning(&error::chain(&duplicate));
+    for problem in registry.duplicates().into_iter().chain(registry.shadowed()) {
+        output::warning(&error::chain(&problem));
     }
     if args.json {
         output::print_json(&infos);

@@ -182,8 +182,8 @@ fn an_environment_without_floe_core_says_so_on_first_use() {
     assert!(text.contains("floe-core"), "{text}");
     // The linked plugins are unaffected.
     assert!(
-        registry.get(PluginType::Compute, "twin").is_err(),
-        "a duplicate, see below"
+        registry.get(PluginType::Compute, "twin").is_ok(),
+        "the linked twin works"
     );
     assert!(registry.list_all()[&PluginType::Compute].contains(&"echo"));
 }
@@ -292,23 +292,21 @@ fn a_plugin_needing_a_newer_api_is_refused_with_floes_text() {
 }
 
 #[test]
-fn a_python_plugin_with_a_linked_ones_identity_names_both_sources() {
+fn a_python_plugin_with_a_linked_ones_identity_leaves_the_linked_one_in_use() {
     let (_dir, root) = faults_env(true);
     let (registry, _python) = registry(&root, Timeouts::default());
-    let err = registry
-        .get(PluginType::Compute, "twin")
-        .map(|_| ())
-        .expect_err("a duplicate");
-    let text = err.to_string();
+    let twin = registry
+        .info(PluginType::Compute, "twin")
+        .expect("the linked one");
+    assert!(twin.linked, "{}", twin.source);
+    let shadowed = registry.shadowed();
+    assert_eq!(shadowed.len(), 1);
+    let text = shadowed[0].to_string();
     assert!(
-        text.contains("crate `floe-python` (faults::LinkedTwin)"),
+        text.starts_with("Plugin COMPUTE:twin from python package `floe-faults 0.0.1` (floe_faults:Twin) is not used: crate `floe-python` (faults::LinkedTwin) provides it first"),
         "{text}"
     );
-    assert!(
-        text.contains("python package `floe-faults 0.0.1` (floe_faults:Twin)"),
-        "{text}"
-    );
-    assert_eq!(err.plugin(), Some(&compute("twin")));
+    assert_eq!(shadowed[0].plugin(), Some(&compute("twin")));
 }
 
 #[test]

@@ -74,6 +74,21 @@ pub enum PluginError {
         second: String,
     },
 
+    /// A plugin offered by a provider has the identity of one registered before it (a
+    /// linked plugin, or one of an earlier provider): the earlier one is used, this one
+    /// is not. A warning, from [`PluginRegistry::shadowed`](crate::PluginRegistry::shadowed).
+    #[error(
+        "Plugin {id} from {ignored} is not used: {used} provides it first (linked plugins, then providers in the order added); remove one of them to silence this"
+    )]
+    Shadowed {
+        /// The identity.
+        id: PluginId,
+        /// Where the registration that is used comes from.
+        used: String,
+        /// Where the registration that is not used comes from.
+        ignored: String,
+    },
+
     /// The dependency graph has a cycle.
     #[error("Circular dependency: {}", .cycle.join(" -> "))]
     CircularDependency {
@@ -295,6 +310,7 @@ impl PluginError {
             | PluginError::InvalidMetadata { id, .. }
             | PluginError::Configuration { id, .. }
             | PluginError::Duplicate { id, .. }
+            | PluginError::Shadowed { id, .. }
             | PluginError::MissingDependency { id, .. }
             | PluginError::Load { id, .. }
             | PluginError::Startup { id, .. }

@@ -126,7 +126,7 @@ fn compute(name: &str) -> PluginId {
 }
 
 #[test]
-fn a_run_time_plugin_with_a_linked_ones_identity_names_both_origins() {
+fn a_provided_plugin_with_a_linked_ones_identity_is_shadowed_naming_both_origins() {
     let registry = PluginRegistry::new();
     registry.discover_all();
     let script = Script::new();
@@ -136,20 +136,26 @@ fn a_run_time_plugin_with_a_linked_ones_identity_names_both_origins() {
             remote("solo", &script),
         ]))
         .expect("the provider lists its plugins");
-    assert_eq!(added, 2);
-    let err = registry
-        .get(PluginType::Compute, "twin")
-        .map(|_| ())
-        .expect_err("two registrations of one identity");
-    let text = err.to_string();
-    assert!(text.starts_with("Duplicate plugin: COMPUTE:twin"), "{text}");
-    assert!(
-        text.contains("crate `floe-integration-tests` (runtime::LinkedTwin)")
-            && text.contains("test package `remote-plugins 0.1.0a1` (remote:twin)"),
-        "{text}"
+    assert_eq!(added, 1, "the twin is not added");
+    // The linked plugin is used.
+    let twin = registry
+        .info(PluginType::Compute, "twin")
+        .expect("the linked one");
+    assert!(twin.linked, "{}", twin.source);
+    assert!(registry.get(PluginType::Compute, "twin").is_ok());
+    assert_eq!(
+        script.built.load(Ordering::SeqCst),
+        0,
+        "the run-time twin is never built"
     );
-    assert_eq!(err.plugin(), Some(&compute("twin")));
-    assert_eq!(registry.duplicates().len(), 1);
+    let shadowed = registry.shadowed();
+    assert_eq!(shadowed.len(), 1);
+    assert_eq!(
+        shadowed[0].to_string(),
+        "Plugin COMPUTE:twin from test package `remote-plugins 0.1.0a1` (remote:twin) is not used: crate `floe-integration-tests` (runtime::LinkedTwin) provides it first (linked plugins, then providers in the order added); remove one of them to silence this"
+    );
+    assert_eq!(shadowed[0].plugin(), Some(&compute("twin")));
+    assert!(registry.duplicates().is_empty());
     // The other run-time plugin is unaffected, and listed with its source.
     let solo = registry.info(PluginType::Compute, "solo").expect("listed");
     assert_eq!(
@@ -157,12 +163,25 @@ fn a_run_time_plugin_with_a_linked_ones_identity_names_both_origins() {
         "test package `remote-plugins 0.1.0a1` (remote:solo)"
     );
     assert_eq!(solo.crate_name, "remote-plugins 0.1.0a1");
+    assert!(!solo.linked);
     assert!(registry.get(PluginType::Compute, "solo").is_ok());
     // Registering the identity again by hand is refused, naming both.
     let again = registry
         .register(&remote("solo", &script))
         .expect_err("taken");
     assert!(matches!(again, PluginError::Duplicate { .. }), "{again}");
+    // Two plugins of one identity in one provider are a duplicate, naming both.
+    let pair = Offer(vec![remote("pair", &script), remote("pair", &script)]);
+    registry.add_provider(&pair).expect("listed");
+    let err = registry
+        .get(PluginType::Compute, "pair")
+        .map(|_| ())
+        .expect_err("a duplicate");
+    assert!(
+        err.to_string()
+            .starts_with("Duplicate plugin: COMPUTE:pair"),
+        "{err}"
+    );
 }
 
 #[test]

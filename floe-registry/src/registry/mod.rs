@@ -31,7 +31,7 @@ mod settings;
 mod sync;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 pub(crate) use self::config_errors::deserialize_typed;
 pub use self::graph::parse_dependency;
@@ -43,11 +43,20 @@ pub use self::provider::{Linked, PluginProvider};
 pub use self::settings::{DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, Timeouts};
 
 use self::entry::Entry;
-use self::sync::{read, write};
+use self::sync::{lock, read, write};
 use crate::descriptor::Text;
 use crate::{
     Descriptor, PluginDescriptor, PluginError, PluginInfo, PluginInstance, PluginKind, PluginType,
 };
+
+/// What a registration whose identity is taken already does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taken {
+    /// It is kept beside the other, and the identity is a duplicate.
+    Duplicates,
+    /// The earlier registration is used; this one is recorded as shadowed.
+    Shadows,
+}
 
 /// What an identity resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +101,8 @@ pub struct PluginRegistry {
     /// Set once the linked registrations are all added: racing callers of
     /// `discover_all` wait for it instead of returning early.
     discovered: OnceLock<()>,
+    /// Plugins of providers whose identity was taken already, with the entry used.
+    shadowed: Mutex<Vec<(usize, Descriptor)>>,
     timeouts: Timeouts,
 }
 
@@ -125,6 +136,7 @@ impl PluginRegistry {
             entries: boxcar::Vec::new(),
             ids: RwLock::new(Default::default()),
             discovered: OnceLock::new(),
+            shadowed: Mutex::new(Vec::new()),
             timeouts,
         }
     }
@@ -166,7 +178,7 @@ impl PluginRegistry {
         // Only the first caller runs the closure; the others block until it returns.
         self.discovered.get_or_init(|| {
             let linked = crate::private::FLOE_REGISTRY_PLUGINS.iter();
-            added = self.add_all(linked.map(Descriptor::Static));
+            added = self.add(linked.map(Descriptor::Static), Taken::Duplicates);
             if added == 0 {
                 tracing::warn!(
                     "no floe plugins are linked into this program; a plugin crate that nothing references is not linked: add `use plugin_crate as _;`"
@@ -184,27 +196,65 @@ impl PluginRegistry {
     where
         I: IntoIterator<Item = &'static PluginDescriptor>,
     {
-        self.add_all(descriptors.into_iter().map(Descriptor::Static))
+        self.add(
+            descriptors.into_iter().map(Descriptor::Static),
+            Taken::Duplicates,
+        )
     }
 
-    /// Adds every plugin `provider` offers, with the rules of
-    /// [`discover_all`](Self::discover_all) for duplicates (a plugin of a provider
-    /// with the identity of a linked one answers [`PluginError::Duplicate`] naming
-    /// both sources; neither is used). Returns how many were added; fails only when
-    /// the provider could list nothing.
+    /// Adds every plugin `provider` offers. A plugin whose identity is registered
+    /// already (a linked plugin, or one of a provider added earlier) is not added: the
+    /// earlier one is used, and [`shadowed`](Self::shadowed) names both sources. Two
+    /// plugins of one identity in the same provider are a duplicate, as in
+    /// [`discover_all`](Self::discover_all). Returns how many were added; fails only
+    /// when the provider could list nothing.
+    ///
+    /// Linked plugins come first because they are the ones this program was built
+    /// with: to use a provider's plugin instead, build the program without the linked
+    /// one.
     pub fn add_provider(&self, provider: &dyn PluginProvider) -> Result<usize, PluginError> {
         let descriptors = provider.descriptors()?;
-        let added = self.add_all(descriptors.into_iter());
+        let added = self.add(descriptors.into_iter(), Taken::Shadows);
         tracing::debug!(provider = %provider.name(), count = added, "add_provider");
         Ok(added)
     }
 
-    /// Adds a batch of registrations; a duplicated identity keeps every registration
-    /// and answers the error naming the two first by source.
-    fn add_all(&self, descriptors: impl Iterator<Item = Descriptor>) -> usize {
+    /// The plugins of providers that are not used because a plugin registered before
+    /// them has their identity: one [`PluginError::Shadowed`] each, naming both
+    /// sources. Warnings: every identity still answers with the plugin registered
+    /// first.
+    pub fn shadowed(&self) -> Vec<PluginError> {
+        lock(&self.shadowed)
+            .iter()
+            .map(|(used, ignored)| PluginError::Shadowed {
+                id: ignored.id(),
+                used: self
+                    .at(*used)
+                    .map(|e| e.desc.source.to_string())
+                    .unwrap_or_default(),
+                ignored: ignored.source.to_string(),
+            })
+            .collect()
+    }
+
+    /// Adds a batch of registrations; a duplicated identity within the batch keeps
+    /// every registration and answers the error naming the two first by source. An
+    /// identity registered before the batch is a duplicate too, or, with
+    /// [`Taken::Shadows`], keeps its registration and shadows the new one.
+    fn add(&self, descriptors: impl Iterator<Item = Descriptor>, taken: Taken) -> usize {
         let mut ids = write(&self.ids);
+        let before = self.entries.count();
         let mut added = 0;
         for desc in descriptors {
+            if taken == Taken::Shadows
+                && let Some(&(Slot::One(used) | Slot::Duplicate(used, _))) =
+                    ids[desc.plugin_type.index()].get(&desc.name)
+                && used < before
+            {
+                tracing::warn!(plugin_type = %desc.plugin_type, name = %desc.name, source = %desc.source, "plugin_shadowed");
+                lock(&self.shadowed).push((used, desc));
+                continue;
+            }
             tracing::trace!(plugin_type = %desc.plugin_type, name = %desc.name, source = %desc.source, "plugin_discovered");
             let t = desc.plugin_type.index();
             let name = desc.name.clone();
