@@ -47,7 +47,10 @@ fn main() {
         .collect();
     let (Some(workload), Some(iters)) = (args.first(), args.get(1)) else {
         // `cargo bench` runs every bench target without arguments: nothing to do.
-        eprintln!("usage: profile WORKLOAD ITERS; workloads: {}", WORKLOADS.join(" "));
+        eprintln!(
+            "usage: profile WORKLOAD ITERS; workloads: {}",
+            WORKLOADS.join(" ")
+        );
         return;
     };
     let iters: usize = iters.parse().expect("ITERS is a number");
@@ -75,7 +78,11 @@ fn main() {
             let chain = Chain::new();
             let base = workload.starts_with("baseline");
             repeat(iters, || {
-                black_box(if base { chain.baseline() } else { chain.resolve() });
+                black_box(if base {
+                    chain.baseline()
+                } else {
+                    chain.resolve()
+                });
             });
         }
         "health_11" | "baseline_11_noop_jobs" => {
@@ -121,7 +128,10 @@ fn main() {
             });
         }
         other => {
-            eprintln!("unknown workload {other}; workloads: {}", WORKLOADS.join(" "));
+            eprintln!(
+                "unknown workload {other}; workloads: {}",
+                WORKLOADS.join(" ")
+            );
             std::process::exit(2);
         }
     }

@@ -362,7 +362,10 @@ pub fn duck_registry() -> PluginRegistry {
         .configure(PluginType::Compute, DUCK, valid_config())
         .expect("valid");
     assert_eq!(
-        registry.config_json(PluginType::Compute, DUCK).ok().flatten(),
+        registry
+            .config_json(PluginType::Compute, DUCK)
+            .ok()
+            .flatten(),
         Some(valid_config()),
         "the valid config is stored"
     );
