@@ -53,6 +53,29 @@ pub(crate) fn check(desc: &PluginDescriptor) -> Result<(), Fault> {
     Ok(())
 }
 
+/// The declared dependencies, parsed; the first invalid one's message. A dependency
+/// written in the program keeps borrowing its text.
+pub(crate) fn dependencies(
+    declared: &crate::Dependencies,
+) -> Result<Vec<super::entry::Dependency>, String> {
+    match declared {
+        crate::Dependencies::Static(deps) => deps
+            .iter()
+            .map(|dep| {
+                let (ty, name) = parse_dependency(dep).map_err(|e| e.to_string())?;
+                Ok((ty, std::borrow::Cow::Borrowed(name)))
+            })
+            .collect(),
+        crate::Dependencies::Owned(deps) => deps
+            .iter()
+            .map(|dep| {
+                let (ty, name) = parse_dependency(dep).map_err(|e| e.to_string())?;
+                Ok((ty, std::borrow::Cow::Owned(name.to_owned())))
+            })
+            .collect(),
+    }
+}
+
 /// Whether a plugin just built is the one its descriptor describes: of the same type,
 /// and reporting the same metadata (identity, version, API version and source).
 pub(crate) fn instance_matches(

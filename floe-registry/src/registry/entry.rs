@@ -87,20 +87,37 @@ pub(crate) struct Configuration {
 }
 
 /// One registration.
+///
+/// Before first use it is its descriptor and an empty instance cell; the rest of its
+/// state is allocated on first use, so that thousands of registrations never used
+/// stay within the memory goal (BENCHMARKS.md: at most 256 bytes a registration).
 pub(crate) struct Entry {
     /// What the registry knows without building the plugin.
     pub(crate) desc: Descriptor,
     /// The plugin, set once by the first successful load (or by `register_instance`).
     instance: OnceLock<PluginInstance>,
+    /// Everything else, allocated on first use.
+    runtime: OnceLock<Box<Runtime>>,
+}
+
+/// The state of a registration that is used.
+#[derive(Default)]
+struct Runtime {
     /// Serialises loading, so that a plugin is built once.
     loading: Mutex<()>,
     /// The outcome of checking the descriptor against the rules, once.
     checked: OnceLock<Result<(), Fault>>,
-    /// Everything about configuration, allocated on first use.
-    configuration: OnceLock<Box<Configuration>>,
-    /// The lifecycle state, allocated on first use.
-    hooks: OnceLock<Arc<Hooks>>,
+    /// The declared dependencies, parsed once: resolving the startup order reads them
+    /// for every plugin of a selection (the resolve goal, BENCHMARKS.md).
+    dependencies: OnceLock<Result<Vec<Dependency>, String>>,
+    /// Everything about configuration.
+    configuration: OnceLock<Configuration>,
+    /// The lifecycle state, shared with the threads that run the hooks.
+    hooks: Arc<Hooks>,
 }
+
+/// A parsed dependency: a type (or any type) and a name.
+pub(crate) type Dependency = (Option<crate::PluginType>, crate::Text);
 
 impl Entry {
     /// A registration of `desc`, holding `instance` if it is built already.
@@ -108,11 +125,12 @@ impl Entry {
         Entry {
             desc,
             instance: instance.map_or_else(OnceLock::new, OnceLock::from),
-            loading: Mutex::new(()),
-            checked: OnceLock::new(),
-            configuration: OnceLock::new(),
-            hooks: OnceLock::new(),
+            runtime: OnceLock::new(),
         }
+    }
+
+    fn runtime(&self) -> &Runtime {
+        self.runtime.get_or_init(Default::default)
     }
 
     /// The plugin's identity.
@@ -122,10 +140,21 @@ impl Entry {
 
     /// Whether the descriptor follows the rules: checked on the first call only.
     pub(crate) fn checked(&self) -> Result<(), PluginError> {
-        self.checked
+        self.runtime()
+            .checked
             .get_or_init(|| check::check(&self.desc))
             .clone()
             .map_err(|fault| fault.error(&self.desc))
+    }
+
+    /// The declared dependencies, parsed on the first call; the parser's message for
+    /// an invalid one.
+    pub(crate) fn dependencies(&self) -> Result<&[Dependency], &str> {
+        self.runtime()
+            .dependencies
+            .get_or_init(|| check::dependencies(&self.desc.dependencies))
+            .as_deref()
+            .map_err(String::as_str)
     }
 
     /// The built plugin, if any. Takes no lock.
@@ -143,7 +172,7 @@ impl Entry {
         if let Some(instance) = self.instance.get() {
             return Ok(instance);
         }
-        let _loading = lock(&self.loading);
+        let _loading = lock(&self.runtime().loading);
         if let Some(instance) = self.instance.get() {
             return Ok(instance);
         }
@@ -153,33 +182,38 @@ impl Entry {
 
     /// The configuration state, allocated on first call.
     pub(crate) fn configuration(&self) -> &Configuration {
-        self.configuration.get_or_init(|| {
-            Box::new(Configuration {
-                slot: Arc::new(ConfigSlot::new(self.id())),
-                schema: OnceLock::new(),
-                has_secrets: OnceLock::new(),
-                validator: OnceLock::new(),
-            })
+        self.runtime().configuration.get_or_init(|| Configuration {
+            slot: Arc::new(ConfigSlot::new(self.id())),
+            schema: OnceLock::new(),
+            has_secrets: OnceLock::new(),
+            validator: OnceLock::new(),
         })
+    }
+
+    /// The configuration state if it exists.
+    fn stored_configuration(&self) -> Option<&Configuration> {
+        self.runtime.get()?.configuration.get()
     }
 
     /// Whether a config is stored.
     pub(crate) fn is_configured(&self) -> bool {
-        self.configuration.get().is_some_and(|c| c.slot.is_set())
+        self.stored_configuration().is_some_and(|c| c.slot.is_set())
     }
 
     /// The stored config, if any. Takes no lock.
     pub(crate) fn stored_config(&self) -> Option<Arc<Stored>> {
-        self.configuration.get()?.slot.load()
+        self.stored_configuration()?.slot.load()
     }
 
     /// The lifecycle state, allocated on first call.
     pub(crate) fn hooks(&self) -> &Arc<Hooks> {
-        self.hooks.get_or_init(Default::default)
+        &self.runtime().hooks
     }
 
     /// The phase, without allocating the lifecycle state.
     pub(crate) fn phase(&self) -> Phase {
-        self.hooks.get().map_or(Phase::Stopped, |h| h.phase())
+        self.runtime
+            .get()
+            .map_or(Phase::Stopped, |r| r.hooks.phase())
     }
 }

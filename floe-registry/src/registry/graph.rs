@@ -128,31 +128,60 @@ impl PluginRegistry {
 
     /// The dependency graph of `selection`, nodes in (type, name) order.
     fn graph(&self, selection: &[PluginId]) -> Result<Graph, PluginError> {
-        let mut nodes: Vec<PluginId> = selection.to_vec();
-        nodes.sort_unstable();
-        nodes.dedup();
+        let mut asked: Vec<&PluginId> = selection.iter().collect();
+        asked.sort_unstable();
+        asked.dedup();
+        let entries = self.entries_of(&asked)?;
+        // The identities of the order borrow the descriptors' names when they are
+        // `'static` (linked plugins): no copy.
+        let nodes: Vec<PluginId> = entries
+            .iter()
+            .map(|e| PluginId {
+                plugin_type: e.desc.plugin_type,
+                name: e.desc.name.clone(),
+            })
+            .collect();
+        // Nodes by name alone, for dependencies that name no type; made on first need.
+        let mut by_name: Vec<(&str, usize)> = Vec::new();
         let mut deps = Vec::with_capacity(nodes.len());
         let mut missing = Vec::new();
-        for (i, id) in nodes.iter().enumerate() {
-            let entry = self.entry(id.plugin_type, &id.name)?;
-            let mut needs = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let declared = entry
+                .dependencies()
+                .map_err(|reason| PluginError::InvalidMetadata {
+                    id: nodes[i].clone(),
+                    reason: reason.to_owned(),
+                })?;
+            let mut needs = Vec::with_capacity(declared.len());
             let mut absent = Vec::new();
-            for dep in entry.desc.dependencies.iter() {
-                let (ty, name) =
-                    parse_dependency(dep).map_err(|e| PluginError::InvalidMetadata {
-                        id: id.clone(),
-                        reason: e.to_string(),
-                    })?;
+            for (at, (ty, name)) in declared.iter().enumerate() {
                 let before = needs.len();
-                needs.extend(
-                    nodes
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, n)| n.name == name && ty.is_none_or(|t| t == n.plugin_type))
-                        .map(|(j, _)| j),
-                );
+                match ty {
+                    Some(ty) => needs.extend(
+                        nodes
+                            .binary_search_by(|n| (n.plugin_type, &*n.name).cmp(&(*ty, &**name)))
+                            .ok(),
+                    ),
+                    None => {
+                        if by_name.is_empty() {
+                            by_name = nodes
+                                .iter()
+                                .enumerate()
+                                .map(|(j, n)| (&*n.name, j))
+                                .collect();
+                            by_name.sort_unstable();
+                        }
+                        let from = by_name.partition_point(|(n, _)| *n < &**name);
+                        needs.extend(
+                            by_name[from..]
+                                .iter()
+                                .take_while(|(n, _)| *n == &**name)
+                                .map(|&(_, j)| j),
+                        );
+                    }
+                }
                 if needs.len() == before {
-                    absent.push(dep.to_owned());
+                    absent.extend(entry.desc.dependencies.iter().nth(at).map(str::to_owned));
                 }
             }
             needs.sort_unstable();

@@ -30,6 +30,7 @@ mod schema;
 mod settings;
 mod sync;
 
+use std::collections::hash_map::Entry::{Occupied, Vacant};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock, RwLock};
 
@@ -58,15 +59,32 @@ enum Taken {
     Shadows,
 }
 
-/// What an identity resolves to.
+/// What an identity resolves to. Entry indexes are `u32` (a registry holds far fewer
+/// registrations) to keep the maps within the memory goal (BENCHMARKS.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
     /// One registration: its entry index.
-    One(usize),
+    One(u32),
     /// Several registrations claim the identity: the two first by source, which the
     /// error names.
-    Duplicate(usize, usize),
+    Duplicate(u32, u32),
 }
+
+impl Slot {
+    /// The entry index of the registration the identity answers with.
+    fn first(self) -> usize {
+        let (Slot::One(at) | Slot::Duplicate(at, _)) = self;
+        at as usize
+    }
+}
+
+/// An entry index as a [`Slot`] holds it.
+fn index(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// Each plugin type's identities, by name.
+type Ids = [HashMap<Text, Slot>; PluginType::COUNT];
 
 /// The plugin registry: finds the plugins linked into the program (and those of any
 /// other [`PluginProvider`]), builds each on first use, validates and stores their
@@ -97,7 +115,7 @@ pub struct PluginRegistry {
     entries: boxcar::Vec<Entry>,
     /// Each type's identities, by name. Written (under the lock) only when
     /// registrations are added.
-    ids: RwLock<[HashMap<Text, Slot>; PluginType::COUNT]>,
+    ids: RwLock<Ids>,
     /// Set once the linked registrations are all added: racing callers of
     /// `discover_all` wait for it instead of returning early.
     discovered: OnceLock<()>,
@@ -242,13 +260,21 @@ impl PluginRegistry {
     /// identity registered before the batch is a duplicate too, or, with
     /// [`Taken::Shadows`], keeps its registration and shadows the new one.
     fn add(&self, descriptors: impl Iterator<Item = Descriptor>, taken: Taken) -> usize {
+        let batch: Vec<Descriptor> = descriptors.collect();
         let mut ids = write(&self.ids);
+        let mut per_type = [0usize; PluginType::COUNT];
+        for desc in &batch {
+            per_type[desc.plugin_type.index()] += 1;
+        }
+        for (map, n) in ids.iter_mut().zip(per_type) {
+            map.reserve(n);
+        }
         let before = self.entries.count();
         let mut added = 0;
-        for desc in descriptors {
+        for desc in batch {
+            let t = desc.plugin_type.index();
             if taken == Taken::Shadows
-                && let Some(&(Slot::One(used) | Slot::Duplicate(used, _))) =
-                    ids[desc.plugin_type.index()].get(&desc.name)
+                && let Some(used) = ids[t].get(&desc.name).map(|s| s.first())
                 && used < before
             {
                 tracing::warn!(plugin_type = %desc.plugin_type, name = %desc.name, source = %desc.source, "plugin_shadowed");
@@ -256,16 +282,21 @@ impl PluginRegistry {
                 continue;
             }
             tracing::trace!(plugin_type = %desc.plugin_type, name = %desc.name, source = %desc.source, "plugin_discovered");
-            let t = desc.plugin_type.index();
             let name = desc.name.clone();
             let at = self.entries.push(Entry::new(desc, None));
             added += 1;
-            let slot = match ids[t].get(&name) {
-                None => Slot::One(at),
-                Some(&Slot::One(first)) => self.report_duplicate(first, at),
-                Some(&Slot::Duplicate(a, b)) => self.report_duplicate3(a, b, at),
-            };
-            ids[t].insert(name, slot);
+            match ids[t].entry(name) {
+                Vacant(vacant) => {
+                    vacant.insert(Slot::One(index(at)));
+                }
+                Occupied(mut taken) => {
+                    let slot = match *taken.get() {
+                        Slot::One(first) => self.report_duplicate(first as usize, at),
+                        Slot::Duplicate(a, b) => self.report_duplicate3(a as usize, b as usize, at),
+                    };
+                    taken.insert(slot);
+                }
+            }
         }
         added
     }
@@ -284,7 +315,7 @@ impl PluginRegistry {
         if let Some(err) = self.duplicate_error(first, second) {
             tracing::error!(error = %err, "duplicate_plugin");
         }
-        Slot::Duplicate(first, second)
+        Slot::Duplicate(index(first), index(second))
     }
 
     /// A third registration of a duplicated identity: the two first by source are kept,
@@ -389,7 +420,7 @@ impl PluginRegistry {
         let mut ids = write(&self.ids);
         let t = entry.desc.plugin_type.index();
         if let Some(slot) = ids[t].get(&entry.desc.name) {
-            let (Slot::One(first) | Slot::Duplicate(first, _)) = *slot;
+            let first = slot.first();
             return Err(PluginError::Duplicate {
                 id: entry.id(),
                 first: self
@@ -402,21 +433,39 @@ impl PluginRegistry {
         let name = entry.desc.name.clone();
         tracing::info!(plugin_type = %entry.desc.plugin_type, name = %name, version = %entry.desc.version, "plugin_registered");
         let at = self.entries.push(entry);
-        ids[t].insert(name, Slot::One(at));
+        ids[t].insert(name, Slot::One(index(at)));
         Ok(())
     }
 
     /// The entry of an identity: not found (with suggestions) and duplicates are errors.
     fn entry(&self, plugin_type: PluginType, name: &str) -> Result<&Entry, PluginError> {
+        self.entry_in(&read(&self.ids), plugin_type, name)
+    }
+
+    /// The entries of `asked`, in order, under one read of the maps.
+    fn entries_of(&self, asked: &[&PluginId]) -> Result<Vec<&Entry>, PluginError> {
         let ids = read(&self.ids);
+        asked
+            .iter()
+            .map(|id| self.entry_in(&ids, id.plugin_type, &id.name))
+            .collect()
+    }
+
+    /// [`entry`](Self::entry) in maps already read.
+    fn entry_in(
+        &self,
+        ids: &Ids,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<&Entry, PluginError> {
         let of_type = &ids[plugin_type.index()];
         let slot = of_type.get(name).copied();
         let not_found = || PluginError::not_found(plugin_type, name, of_type.keys().map(|k| &**k));
         match slot {
-            Some(Slot::One(at)) => self.at(at).ok_or_else(not_found),
-            Some(Slot::Duplicate(a, b)) => {
-                Err(self.duplicate_error(a, b).unwrap_or_else(not_found))
-            }
+            Some(Slot::One(at)) => self.at(at as usize).ok_or_else(not_found),
+            Some(Slot::Duplicate(a, b)) => Err(self
+                .duplicate_error(a as usize, b as usize)
+                .unwrap_or_else(not_found)),
             None => Err(not_found()),
         }
     }
@@ -497,7 +546,7 @@ impl PluginRegistry {
     fn names(&self, plugin_type: PluginType) -> Vec<&str> {
         let mut names: Vec<&str> = read(&self.ids)[plugin_type.index()]
             .values()
-            .filter_map(|&(Slot::One(at) | Slot::Duplicate(at, _))| self.at(at))
+            .filter_map(|slot| self.at(slot.first()))
             .map(|e| &*e.desc.name)
             .collect();
         names.sort_unstable();
@@ -567,7 +616,7 @@ impl PluginRegistry {
             .iter()
             .flat_map(|of_type| of_type.values())
             .filter_map(|slot| match *slot {
-                Slot::Duplicate(a, b) => Some((a, b)),
+                Slot::Duplicate(a, b) => Some((a as usize, b as usize)),
                 Slot::One(_) => None,
             })
             .collect();
@@ -587,8 +636,9 @@ impl PluginRegistry {
         for of_type in ids.iter() {
             for slot in of_type.values() {
                 match *slot {
-                    Slot::One(at) => ok.extend(self.at(at)),
+                    Slot::One(at) => ok.extend(self.at(at as usize)),
                     Slot::Duplicate(a, b) => {
+                        let (a, b) = (a as usize, b as usize);
                         if let (Some(entry), Some(err)) = (self.at(a), self.duplicate_error(a, b)) {
                             dup.push((entry.id(), err));
                         }
