@@ -2,7 +2,7 @@
 //! (missing dependencies, cycles) that prevent one.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use super::PluginRegistry;
 use super::id::PluginId;
@@ -141,9 +141,13 @@ impl PluginRegistry {
                 name: e.desc.name.clone(),
             })
             .collect();
-        // Nodes by name alone, for dependencies that name no type; made on first need.
-        let mut by_name: Vec<(&str, usize)> = Vec::new();
-        let mut deps = Vec::with_capacity(nodes.len());
+        // Nodes by name alone, for dependencies that name no type, made on first need:
+        // the first node of each name, and `next_named[j]` the next node named as node
+        // `j` (a name may be used by several types).
+        let mut by_name: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
+        let mut next_named: Vec<usize> = Vec::new();
+        let mut dep_list = Vec::with_capacity(nodes.len());
+        let mut ends = Vec::with_capacity(nodes.len());
         let mut missing = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
             let declared = entry
@@ -152,7 +156,8 @@ impl PluginRegistry {
                     id: nodes[i].clone(),
                     reason: reason.to_owned(),
                 })?;
-            let mut needs = Vec::with_capacity(declared.len());
+            let start = dep_list.len();
+            let needs = &mut dep_list;
             let mut absent = Vec::new();
             for (at, (ty, name)) in declared.iter().enumerate() {
                 let before = needs.len();
@@ -163,56 +168,74 @@ impl PluginRegistry {
                             .ok(),
                     ),
                     None => {
-                        if by_name.is_empty() {
-                            by_name = nodes
-                                .iter()
-                                .enumerate()
-                                .map(|(j, n)| (&*n.name, j))
-                                .collect();
-                            by_name.sort_unstable();
+                        if next_named.is_empty() {
+                            next_named = vec![usize::MAX; nodes.len()];
+                            by_name.reserve(nodes.len());
+                            for (j, node) in nodes.iter().enumerate().rev() {
+                                if let Some(later) = by_name.insert(&node.name, j) {
+                                    next_named[j] = later;
+                                }
+                            }
                         }
-                        let from = by_name.partition_point(|(n, _)| *n < &**name);
-                        needs.extend(
-                            by_name[from..]
-                                .iter()
-                                .take_while(|(n, _)| *n == &**name)
-                                .map(|&(_, j)| j),
-                        );
+                        let mut at = by_name.get(&**name).copied().unwrap_or(usize::MAX);
+                        while let Some(&next) = next_named.get(at) {
+                            needs.push(at);
+                            at = next;
+                        }
                     }
                 }
                 if needs.len() == before {
                     absent.extend(entry.desc.dependencies.iter().nth(at).map(str::to_owned));
                 }
             }
-            needs.sort_unstable();
-            needs.dedup();
-            deps.push(needs);
+            let mine = &mut dep_list[start..];
+            mine.sort_unstable();
+            let kept = dedup_in_place(mine);
+            dep_list.truncate(start + kept);
+            ends.push(dep_list.len());
             if !absent.is_empty() {
                 missing.push((i, absent));
             }
         }
         Ok(Graph {
             nodes,
-            deps,
+            dep_list,
+            ends,
             missing,
         })
     }
 }
 
-/// A dependency graph: node `i` needs the nodes `deps[i]` started first; `missing`
+/// Moves the distinct values of sorted `items` to its front; how many there are.
+fn dedup_in_place(items: &mut [usize]) -> usize {
+    let mut kept = 0;
+    for i in 0..items.len() {
+        if kept == 0 || items[i] != items[kept - 1] {
+            items[kept] = items[i];
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// A dependency graph: node `i` needs the nodes `deps(i)` started first; `missing`
 /// lists the nodes with dependencies that are not in the graph, in node order, with
-/// those dependencies.
+/// those dependencies. The dependencies of every node are in one list (node `i`'s end
+/// at `ends[i]`): one allocation rather than one a node (the resolve goal,
+/// BENCHMARKS.md).
 struct Graph {
     /// Sorted by type then name.
     nodes: Vec<PluginId>,
-    deps: Vec<Vec<usize>>,
+    dep_list: Vec<usize>,
+    ends: Vec<usize>,
     missing: Vec<(usize, Vec<String>)>,
 }
 
 impl Graph {
     /// The nodes node `i` needs first.
     fn deps(&self, i: usize) -> &[usize] {
-        &self.deps[i]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.dep_list[start..self.ends[i]]
     }
 
     /// Kahn's algorithm over the nodes `within` accepts, always taking the smallest
@@ -223,7 +246,7 @@ impl Graph {
         let mut waiting = vec![0usize; n];
         let mut dependents = vec![Vec::new(); n];
         for i in (0..n).filter(|&i| within(i)) {
-            for &j in self.deps[i].iter().filter(|&&j| within(j)) {
+            for &j in self.deps(i).iter().filter(|&&j| within(j)) {
                 waiting[i] += 1;
                 dependents[j].push(i);
             }

@@ -83,8 +83,10 @@ fn index(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 
-/// Each plugin type's identities, by name.
-type Ids = [HashMap<Text, Slot>; PluginType::COUNT];
+/// Each plugin type's identities, by name. foldhash rather than std's SipHash: the
+/// plain maps missed the discover and resolve goals (BENCHMARKS.md), and names are not
+/// chosen by an adversary (they come from the program and its installed packages).
+type Ids = [HashMap<Text, Slot, foldhash::fast::RandomState>; PluginType::COUNT];
 
 /// The plugin registry: finds the plugins linked into the program (and those of any
 /// other [`PluginProvider`]), builds each on first use, validates and stores their
