@@ -160,6 +160,23 @@ impl PythonEnvironment {
         self.host.worker.starts()
     }
 
+    /// One round trip to the worker that runs no plugin code (the protocol's `ping`),
+    /// starting the worker if none runs: what every call to a Python plugin costs
+    /// beyond the plugin's own work. For health checks of the environment and for
+    /// measuring that cost.
+    pub fn ping(&self) -> Result<(), PluginError> {
+        self.host
+            .worker
+            .request("ping", Map::new(), self.host.timeouts.lifecycle)
+            .map(drop)
+            .map_err(|e| {
+                PluginError::failed(format!(
+                    "the Python worker of {} did not answer a ping: {e}",
+                    self.root.display()
+                ))
+            })
+    }
+
     /// What only the Python code knows of each plugin: from the cache when the
     /// environment is unchanged, else from the worker (which loads every plugin once),
     /// then cached.

@@ -25,16 +25,20 @@ const SHOW_START_AFTER: Duration = Duration::from_secs(1);
 const STDERR_LINES: usize = 50;
 
 /// Why a request got no answer from Python code.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub(crate) enum WorkerError {
     /// The worker could not be started, or said it cannot serve (`fatal`).
+    #[error("it could not start: {0}")]
     Start(String),
     /// No answer within the deadline: the worker was stopped; the next request starts
     /// a new one.
+    #[error("no answer within {} s; it was stopped", .0.as_secs_f64())]
     TimedOut(Duration),
     /// The worker ended during the request (a crash, `os._exit`, a signal).
+    #[error("it ended ({0})")]
     Died(String),
     /// The worker answered with an error (`PROTOCOL.md`, Errors).
+    #[error("{message}")]
     Python {
         kind: String,
         message: String,
