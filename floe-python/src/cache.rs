@@ -36,6 +36,15 @@ pub(crate) enum Outcome {
     Failed { kind: String, message: String },
 }
 
+impl Outcome {
+    /// Whether this is a fact about the plugin, to keep until the environment changes:
+    /// not when the worker itself failed (it could not start, died or hung), which
+    /// says nothing about the plugin.
+    pub(crate) fn is_fact(&self) -> bool {
+        !matches!(self, Outcome::Failed { kind, .. } if kind == "worker")
+    }
+}
+
 /// The cache of one environment.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct File {

@@ -186,27 +186,19 @@ impl PythonEnvironment {
         let mut learned = false;
         for entry in &self.installed.entry_points {
             let key = cache::key(entry.group(), &entry.name);
-            if outcomes.contains_key(&key) {
-                continue;
-            }
-            let outcome = self.describe(entry);
-            // A worker that cannot start or died is no fact about the plugin: not kept.
-            if let Outcome::Failed { kind, .. } = &outcome
-                && kind == "worker"
-            {
+            if !outcomes.contains_key(&key) {
+                let outcome = self.describe(entry);
+                learned |= outcome.is_fact();
                 outcomes.insert(key, outcome);
-                continue;
             }
-            learned = true;
-            outcomes.insert(key, outcome);
         }
         if learned {
-            let kept: BTreeMap<String, Outcome> = outcomes
+            let facts: BTreeMap<String, Outcome> = outcomes
                 .iter()
-                .filter(|(_, o)| !matches!(o, Outcome::Failed { kind, .. } if kind == "worker"))
+                .filter(|(_, o)| o.is_fact())
                 .map(|(k, o)| (k.clone(), o.clone()))
                 .collect();
-            self.cache.store(fingerprint, &kept);
+            self.cache.store(fingerprint, &facts);
         }
         outcomes
     }

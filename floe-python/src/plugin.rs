@@ -190,14 +190,10 @@ fn health_status(answer: &Value) -> HealthStatus {
 /// A worker failure as the plugin's error.
 pub(crate) fn error(id: &PluginId, op: &str, failure: WorkerError) -> PluginError {
     match failure {
-        WorkerError::Python { kind, message, .. } if kind == "configuration" => {
+        WorkerError::Python { kind, detail, .. } if kind == "configuration" => {
             PluginError::Configuration {
                 id: id.clone(),
-                errors: vec![ConfigFieldError {
-                    field: String::new(),
-                    message,
-                    kind: ConfigErrorKind::Invalid,
-                }],
+                errors: field_errors(&detail),
             }
         }
         WorkerError::Python { message, .. } => PluginError::failed(message),
