@@ -491,7 +491,7 @@ impl PluginDescriptor {
         source: PluginSource,
         constructor: fn() -> PluginInstance,
     ) -> Self {
-        Self::linked_parts(
+        linked_descriptor(
             plugin_type,
             name,
             version,
@@ -502,33 +502,6 @@ impl PluginDescriptor {
             constructor,
             None,
         )
-    }
-
-    /// A linked descriptor, every field given: what `#[floe_plugin]` writes (through
-    /// `__private::linked_descriptor`).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) const fn linked_parts(
-        plugin_type: PluginType,
-        name: &'static str,
-        version: &'static str,
-        floe_api_version: &'static str,
-        description: &'static str,
-        dependencies: &'static [&'static str],
-        source: PluginSource,
-        constructor: fn() -> PluginInstance,
-        config: Option<ConfigSpec>,
-    ) -> Self {
-        PluginDescriptor {
-            plugin_type,
-            name: Cow::Borrowed(name),
-            version: Cow::Borrowed(version),
-            floe_api_version: Cow::Borrowed(floe_api_version),
-            description: Cow::Borrowed(description),
-            dependencies: Dependencies::Static(dependencies),
-            source,
-            constructor: Constructor::Fn(constructor),
-            config,
-        }
     }
 
     /// A descriptor of a plugin registered at run time: owned texts, and a factory that
@@ -637,6 +610,35 @@ impl PluginDescriptor {
     pub fn with_owned_api_version(mut self, floe_api_version: impl Into<Text>) -> Self {
         self.floe_api_version = floe_api_version.into();
         self
+    }
+}
+
+/// The descriptor of a linked plugin, every field given: what `#[floe_plugin]` writes
+/// (a `const fn`, so that it builds a `static`). Not public API: reached through
+/// `__private`.
+#[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
+pub const fn linked_descriptor(
+    plugin_type: PluginType,
+    name: &'static str,
+    version: &'static str,
+    floe_api_version: &'static str,
+    description: &'static str,
+    dependencies: &'static [&'static str],
+    source: PluginSource,
+    constructor: fn() -> PluginInstance,
+    config: Option<ConfigSpec>,
+) -> PluginDescriptor {
+    PluginDescriptor {
+        plugin_type,
+        name: Cow::Borrowed(name),
+        version: Cow::Borrowed(version),
+        floe_api_version: Cow::Borrowed(floe_api_version),
+        description: Cow::Borrowed(description),
+        dependencies: Dependencies::Static(dependencies),
+        source,
+        constructor: Constructor::Fn(constructor),
+        config,
     }
 }
 

@@ -7,6 +7,8 @@ pub use ::serde;
 pub use ::serde_json;
 pub use floe_registry_rules::api_compatible;
 
+pub use crate::descriptor::linked_descriptor;
+
 pub use crate::{
     AnyConfig, ConfigCell, ConfigSpec, FLOE_API_VERSION, FloePlugin, PluginDescriptor, PluginError,
     PluginInstance, PluginMetadata, PluginSource, PluginType,
@@ -21,33 +23,6 @@ pub static FLOE_REGISTRY_PLUGINS: [PluginDescriptor];
 pub const API_MAJOR: u32 = crate::PLATFORM_API_VERSION.major;
 /// The platform's API minor, for the attribute's compile-time check.
 pub const API_MINOR: u32 = crate::PLATFORM_API_VERSION.minor;
-
-/// The descriptor `#[floe_plugin]` writes, every field given (a `const fn`, so that
-/// it builds a `static`).
-#[allow(clippy::too_many_arguments)]
-pub const fn linked_descriptor(
-    plugin_type: PluginType,
-    name: &'static str,
-    version: &'static str,
-    floe_api_version: &'static str,
-    description: &'static str,
-    dependencies: &'static [&'static str],
-    source: PluginSource,
-    constructor: fn() -> PluginInstance,
-    config: Option<ConfigSpec>,
-) -> PluginDescriptor {
-    PluginDescriptor::linked_parts(
-        plugin_type,
-        name,
-        version,
-        floe_api_version,
-        description,
-        dependencies,
-        source,
-        constructor,
-        config,
-    )
-}
 
 /// The constructor check: a `fn() -> PluginInstance` that builds `T` with `Default`.
 /// Wrapping it here gives the missing-`Default` error a clear place.

@@ -45,79 +45,64 @@ pub struct ShutdownReport {
     pub failed: Vec<(PluginId, PluginError)>,
 }
 
-/// How a hook run on a pooled thread ended, for the caller.
-fn failure(
+/// Runs `hook` of a plugin on a pooled thread within `timeout`: `job` calls the hook
+/// (its panic caught) and moves the plugin's phase on when it ends, however late; the
+/// caller only waits. When no thread could run it, `never_ran` moves the phase back.
+fn run_hook(
     hook: Hook,
-    outcome: Outcome<Result<(), PluginError>>,
     timeout: std::time::Duration,
+    job: impl FnOnce() -> Result<Result<(), PluginError>, String> + Send + 'static,
+    never_ran: impl FnOnce(),
 ) -> Result<(), HookFailure> {
-    match outcome {
-        Outcome::Done(Ok(())) => Ok(()),
-        Outcome::Done(Err(error)) => Err(HookFailure::Error {
+    match guard::run_with_timeout(timeout, job) {
+        Outcome::Done(Ok(Ok(()))) => Ok(()),
+        Outcome::Done(Ok(Err(error))) => Err(HookFailure::Error {
             hook,
             error: Box::new(error),
         }),
-        Outcome::Panicked(message) => Err(HookFailure::Panicked { hook, message }),
+        Outcome::Done(Err(message)) | Outcome::Panicked(message) => {
+            Err(HookFailure::Panicked { hook, message })
+        }
         Outcome::TimedOut => Err(HookFailure::TimedOut { hook, timeout }),
-        Outcome::NoThread(reason) => Err(HookFailure::NoThread { hook, reason }),
+        Outcome::NoThread(reason) => {
+            never_ran();
+            Err(HookFailure::NoThread { hook, reason })
+        }
     }
 }
 
-/// Runs `startup()` of `instance` on a pooled thread within `timeout`. The thread
-/// moves the phase on when the hook ends (stopping the plugin at once if a shutdown
-/// asked for it meanwhile); the caller only waits.
+/// Runs `startup()`: started when it succeeds, and stopped at once by its own thread
+/// if a shutdown asked for the plugin while it ran.
 fn run_startup(
     instance: PluginInstance,
     hooks: Arc<Hooks>,
     timeout: std::time::Duration,
 ) -> Result<(), HookFailure> {
     let on_thread = Arc::clone(&hooks);
-    let outcome = guard::run_with_timeout(timeout, move || {
+    let job = move || {
         let result = guard::catch(|| instance.startup());
-        let ok = matches!(result, Ok(Ok(())));
-        if on_thread.started(ok) {
+        if on_thread.started(matches!(result, Ok(Ok(())))) {
             let _ = guard::catch(|| instance.shutdown());
             on_thread.stopped();
         }
         result
-    });
-    let outcome = match outcome {
-        Outcome::Done(Ok(result)) => Outcome::Done(result),
-        Outcome::Done(Err(message)) => Outcome::Panicked(message),
-        Outcome::Panicked(message) => Outcome::Panicked(message),
-        Outcome::TimedOut => Outcome::TimedOut,
-        Outcome::NoThread(reason) => {
-            // The hook never ran: nothing else will move the phase on.
-            hooks.stopped();
-            Outcome::NoThread(reason)
-        }
     };
-    failure(Hook::Startup, outcome, timeout)
+    run_hook(Hook::Startup, timeout, job, || hooks.stopped())
 }
 
-/// Runs `shutdown()` of `instance` on a pooled thread within `timeout`; the thread
-/// marks the plugin stopped when the hook ends.
+/// Runs `shutdown()`: stopped when it ends, whatever its outcome.
 fn run_shutdown(
     instance: PluginInstance,
     hooks: Arc<Hooks>,
     timeout: std::time::Duration,
 ) -> Result<(), HookFailure> {
     let on_thread = Arc::clone(&hooks);
-    let outcome = guard::run_with_timeout(timeout, move || {
+    let job = move || {
         let result = guard::catch(|| instance.shutdown());
         on_thread.stopped();
         result
-    });
-    let outcome = match outcome {
-        Outcome::Done(Ok(result)) => Outcome::Done(result),
-        Outcome::Done(Err(message)) | Outcome::Panicked(message) => Outcome::Panicked(message),
-        Outcome::TimedOut => Outcome::TimedOut,
-        Outcome::NoThread(reason) => {
-            hooks.stopped();
-            Outcome::NoThread(reason)
-        }
     };
-    failure(Hook::Shutdown, outcome, timeout)
+    run_hook(Hook::Shutdown, timeout, job, || hooks.stopped())
 }
 
 impl PluginRegistry {
