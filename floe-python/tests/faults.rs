@@ -41,6 +41,7 @@ class Base(PluginMetadata):
 class Echo(Base):
     NAME = "echo"
     def echo(self, value): return value
+    def live(self): return object()
 
 class Chatty(Base):
     NAME = "chatty"
@@ -272,6 +273,22 @@ fn a_worker_that_exits_or_crashes_fails_that_call_and_the_next_call_starts_a_new
 }
 
 #[test]
+fn a_method_returning_a_live_object_is_an_error_naming_it() {
+    let (_dir, root) = faults_env(true);
+    let (registry, _python) = registry(&root, Timeouts::default());
+    let err = call(&registry, "echo", "live", vec![]).expect_err("not JSON");
+    let text = err.to_string();
+    assert!(
+        text.contains("live") && text.contains("object") && text.contains("JSON cannot hold"),
+        "{text}"
+    );
+    assert_eq!(
+        call(&registry, "echo", "echo", vec![json!(1)]).expect("echo"),
+        json!(1)
+    );
+}
+
+#[test]
 fn a_plugin_needing_a_newer_api_is_refused_with_floes_text() {
     let (_dir, root) = faults_env(true);
     let (registry, _python) = registry(&root, Timeouts::default());
@@ -327,9 +344,44 @@ fn many_threads_calling_python_plugins_get_their_own_answers() {
     });
 }
 
+/// Everything the tracing subscriber writes, for the canary.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut all) = self.0.lock() {
+            all.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[test]
-fn secrets_never_show_in_errors_or_the_stored_config() {
-    const CANARY: &str = "canary-7f3e9b1d";
+fn secrets_never_show_in_errors_logs_or_the_stored_config() {
+    let logs = Captured::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, secrets_never_show);
+    let text =
+        String::from_utf8_lossy(&logs.0.lock().map(|l| l.clone()).unwrap_or_default()).into_owned();
+    assert!(
+        text.contains("plugin_configured"),
+        "the logs were captured: {text}"
+    );
+    assert!(!text.contains(CANARY), "{text}");
+}
+
+const CANARY: &str = "canary-7f3e9b1d";
+
+fn secrets_never_show() {
     let (_dir, root) = faults_env(true);
     let (registry, _python) = registry(&root, Timeouts::default());
     let t = PluginType::Secrets;
