@@ -186,10 +186,10 @@ impl PythonEnvironment {
         let mut learned = false;
         for entry in &self.installed.entry_points {
             let key = cache::key(entry.group(), &entry.name);
-            if !outcomes.contains_key(&key) {
+            if let std::collections::btree_map::Entry::Vacant(vacant) = outcomes.entry(key) {
                 let outcome = self.describe(entry);
                 learned |= outcome.is_fact();
-                outcomes.insert(key, outcome);
+                vacant.insert(outcome);
             }
         }
         if learned {
