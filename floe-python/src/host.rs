@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -184,9 +185,22 @@ impl PythonEnvironment {
         let fingerprint = &self.installed.fingerprint;
         let mut outcomes = self.cache.load(fingerprint).unwrap_or_default();
         let mut learned = false;
+        let began = std::time::Instant::now();
+        let mut shown = false;
         for entry in &self.installed.entry_points {
             let key = cache::key(entry.group(), &entry.name);
             if let std::collections::btree_map::Entry::Vacant(vacant) = outcomes.entry(key) {
+                // A cold cache loads every plugin once: say so on a terminal when it
+                // takes long.
+                if !shown && began.elapsed() > Duration::from_secs(1) {
+                    shown = true;
+                    if std::io::stderr().is_terminal() {
+                        eprintln!(
+                            "floe: reading the Python plugins of {} (once; kept until a package changes)...",
+                            self.root.display()
+                        );
+                    }
+                }
                 let outcome = self.describe(entry);
                 learned |= outcome.is_fact();
                 vacant.insert(outcome);

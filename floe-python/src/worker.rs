@@ -139,9 +139,12 @@ impl Worker {
         let mut request = fields;
         request.insert("id".to_owned(), json!(id));
         request.insert("op".to_owned(), json!(op));
-        let line = Value::Object(request).to_string();
+        let mut line = Value::Object(request).to_string();
+        line.push('\n');
         let deadline = deadline_after(timeout);
-        let sent = writeln!(process.stdin, "{line}").and_then(|()| process.stdin.flush());
+        // One write of the whole line: the pipe is unbuffered, and a separate newline
+        // is a second system call and a second read in the worker.
+        let sent = process.stdin.write_all(line.as_bytes());
         if sent.is_err() {
             let died = self.died(process);
             *slot = None;
@@ -245,9 +248,10 @@ impl Worker {
             stderr_done,
         };
         let deadline = began + START_TIMEOUT;
-        let mut shown = false;
+        // Whether the wait has passed SHOW_START_AFTER, and whether that was shown.
+        let (mut waited, mut shown) = (false, false);
         loop {
-            let wait = if shown {
+            let wait = if waited {
                 deadline.saturating_duration_since(Instant::now())
             } else {
                 SHOW_START_AFTER.saturating_sub(began.elapsed())
@@ -275,9 +279,10 @@ impl Worker {
                         return Err(WorkerError::Start(message.to_owned()));
                     }
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) if !shown => {
-                    shown = true;
-                    if std::io::stderr().is_terminal() {
+                Err(mpsc::RecvTimeoutError::Timeout) if !waited => {
+                    waited = true;
+                    shown = std::io::stderr().is_terminal();
+                    if shown {
                         eprintln!("floe: starting the Python worker for {}...", self.label);
                     }
                 }
