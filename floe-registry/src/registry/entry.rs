@@ -86,16 +86,12 @@ pub(crate) struct Configuration {
     pub(crate) validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
 
-/// One registration.
-///
-/// Before first use it is its descriptor and an empty instance cell; the rest of its
-/// state is allocated on first use, so that thousands of registrations never used
-/// stay within the memory goal (BENCHMARKS.md: at most 256 bytes a registration).
+/// One registration: its descriptor, and its runtime state in a `OnceLock`, allocated
+/// on first use, so that thousands of registrations never used cost 32 bytes each in
+/// the store (the memory and discover goals, BENCHMARKS.md).
 pub(crate) struct Entry {
     /// What the registry knows without building the plugin.
     pub(crate) desc: Descriptor,
-    /// The plugin, set once by the first successful load (or by `register_instance`).
-    instance: OnceLock<PluginInstance>,
     /// Everything else, allocated on first use.
     runtime: OnceLock<Box<Runtime>>,
 }
@@ -103,6 +99,8 @@ pub(crate) struct Entry {
 /// The state of a registration that is used.
 #[derive(Default)]
 struct Runtime {
+    /// The plugin, set once by the first successful load (or by `register_instance`).
+    instance: OnceLock<PluginInstance>,
     /// Serialises loading, so that a plugin is built once.
     loading: Mutex<()>,
     /// The outcome of checking the descriptor against the rules, once.
@@ -122,11 +120,14 @@ pub(crate) type Dependency = (Option<crate::PluginType>, crate::Text);
 impl Entry {
     /// A registration of `desc`, holding `instance` if it is built already.
     pub(crate) fn new(desc: Descriptor, instance: Option<PluginInstance>) -> Self {
-        Entry {
-            desc,
-            instance: instance.map_or_else(OnceLock::new, OnceLock::from),
-            runtime: OnceLock::new(),
+        let runtime = OnceLock::new();
+        if let Some(instance) = instance {
+            let _ = runtime.set(Box::new(Runtime {
+                instance: OnceLock::from(instance),
+                ..Runtime::default()
+            }));
         }
+        Entry { desc, runtime }
     }
 
     fn runtime(&self) -> &Runtime {
@@ -157,9 +158,9 @@ impl Entry {
             .map_err(String::as_str)
     }
 
-    /// The built plugin, if any. Takes no lock.
+    /// The built plugin, if any. Takes no lock and allocates nothing.
     pub(crate) fn instance(&self) -> Option<&PluginInstance> {
-        self.instance.get()
+        self.runtime.get()?.instance.get()
     }
 
     /// The built plugin, building it with `build` if no one has: `build` runs once,
@@ -169,15 +170,16 @@ impl Entry {
         &self,
         build: impl FnOnce() -> Result<PluginInstance, PluginError>,
     ) -> Result<&PluginInstance, PluginError> {
-        if let Some(instance) = self.instance.get() {
+        let runtime = self.runtime();
+        if let Some(instance) = runtime.instance.get() {
             return Ok(instance);
         }
-        let _loading = lock(&self.runtime().loading);
-        if let Some(instance) = self.instance.get() {
+        let _loading = lock(&runtime.loading);
+        if let Some(instance) = runtime.instance.get() {
             return Ok(instance);
         }
         let instance = build()?;
-        Ok(self.instance.get_or_init(|| instance))
+        Ok(runtime.instance.get_or_init(|| instance))
     }
 
     /// The configuration state, allocated on first call.
