@@ -273,6 +273,8 @@ impl PluginRegistry {
         }
         let before = self.entries.count();
         let mut added = 0;
+        // Asked once for the batch rather than once a registration (the discover goal).
+        let trace = tracing::enabled!(tracing::Level::TRACE);
         for desc in batch {
             let t = desc.plugin_type.index();
             if taken == Taken::Shadows
@@ -283,7 +285,9 @@ impl PluginRegistry {
                 lock(&self.shadowed).push((used, desc));
                 continue;
             }
-            tracing::trace!(plugin_type = %desc.plugin_type, name = %desc.name, source = %desc.source, "plugin_discovered");
+            if trace {
+                tracing::trace!(plugin_type = %desc.plugin_type, name = %desc.name, source = %desc.source, "plugin_discovered");
+            }
             let name = desc.name.clone();
             let at = self.entries.push(Entry::new(desc, None));
             added += 1;
