@@ -6,7 +6,6 @@
 //! so it can call the registry's `shutdown_all` while the main thread waits on a hook.
 
 use std::process::ExitCode;
-use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -125,16 +124,13 @@ pub fn run(args: &HealthArgs, python: Option<&PythonEnvironment>) -> Result<Exit
     let lifecycle_timeout = Duration::from_secs_f64(args.startup_timeout);
     let health_timeout = Duration::from_secs_f64(args.timeout);
     // The run's own registry, with the timeouts asked for; `'static` for the Ctrl-C
-    // handler, which outlives this function's borrows.
-    static REGISTRY: OnceLock<PluginRegistry> = OnceLock::new();
+    // handler, which outlives this function's borrows (one a run: the process ends).
     let timeouts = Timeouts::default()
         .with_lifecycle(lifecycle_timeout)
         .with_health(health_timeout);
-    let registry = REGISTRY.get_or_init(|| {
-        let registry = PluginRegistry::with_timeouts(timeouts);
-        registry.discover_all();
-        registry
-    });
+    let registry: &'static PluginRegistry =
+        Box::leak(Box::new(PluginRegistry::with_timeouts(timeouts)));
+    registry.discover_all();
     if let Some(python) = python {
         crate::add_python(registry, &python.clone().with_timeouts(timeouts))?;
     }

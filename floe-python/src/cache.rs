@@ -27,8 +27,7 @@ pub(crate) struct Described {
     pub(crate) config_schema: Option<Value>,
 }
 
-/// What describing one plugin gave: its metadata, or why it could not be loaded (an
-/// import error is kept too: it stays one until the environment changes).
+/// What describing one plugin gave: its metadata, or why it could not be loaded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Outcome {
@@ -37,11 +36,11 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
-    /// Whether this is a fact about the plugin, to keep until the environment changes:
-    /// not when the worker itself failed (it could not start, died or hung), which
-    /// says nothing about the plugin.
+    /// Whether to keep this until the environment changes: a description, yes; a
+    /// failure, no: it may depend on more than the installed packages (a variable of
+    /// the environment, a worker that could not start), so it is tried again.
     pub(crate) fn is_fact(&self) -> bool {
-        !matches!(self, Outcome::Failed { kind, .. } if kind == "worker")
+        matches!(self, Outcome::Described(_))
     }
 }
 
@@ -156,10 +155,14 @@ mod tests {
         let mut plugins = BTreeMap::new();
         plugins.insert(
             key("floe.catalogs", "glue"),
-            Outcome::Failed {
-                kind: "import".into(),
-                message: "ModuleNotFoundError: No module named 'boto3'".into(),
-            },
+            Outcome::Described(Described {
+                name: "glue".into(),
+                version: "0.1.0".into(),
+                floe_api_version: "1.0".into(),
+                description: String::new(),
+                dependencies: Vec::new(),
+                config_schema: None,
+            }),
         );
         cache.store(&before, &plugins);
         assert_eq!(cache.load(&before), Some(plugins));

@@ -263,7 +263,8 @@ class Worker:
                 f"{err['field'] or '(config)'}: {err['message']}" for err in errors
             )
             raise WorkerError("configuration", message, errors) from None
-        plugin.configure(validated)
+        if request.get("apply", True):
+            plugin.configure(validated)
         return {"validated": to_json(validated, "configure")}
 
     def op_startup(self, request: dict) -> dict:
@@ -404,6 +405,10 @@ def main() -> None:
     The exit skips interpreter shutdown: plugins may leave non-daemon threads (exporters,
     connection pools) that would otherwise keep the worker alive after its input closed.
     """
+    # Run with `-c`, Python puts the current folder first on sys.path: what a plugin
+    # imports must not depend on where floe was started.
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
     protocol_in, out = claim_stdio()
     code = 1
     try:

@@ -93,7 +93,10 @@ impl PythonEnvironment {
     pub fn open(path: impl AsRef<Path>) -> Result<Self, PythonError> {
         let path = path.as_ref();
         let layout = Layout::find(path)?;
-        let installed = distributions::scan(&layout.site_packages)?;
+        let mut installed = distributions::scan(&layout.site_packages)?;
+        // What the worker reports depends on its script too: a new floe-python rebuilds
+        // the cache.
+        installed.fingerprint.push(crate::worker::host_script_key());
         let root = if path.is_dir() {
             path.to_owned()
         } else {
@@ -187,6 +190,8 @@ impl PythonEnvironment {
         let mut learned = false;
         let began = std::time::Instant::now();
         let mut shown = false;
+        // A worker that cannot start fails every plugin alike: tried once a listing.
+        let mut no_worker: Option<Outcome> = None;
         for entry in &self.installed.entry_points {
             let key = cache::key(entry.group(), &entry.name);
             if let std::collections::btree_map::Entry::Vacant(vacant) = outcomes.entry(key) {
@@ -201,7 +206,13 @@ impl PythonEnvironment {
                         );
                     }
                 }
-                let outcome = self.describe(entry);
+                let outcome = match &no_worker {
+                    Some(failed) => failed.clone(),
+                    None => self.describe(entry),
+                };
+                if matches!(&outcome, Outcome::Failed { kind, .. } if kind == "worker_start") {
+                    no_worker.get_or_insert_with(|| outcome.clone());
+                }
                 learned |= outcome.is_fact();
                 vacant.insert(outcome);
             }
@@ -236,7 +247,11 @@ impl PythonEnvironment {
             },
             Err(WorkerError::Python { kind, message, .. }) => Outcome::Failed { kind, message },
             Err(other) => Outcome::Failed {
-                kind: "worker".into(),
+                kind: if matches!(other, WorkerError::Start(_)) {
+                    "worker_start".into()
+                } else {
+                    "worker".into()
+                },
                 message: crate::plugin::error(
                     &floe_registry::PluginId::new(entry.plugin_type, &*entry.name),
                     "describe",
@@ -256,10 +271,10 @@ impl PythonEnvironment {
         );
         let host = Arc::clone(&self.host);
         let load = entry.clone();
-        let version = match outcome {
-            Some(Outcome::Described(d)) => d.version.clone(),
-            _ => entry.version.clone(),
-        };
+        let version = semver_of(match outcome {
+            Some(Outcome::Described(d)) => &d.version,
+            _ => &entry.version,
+        });
         let descriptor = PluginDescriptor::runtime(
             entry.plugin_type,
             entry.name.clone(),
@@ -287,6 +302,37 @@ impl PythonEnvironment {
             .with_owned_description(described.description.clone())
             .with_owned_dependencies(described.dependencies.clone())
             .with_config_spec(spec)
+    }
+}
+
+/// A Python version (PEP 440) in SemVer form, which the registry's rules require:
+/// SemVer as it is, `0.1.0a1` as `0.1.0-a1`, `1.2` as `1.2.0`, `1.0.post1` as
+/// `1.0.0-post1`; anything else as `0.0.0`, so that a plugin with an odd version is
+/// still listed and its real load error shown.
+fn semver_of(version: &str) -> String {
+    if floe_registry::check_semver(version).is_ok() {
+        return version.to_owned();
+    }
+    let release_end = version
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(version.len());
+    let (release, rest) = version.split_at(release_end);
+    let mut parts: Vec<&str> = release.trim_end_matches('.').split('.').collect();
+    while parts.len() < 3 {
+        parts.push("0");
+    }
+    let suffix = rest
+        .trim_start_matches(['.', '-', '_'])
+        .to_ascii_lowercase();
+    let candidate = match (parts.len(), suffix.is_empty()) {
+        (3, true) => parts.join("."),
+        (3, false) => format!("{}-{suffix}", parts.join(".")),
+        _ => String::new(),
+    };
+    if floe_registry::check_semver(&candidate).is_ok() {
+        candidate
+    } else {
+        "0.0.0".to_owned()
     }
 }
 
@@ -331,5 +377,25 @@ impl PluginProvider for PythonEnvironment {
                 Descriptor::from(self.descriptor(entry, outcome))
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::semver_of;
+
+    #[test]
+    fn python_versions_read_as_semver() {
+        for (python, semver) in [
+            ("0.1.0", "0.1.0"),
+            ("0.1.0a1", "0.1.0-a1"),
+            ("1.2", "1.2.0"),
+            ("1.0.post1", "1.0.0-post1"),
+            ("2.0.0rc2", "2.0.0-rc2"),
+            ("1!2.0", "0.0.0"),
+            ("", "0.0.0"),
+        ] {
+            assert_eq!(semver_of(python), semver, "{python}");
+        }
     }
 }

@@ -27,8 +27,16 @@
 //!   way floe-core's registry does. A worker that hangs past its deadline is stopped,
 //!   one that dies fails the call it was in; the next call starts a new one.
 //! - What crosses the boundary, per method: see [`PythonPlugin`].
-//! - A Python plugin with the identity of a linked one makes that identity a
-//!   duplicate: neither is used, and the error names both sources.
+//! - A Python plugin with the identity of a linked one (or of an environment added
+//!   before) is not used: the earlier one is, and
+//!   [`PluginRegistry::shadowed`](floe_registry::PluginRegistry::shadowed) names both.
+//! - The calls of every plugin of one environment run one after another in its worker
+//!   (health checks included).
+//! - Discovery reads `*.dist-info` folders in the environment's own `site-packages`:
+//!   `*.egg-info` distributions and a venv's system site-packages
+//!   (`include-system-site-packages = true`) are not read.
+//! - Only what a plugin describes is cached; a plugin that fails to load is tried again
+//!   by the next listing.
 
 mod cache;
 mod distributions;

@@ -39,9 +39,20 @@ pub struct PythonPlugin {
     name: String,
     /// The config the registry stores for it (see `config_slot.rs` in floe-registry).
     config: ConfigCell<Value>,
-    /// The config last handed to the worker, and the worker start that received it: a
-    /// new worker (after a crash) gets it again before the next call.
-    pushed: Mutex<Option<(usize, u64)>>,
+    /// What the worker that runs now knows of this plugin; a new worker (after a crash
+    /// or a hang) is brought to the same state before the next call.
+    state: Mutex<WorkerState>,
+}
+
+/// What one worker process was told about a plugin.
+#[derive(Default)]
+struct WorkerState {
+    /// The worker start (generation) this is about.
+    generation: u64,
+    /// The config it was given (the registry's, as given).
+    config: Option<Value>,
+    /// Whether `startup()` ran there and `shutdown()` did not since.
+    started: bool,
 }
 
 impl std::fmt::Debug for PythonPlugin {
@@ -67,7 +78,7 @@ impl PythonPlugin {
             group: entry.group(),
             name: entry.name.clone(),
             config: ConfigCell::new(),
-            pushed: Mutex::new(None),
+            state: Mutex::new(WorkerState::default()),
         };
         plugin.request("describe", Map::new(), host.timeouts.lifecycle)?;
         Ok(instance(entry.plugin_type, plugin))
@@ -89,12 +100,11 @@ impl PythonPlugin {
         args: Vec<Value>,
         kwargs: Map<String, Value>,
     ) -> Result<Value, PluginError> {
-        self.push_config()?;
         let mut fields = Map::new();
         fields.insert("method".into(), json!(method));
         fields.insert("args".into(), Value::Array(args));
         fields.insert("kwargs".into(), Value::Object(kwargs));
-        self.request("call", fields, self.host.timeouts.lifecycle)
+        self.hook("call", fields, self.host.timeouts.lifecycle)
     }
 
     /// Sends `op` about this plugin.
@@ -103,57 +113,69 @@ impl PythonPlugin {
         op: &str,
         fields: Map<String, Value>,
         timeout: std::time::Duration,
-    ) -> Result<Value, PluginError> {
+    ) -> Result<(Value, u64), PluginError> {
         self.host
             .request(op, self.group, &self.name, fields, timeout)
-            .map(|(ok, _)| ok)
             .map_err(|e| error(&self.descriptor.id(), op, e))
     }
 
-    /// Hands the registry's config to the worker if it has not got it: after
-    /// `configure`, and after a new worker started.
-    fn push_config(&self) -> Result<(), PluginError> {
-        let Ok(config) = self.config.get() else {
-            return Ok(());
-        };
-        let at = Arc::as_ptr(&config) as usize;
-        let mut pushed = self.pushed.lock().unwrap_or_else(PoisonError::into_inner);
-        if *pushed == Some((at, self.host.worker.starts())) && self.host.worker.is_running() {
-            return Ok(());
+    /// Brings the worker that runs now to what this plugin should be: the registry's
+    /// config handed over, and `startup()` run again if it had run in a worker that
+    /// since died or hung. Then sends `op`.
+    fn hook(
+        &self,
+        op: &str,
+        fields: Map<String, Value>,
+        timeout: std::time::Duration,
+    ) -> Result<Value, PluginError> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = self.host.worker.starts();
+        let restarted = state.generation != current || !self.host.worker.is_running();
+        let config = self.config.get().ok().map(|c| Value::clone(&c));
+        if config.is_some() && (restarted || state.config != config) {
+            let mut push = Map::new();
+            push.insert("config".into(), config.clone().unwrap_or(Value::Null));
+            push.insert("apply".into(), json!(true));
+            let (_, generation) = self.request("configure", push, self.host.timeouts.lifecycle)?;
+            if generation != state.generation && state.started && op != "startup" {
+                // A new worker: the plugin was started in the one that is gone.
+                self.request("startup", Map::new(), self.host.timeouts.lifecycle)?;
+            }
+            state.generation = generation;
+            state.config = config;
+        } else if restarted && state.started && op != "startup" {
+            let (_, generation) =
+                self.request("startup", Map::new(), self.host.timeouts.lifecycle)?;
+            state.generation = generation;
         }
-        let mut fields = Map::new();
-        fields.insert("config".into(), Value::clone(&config));
-        fields.insert("apply".into(), json!(true));
-        let (_, generation) = self
-            .host
-            .request(
-                "configure",
-                self.group,
-                &self.name,
-                fields,
-                self.host.timeouts.lifecycle,
-            )
-            .map_err(|e| error(&self.descriptor.id(), "configure", e))?;
-        *pushed = Some((at, generation));
-        Ok(())
-    }
-
-    fn hook(&self, op: &str, timeout: std::time::Duration) -> Result<Value, PluginError> {
-        self.push_config()?;
-        self.request(op, Map::new(), timeout)
+        let (answer, generation) = self.request(op, fields, timeout)?;
+        if generation != state.generation {
+            // The worker died between the steps above and `op`: a new one ran `op`
+            // without the plugin's state; the next call brings it there (a `startup`
+            // that just ran there counts).
+            state.config = None;
+            state.generation = if op == "startup" { generation } else { 0 };
+        }
+        match op {
+            "startup" => state.started = true,
+            "shutdown" => state.started = false,
+            _ => {}
+        }
+        Ok(answer)
     }
 
     fn startup(&self) -> Result<(), PluginError> {
-        self.hook("startup", self.host.timeouts.lifecycle).map(drop)
+        self.hook("startup", Map::new(), self.host.timeouts.lifecycle)
+            .map(drop)
     }
 
     fn shutdown(&self) -> Result<(), PluginError> {
-        self.hook("shutdown", self.host.timeouts.lifecycle)
+        self.hook("shutdown", Map::new(), self.host.timeouts.lifecycle)
             .map(drop)
     }
 
     fn health(&self) -> HealthStatus {
-        match self.hook("health_check", self.host.timeouts.health) {
+        match self.hook("health_check", Map::new(), self.host.timeouts.health) {
             Ok(answer) => health_status(&answer),
             Err(e) => HealthStatus::unhealthy(floe_registry::ErrorChain(&e).to_string()),
         }

@@ -15,6 +15,16 @@ use serde_json::{Map, Value, json};
 /// The runner, shipped in this crate and given to the interpreter with `-c`.
 const HOST_SCRIPT: &str = include_str!("floe_host.py");
 
+/// The worker script's identity in the metadata cache's key.
+pub(crate) fn host_script_key() -> String {
+    let hash = HOST_SCRIPT
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("floe_host.py#{hash:016x}")
+}
+
 /// How long the worker may take to start (Python, then `import floe_core`).
 const START_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -154,9 +164,22 @@ impl Worker {
             let left = deadline.saturating_duration_since(Instant::now());
             match process.answers.recv_timeout(left) {
                 Ok(text) => {
-                    let Ok(answer) = serde_json::from_str::<Answer>(&text) else {
-                        tracing::warn!(line = %text, "python_worker_unreadable_line");
-                        continue;
+                    let answer = match serde_json::from_str::<Answer>(&text) {
+                        Ok(answer) => answer,
+                        // The answer to this request, which serde cannot read (nested
+                        // past its depth limit): an error now, not a wait for the
+                        // deadline.
+                        Err(e) if text.starts_with(&format!("{{\"id\": {id},")) => {
+                            return Err(WorkerError::Python {
+                                kind: "protocol".into(),
+                                message: format!("the worker's answer to {op} cannot be read: {e}"),
+                                detail: Value::Null,
+                            });
+                        }
+                        Err(_) => {
+                            tracing::warn!(line = %text, "python_worker_unreadable_line");
+                            continue;
+                        }
                     };
                     if answer.id != Some(id) {
                         continue;
@@ -188,6 +211,11 @@ impl Worker {
     /// Starts a worker and waits for its `ready` line.
     fn start(&self) -> Result<Process, WorkerError> {
         let began = Instant::now();
+        // Last words are a process's own: none of the previous worker's.
+        self.stderr
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
         let mut child = Command::new(&self.python)
             .args(["-u", "-c", HOST_SCRIPT])
             .env("PYTHONIOENCODING", "utf-8")

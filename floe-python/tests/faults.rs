@@ -37,6 +37,10 @@ class Base(PluginMetadata):
     @property
     def description(self): return f"{self.NAME}: a plugin that misbehaves on purpose"
     def health_check(self): return HealthStatus(state=HealthState.HEALTHY, message=f"{self.NAME} is fine")
+    def startup(self): self.started = True
+    def shutdown(self): self.started = False
+    def is_started(self): return getattr(self, "started", False)
+    def pid(self): return os.getpid()
 
 class Echo(Base):
     NAME = "echo"
@@ -286,6 +290,59 @@ fn a_method_returning_a_live_object_is_an_error_naming_it() {
         call(&registry, "echo", "echo", vec![json!(1)]).expect("echo"),
         json!(1)
     );
+}
+
+#[test]
+fn a_new_worker_gets_the_config_and_the_startup_of_the_one_that_died() {
+    let (_dir, root) = faults_env(true);
+    let (registry, python) = registry(&root, Timeouts::default());
+    let t = PluginType::Secrets;
+    registry
+        .configure(t, "vault", json!({"url": "u", "token": "s3cret"}))
+        .expect("valid");
+    registry.activate(t, "vault").expect("starts");
+    let vault = python_plugin(registry.get(t, "vault").expect("loads")).expect("Python");
+    let before = vault.call("pid", vec![], Map::new()).expect("pid");
+    // A check that only validates does not configure the running plugin.
+    registry
+        .validate_config(
+            t,
+            "vault",
+            json!({"url": "u", "token": "other-token-value"}),
+        )
+        .expect("valid");
+    assert_eq!(
+        vault
+            .call("token_length", vec![], Map::new())
+            .expect("call"),
+        json!(6)
+    );
+    assert_eq!(
+        vault.call("pid", vec![], Map::new()).expect("pid"),
+        before,
+        "the same worker"
+    );
+    // Another plugin kills the worker.
+    registry
+        .activate(PluginType::Compute, "exits")
+        .expect_err("the worker dies");
+    let starts = python.worker_starts();
+    assert_eq!(
+        vault.call("is_started", vec![], Map::new()).expect("call"),
+        json!(true)
+    );
+    assert_eq!(
+        vault
+            .call("token_length", vec![], Map::new())
+            .expect("call"),
+        json!(6)
+    );
+    assert_ne!(
+        vault.call("pid", vec![], Map::new()).expect("pid"),
+        before,
+        "a new worker"
+    );
+    assert!(python.worker_starts() >= starts);
 }
 
 #[test]

@@ -238,7 +238,7 @@ impl ConfigSpec {
     }
 
     /// A [`json`](Self::json) config judged by the plugin's own `check` instead of the
-    /// schema: the schema still describes the config (to tools, editors and for
+    /// schema (on a typed spec, [`of`](Self::of), it has no effect): the schema still describes the config (to tools, editors and for
     /// redaction), but what `check` accepts is accepted, and the plugin receives the
     /// value `check` returns. For plugins whose rules are code (a Python plugin's
     /// pydantic model, with its lax coercions).
@@ -476,7 +476,9 @@ pub struct PluginDescriptor {
 }
 
 /// Replaces `*slot` with `value` in a `const fn`, where the old value may not be
-/// dropped: every value the builders replace is a `'static` borrow or `None`.
+/// dropped: it is forgotten. On a descriptor from [`PluginDescriptor::new`] every
+/// value replaced is a `'static` borrow or `None`; on a run-time one, use the
+/// `with_owned_*` and `with_config_spec` builders, which drop what they replace.
 const fn set<T>(slot: &mut T, value: T) {
     std::mem::forget(std::mem::replace(slot, value));
 }

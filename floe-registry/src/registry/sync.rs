@@ -1,6 +1,7 @@
-//! Taking the registry's locks. Plugin code never runs while one of them is held, so a
-//! lock whose holder panicked (only registry code can) still guards sound data: it is
-//! taken back rather than passed on as a panic.
+//! Taking the registry's locks. A lock whose holder panicked still guards sound data
+//! (the one lock held across plugin code, an entry's load lock, guards no data, and its
+//! constructor's panic is caught), so it is taken back rather than passed on as a
+//! panic.
 
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
