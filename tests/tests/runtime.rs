@@ -349,6 +349,34 @@ fn a_run_time_plugin_brings_its_schema_and_receives_the_validated_json() {
 }
 
 #[test]
+fn a_plugin_registered_built_receives_its_config() {
+    let registry = PluginRegistry::new();
+    let script = Script::new();
+    let descriptor = remote("built", &script).with_config_spec(ConfigSpec::json(schema()));
+    let instance = PluginInstance::compute(Remote {
+        descriptor: descriptor.clone(),
+        script,
+        config: ConfigCell::new(),
+    });
+    registry.register_instance(instance).expect("registers");
+    let given = json!({"uri": "thrift://hms:9083"});
+    registry
+        .configure(PluginType::Compute, "built", given.clone())
+        .expect("valid");
+    let PluginInstance::Compute(plugin) =
+        registry.get(PluginType::Compute, "built").expect("there")
+    else {
+        panic!("a compute plugin");
+    };
+    let any: &dyn std::any::Any = plugin.as_ref();
+    let remote = any.downcast_ref::<Remote>().expect("the plugin registered");
+    assert_eq!(
+        *remote.config.get().expect("connected to its config"),
+        given
+    );
+}
+
+#[test]
 fn run_time_plugins_start_in_dependency_order_and_stop_in_reverse() {
     let registry = PluginRegistry::new();
     let script = Script::new();

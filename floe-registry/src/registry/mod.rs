@@ -418,7 +418,10 @@ impl PluginRegistry {
                 expected: instance.plugin_type(),
             });
         }
-        self.register_entry(Entry::new(Descriptor::from(desc), Some(instance)))
+        let entry = Entry::new(Descriptor::from(desc), Some(instance.clone()));
+        // Built already: connected to its config store now, as a load would.
+        config::attach(&entry, &instance)?;
+        self.register_entry(entry)
     }
 
     fn register_entry(&self, entry: Entry) -> Result<(), PluginError> {
