@@ -129,21 +129,21 @@ impl PythonPlugin {
         timeout: std::time::Duration,
     ) -> Result<Value, PluginError> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let current = self.host.worker.starts();
-        let restarted = state.generation != current || !self.host.worker.is_running();
+        // Whether the worker that will answer knows nothing of this plugin yet.
+        let mut fresh =
+            state.generation != self.host.worker.starts() || !self.host.worker.is_running();
         let config = self.config.get().ok().map(|c| Value::clone(&c));
-        if config.is_some() && (restarted || state.config != config) {
+        if let Some(config) = config.filter(|c| fresh || state.config.as_ref() != Some(c)) {
             let mut push = Map::new();
-            push.insert("config".into(), config.clone().unwrap_or(Value::Null));
+            push.insert("config".into(), config.clone());
             push.insert("apply".into(), json!(true));
             let (_, generation) = self.request("configure", push, self.host.timeouts.lifecycle)?;
-            if generation != state.generation && state.started && op != "startup" {
-                // A new worker: the plugin was started in the one that is gone.
-                self.request("startup", Map::new(), self.host.timeouts.lifecycle)?;
-            }
+            fresh |= generation != state.generation;
             state.generation = generation;
-            state.config = config;
-        } else if restarted && state.started && op != "startup" {
+            state.config = Some(config);
+        }
+        if fresh && state.started && op != "startup" {
+            // A new worker: the plugin was started in the one that is gone.
             let (_, generation) =
                 self.request("startup", Map::new(), self.host.timeouts.lifecycle)?;
             state.generation = generation;
