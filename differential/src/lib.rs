@@ -6,10 +6,12 @@
 //! - [`reference`] runs a Python script of the test's own over a batch of inputs in the
 //!   environment of the published packages (the one floe-python's tests use);
 //! - [`seed`] generates inputs from a fixed seed, so a failure is reproduced by a rerun;
+//! - [`configs`] generates plugin configs from a JSON Schema;
 //! - [`compare`] compares outputs, consults the table of deliberate differences in
 //!   `docs/deliberate-differences.md`, and fails with both sides' outputs for every
 //!   difference that is not listed there.
 
 pub mod compare;
+pub mod configs;
 pub mod reference;
 pub mod seed;
