@@ -227,8 +227,9 @@ pub use instance::{PluginInstance, PluginKind};
 pub use metadata::{ConfigCell, FloePlugin, PluginMetadata};
 pub use plugin_type::PluginType;
 pub use registry::{
-    ActivationReport, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, HealthReport, Linked,
-    PluginId, PluginProvider, PluginRegistry, ShutdownReport, Timeouts, parse_dependency,
+    ActivationReport, ConfigCoercion, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT,
+    HealthReport, Linked, PluginId, PluginProvider, PluginRegistry, ShutdownReport, Timeouts,
+    parse_dependency,
 };
 pub use secret::{REDACTED, Secret};
 pub use types::*;

@@ -8,9 +8,12 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::PluginRegistry;
+use super::coercion::ConfigCoercion;
 use super::config_errors::{check_no_config, schema_errors};
 use super::entry::{Configuration, Entry};
 use super::guard;
+use super::lax_schema;
+use super::lax_walk;
 use super::redact::{has_secrets, redact};
 use crate::config_slot::Stored;
 use crate::{
@@ -70,6 +73,44 @@ impl PluginRegistry {
             .map(|spec| schema_of(entry.configuration(), spec).clone()))
     }
 
+    /// The JSON Schema of every config [`configure`](Self::configure) accepts: the
+    /// [`config_schema`](Self::config_schema) with each integer, number and boolean
+    /// field widened to also take the lax forms configure reads as published floe
+    /// does ([`ConfigCoercion`]). What `floe plugins schema` prints and editors
+    /// check: it never refuses a config configure accepts. The one kind of input it
+    /// accepts and configure refuses: a string or boolean whose value breaks a bound
+    /// (`"0"` for `minimum: 1`) or exceeds 64 bits, as JSON Schema applies bounds to
+    /// numbers only.
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    /// use serde_json::json;
+    ///
+    /// #[floe_config]
+    /// struct Conf {
+    ///     threads: u8,
+    /// }
+    /// #[floe_plugin(type = Compute, name = "lax-schema-doc", version = "1.0.0", config = Conf)]
+    /// #[derive(Default)]
+    /// struct P;
+    /// impl ComputePlugin for P {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.discover_all();
+    /// let schema = registry.config_schema_lax(PluginType::Compute, "lax-schema-doc")?.unwrap();
+    /// assert_eq!(schema["properties"]["threads"]["type"], json!(["integer", "string", "boolean"]));
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn config_schema_lax(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+    ) -> Result<Option<Value>, PluginError> {
+        Ok(self
+            .config_schema(plugin_type, name)?
+            .map(lax_schema::widen))
+    }
+
     /// Validates `config` against the plugin's config type and stores the typed value;
     /// a loaded plugin receives it at once, a later-loaded one when it loads.
     ///
@@ -120,11 +161,25 @@ impl PluginRegistry {
         let configuration = entry.configuration();
         let stored = match &entry.desc.config {
             Some(spec) => {
-                let mut config = null_as_empty(config);
-                let typed = validate(&id, configuration, spec, &config)?;
-                // The JSON kept for `config_json` is the caller's value itself, its
-                // secrets overwritten before it is stored: no copy is made, and no
-                // plaintext secret is kept.
+                let config = null_as_empty(config);
+                let Validated {
+                    typed,
+                    coerced,
+                    coercions,
+                } = validate(&id, configuration, spec, &config)?;
+                for coercion in &coercions {
+                    tracing::warn!(
+                        plugin_type = %plugin_type,
+                        name,
+                        field = %coercion.field,
+                        read_as = coercion.read_as,
+                        "plugin_config_coerced"
+                    );
+                }
+                // The JSON kept for `config_json` is the caller's value itself (or the
+                // value as read, when lax values were replaced), its secrets
+                // overwritten before it is stored: no plaintext secret is kept.
+                let mut config = coerced.unwrap_or(config);
                 let schema = schema_of(configuration, spec);
                 if *configuration
                     .has_secrets
@@ -161,6 +216,43 @@ impl PluginRegistry {
         name: &str,
         config: Value,
     ) -> Result<(), PluginError> {
+        self.check_config(plugin_type, name, config).map(drop)
+    }
+
+    /// Validates `config` like [`validate_config`](Self::validate_config) and returns
+    /// every value it read as another type, as published floe's lax mode reads it
+    /// (`"5"` for an integer): see [`ConfigCoercion`] for the rules. Empty for a
+    /// config written with the schema's own types, and for a plugin whose own check
+    /// judges its config ([`ConfigSpec::with_check`](crate::ConfigSpec::with_check)).
+    ///
+    /// ```
+    /// use floe_registry::prelude::*;
+    /// use serde_json::json;
+    ///
+    /// #[floe_config]
+    /// struct Conf {
+    ///     port: u16,
+    /// }
+    /// #[floe_plugin(type = Catalog, name = "check-config-doc", version = "1.0.0", config = Conf)]
+    /// #[derive(Default)]
+    /// struct P;
+    /// impl CatalogPlugin for P {}
+    ///
+    /// let registry = PluginRegistry::new();
+    /// registry.discover_all();
+    /// let t = PluginType::Catalog;
+    /// assert!(registry.check_config(t, "check-config-doc", json!({"port": 8181}))?.is_empty());
+    /// let read = registry.check_config(t, "check-config-doc", json!({"port": 8181.0}))?;
+    /// assert_eq!(read[0].to_string(), "a number with no fractional part, read as the integer 8181");
+    /// assert!(registry.check_config(t, "check-config-doc", json!({"port": "8181.5"})).is_err());
+    /// # Ok::<(), PluginError>(())
+    /// ```
+    pub fn check_config(
+        &self,
+        plugin_type: PluginType,
+        name: &str,
+        config: Value,
+    ) -> Result<Vec<ConfigCoercion>, PluginError> {
         let entry = self.entry(plugin_type, name)?;
         match &entry.desc.config {
             Some(spec) => validate(
@@ -169,8 +261,8 @@ impl PluginRegistry {
                 spec,
                 &null_as_empty(config),
             )
-            .map(drop),
-            None => check_no_config(&entry.id(), &config),
+            .map(|validated| validated.coercions),
+            None => check_no_config(&entry.id(), &config).map(|()| Vec::new()),
         }
     }
 
@@ -234,17 +326,31 @@ impl PluginRegistry {
     }
 }
 
-/// Validates `config` (`null` already read as `{}`) and deserializes it.
+/// A config that passed: the typed value, the config as read when lax values were
+/// replaced, and what was replaced.
+struct Validated {
+    typed: AnyConfig,
+    coerced: Option<Value>,
+    coercions: Vec<ConfigCoercion>,
+}
+
+/// Validates `config` (`null` already read as `{}`) and deserializes it. Only when
+/// that fails is it read again as pydantic's lax mode reads it (`lax_walk.rs`), so a
+/// valid config costs nothing more.
 fn validate(
     id: &PluginId,
     configuration: &Configuration,
     spec: &ConfigSpec,
     config: &Value,
-) -> Result<AnyConfig, PluginError> {
+) -> Result<Validated, PluginError> {
     if let Some(check) = spec.check() {
         // The plugin's own rules decide, and it receives what they accept.
         return match check(config) {
-            Ok(accepted) => Ok(Arc::new(accepted)),
+            Ok(accepted) => Ok(Validated {
+                typed: Arc::new(accepted),
+                coerced: None,
+                coercions: Vec::new(),
+            }),
             Err(ConfigCheckError::Invalid(errors)) => Err(PluginError::Configuration {
                 id: id.clone(),
                 errors,
@@ -266,19 +372,41 @@ fn validate(
             id: id.clone(),
             reason: reason.clone(),
         })?;
-    if !validator.is_valid(config) {
-        return Err(PluginError::Configuration {
-            id: id.clone(),
-            errors: schema_errors(schema, validator, config),
+    if validator.is_valid(config)
+        && let Ok(typed) = spec.deserialize(config)
+    {
+        return Ok(Validated {
+            typed,
+            coerced: None,
+            coercions: Vec::new(),
         });
     }
-    // The schema passed; serde has the last word (a `4.0` for a `u32`, a custom
-    // Deserialize).
-    spec.deserialize(config)
+    // The failure path: lax values read as floe reads them, then judged again; the
+    // errors reported are those of the config as read.
+    let (coerced, coercions) = match lax_walk::coerce(schema, config) {
+        Some((coerced, coercions)) => (Some(coerced), coercions),
+        None => (None, Vec::new()),
+    };
+    let read = coerced.as_ref().unwrap_or(config);
+    if !validator.is_valid(read) {
+        return Err(PluginError::Configuration {
+            id: id.clone(),
+            errors: schema_errors(schema, validator, read),
+        });
+    }
+    // The schema passed; serde has the last word (an integer too large for a `u8`, a
+    // custom Deserialize).
+    let typed = spec
+        .deserialize(read)
         .map_err(|e| PluginError::Configuration {
             id: id.clone(),
             errors: vec![e],
-        })
+        })?;
+    Ok(Validated {
+        typed,
+        coerced,
+        coercions,
+    })
 }
 
 /// `null` read as `{}`, so that defaults apply.

@@ -16,6 +16,7 @@
 //!   pooled thread, panics caught, within a deadline.
 
 mod check;
+mod coercion;
 mod config;
 mod config_errors;
 mod entry;
@@ -23,6 +24,9 @@ mod graph;
 mod guard;
 mod health;
 mod id;
+mod lax;
+mod lax_schema;
+mod lax_walk;
 mod lifecycle;
 mod provider;
 mod redact;
@@ -34,6 +38,7 @@ use std::collections::hash_map::Entry::{Occupied, Vacant};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock, RwLock};
 
+pub use self::coercion::ConfigCoercion;
 pub(crate) use self::config_errors::deserialize_typed;
 pub use self::graph::parse_dependency;
 pub(crate) use self::guard::dispatch_noop_jobs;
