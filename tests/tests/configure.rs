@@ -23,6 +23,8 @@ struct EngineConfig {
     mode: Mode,
     #[serde(default)]
     password: Option<Secret>,
+    #[serde(default)]
+    budget: u32,
 }
 
 fn four_gb() -> String {
@@ -43,6 +45,8 @@ struct Attach {
     path: String,
     #[schemars(length(min = 1, max = 8))]
     alias: String,
+    #[serde(default)]
+    size: u32,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -187,16 +191,17 @@ fn a_misspelt_field_gets_a_suggestion() {
 
 #[test]
 fn what_only_serde_refuses_is_reported_with_its_path() {
-    // 4.0 is an integer for JSON Schema, not for a `u32`.
+    // 1.0e10 is an integer for JSON Schema (no upper bound on `budget`), not for a
+    // `u32`: only serde refuses it.
     let errors = problems(
         "engine",
-        json!({"threads": 4.0, "connection": {"host": "db", "port": 1}}),
+        json!({"threads": 4, "connection": {"host": "db", "port": 1}, "budget": 1.0e10}),
     );
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(errors[0].field, "threads");
+    assert_eq!(errors[0].field, "budget");
     assert_eq!(errors[0].kind, ConfigErrorKind::Type);
     assert!(
-        !errors[0].message.contains("4.0"),
+        !errors[0].message.contains("10000000000"),
         "serde's quoted value removed: {}",
         errors[0].message
     );
@@ -207,13 +212,11 @@ fn what_only_serde_refuses_in_a_nested_object_keeps_its_dotted_path() {
     // Plain serde runs first; its failure is read again with the path tracked.
     let errors = problems(
         "engine",
-        json!({"threads": 4, "connection": {"host": "db", "port": 1.0}}),
+        json!({"threads": 4, "connection": {"host": "db", "port": 1},
+               "attach": [{"path": "/a", "alias": "a", "size": 1.0e10}]}),
     );
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(
-        errors[0].field, "connection.port",
-        "the path into the object"
-    );
+    assert_eq!(errors[0].field, "attach.0.size", "the path into the array");
     assert_eq!(errors[0].kind, ConfigErrorKind::Type);
 }
 

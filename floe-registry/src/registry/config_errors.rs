@@ -79,9 +79,23 @@ pub(crate) fn deserialize_typed<T: crate::PluginConfig>(
     }
 }
 
+/// serde's path as the registry's dotted one: `attach.0.path`, not `attach[0].path`.
 fn dotted_serde_path(path: &serde_path_to_error::Path) -> String {
-    let s = path.to_string();
-    if s == "." { String::new() } else { s }
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        let part = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.clone(),
+            Segment::Enum { variant } => variant.clone(),
+            Segment::Unknown => "?".to_owned(),
+        };
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(&part);
+    }
+    out
 }
 
 /// Removes backtick-quoted parts of a message: serde quotes input values there.
