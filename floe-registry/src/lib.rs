@@ -228,8 +228,8 @@ pub use metadata::{ConfigCell, FloePlugin, PluginMetadata};
 pub use plugin_type::PluginType;
 pub use registry::{
     ActivationReport, ConfigCoercion, DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT,
-    HealthReport, Linked, PluginId, PluginProvider, PluginRegistry, ShutdownReport, Timeouts,
-    parse_dependency,
+    HealthReport, Linked, PluginId, PluginProvider, PluginRegistry, REJECTED_BY, ShutdownReport,
+    Timeouts, UnportableField, parse_dependency,
 };
 pub use secret::{REDACTED, Secret};
 pub use types::*;

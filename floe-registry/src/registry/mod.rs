@@ -33,6 +33,7 @@ mod redact;
 mod schema;
 mod settings;
 mod sync;
+mod unportable;
 
 use std::collections::hash_map::Entry::{Occupied, Vacant};
 use std::collections::{BTreeMap, HashMap};
@@ -47,6 +48,7 @@ pub use self::id::PluginId;
 pub use self::lifecycle::{ActivationReport, ShutdownReport};
 pub use self::provider::{Linked, PluginProvider};
 pub use self::settings::{DEFAULT_HEALTH_TIMEOUT, DEFAULT_LIFECYCLE_TIMEOUT, Timeouts};
+pub use self::unportable::{REJECTED_BY, UnportableField};
 
 use self::entry::Entry;
 use self::sync::{lock, read, write};
