@@ -34,6 +34,8 @@
 //! ```
 
 mod config;
+pub mod filesystem;
+mod py_repr;
 pub mod runner;
 mod shipped;
 
@@ -162,6 +164,55 @@ fn dlt_destination(d: &DestinationConfig) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// The project folder relative filesystem paths are read from: the runner's
+/// `working_dir` (made absolute against the current folder), else the current folder.
+fn project_dir(runner: &RunnerConfig) -> Result<std::path::PathBuf, String> {
+    let current = std::env::current_dir().map_err(|e| {
+        format!("cannot read the current folder, the project folder of filesystem sources: {e} (set `runner.working_dir` to the project folder)")
+    })?;
+    Ok(match &runner.working_dir {
+        Some(dir) => current.join(dir),
+        None => current,
+    })
+}
+
+/// The dlt filesystem source of a run, checked as floe checks it
+/// ([`filesystem::resolve`]); floe names an unnamed source `unnamed`.
+fn filesystem_source(
+    name: Option<&str>,
+    spec: &IngestionConfig,
+    source_config: &Map<String, Value>,
+    runner: &RunnerConfig,
+) -> Result<filesystem::FilesystemSource, String> {
+    filesystem::resolve(
+        name.unwrap_or("unnamed"),
+        &spec.destination_table,
+        source_config,
+        &project_dir(runner)?,
+    )
+}
+
+/// `source=<name>, path=<where>: `, the prefix floe puts on a run's errors: the
+/// source's name and the first of `path`, `url`, `base_url`, `uri` in its
+/// `source_config` that is a non-empty string (each part only when known).
+fn error_origin(name: Option<&str>, source_config: &Map<String, Value>) -> String {
+    let place = ["path", "url", "base_url", "uri"].iter().find_map(|k| {
+        source_config
+            .get(*k)
+            .and_then(Value::as_str)
+            .filter(|p| !p.is_empty())
+    });
+    let parts: Vec<String> = [("source", name.filter(|n| !n.is_empty())), ("path", place)]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", parts.join(", "))
+    }
 }
 
 impl DltPlugin {
@@ -314,6 +365,15 @@ impl IngestionPlugin for DltPlugin {
             .map(|s| s.source_config.clone())
             .unwrap_or_default();
         source_config.extend(spec.source_config.clone());
+        let name = source.as_ref().map(|s| s.name.clone());
+        let files = if spec.source_type == "filesystem" {
+            match filesystem_source(name.as_deref(), spec, &source_config, runner) {
+                Ok(files) => Some(files),
+                Err(e) => return failure(e),
+            }
+        } else {
+            None
+        };
         let destination = match &config.destination {
             Some(d) => dlt_destination(d),
             None => iceberg_config(("destination", "iceberg"), &config.catalog_config),
@@ -323,7 +383,7 @@ impl IngestionPlugin for DltPlugin {
             "dataset_name": pipeline.dataset_name,
             "table_name": pipeline.table_name,
             "source": {
-                "name": source.as_ref().map(|s| s.name.clone()),
+                "name": name,
                 "source_type": spec.source_type,
                 "source_config": source_config,
             },
@@ -338,13 +398,28 @@ impl IngestionPlugin for DltPlugin {
         if spec.write_mode == WriteMode::Merge {
             request["primary_key"] = json!(primary_key);
         }
+        if let Some(files) = files {
+            request["source"]["filesystem"] = json!(files);
+            request["source"]["object_store"] =
+                json!(filesystem::object_store_config(&config.catalog_config));
+        }
         let credentials = source.as_ref().and_then(|s| s.credentials.clone());
         if let Some(secret) = &credentials {
             request["credentials"] = json!(secret.expose());
         }
         let secrets: Vec<&str> = credentials.iter().map(Secret::expose).collect();
         tracing::info!(plugin = "dlt", pipeline = %pipeline.pipeline_name, "dlt_run_started");
-        let result = runner::run(runner, &config.retry_config, &request, &secrets, &ctx);
+        let origin = error_origin(name.as_deref(), &source_config);
+        let result = runner::run(
+            runner,
+            &config.retry_config,
+            &request,
+            &secrets,
+            &runner::ErrorContext {
+                origin: &origin,
+                pipeline: &ctx,
+            },
+        );
         tracing::info!(
             plugin = "dlt",
             pipeline = %pipeline.pipeline_name,

@@ -9,6 +9,8 @@ use floe_registry::{SchemaContract, Secret, WriteMode, floe_config};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::py_repr::py_repr_list;
+
 /// The source kinds, sorted.
 pub const SOURCE_TYPES: [&str; 3] = ["filesystem", "rest_api", "sql_database"];
 /// The write modes, sorted.
@@ -185,7 +187,8 @@ pub struct RunnerConfig {
     pub working_dir: Option<PathBuf>,
 }
 
-/// The configured sources; their names are unique.
+/// The configured sources; their names are unique, and so are their destination
+/// tables (as floe 0.1.0a1 requires: two sources cannot load one table).
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Vec<IngestionSourceConfig>")]
 pub struct Sources(pub Vec<IngestionSourceConfig>);
@@ -194,23 +197,28 @@ impl TryFrom<Vec<IngestionSourceConfig>> for Sources {
     type Error = String;
 
     fn try_from(sources: Vec<IngestionSourceConfig>) -> Result<Self, String> {
-        let mut seen = BTreeSet::new();
-        let mut duplicates = BTreeSet::new();
-        for source in &sources {
-            if !seen.insert(source.name.as_str()) {
-                duplicates.insert(source.name.as_str());
-            }
+        let names = duplicates(sources.iter().map(|s| s.name.as_str()));
+        if !names.is_empty() {
+            return Err(format!(
+                "Duplicate source names found: {}",
+                py_repr_list(names)
+            ));
         }
-        if duplicates.is_empty() {
-            Ok(Sources(sources))
-        } else {
-            let names: Vec<String> = duplicates.iter().map(|n| format!("'{n}'")).collect();
-            Err(format!(
-                "Duplicate source names found: [{}]",
-                names.join(", ")
-            ))
+        let tables = duplicates(sources.iter().map(|s| s.destination_table.as_str()));
+        if !tables.is_empty() {
+            return Err(format!(
+                "Duplicate destination tables found: {}",
+                py_repr_list(tables)
+            ));
         }
+        Ok(Sources(sources))
     }
+}
+
+/// The values that occur more than once, sorted.
+fn duplicates<'a>(values: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    let mut seen = BTreeSet::new();
+    values.filter(|v| !seen.insert(*v)).collect()
 }
 
 impl std::ops::Deref for Sources {
@@ -236,7 +244,7 @@ impl schemars::JsonSchema for Sources {
             "type": "array",
             "items": item,
             "minItems": 1,
-            "description": "The sources to load: at least one; names must be unique (checked after the schema: `Duplicate source names found: [...]`)."
+            "description": "The sources to load: at least one; names and destination tables must be unique (checked after the schema: `Duplicate source names found: [...]`, `Duplicate destination tables found: [...]`)."
         })
     }
 }

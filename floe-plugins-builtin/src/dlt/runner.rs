@@ -56,6 +56,16 @@ pub fn retry_delay(retry: &RetryConfig, attempt: u32) -> Duration {
     Duration::from_secs_f64((initial * factor).clamp(initial, MAX_RETRY_DELAY.as_secs_f64()))
 }
 
+/// Where a run's errors come from, as they are shown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ErrorContext<'a> {
+    /// Put before each error, as floe does: `source=orders, path=data/: ` (or empty).
+    pub origin: &'a str,
+    /// Put after a schema contract violation in brackets:
+    /// `destination_table=bronze.orders, pipeline=ingest_orders` (or empty).
+    pub pipeline: &'a str,
+}
+
 /// Runs `request` through `runner`, retrying transient failures, and returns the
 /// result with sanitised errors that never contain one of `secrets`.
 pub fn run(
@@ -63,7 +73,7 @@ pub fn run(
     retry: &RetryConfig,
     request: &Value,
     secrets: &[&str],
-    context: &str,
+    context: &ErrorContext<'_>,
 ) -> IngestionResult {
     let started = Instant::now();
     let input = request.to_string().into_bytes();
@@ -87,13 +97,15 @@ pub fn run(
         .errors
         .iter()
         .flat_map(|e| {
-            let clean = redact(&redact_values(e, secrets));
-            let clean =
-                if clean.contains("schema") && clean.contains("contract") && !context.is_empty() {
-                    format!("{clean} [{context}]")
-                } else {
-                    clean
-                };
+            let shown = format!("{}{e}", context.origin);
+            let clean = redact(&redact_values(&shown, secrets));
+            let lower = e.to_lowercase();
+            let contract = lower.contains("schema") && lower.contains("contract");
+            let clean = if contract && !context.pipeline.is_empty() {
+                format!("{clean} [{}]", context.pipeline)
+            } else {
+                clean
+            };
             summarise(&clean)
         })
         .collect();
