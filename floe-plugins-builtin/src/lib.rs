@@ -32,6 +32,8 @@
 //! | `quality-dbt` | quality | `dbt_expectations` |
 //! | `quality-gx` | quality | `great_expectations` |
 
+#[cfg(feature = "aws")]
+pub mod aws;
 mod error;
 #[cfg(feature = "http")]
 pub mod http;
@@ -48,12 +50,17 @@ pub mod http;
     feature = "quality-gx",
     feature = "env-secrets",
     feature = "jaeger",
-    feature = "s3"
+    feature = "s3",
+    feature = "aws-s3",
+    feature = "minio",
+    feature = "glue"
 ))]
 mod support;
 
 #[cfg(feature = "alertmanager")]
 pub mod alertmanager;
+#[cfg(feature = "aws-s3")]
+pub mod aws_s3;
 #[cfg(feature = "email-alerts")]
 pub mod email;
 #[cfg(feature = "infisical-secrets")]
@@ -95,6 +102,8 @@ pub mod keycloak;
 pub mod local_storage;
 #[cfg(feature = "marquez")]
 pub mod marquez;
+#[cfg(feature = "minio")]
+pub mod minio;
 #[cfg(feature = "network-security-k8s")]
 pub mod network_security_k8s;
 #[cfg(feature = "polaris")]

@@ -1,10 +1,17 @@
 //! `s3` (storage): S3-compatible object storage for Iceberg data. Hands Iceberg
 //! clients, dbt and Dagster the settings they need to read and write the bucket, and
 //! opens the bucket itself ([`S3FileIo`]: read, write, list, delete).
+//!
+//! `s3` is the storage of floe's older manifests (`storage: {type: s3}`), kept so they
+//! still work. Published floe 0.1.0a1 replaced it by two plugins, also built in here:
+//! [`minio`](crate::minio) (`storage: minio`, the same fields and behaviour for MinIO
+//! and other S3-compatible servers, plus the Kubernetes Secret and artifact-bucket
+//! settings, keys also from `MINIO_ACCESS_KEY_ID` / `MINIO_SECRET_ACCESS_KEY`) and
+//! [`aws_s3`](crate::aws_s3) (`storage: aws-s3`, AWS S3 itself: no raw keys in the
+//! config, floe's credential modes, warehouse and artifact prefixes). New manifests
+//! should choose one of those; all three share the S3 client of [`crate::aws`].
 
 mod config;
-mod object_store;
-mod sigv4;
 
 use std::collections::BTreeMap;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -14,10 +21,11 @@ use floe_registry::Secret;
 use floe_registry::prelude::*;
 use serde_json::{Value, json};
 
+use crate::aws::Credentials;
 use crate::support::environment::Environment;
 
+pub use crate::aws::{REQUEST_TIMEOUT, S3FileIo, S3Location};
 pub use config::S3StorageConfig;
-pub use object_store::{REQUEST_TIMEOUT, S3FileIo, S3Location};
 
 /// How long the health check waits for the endpoint's TCP connection.
 const HEALTH_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -76,7 +84,7 @@ impl S3StoragePlugin {
         let key = self.secret_or_env(c.access_key_id.as_ref(), "AWS_ACCESS_KEY_ID");
         let secret = self.secret_or_env(c.secret_access_key.as_ref(), "AWS_SECRET_ACCESS_KEY");
         let credentials = match (&key, &secret) {
-            (Some(k), Some(s)) => Some((k.expose(), s.expose())),
+            (Some(k), Some(s)) => Some(Credentials::new(k.expose(), s.expose())),
             (None, None) => None,
             _ => {
                 return Err(PluginError::failed(

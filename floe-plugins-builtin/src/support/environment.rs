@@ -34,7 +34,13 @@ impl Environment {
     }
 
     /// The value of `name` when it is set and valid UTF-8.
-    #[cfg(any(feature = "jaeger", feature = "s3"))]
+    #[cfg(any(
+        feature = "jaeger",
+        feature = "s3",
+        feature = "aws-s3",
+        feature = "minio",
+        feature = "glue"
+    ))]
     pub(crate) fn var(&self, name: &str) -> Option<String> {
         self.var_os(name).and_then(|value| value.into_string().ok())
     }

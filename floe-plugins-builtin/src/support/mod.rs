@@ -12,7 +12,14 @@ pub(crate) mod alert;
 pub(crate) mod clock;
 #[cfg(any(feature = "dbt-core", feature = "dbt-fusion"))]
 pub(crate) mod dbt_results;
-#[cfg(any(feature = "env-secrets", feature = "jaeger", feature = "s3"))]
+#[cfg(any(
+    feature = "env-secrets",
+    feature = "jaeger",
+    feature = "s3",
+    feature = "aws-s3",
+    feature = "minio",
+    feature = "glue"
+))]
 pub(crate) mod environment;
 #[cfg(any(
     feature = "dbt-core",

@@ -1,12 +1,15 @@
 //! [`S3FileIo`]: reads, writes, lists and deletes objects of one bucket over the S3
-//! REST API, signed with SigV4, through a blocking HTTP client.
+//! REST API, signed with SigV4, through a blocking HTTP client. Shared by the `s3`,
+//! `aws-s3` and `minio` storage plugins.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use floe_registry::{FileIo, PluginError};
 
+use super::agent;
 use super::sigv4::{self, Credentials, Request};
+use super::xml::xml_values;
 
 /// How long one S3 request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -22,6 +25,8 @@ pub struct S3FileIo {
     region: String,
     path_style: bool,
     credentials: Option<Credentials>,
+    /// Where the credentials come from, said when the server refuses them.
+    credential_hint: String,
 }
 
 impl fmt::Debug for S3FileIo {
@@ -49,11 +54,11 @@ pub struct S3Location<'a> {
 }
 
 impl S3FileIo {
-    /// A handle on `location`, signing with the key pair when given (anonymous
+    /// A handle on `location`, signing with `credentials` when given (anonymous
     /// requests otherwise). Fails when the endpoint is not an `http(s)://` URL.
     pub fn new(
         location: &S3Location<'_>,
-        credentials: Option<(&str, &str)>,
+        credentials: Option<Credentials>,
     ) -> Result<Self, PluginError> {
         let (scheme, rest) = location.endpoint.split_once("://").ok_or_else(|| {
             PluginError::failed(format!(
@@ -81,22 +86,50 @@ impl S3FileIo {
                 location.endpoint
             )));
         }
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(REQUEST_TIMEOUT))
-            .build();
         Ok(S3FileIo {
-            agent: ureq::Agent::new_with_config(config),
+            agent: agent(REQUEST_TIMEOUT),
             scheme,
             host,
             bucket: location.bucket.to_owned(),
             region: location.region.to_owned(),
             path_style: location.path_style,
-            credentials: credentials.map(|(id, secret)| Credentials {
-                access_key_id: id.to_owned(),
-                secret_access_key: secret.to_owned(),
-            }),
+            credentials,
+            credential_hint: "check `access_key_id` and `secret_access_key` in the storage \
+                              config or its secrets (else AWS_ACCESS_KEY_ID / \
+                              AWS_SECRET_ACCESS_KEY)"
+                .to_owned(),
         })
+    }
+
+    /// The same handle with every request bounded by `timeout` instead of
+    /// [`REQUEST_TIMEOUT`] (health checks use a short one).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.agent = agent(timeout);
+        self
+    }
+
+    /// The same handle, saying `hint` (where the credentials come from and how to fix
+    /// them) when the server refuses its credentials.
+    pub fn with_credential_hint(mut self, hint: impl Into<String>) -> Self {
+        self.credential_hint = hint.into();
+        self
+    }
+
+    /// `http(s)://host[:port]` of the server.
+    pub fn endpoint(&self) -> String {
+        format!("{}://{}", self.scheme, self.host)
+    }
+
+    /// Checks that the bucket exists and that the credentials may list it (one
+    /// `ListObjectsV2` of at most one key); the error names what is wrong and the fix.
+    pub fn check_bucket(&self) -> Result<(), PluginError> {
+        let (status, body) = self.send("GET", "", &[("list-type", "2"), ("max-keys", "1")], b"")?;
+        if (200..300).contains(&status) {
+            Ok(())
+        } else {
+            let uri = format!("s3://{}/", self.bucket);
+            Err(self.refused("list", &uri, status, &body))
+        }
     }
 
     /// The bucket.
@@ -163,10 +196,12 @@ impl S3FileIo {
                     host: &host,
                     path: &path,
                     query,
+                    headers: &[],
                     payload,
                 },
                 credentials,
                 &self.region,
+                "s3",
                 SystemTime::now(),
             ),
             None => Vec::new(),
@@ -235,8 +270,8 @@ impl S3FileIo {
             | "AccessDenied"
             | "InvalidClientTokenId" => format!(
                 "cannot {action} '{key}': {endpoint} refused the credentials ({code}: {detail}); \
-                 check `access_key_id` and `secret_access_key` in the storage config or its \
-                 secrets (else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"
+                 {}",
+                self.credential_hint
             ),
             "" => format!(
                 "cannot {action} '{key}' in bucket '{bucket}': HTTP {status} from {endpoint}"
@@ -307,44 +342,5 @@ impl FileIo for S3FileIo {
         } else {
             Err(self.refused("delete", key, status, &body))
         }
-    }
-}
-
-/// The text of every `<tag>...</tag>` element, XML entities decoded.
-fn xml_values(xml: &str, tag: &str) -> Vec<String> {
-    let open = format!("<{tag}>");
-    let close = format!("</{tag}>");
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(start) = rest.find(&open) {
-        let after = &rest[start + open.len()..];
-        let Some(end) = after.find(&close) else {
-            break;
-        };
-        out.push(unescape(&after[..end]));
-        rest = &after[end + close.len()..];
-    }
-    out
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#13;", "\r")
-        .replace("&amp;", "&")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_values_are_found_and_unescaped() {
-        let xml =
-            "<R><Contents><Key>a&amp;b.txt</Key></Contents><Contents><Key>c</Key></Contents></R>";
-        assert_eq!(xml_values(xml, "Key"), ["a&b.txt", "c"]);
-        assert!(xml_values(xml, "Code").is_empty());
     }
 }
