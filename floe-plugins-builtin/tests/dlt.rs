@@ -245,6 +245,41 @@ fn duplicate_source_names_are_refused_at_sources() {
 }
 
 #[test]
+fn duplicate_destination_tables_are_refused_at_sources() {
+    let mut a = source("a");
+    a["destination_table"] = json!("bronze.x");
+    let mut b = source("b");
+    b["destination_table"] = json!("bronze.x");
+    let mut c = source("c");
+    c["destination_table"] = json!("bronze.it's");
+    let errors = errors_of(json!({"sources": [a, b, c.clone(), c.clone()]}));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "sources");
+    // Names first, as floe checks them first.
+    assert!(
+        errors[0].2.contains("Duplicate source names found: ['c']"),
+        "{}",
+        errors[0].2
+    );
+    c["name"] = json!("d");
+    let mut e = source("e");
+    e["destination_table"] = json!("bronze.it's");
+    let errors = errors_of(json!({"sources": [source("a"), c, e, source("f")]}));
+    assert!(
+        errors[0]
+            .2
+            .contains(r#"Duplicate destination tables found: ["bronze.it's"]"#),
+        "{}",
+        errors[0].2
+    );
+    let mut one = source("one");
+    one["destination_table"] = json!("bronze.one");
+    let mut two = source("two");
+    two["destination_table"] = json!("bronze.two");
+    configured(json!({"sources": [one, two]}));
+}
+
+#[test]
 fn credentials_never_show_in_config_errors_or_debug() {
     let mut s = source("orders");
     s["credentials"] = json!(CANARY);
@@ -475,7 +510,9 @@ fn runner_errors_are_sanitised_and_never_show_credentials() {
     assert!(!result.success);
     assert_eq!(
         result.errors,
-        ["connect postgresql://<REDACTED>@db/x failed password=<REDACTED> key <REDACTED>"]
+        [
+            "source=orders: connect postgresql://<REDACTED>@db/x failed password=<REDACTED> key <REDACTED>"
+        ]
     );
     assert_eq!(
         attempts(dir.path()),
@@ -498,7 +535,7 @@ fn schema_contract_violations_carry_the_pipeline_context() {
     assert_eq!(
         result.errors,
         [
-            "schema contract violated: column new_col frozen [destination_table=bronze.orders, pipeline=ingest_orders]"
+            "source=orders: schema contract violated: column new_col frozen [destination_table=bronze.orders, pipeline=ingest_orders]"
         ]
     );
 }
@@ -536,7 +573,7 @@ fn retries_stop_after_max_retries() {
         .expect("pipeline");
     let result = dlt(&registry).run(&p);
     assert!(!result.success);
-    assert_eq!(result.errors, ["429 too many requests"]);
+    assert_eq!(result.errors, ["source=orders: 429 too many requests"]);
     assert_eq!(attempts(dir.path()), 3);
 }
 
@@ -558,7 +595,10 @@ fn a_runner_over_its_timeout_is_killed() {
     // The runner sleeps 30 s: returning before the guard (15 s) shows it was killed.
     assert_no_hang(began, Duration::from_secs(1));
     assert!(!result.success);
-    assert_eq!(result.errors, ["the dlt runner did not finish within 1s"]);
+    assert_eq!(
+        result.errors,
+        ["source=orders: the dlt runner did not finish within 1s"]
+    );
 }
 
 #[test]
@@ -661,4 +701,95 @@ fn startup_fails_when_the_runner_is_missing() {
         .activate(PluginType::Ingestion, "dlt")
         .expect_err("missing runner");
     assert!(err.to_string().contains("dlt runner not found"), "{err}");
+}
+
+/// A project folder with `data/orders.csv` and a started plugin whose filesystem source
+/// `orders` has `source_config`, run by `script` in that folder.
+fn filesystem_plugin(script: &Path, source_config: Value) -> (TempDir, PluginRegistry) {
+    let project = tempfile::tempdir().expect("tempdir");
+    fs::create_dir_all(project.path().join("data")).expect("data dir");
+    fs::write(project.path().join("data/orders.csv"), "id\n1\n").expect("csv");
+    let mut s = source("orders");
+    s["source_type"] = json!("filesystem");
+    s["source_config"] = source_config;
+    let mut config = with_runner(script, json!([s]), json!({"max_retries": 0}));
+    config["runner"]["working_dir"] = json!(project.path());
+    config["catalog_config"]["s3_endpoint"] = json!("http://127.0.0.1:9000");
+    (project, started(config))
+}
+
+fn run_filesystem(registry: &PluginRegistry) -> IngestionResult {
+    let p = dlt(registry)
+        .create_pipeline(&ingestion("filesystem", "bronze.orders", WriteMode::Append))
+        .expect("pipeline");
+    dlt(registry).run(&p)
+}
+
+#[test]
+fn filesystem_sources_reach_the_runner_resolved_in_the_project_folder() {
+    let (dir, script) = runner(r#"echo '{"rows_loaded": 1}'"#);
+    let (project, registry) = filesystem_plugin(
+        &script,
+        json!({"path": "data/orders.csv", "format": "csv", "reader_options": {"sep": ","}}),
+    );
+    let result = run_filesystem(&registry);
+    assert!(result.success, "{result:?}");
+    let sent = request(dir.path());
+    let folder = fs::canonicalize(project.path().join("data")).expect("canonical");
+    assert_eq!(
+        sent["source"]["filesystem"],
+        json!({
+            "bucket_url": folder,
+            "file_glob": "orders.csv",
+            "format": "csv",
+            "reader_options": {"sep": ","},
+        })
+    );
+    assert_eq!(
+        sent["source"]["object_store"],
+        json!({"s3_endpoint": "http://127.0.0.1:9000"})
+    );
+}
+
+#[test]
+fn refused_filesystem_sources_fail_the_run_with_floes_text_before_the_runner() {
+    let (dir, script) = runner("echo '{}'");
+    for (source_config, text) in [
+        (
+            json!({"path": "/srv/data/orders.csv", "format": "csv"}),
+            "absolute local paths are not portable for 'orders'",
+        ),
+        (
+            json!({"path": "../orders.csv", "format": "csv"}),
+            "path escapes project_dir for 'orders'",
+        ),
+        (
+            json!({"path": "data/", "format": "xml"}),
+            "Unsupported filesystem format 'xml' for 'orders'",
+        ),
+        (
+            json!({"path": "data/", "format": "jsonl", "reader_options": {"sep": ";"}}),
+            "reader_options contains unsupported keys sep for jsonl source 'orders'",
+        ),
+    ] {
+        let (_project, registry) = filesystem_plugin(&script, source_config);
+        let result = run_filesystem(&registry);
+        assert!(!result.success);
+        assert_eq!(result.errors, [text]);
+    }
+    assert_eq!(attempts(dir.path()), 0, "the runner never ran");
+}
+
+#[test]
+fn runner_errors_name_the_source_and_its_path() {
+    let (_dir, script) = runner(
+        r#"echo '{"success": false, "errors": ["filesystem source matched no files"]}'; exit 1"#,
+    );
+    let (_project, registry) =
+        filesystem_plugin(&script, json!({"path": "data/", "format": "jsonl"}));
+    let result = run_filesystem(&registry);
+    assert_eq!(
+        result.errors,
+        ["source=orders, path=data/: filesystem source matched no files"]
+    );
 }

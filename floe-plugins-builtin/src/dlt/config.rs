@@ -23,7 +23,8 @@ pub const SCHEMA_CONTRACTS: [&str; 3] = ["discard_value", "evolve", "freeze"];
 #[derive(Debug)]
 #[serde(deny_unknown_fields)]
 pub struct DltIngestionConfig {
-    /// The sources to load: at least one, with unique names.
+    /// The sources to load: at least one, with unique names and unique destination
+    /// tables.
     pub sources: Sources,
     /// The Iceberg catalog to load into (`uri`, `warehouse`, `s3_endpoint`,
     /// `s3_access_key`, `s3_secret_key`, `s3_region`).
