@@ -29,6 +29,7 @@ pub struct DltIngestionConfig {
     /// The Iceberg catalog to load into (`uri`, `warehouse`, `s3_endpoint`,
     /// `s3_access_key`, `s3_secret_key`, `s3_region`).
     #[serde(default)]
+    #[schemars(extend("x-floe-rejected-by" = "floe 0.1.0a1"))]
     pub catalog_config: Map<String, Value>,
     /// How failed runs are retried.
     #[serde(default)]
@@ -36,11 +37,13 @@ pub struct DltIngestionConfig {
     /// The program that runs dlt pipelines; without it pipelines can be created but
     /// not run.
     #[serde(default)]
+    #[schemars(extend("x-floe-rejected-by" = "floe 0.1.0a1"))]
     pub runner: Option<RunnerConfig>,
     /// The dlt destination pipelines load into. Without it the run request carries the
     /// Iceberg catalog settings, which the shipped runner refuses (dlt has no
     /// `iceberg` destination).
     #[serde(default)]
+    #[schemars(extend("x-floe-rejected-by" = "floe 0.1.0a1"))]
     pub destination: Option<DestinationConfig>,
 }
 

@@ -34,9 +34,12 @@ pub struct PolarisConfig {
     /// (`X-Iceberg-Access-Delegation: vended-credentials`).
     #[serde(default = "default_true")]
     pub credential_vending_enabled: bool,
-    /// Seconds `health_check` waits for the catalog to list its namespaces.
+    /// Seconds `health_check` waits for the catalog to list its namespaces. This
+    /// floe's own: floe-catalog-polaris 0.1.0a1 refuses a config that sets it
+    /// (`floe plugins check` warns).
     #[serde(default = "default_health_timeout")]
     #[schemars(range(min = 0.1, max = 10.0))]
+    #[schemars(extend("x-floe-rejected-by" = "floe 0.1.0a1"))]
     pub health_check_timeout_seconds: f64,
 }
 

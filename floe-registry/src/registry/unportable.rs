@@ -92,15 +92,22 @@ fn visit(
     if path.len() > MAX_DEPTH {
         return;
     }
+    // The annotation may sit beside a `$ref` (a field of a struct type).
+    let annotation = |n: &Value| {
+        n.get(REJECTED_BY)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let here = annotation(node);
     let Some(node) = deref(root, node) else {
         return;
     };
-    if let Some(rejected_by) = node.get(REJECTED_BY).and_then(Value::as_str)
+    if let Some(rejected_by) = here.or_else(|| annotation(node))
         && !path.is_empty()
     {
         out.push(UnportableField {
             field: path.join("."),
-            rejected_by: rejected_by.to_owned(),
+            rejected_by,
         });
         return;
     }
