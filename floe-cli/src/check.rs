@@ -29,6 +29,7 @@ pub(crate) const SELECTION_KEYS: [&str; 4] = ["type", "version", "config", "conn
 pub(crate) const SECRET_REF_PATTERN: &str = "^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$";
 pub(crate) const SECRET_REF_MAX: usize = 253;
 
+mod config_notes;
 pub(crate) mod quality;
 pub(crate) mod sections;
 
@@ -79,7 +80,9 @@ pub struct Problem {
     /// `invalid_version`, `version_mismatch` (a warning), `secret_ref`, `config`,
     /// `missing_dependency`, `circular_dependency`, `incompatible_api`, `plugin_error`,
     /// `quality`, `scope`, `not_approved`, `environment_key`, `unknown_section` (a
-    /// warning), `implied_default` (a warning).
+    /// warning), `implied_default` (a warning), `lax_value` (a warning: a config value
+    /// read as another type, as published floe reads it), `unportable_field` (a
+    /// warning: a config field published floe refuses).
     pub kind: &'static str,
     /// For `config` problems, the registry's kind (`range`, `missing`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -468,34 +471,36 @@ fn check_selection(
         None => (key_loc, None),
     };
     let config = config_node.map(Node::to_json).unwrap_or(Value::Null);
-    if let Err(e) = registry.validate_config(category, &name, config.clone()) {
-        let config_path = format!("{path}.config");
-        match e {
-            PluginError::Configuration { errors, .. } => {
-                for error in errors {
-                    let loc =
-                        config_node.map_or(config_loc, |n| n.locate(config_loc, &error.field));
-                    let full = if error.field.is_empty() {
-                        config_path.clone()
-                    } else {
-                        format!("{config_path}.{}", error.field)
-                    };
-                    report.add(full, loc, "config", error.message);
-                    if let Some(last) = report.problems.last_mut() {
-                        last.config_kind = Some(error.kind.as_str().to_owned());
-                    }
+    let config_path = format!("{path}.config");
+    let place = config_notes::ConfigPlace {
+        path: &config_path,
+        loc: config_loc,
+        node: config_node,
+    };
+    let id = PluginId::new(category, name.clone());
+    match registry.check_config(category, &name, config.clone()) {
+        Ok(coercions) => config_notes::lax_values(report, &id, &place, &coercions),
+        Err(PluginError::Configuration { errors, .. }) => {
+            for error in errors {
+                let (full, loc) = place.field(&error.field);
+                report.add(full, loc, "config", error.message);
+                if let Some(last) = report.problems.last_mut() {
+                    last.config_kind = Some(error.kind.as_str().to_owned());
                 }
             }
-            other => report.add(
-                config_path,
-                config_loc,
-                "plugin_error",
-                error::chain(&other),
-            ),
         }
+        Err(other) => report.add(
+            config_path.clone(),
+            config_loc,
+            "plugin_error",
+            error::chain(&other),
+        ),
+    }
+    if let Ok(fields) = registry.unportable_fields(category, &name, &config) {
+        config_notes::unportable(report, &id, &place, &fields);
     }
     Some(Selected {
-        id: PluginId::new(category, name),
+        id,
         version: info.version,
         config,
         type_loc,
@@ -781,5 +786,7 @@ pub fn run(registry: &PluginRegistry, args: &CheckArgs) -> Result<ExitCode, CliE
     })
 }
 
+#[cfg(test)]
+mod config_tests;
 #[cfg(test)]
 mod tests;
