@@ -229,7 +229,7 @@ fn config_branch(
     defs: &mut Map<String, Value>,
 ) -> Value {
     let key = format!("{plugin_type}.{name}");
-    let config = match registry.config_schema(plugin_type, name) {
+    let config = match registry.config_schema_lax(plugin_type, name) {
         Ok(Some(schema)) => hoist(schema, &key, defs),
         // No config type: only null or {}.
         _ => json!({"type": ["object", "null"], "maxProperties": 0}),

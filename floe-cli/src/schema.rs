@@ -1,4 +1,5 @@
-//! `floe plugins schema`: a plugin's config JSON Schema, pretty-printed.
+//! `floe plugins schema`: a plugin's config JSON Schema, pretty-printed: the lax one
+//! (`PluginRegistry::config_schema_lax`), which takes every config `configure` accepts.
 
 use floe_registry::PluginRegistry;
 
@@ -12,7 +13,7 @@ use crate::output;
 /// Runs the command.
 pub fn run(registry: &PluginRegistry, args: &PluginArgs) -> Result<ExitCode, CliError> {
     let (t, name) = (args.plugin_type, args.name.as_str());
-    match registry.config_schema(t, name) {
+    match registry.config_schema_lax(t, name) {
         Ok(Some(schema)) => {
             output::print_json(&schema);
             Ok(ExitCode::SUCCESS)

@@ -30,6 +30,16 @@ const CASES: &[(&str, &str, bool)] = &[
         true,
     ),
     (
+        "duckdb with lax values, as published floe reads them",
+        "plugins:\n  compute: {type: duckdb, config: {threads: \"8\", timeout_seconds: 30.0}}\n",
+        true,
+    ),
+    (
+        "duckdb with a value lax mode refuses",
+        "plugins:\n  compute: {type: duckdb, config: {threads: \"8.5\"}}\n",
+        false,
+    ),
+    (
         "unknown plugin",
         "plugins:\n  compute: {type: duckdbx}\n",
         false,

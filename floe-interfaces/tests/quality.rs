@@ -205,7 +205,7 @@ fn coverage_below_the_tier_is_a_dq103_violation() {
     assert_eq!(
         r.violations,
         [
-            "[DQ103] Coverage violation for 'orders' (silver tier): 50.0% < 80.0% required. Resolution: Add more tests to meet silver tier minimum of 80.0%"
+            "[FLOE-DQ103] Coverage violation for 'orders' (silver tier): 50.0% < 80.0% required. Resolution: Add more tests to meet silver tier minimum of 80.0%"
         ]
     );
     assert_eq!(
@@ -226,7 +226,7 @@ fn missing_required_tests_are_a_sorted_dq104_violation() {
     assert_eq!(
         r.violations,
         [
-            "[DQ104] Missing required tests for 'dim_customer' (gold tier): [accepted_values, not_null, relationships]. Resolution: Add required tests: accepted_values, not_null, relationships"
+            "[FLOE-DQ104] Missing required tests for 'dim_customer' (gold tier): [accepted_values, not_null, relationships]. Resolution: Add required tests: accepted_values, not_null, relationships"
         ]
     );
     assert_eq!(
@@ -278,7 +278,7 @@ fn quality_errors_carry_their_codes_and_texts() {
     };
     assert_eq!(
         e.to_string(),
-        "[DQ106] Quality check timeout for 'm' after 30s. Resolution: Increase check_timeout_seconds or optimize checks"
+        "[FLOE-DQ106] Quality check timeout for 'm' after 30s. Resolution: Increase check_timeout_seconds or optimize checks"
     );
     let e = QualityError::ColumnReference {
         check: "c".into(),
@@ -288,7 +288,7 @@ fn quality_errors_carry_their_codes_and_texts() {
     };
     assert_eq!(
         e.to_string(),
-        "[DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Available columns: [id]. Resolution: Verify column 'x' exists in model schema"
+        "[FLOE-DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Available columns: [id]. Resolution: Verify column 'x' exists in model schema"
     );
     let e = QualityError::CheckFailed {
         model: "m".into(),
@@ -299,12 +299,12 @@ fn quality_errors_carry_their_codes_and_texts() {
     };
     assert_eq!(
         e.to_string(),
-        "[DQ102] Quality checks failed for 'm': 2/5 checks failed. Score 61.2 < minimum 70.0. Resolution: Review failed checks in run output; fix data issues"
+        "[FLOE-DQ102] Quality checks failed for 'm': 2/5 checks failed. Score 61.2 < minimum 70.0. Resolution: Review failed checks in run output; fix data issues"
     );
 }
 
 #[test]
-fn only_the_provider_error_has_the_floe_prefix_and_every_message_starts_with_its_code() {
+fn every_code_has_the_floe_prefix_and_every_message_starts_with_its_code() {
     let errors = [
         QualityError::ProviderNotFound {
             provider: "p".into(),
@@ -350,12 +350,12 @@ fn only_the_provider_error_has_the_floe_prefix_and_every_message_starts_with_its
         codes,
         [
             "FLOE-DQ001",
-            "DQ102",
-            "DQ103",
-            "DQ104",
-            "DQ105",
-            "DQ106",
-            "DQ107"
+            "FLOE-DQ102",
+            "FLOE-DQ103",
+            "FLOE-DQ104",
+            "FLOE-DQ105",
+            "FLOE-DQ106",
+            "FLOE-DQ107"
         ],
         "the codes exactly as floe gives them"
     );
@@ -377,7 +377,7 @@ fn the_override_missing_tests_and_pending_timeout_texts_are_floes() {
     };
     assert_eq!(
         e.to_string(),
-        "[DQ107] Cannot override locked setting 'min_score': locked by enterprise level, attempted by domain level. Resolution: Remove 'min_score' override from domain-level configuration"
+        "[FLOE-DQ107] Cannot override locked setting 'min_score': locked by enterprise level, attempted by domain level. Resolution: Remove 'min_score' override from domain-level configuration"
     );
     let e = QualityError::MissingTests {
         model: "m".into(),
@@ -386,7 +386,7 @@ fn the_override_missing_tests_and_pending_timeout_texts_are_floes() {
     };
     assert_eq!(
         e.to_string(),
-        "[DQ104] Missing required tests for 'm' (silver tier): [not_null, unique]. Resolution: Add required tests: not_null, unique"
+        "[FLOE-DQ104] Missing required tests for 'm' (silver tier): [not_null, unique]. Resolution: Add required tests: not_null, unique"
     );
     let e = QualityError::Timeout {
         model: "m".into(),
@@ -395,7 +395,7 @@ fn the_override_missing_tests_and_pending_timeout_texts_are_floes() {
     };
     assert_eq!(
         e.to_string(),
-        "[DQ106] Quality check timeout for 'm' after 300s. Pending checks: [a, b]. Resolution: Increase check_timeout_seconds or optimize checks"
+        "[FLOE-DQ106] Quality check timeout for 'm' after 300s. Pending checks: [a, b]. Resolution: Increase check_timeout_seconds or optimize checks"
     );
     let e = QualityError::ColumnReference {
         check: "c".into(),
@@ -405,7 +405,7 @@ fn the_override_missing_tests_and_pending_timeout_texts_are_floes() {
     };
     assert_eq!(
         e.to_string(),
-        "[DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Resolution: Verify column 'x' exists in model schema"
+        "[FLOE-DQ105] Invalid column reference in check 'c' for model 'm': column 'x' not found. Resolution: Verify column 'x' exists in model schema"
     );
 }
 
@@ -432,4 +432,87 @@ fn a_check_needs_a_name_and_a_weight_in_range() {
         c.validate().expect_err("bad").to_string(),
         "name: must not be empty; custom_weight: must be between 0.1 and 10, got 20"
     );
+}
+
+#[test]
+fn a_test_dict_is_read_by_its_first_key_as_written() {
+    let gates: QualityGates =
+        serde_json::from_value(json!({"bronze": {"required_tests": ["unique"]}})).expect("gates");
+    let written = r#"[{"name": "m", "tests": [{"unique": {}, "accepted_values": {}}]}]"#;
+    assert!(
+        validate_quality_gates_json(written, &gates)
+            .expect("json")
+            .passed
+    );
+    let other = r#"[{"name": "m", "tests": [{"accepted_values": {}, "unique": {}}]}]"#;
+    let r = validate_quality_gates_json(other, &gates).expect("json");
+    assert_eq!(r.missing_tests, ["unique"]);
+}
+
+#[test]
+fn odd_tests_are_read_as_meant_and_names_as_python_writes_them() {
+    let gates: QualityGates = serde_json::from_value(
+        json!({"bronze": {"min_test_coverage": 0.00005, "required_tests": ["not_null", "None"]}}),
+    )
+    .expect("gates");
+    let models = r#"[{"name": 5, "tests": null, "columns": [
+        {"tests": "not_null"}, {"tests": [{"schema_test": null}]}, {"tests": {"unique": {}}}, "id"]}]"#;
+    let r = validate_quality_gates_json(models, &gates).expect("json");
+    assert_eq!(r.coverage_actual, 100.0);
+    assert_eq!(
+        r.violations,
+        ["[FLOE-DQ104] Missing required tests for '5' (bronze tier): [None]. Resolution: Add required tests: None"]
+            .map(str::to_owned)
+    );
+    let empty = validate_quality_gates_json(r#"[{"name": null}]"#, &gates).expect("json");
+    assert_eq!(
+        empty.violations[0],
+        "[FLOE-DQ103] Coverage violation for 'unknown' (bronze tier): 0.0% < 0.0% required. Resolution: Add more tests to meet bronze tier minimum of 5e-05%"
+    );
+}
+
+#[test]
+fn a_type_error_hides_no_other_problem_of_the_config() {
+    let bad = json!({"provider": "gx", "enabled": "maybe",
+        "thresholds": {"min_score": "x", "warn_score": 150},
+        "dimension_weights": {"completeness": "x", "accuracy": 0.9}});
+    let err = QualityConfig::from_json(&bad).expect_err("invalid");
+    let paths: Vec<&str> = err.0.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "dimension_weights.completeness",
+            "thresholds.min_score",
+            "enabled",
+            "thresholds.warn_score"
+        ]
+    );
+    let serde_err = serde_json::from_value::<QualityConfig>(bad).expect_err("invalid");
+    assert!(
+        serde_err
+            .to_string()
+            .contains("thresholds.warn_score: must be between 0 and 100, got 150")
+    );
+    let integral: QualityConfig =
+        QualityConfig::from_json(&json!({"provider": "gx", "thresholds": {"min_score": 60.0}}))
+            .expect("an integral float is an integer");
+    assert_eq!(integral.thresholds.min_score, 60);
+}
+
+#[test]
+fn a_negative_severity_total_divides_as_in_floe() {
+    let config = QualityConfig::from_json(&json!({"provider": "gx",
+        "calculation": {"severity_weights": {"critical": -1.0, "warning": 0.5}}}))
+    .expect("valid");
+    let suite = QualitySuiteResult::new(
+        "s",
+        "m",
+        false,
+        vec![
+            result(Dimension::Accuracy, SeverityLevel::Critical, true),
+            result(Dimension::Accuracy, SeverityLevel::Warning, false),
+        ],
+    );
+    let score = calculate_quality_score(&suite, &config);
+    assert_eq!(score.dimension_scores[&Dimension::Accuracy], 200.0);
 }

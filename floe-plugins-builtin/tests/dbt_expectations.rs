@@ -291,7 +291,7 @@ fn a_run_past_its_timeout_is_the_dq106_error() {
         .unwrap_err();
     assert_eq!(
         support::error_chain::typed_cause(&err, "the quality suite of orders did not finish"),
-        "[DQ106] Quality check timeout for 'orders' after 1s. Pending checks: [unique_orders_id]. \
+        "[FLOE-DQ106] Quality check timeout for 'orders' after 1s. Pending checks: [unique_orders_id]. \
          Resolution: Increase check_timeout_seconds or optimize checks"
     );
 }

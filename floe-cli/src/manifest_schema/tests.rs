@@ -21,6 +21,16 @@ const CASES: &[(&str, &str, bool)] = &[
         true,
     ),
     (
+        "lax config values (a warning in check)",
+        "plugins:\n  compute: {type: duckdb, config: {threads: \"8\", timeout_seconds: 30.0}}\n",
+        true,
+    ),
+    (
+        "a lax config value lax mode refuses",
+        "plugins:\n  compute: {type: duckdb, config: {threads: \"8.5\"}}\n",
+        false,
+    ),
+    (
         "duckdb without config (all defaults)",
         "plugins:\n  compute: {type: duckdb}\n",
         true,

@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::validation::{FieldError, Validate, join, non_empty, range};
+use crate::validation::{FieldError, ModelErrors, Validate, join, non_empty, range};
 
 fn yes() -> bool {
     true
@@ -320,7 +321,19 @@ fn default_timeout() -> u32 {
 /// let err = from_value::<QualityConfig>(bad).unwrap_err();
 /// assert_eq!(err.to_string(), "dimension_weights: Dimension weights must sum to 1.0, got 1.1");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// Reading it reports every problem at once (as floe does), a field of the wrong type
+/// included; [`QualityConfig::from_json`] gives them with their paths:
+///
+/// ```
+/// use floe_interfaces::quality::QualityConfig;
+///
+/// let bad = serde_json::json!({"provider": "gx", "thresholds": {"min_score": "x", "warn_score": 150}});
+/// let err = QualityConfig::from_json(&bad).unwrap_err();
+/// let paths: Vec<&str> = err.0.iter().map(|e| e.path.as_str()).collect();
+/// assert_eq!(paths, ["thresholds.min_score", "thresholds.warn_score"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QualityConfig {
     /// The quality plugin's name (`great_expectations`, `dbt_expectations`).
@@ -359,6 +372,38 @@ impl QualityConfig {
             check_timeout_seconds: 300,
             enabled: true,
         }
+    }
+}
+
+impl QualityConfig {
+    /// Reads a config from JSON with every problem, each at its path: fields of the
+    /// wrong type, unknown and missing fields, and the broken rules of the fields that
+    /// did read (a rule about an object whose fields failed is not run, as in floe).
+    pub fn from_json(value: &Value) -> Result<QualityConfig, ModelErrors> {
+        let read = super::read::read(value);
+        let mut errors = read.shape;
+        errors.extend(read.rules);
+        if errors.is_empty() {
+            Ok(read.config)
+        } else {
+            Err(ModelErrors(errors))
+        }
+    }
+}
+
+/// Reads field by field: when a field has the wrong type (or is unknown or missing)
+/// the error lists every problem of the config, the rules of the other fields
+/// included; a config of the right shape is returned, its rules left to [`Validate`].
+impl<'de> Deserialize<'de> for QualityConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let read = super::read::read(&value);
+        if read.shape.is_empty() {
+            return Ok(read.config);
+        }
+        let mut errors = read.shape;
+        errors.extend(read.rules);
+        Err(D::Error::custom(ModelErrors(errors)))
     }
 }
 

@@ -4,8 +4,8 @@ use crate::validation::py_float;
 
 /// A quality failure. Every message starts with `[<code>] ` and ends with what to do.
 ///
-/// The codes are floe's, prefixes included: `FLOE-DQ001` for the provider error, but
-/// plain `DQ102` to `DQ107` for the others (floe gives only DQ001 the `FLOE-` prefix).
+/// The codes are floe's, each with its `FLOE-` prefix: `FLOE-DQ001` and `FLOE-DQ102`
+/// to `FLOE-DQ107`. Numbers inside the texts are written as Python writes them.
 ///
 /// ```
 /// use floe_interfaces::quality::QualityError;
@@ -29,7 +29,7 @@ pub enum QualityError {
     },
     /// Checks failed and the score is below the minimum.
     #[error(
-        "[DQ102] Quality checks failed for '{model}': {failed}/{total} checks failed. Score {score:.1} < minimum {minimum:.1}. Resolution: Review failed checks in run output; fix data issues"
+        "[FLOE-DQ102] Quality checks failed for '{model}': {failed}/{total} checks failed. Score {score:.1} < minimum {minimum:.1}. Resolution: Review failed checks in run output; fix data issues"
     )]
     CheckFailed {
         /// The model.
@@ -44,7 +44,7 @@ pub enum QualityError {
         minimum: f64,
     },
     /// Test coverage is below the tier's minimum.
-    #[error("[DQ103] Coverage violation for '{model}' ({tier} tier): {actual:.1}% < {required:.1}% required. Resolution: Add more tests to meet {tier} tier minimum of {}%", py_float(*.required))]
+    #[error("[FLOE-DQ103] Coverage violation for '{model}' ({tier} tier): {actual:.1}% < {required:.1}% required. Resolution: Add more tests to meet {tier} tier minimum of {}%", py_float(*.required))]
     Coverage {
         /// The model.
         model: String,
@@ -56,7 +56,7 @@ pub enum QualityError {
         required: f64,
     },
     /// Test types the tier requires are missing.
-    #[error("[DQ104] Missing required tests for '{model}' ({tier} tier): [{}]. Resolution: Add required tests: {}", missing.join(", "), missing.join(", "))]
+    #[error("[FLOE-DQ104] Missing required tests for '{model}' ({tier} tier): [{}]. Resolution: Add required tests: {}", missing.join(", "), missing.join(", "))]
     MissingTests {
         /// The model.
         model: String,
@@ -66,7 +66,7 @@ pub enum QualityError {
         missing: Vec<String>,
     },
     /// A check names a column the model lacks.
-    #[error("[DQ105] Invalid column reference in check '{check}' for model '{model}': column '{column}' not found.{} Resolution: Verify column '{column}' exists in model schema", available.as_ref().map(|a| format!(" Available columns: [{}].", a.join(", "))).unwrap_or_default())]
+    #[error("[FLOE-DQ105] Invalid column reference in check '{check}' for model '{model}': column '{column}' not found.{} Resolution: Verify column '{column}' exists in model schema", available.as_ref().filter(|a| !a.is_empty()).map(|a| format!(" Available columns: [{}].", a.join(", "))).unwrap_or_default())]
     ColumnReference {
         /// The check.
         check: String,
@@ -74,11 +74,11 @@ pub enum QualityError {
         model: String,
         /// The missing column.
         column: String,
-        /// The model's columns, when known.
+        /// The model's columns, when known (an empty list is not shown).
         available: Option<Vec<String>>,
     },
     /// Checks ran past their timeout.
-    #[error("[DQ106] Quality check timeout for '{model}' after {seconds}s.{} Resolution: Increase check_timeout_seconds or optimize checks", if pending.is_empty() { String::new() } else { format!(" Pending checks: [{}].", pending.join(", ")) })]
+    #[error("[FLOE-DQ106] Quality check timeout for '{model}' after {seconds}s.{} Resolution: Increase check_timeout_seconds or optimize checks", if pending.is_empty() { String::new() } else { format!(" Pending checks: [{}].", pending.join(", ")) })]
     Timeout {
         /// The model.
         model: String,
@@ -89,7 +89,7 @@ pub enum QualityError {
     },
     /// A lower level tried to override a locked setting.
     #[error(
-        "[DQ107] Cannot override locked setting '{setting}': locked by {locked_by} level, attempted by {attempted_by} level. Resolution: Remove '{setting}' override from {attempted_by}-level configuration"
+        "[FLOE-DQ107] Cannot override locked setting '{setting}': locked by {locked_by} level, attempted by {attempted_by} level. Resolution: Remove '{setting}' override from {attempted_by}-level configuration"
     )]
     Override {
         /// The setting.
@@ -102,16 +102,16 @@ pub enum QualityError {
 }
 
 impl QualityError {
-    /// The code: `FLOE-DQ001`, or `DQ102` to `DQ107`.
+    /// The code: `FLOE-DQ001`, or `FLOE-DQ102` to `FLOE-DQ107`.
     pub fn code(&self) -> &'static str {
         match self {
             QualityError::ProviderNotFound { .. } => "FLOE-DQ001",
-            QualityError::CheckFailed { .. } => "DQ102",
-            QualityError::Coverage { .. } => "DQ103",
-            QualityError::MissingTests { .. } => "DQ104",
-            QualityError::ColumnReference { .. } => "DQ105",
-            QualityError::Timeout { .. } => "DQ106",
-            QualityError::Override { .. } => "DQ107",
+            QualityError::CheckFailed { .. } => "FLOE-DQ102",
+            QualityError::Coverage { .. } => "FLOE-DQ103",
+            QualityError::MissingTests { .. } => "FLOE-DQ104",
+            QualityError::ColumnReference { .. } => "FLOE-DQ105",
+            QualityError::Timeout { .. } => "FLOE-DQ106",
+            QualityError::Override { .. } => "FLOE-DQ107",
         }
     }
 }

@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::pyjson::PyJson;
 use super::{GateTier, QualityError, QualityGates};
 
 /// A model's tier.
@@ -62,10 +63,22 @@ pub struct GateResult {
 /// floe's default gate algorithm over dbt-style model dicts (`name`, `tier`,
 /// `columns[].tests`, `tests`).
 ///
-/// A model's tier is its `tier` (bronze when absent or unknown). Coverage is the
-/// percentage of its columns with a non-empty `tests` list (0 without columns). Test
-/// types come from column and model tests: a string, a dict's `schema_test`, or a
-/// dict's first key.
+/// A model's tier is its `tier` (bronze when absent or unknown); its name is `name` as
+/// Python's `str()` writes it (`unknown` when absent). Coverage is the percentage of its
+/// columns whose `tests` is not empty (0 without columns). Test types come from the
+/// tests of those columns and the model's own `tests`: a string, a dict's
+/// `schema_test`, or a dict's first key (any other entry is `unknown`); tests given as a
+/// mapping are its keys.
+///
+/// A [`Value`] has lost the order of its keys: a test given as a dict with several keys
+/// is read by its first key in sorted order here. [`validate_quality_gates_json`] reads
+/// the models' text and takes the first key as written, as floe does.
+///
+/// Where floe fails or misreads (see `docs/deliberate-differences.md`, family
+/// `quality`), these are read as a user means them: `tests` or `columns` that are
+/// `null` or another non-list are no tests or no columns, a column that is not a
+/// mapping has no tests, `tests: "not_null"` is one test, and a `schema_test: null`
+/// names no test type.
 ///
 /// ```
 /// use floe_interfaces::quality::*;
@@ -77,33 +90,57 @@ pub struct GateResult {
 /// assert_eq!(result.coverage_actual, 50.0);
 /// ```
 pub fn validate_quality_gates(models: &[Value], gates: &QualityGates) -> GateResult {
+    let models: Vec<PyJson> = models.iter().map(PyJson::from).collect();
+    gate_models(&models, gates)
+}
+
+/// [`validate_quality_gates`] over the JSON text of a list of models, reading each
+/// test dict's first key as written (as floe, which gets the models as Python dicts).
+///
+/// ```
+/// use floe_interfaces::quality::*;
+/// let models = r#"[{"name": "m", "tests": [{"unique": {}, "accepted_values": {}}]}]"#;
+/// let gates: QualityGates = serde_json::from_value(serde_json::json!({
+///     "bronze": {"required_tests": ["unique"]}})).unwrap();
+/// assert!(validate_quality_gates_json(models, &gates).unwrap().passed);
+/// ```
+pub fn validate_quality_gates_json(
+    models: &str,
+    gates: &QualityGates,
+) -> Result<GateResult, serde_json::Error> {
+    let models: Vec<PyJson> = serde_json::from_str(models)?;
+    Ok(gate_models(&models, gates))
+}
+
+fn gate_models(models: &[PyJson], gates: &QualityGates) -> GateResult {
     let mut violations = Vec::new();
     let mut missing_all = BTreeSet::new();
     let mut worst: Option<(f64, GateTierName)> = None;
     for model in models {
-        let tier = match model.get("tier").and_then(Value::as_str) {
-            Some("silver") => GateTierName::Silver,
-            Some("gold") => GateTierName::Gold,
+        let tier = match model.get("tier") {
+            Some(PyJson::String(t)) if t == "silver" => GateTierName::Silver,
+            Some(PyJson::String(t)) if t == "gold" => GateTierName::Gold,
             _ => GateTierName::Bronze,
         };
         let gate = GateTierName::of(gates, tier);
-        let name = model
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("unknown")
-            .to_owned();
-        let columns = model
-            .get("columns")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let tests_of = |v: &Value| -> Vec<Value> {
-            v.get("tests")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default()
+        let name = match model.get("name") {
+            None | Some(PyJson::Null) => "unknown".to_owned(),
+            Some(name) => name.py_str(),
         };
-        let tested = columns.iter().filter(|c| !tests_of(c).is_empty()).count();
+        let columns = match model.get("columns") {
+            Some(PyJson::List(columns)) => columns.as_slice(),
+            _ => &[],
+        };
+        let mut present = BTreeSet::new();
+        let mut tested = 0usize;
+        for column in columns {
+            let tests = column.get("tests").unwrap_or(&PyJson::Null);
+            if tests.truthy() && !matches!(tests, PyJson::Number(_) | PyJson::Bool(_)) {
+                tested += 1;
+                present.extend(test_types(tests));
+            }
+        }
+        present.extend(model.get("tests").map(test_types).unwrap_or_default());
         let coverage = if columns.is_empty() {
             0.0
         } else {
@@ -123,12 +160,6 @@ pub fn validate_quality_gates(models: &[Value], gates: &QualityGates) -> GateRes
                 worst = Some((coverage, tier));
             }
         }
-        let present: BTreeSet<String> = columns
-            .iter()
-            .flat_map(&tests_of)
-            .chain(tests_of(model))
-            .filter_map(|t| test_type(&t))
-            .collect();
         let missing: Vec<String> = gate
             .required_tests
             .iter()
@@ -160,14 +191,31 @@ pub fn validate_quality_gates(models: &[Value], gates: &QualityGates) -> GateRes
     }
 }
 
-/// The type of one test entry: a string, a dict's `schema_test`, or its first key.
-fn test_type(test: &Value) -> Option<String> {
+/// The test types of a `tests` value: each entry of a list, each key of a mapping, a
+/// string as one test; nothing for anything else.
+fn test_types(tests: &PyJson) -> Vec<String> {
+    match tests {
+        PyJson::List(entries) => entries.iter().filter_map(test_type).collect(),
+        PyJson::Object(entries) => entries.iter().map(|(k, _)| k.clone()).collect(),
+        PyJson::String(s) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// The type of one test entry: a string, a dict's `schema_test` (none when it is
+/// null), its first key, else `unknown`.
+fn test_type(test: &PyJson) -> Option<String> {
     match test {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(map) => match map.get("schema_test").and_then(Value::as_str) {
-            Some(s) => Some(s.to_owned()),
-            None => map.keys().next().cloned(),
+        PyJson::String(s) => Some(s.clone()),
+        PyJson::Object(entries) => match test.get("schema_test") {
+            Some(PyJson::Null) => None,
+            Some(schema_test) => Some(schema_test.py_str()),
+            None => Some(
+                entries
+                    .first()
+                    .map_or_else(|| "unknown".to_owned(), |(k, _)| k.clone()),
+            ),
         },
-        _ => None,
+        _ => Some("unknown".to_owned()),
     }
 }

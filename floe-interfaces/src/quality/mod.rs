@@ -17,6 +17,8 @@ mod errors;
 mod facets;
 mod gates;
 mod models;
+mod pyjson;
+mod read;
 mod score;
 
 pub use config::{
@@ -25,7 +27,7 @@ pub use config::{
 };
 pub use errors::QualityError;
 pub use facets::{DEPRECATED_LINEAGE_EMITTER, QUALITY_FACET_SCHEMA_URL, quality_facets};
-pub use gates::{GateResult, GateTierName, validate_quality_gates};
+pub use gates::{GateResult, GateTierName, validate_quality_gates, validate_quality_gates_json};
 pub use models::{
     Dimension, QualityCheck, QualityCheckResult, QualityScore, QualitySuite, QualitySuiteResult,
     QualityValidationResult, SeverityLevel,

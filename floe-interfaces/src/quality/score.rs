@@ -9,7 +9,8 @@ use super::{Dimension, QualityConfig, QualityScore, QualitySuiteResult};
 ///
 /// 1. Each dimension scores the severity-weighted share of its passed checks × 100
 ///    (weights from `calculation.severity_weights`, 1.0 for a severity not listed);
-///    a dimension without checks scores 100.
+///    a dimension whose weights total zero (no checks, or weights that cancel) scores
+///    100; a negative total divides like any other, as in floe.
 /// 2. The raw score is the sum of dimension scores × `dimension_weights`.
 /// 3. With baseline B, +P and −N: at or above B the score moves up by
 ///    (raw−B)/(100−B)·P (0 when B = 100), below it down by (B−raw)/B·N (0 when B = 0);
@@ -56,7 +57,8 @@ pub fn calculate_quality_score(
         }
     }
     for (dimension, (passed_w, total_w)) in totals {
-        let value = if total_w > 0.0 {
+        // floe divides whenever the total is not zero, negative totals included.
+        let value = if total_w != 0.0 {
             passed_w / total_w * 100.0
         } else {
             100.0
