@@ -615,6 +615,11 @@ fn hand_written() -> Vec<(Value, Option<&'static str>)> {
             json!({"kind": "config", "config": {"provider": "gx", "thresholds": {"min_score": "70"}}}),
             Some("number-as-string"),
         ),
+        (
+            json!({"kind": "config", "config": {"provider": "gx", "dimension_weights": {
+                "completeness": 0.00001, "accuracy": 0.0, "validity": 0.0, "consistency": 0.0, "timeliness": 0.0}}}),
+            None,
+        ),
         (json!({"kind": "config", "config": {}}), None),
         (
             json!({"kind": "config", "config": {"provider": 5, "enabled": "maybe"}}),

@@ -8,7 +8,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::validation::{FieldError, ModelErrors, Validate, join, non_empty, range};
+use crate::validation::{FieldError, ModelErrors, Validate, join, non_empty, py_float, range};
 
 fn yes() -> bool {
     true
@@ -194,7 +194,7 @@ impl Validate for DimensionWeights {
         if (total - 1.0).abs() > 1e-9 * total.abs().max(1.0) {
             errors.push(FieldError::new(
                 path,
-                format!("Dimension weights must sum to 1.0, got {total}"),
+                format!("Dimension weights must sum to 1.0, got {}", py_float(total)),
             ));
         }
     }
