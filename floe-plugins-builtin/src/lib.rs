@@ -90,6 +90,8 @@ pub mod duckdb;
 pub mod env_secrets;
 #[cfg(feature = "file-secrets")]
 pub mod file_secrets;
+#[cfg(feature = "glue")]
+pub mod glue;
 #[cfg(feature = "quality-gx")]
 pub mod great_expectations;
 #[cfg(feature = "jaeger")]

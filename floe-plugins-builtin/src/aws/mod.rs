@@ -25,3 +25,30 @@ pub(crate) fn agent(timeout: Duration) -> ureq::Agent {
         .build();
     ureq::Agent::new_with_config(config)
 }
+
+/// The scheme (`http` or `https`, lower case) and the `host[:port]` of an
+/// `http(s)://` endpoint of `service` (named in the errors); a default port is
+/// dropped, as the `Host` header leaves it out.
+pub(crate) fn endpoint_parts(
+    service: &str,
+    endpoint: &str,
+) -> Result<(String, String), floe_registry::PluginError> {
+    let failed = |why: &str| {
+        floe_registry::PluginError::failed(format!("{service} endpoint '{endpoint}' {why}"))
+    };
+    let (scheme, rest) = endpoint
+        .split_once("://")
+        .ok_or_else(|| failed("has no scheme: write it as http://host:port or https://host"))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(failed("must start with http:// or https://"));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host = authority.strip_suffix(default_port).unwrap_or(authority);
+    if host.is_empty() {
+        return Err(failed("has no host"));
+    }
+    Ok((scheme, host.to_owned()))
+}

@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use floe_registry::{FileIo, PluginError};
 
-use super::agent;
 use super::sigv4::{self, Credentials, Request};
 use super::xml::xml_values;
+use super::{agent, endpoint_parts};
 
 /// How long one S3 request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -60,32 +60,7 @@ impl S3FileIo {
         location: &S3Location<'_>,
         credentials: Option<Credentials>,
     ) -> Result<Self, PluginError> {
-        let (scheme, rest) = location.endpoint.split_once("://").ok_or_else(|| {
-            PluginError::failed(format!(
-                "S3 endpoint '{}' has no scheme: write it as http://host:port or https://host",
-                location.endpoint
-            ))
-        })?;
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme != "http" && scheme != "https" {
-            return Err(PluginError::failed(format!(
-                "S3 endpoint '{}' must start with http:// or https://",
-                location.endpoint
-            )));
-        }
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
-        let default_port = if scheme == "https" { ":443" } else { ":80" };
-        let host = authority
-            .strip_suffix(default_port)
-            .unwrap_or(authority)
-            .to_owned();
-        if host.is_empty() {
-            return Err(PluginError::failed(format!(
-                "S3 endpoint '{}' has no host",
-                location.endpoint
-            )));
-        }
+        let (scheme, host) = endpoint_parts("S3", location.endpoint)?;
         Ok(S3FileIo {
             agent: agent(REQUEST_TIMEOUT),
             scheme,
