@@ -61,8 +61,10 @@ pub struct MarquezPlugin {
 
 /// The settings of the Marquez lineage backend. Unknown fields are ignored.
 ///
-/// `url` must use HTTPS unless it names localhost or a loopback address, or
-/// `allow_insecure_http` is `true`.
+/// `url` must use HTTPS unless it names localhost or a loopback address,
+/// `allow_insecure_http` is `true`, or the environment has
+/// `FLOE_ALLOW_INSECURE_HTTP=true` (any case, as floe-lineage-marquez 0.1.0a1 reads
+/// it; read when the registry first builds this schema, once a registry).
 #[floe_config]
 #[derive(Debug)]
 #[schemars(transform = insecure_http_rule)]
@@ -86,7 +88,8 @@ pub struct MarquezConfig {
     #[serde(default = "default_drain_timeout")]
     #[schemars(transform = exclusive_minimum_zero)]
     pub drain_timeout: f64,
-    /// Allows `http://` URLs to hosts other than localhost (not recommended).
+    /// Allows `http://` URLs to hosts other than localhost (not recommended); so does
+    /// `FLOE_ALLOW_INSECURE_HTTP=true` in the environment.
     #[serde(default)]
     pub allow_insecure_http: bool,
 }
@@ -129,8 +132,23 @@ fn exclusive_minimum_zero(schema: &mut Schema) {
     schema.insert("exclusiveMinimum".to_owned(), json!(0));
 }
 
-/// `http://` to a host other than localhost needs `allow_insecure_http: true`.
+/// The environment variable that allows `http://` to any host, as
+/// floe-lineage-marquez 0.1.0a1 reads it: the value `true`, in any case.
+pub const ALLOW_INSECURE_HTTP_ENV: &str = "FLOE_ALLOW_INSECURE_HTTP";
+
+/// Whether [`ALLOW_INSECURE_HTTP_ENV`] is `true` (any case) in this process's
+/// environment.
+pub fn insecure_http_allowed_by_env() -> bool {
+    std::env::var(ALLOW_INSECURE_HTTP_ENV).is_ok_and(|v| v.to_lowercase() == "true")
+}
+
+/// `http://` to a host other than localhost needs `allow_insecure_http: true`, or
+/// `FLOE_ALLOW_INSECURE_HTTP=true` in the environment when the registry first reads
+/// the schema (once a registry, at its first configure or schema of marquez).
 fn insecure_http_rule(schema: &mut Schema) {
+    if insecure_http_allowed_by_env() {
+        return;
+    }
     schema.insert(
         "if".to_owned(),
         json!({

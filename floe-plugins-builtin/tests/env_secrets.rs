@@ -63,7 +63,7 @@ fn invalid_configs_report_every_field() {
         .configure(
             PluginType::Secrets,
             "env",
-            json!({"prefix": "FLOE-SECRET", "normalize_keys": "yes", "colour": 1}),
+            json!({"prefix": "FLOE-SECRET", "normalize_keys": "maybe", "colour": 1}),
         )
         .expect_err("invalid");
     let errors = config_errors(err);

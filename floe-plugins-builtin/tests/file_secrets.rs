@@ -62,7 +62,7 @@ fn invalid_configs_report_every_field() {
             .configure(
                 PluginType::Secrets,
                 "file",
-                json!({"create_directory": 1, "extra": true}),
+                json!({"create_directory": 2, "extra": true}),
             )
             .expect_err("invalid"),
     );

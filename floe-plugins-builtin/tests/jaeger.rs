@@ -72,7 +72,7 @@ fn every_config_problem_is_reported_with_its_path() {
         "jaeger",
         json!({
             "endpoint": "",
-            "insecure": "yes",
+            "insecure": "maybe",
             "protocol": "thrift",
             "connect_timeout_seconds": 0,
             "endpont": "x",

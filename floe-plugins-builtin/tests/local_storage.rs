@@ -53,7 +53,7 @@ fn a_root_is_required_and_nothing_else_accepted() {
         &registry(),
         T,
         "local",
-        json!({"create_root": 1, "rot": "/x"}),
+        json!({"create_root": 2, "rot": "/x"}),
     );
     assert_has(&errors, "root", ConfigErrorKind::Missing);
     assert_has(&errors, "create_root", ConfigErrorKind::Type);

@@ -122,6 +122,64 @@ fn http_to_a_remote_host_needs_allow_insecure_http() {
     configured(json!({"url": "http://marquez.example.com:5000", "allow_insecure_http": true}));
 }
 
+/// Runs `test` of this binary again in a child process with
+/// `FLOE_ALLOW_INSECURE_HTTP` set to `value`; the child's own assertions decide.
+fn in_child_with_env(test: &str, value: &str) {
+    let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args(["--exact", test, "--test-threads=1"])
+        .env("FLOE_ALLOW_INSECURE_HTTP", value)
+        .env("MARQUEZ_ENV_CHILD", "1")
+        .output()
+        .expect("the test binary runs again");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{test} with FLOE_ALLOW_INSECURE_HTTP={value:?}: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn floe_allow_insecure_http_true_in_the_environment_allows_http_to_any_host() {
+    if std::env::var_os("MARQUEZ_ENV_CHILD").is_none() {
+        for value in ["true", "TRUE", "True"] {
+            in_child_with_env(
+                "floe_allow_insecure_http_true_in_the_environment_allows_http_to_any_host",
+                value,
+            );
+        }
+        return;
+    }
+    let registry = configured(json!({"url": "http://marquez.example.com:5000/"}));
+    let config = registry
+        .config::<MarquezConfig>(PluginType::LineageBackend, "marquez")
+        .expect("its type")
+        .expect("configured");
+    assert_eq!(config.url, "http://marquez.example.com:5000");
+    assert!(!config.allow_insecure_http, "the manifest did not set it");
+}
+
+#[test]
+fn floe_allow_insecure_http_other_than_true_allows_nothing() {
+    if std::env::var_os("MARQUEZ_ENV_CHILD").is_none() {
+        for value in ["1", "yes", " true", ""] {
+            in_child_with_env(
+                "floe_allow_insecure_http_other_than_true_allows_nothing",
+                value,
+            );
+        }
+        return;
+    }
+    let err = registry()
+        .configure(
+            PluginType::LineageBackend,
+            "marquez",
+            json!({"url": "http://marquez.example.com:5000"}),
+        )
+        .expect_err("plain http to a remote host");
+    assert_has_error(&config_errors(err), "url", ConfigErrorKind::Pattern);
+}
+
 #[test]
 fn other_schemes_are_refused() {
     let err = registry()
@@ -144,9 +202,9 @@ fn every_invalid_field_is_reported_with_its_path() {
                 "url": 5,
                 "api_key": 12345,
                 "environment": ["x"],
-                "verify_ssl": "yes",
+                "verify_ssl": "maybe",
                 "drain_timeout": 0,
-                "allow_insecure_http": "no"
+                "allow_insecure_http": 2
             }),
         )
         .expect_err("all wrong");

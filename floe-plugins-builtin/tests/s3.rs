@@ -82,7 +82,7 @@ fn every_config_problem_is_reported_with_its_path() {
         &registry(),
         T,
         "s3",
-        json!({"bucket": "", "region": 5, "path_style_access": "yes", "secret_access_key": CANARY, "acess_key_id": CANARY}),
+        json!({"bucket": "", "region": 5, "path_style_access": "maybe", "secret_access_key": CANARY, "acess_key_id": CANARY}),
     );
     assert_has(&errors, "endpoint", ConfigErrorKind::Missing);
     assert_has(&errors, "bucket", ConfigErrorKind::Length);
