@@ -11,6 +11,19 @@
 //! "file_format": ..., "table_format": ...}`. Without a runner, pipelines can be
 //! created and destinations computed, and `run` reports why it cannot load.
 //!
+//! Filesystem sources are read as published floe reads them (see [`filesystem`]):
+//! `source_config: {path, format, file_glob | include_glob, reader_options}`, with
+//! `path` a file or folder relative to the project folder (the runner's
+//! `working_dir`, else the current folder) or an `s3://`, `gs://`, `az://` URL, read
+//! by dlt's own `filesystem` source and its csv, jsonl or parquet reader. As in floe,
+//! these rules are checked when the pipeline runs, with floe's texts; an `s3://` folder
+//! takes its keys from the environment (`AWS_ACCESS_KEY_ID`, ...) and its endpoint and
+//! region from `catalog_config` ([`filesystem::OBJECT_STORE_KEYS`]). Run errors start
+//! with `source=<name>, path=<path>: `, as floe's do.
+//!
+//! Sources are checked as floe 0.1.0a1 checks them: unique names, then unique
+//! destination tables (`Duplicate destination tables found: ['bronze.orders']`).
+//!
 //! ```
 //! use floe_plugins_builtin as _;
 //! use floe_registry::prelude::*;

@@ -10,6 +10,12 @@
 //! `{"rows_loaded": 10, "bytes_written": 2048, "errors": [], "retryable": false}`.
 //! Exit code 0 is success; any other code is a failure, and exit code 75
 //! (`EX_TEMPFAIL`) or `"retryable": true` marks it transient, so it is retried.
+//!
+//! A filesystem source's request also carries `source.filesystem` (the checked
+//! `bucket_url`, `file_glob`, `format` and `reader_options`, see
+//! [`FilesystemSource`](super::filesystem::FilesystemSource)) and
+//! `source.object_store` (endpoint, region and URL style for `s3://`).
+//! Each error shown starts with [`ErrorContext::origin`].
 
 use std::process::Command;
 use std::thread;
