@@ -141,3 +141,23 @@ fn a_config_in_its_schema_types_has_no_warnings() {
     ));
     assert!(report.problems.is_empty(), "{:#?}", report.problems);
 }
+
+#[test]
+fn a_quality_severity_weight_of_another_key_is_refused_with_floes_text() {
+    let report = check(
+        "plugins:\n  quality:\n    provider: great_expectations\n    calculation:\n      severity_weights: {critical: 3.0, blocker: 9}\n",
+    );
+    let errors: Vec<(&str, &str)> = report
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.path.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            "plugins.quality.calculation.severity_weights.blocker",
+            "Input should be 'critical', 'warning' or 'info'"
+        )]
+    );
+}

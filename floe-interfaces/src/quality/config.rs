@@ -236,10 +236,15 @@ pub struct CalculationParameters {
     #[serde(default = "fifty")]
     #[schemars(range(min = 0, max = 100))]
     pub max_negative_influence: u32,
-    /// The weight of a check by severity (critical 3.0, warning 1.0, info 0.5).
+    /// The weight of a check by severity (critical 3.0, warning 1.0, info 0.5); the
+    /// keys are severities, `critical`, `warning` or `info`, as in floe.
     #[serde(default = "severity_weights")]
+    #[schemars(extend("propertyNames" = {"enum": SEVERITIES}))]
     pub severity_weights: BTreeMap<String, f64>,
 }
+
+/// The keys `severity_weights` takes (floe-core 0.1.0a1's `SeverityLevel`).
+pub const SEVERITIES: [&str; 3] = ["critical", "warning", "info"];
 
 impl Default for CalculationParameters {
     fn default() -> Self {
@@ -271,6 +276,16 @@ impl Validate for CalculationParameters {
             0,
             100,
         );
+        let weights = join(path, "severity_weights");
+        for key in self.severity_weights.keys() {
+            if !SEVERITIES.contains(&key.as_str()) {
+                // pydantic's text for a key outside the SeverityLevel enum.
+                errors.push(FieldError::new(
+                    join(&weights, key),
+                    "Input should be 'critical', 'warning' or 'info'",
+                ));
+            }
+        }
     }
 }
 

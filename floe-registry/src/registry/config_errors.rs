@@ -308,6 +308,20 @@ fn map_error(
             ConfigErrorKind::Invalid,
             "this value is not allowed here".to_owned(),
         ),
+        ValidationErrorKind::PropertyNames { error } => {
+            // A key outside what the map allows: named at its own path.
+            let key = error.instance().as_str().unwrap_or_default();
+            let message = match error.kind() {
+                ValidationErrorKind::Enum { options } => {
+                    format!("key not allowed; must be one of: {}", list_options(options))
+                }
+                ValidationErrorKind::Pattern { pattern } => {
+                    format!("key not allowed; must match the pattern `{pattern}`")
+                }
+                _ => "key not allowed here".to_owned(),
+            };
+            push(join(&path, key), ConfigErrorKind::UnknownField, message)
+        }
         ValidationErrorKind::Custom { message, .. } => {
             push(path, ConfigErrorKind::CrossField, message.clone())
         }
