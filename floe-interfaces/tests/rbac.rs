@@ -226,6 +226,63 @@ fn pod_security_contexts_and_volumes() {
     c.run_as_user = 0;
     assert_eq!(
         c.validate().expect_err("root").to_string(),
-        "run_as_user: must be at least 1, got 0"
+        "run_as_user: must be between 1 and 2147483647, got 0"
     );
+    c.run_as_user = 2_147_483_648;
+    assert_eq!(
+        c.validate().expect_err("beyond Kubernetes").to_string(),
+        "run_as_user: must be between 1 and 2147483647, got 2147483648"
+    );
+}
+
+#[test]
+fn a_wildcard_is_reported_at_its_list_once() {
+    let err = from_value::<RoleConfig>(json!({"name": "floe-a-role", "namespace": "ns",
+        "rules": [{"resources": ["*", "*"], "verbs": ["get", "*"]}]}))
+    .expect_err("wildcards");
+    let paths: Vec<&str> = err.0.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["rules.0.resources", "rules.0.verbs"]);
+}
+
+#[test]
+fn an_empty_size_limit_is_no_limit_and_a_mount_path_is_one_line() {
+    let mut m = WritableVolumeMount::new("tmp", "/tmp");
+    m.size_limit = Some(String::new());
+    let c = PodSecurityConfig {
+        writable_volume_mounts: vec![m],
+        ..PodSecurityConfig::default()
+    };
+    assert_eq!(c.volumes(), json!([{"name": "tmp", "emptyDir": {}}]));
+    for bad in ["/tmp\n", "/a\nb", "tmp"] {
+        let err = WritableVolumeMount::new("tmp", bad)
+            .validate()
+            .expect_err(bad);
+        assert_eq!(
+            err.messages(),
+            ["String should match pattern '^/.*$'"],
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn only_the_first_subject_from_elsewhere_is_named_once_the_fields_are_valid() {
+    let mut b = RoleBindingConfig::new(
+        "floe-x-binding",
+        "a",
+        vec![
+            RoleBindingSubject::new("s", "q"),
+            RoleBindingSubject::new("t", "z"),
+        ],
+        "r",
+    );
+    b.allowed_subject_namespaces = Some(vec!["it's".into(), "b".into()]);
+    assert_eq!(
+        b.validate().expect_err("outsiders").messages(),
+        [r#"Subject 's' is from namespace 'q' which is not in allowed namespaces: ['b', "it's"]"#]
+    );
+    b.name = "bad".into();
+    let err = b.validate().expect_err("bad name");
+    assert_eq!(err.0.len(), 1);
+    assert_eq!(err.0[0].path, "name");
 }

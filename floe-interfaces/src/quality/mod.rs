@@ -17,7 +17,7 @@ mod errors;
 mod facets;
 mod gates;
 mod models;
-mod pyjson;
+pub(crate) mod pyjson;
 mod read;
 mod score;
 

@@ -85,7 +85,7 @@ impl PyJson {
 
 /// Python's `repr()` of a string: single quotes unless the text has a single quote and
 /// no double one; backslashes, the quote and control characters escaped.
-fn py_str_repr(s: &str) -> String {
+pub(crate) fn py_str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {

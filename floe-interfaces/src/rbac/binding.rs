@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::quality::pyjson::py_str_repr;
 use crate::validation::{DNS_LABEL, FieldError, Validate, join, pattern};
 
 fn service_account() -> String {
@@ -37,7 +38,7 @@ impl RoleBindingSubject {
 }
 
 /// A role binding; with `allowed_subject_namespaces`, every subject must come from one
-/// of them.
+/// of them (the first that does not is reported, once the other fields are valid).
 ///
 /// ```
 /// use floe_interfaces::Validate;
@@ -99,6 +100,7 @@ impl RoleBindingConfig {
 
 impl Validate for RoleBindingConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
+        let before = errors.len();
         pattern(
             errors,
             path,
@@ -121,25 +123,34 @@ impl Validate for RoleBindingConfig {
                 ));
             }
         }
-        if let Some(allowed) = &self.allowed_subject_namespaces {
+        // floe's model validator: it runs only when every field is valid, and names the
+        // first subject from elsewhere.
+        let fields_ok = errors.len() == before;
+        if let Some(allowed) = self
+            .allowed_subject_namespaces
+            .as_ref()
+            .filter(|_| fields_ok)
+        {
             let mut sorted: Vec<&String> = allowed.iter().collect();
             sorted.sort();
             sorted.dedup();
             let list = sorted
                 .iter()
-                .map(|n| format!("'{n}'"))
+                .map(|n| py_str_repr(n))
                 .collect::<Vec<_>>()
                 .join(", ");
-            for s in &self.subjects {
-                if !allowed.contains(&s.namespace) {
-                    errors.push(FieldError::new(
-                        path,
-                        format!(
-                            "Subject '{}' is from namespace '{}' which is not in allowed namespaces: [{list}]",
-                            s.name, s.namespace
-                        ),
-                    ));
-                }
+            if let Some(s) = self
+                .subjects
+                .iter()
+                .find(|s| !allowed.contains(&s.namespace))
+            {
+                errors.push(FieldError::new(
+                    path,
+                    format!(
+                        "Subject '{}' is from namespace '{}' which is not in allowed namespaces: [{list}]",
+                        s.name, s.namespace
+                    ),
+                ));
             }
         }
     }

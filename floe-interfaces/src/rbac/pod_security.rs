@@ -4,7 +4,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::validation::{DNS_LABEL, FieldError, Validate, at_least, join, pattern};
+use crate::validation::{DNS_LABEL, FieldError, Validate, join, matches, pattern, range};
+
+/// The largest user or group id Kubernetes accepts.
+const MAX_ID: u32 = 2_147_483_647;
+
+/// The form of a mount path: absolute, one line.
+const MOUNT_PATH: &str = "^/.*$";
 
 /// The text of a mount path with `..`.
 pub const PATH_TRAVERSAL: &str = "Mount path cannot contain '..' (path traversal not allowed)";
@@ -15,9 +21,9 @@ pub const PATH_TRAVERSAL: &str = "Mount path cannot contain '..' (path traversal
 pub struct WritableVolumeMount {
     /// A DNS label.
     pub name: String,
-    /// Absolute, without `..`.
+    /// Absolute, one line, without `..`.
     pub mount_path: String,
-    /// The emptyDir size limit (`100Mi`).
+    /// The emptyDir size limit (`100Mi`); empty is no limit.
     #[serde(default)]
     pub size_limit: Option<String>,
     /// `""` (disk) or `Memory`.
@@ -40,13 +46,11 @@ impl WritableVolumeMount {
 impl Validate for WritableVolumeMount {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
         pattern(errors, path, "name", &self.name, DNS_LABEL);
-        if !self.mount_path.starts_with('/') {
-            errors.push(FieldError::new(
-                join(path, "mount_path"),
-                "Mount path must be absolute (start with '/')",
-            ));
-        }
-        if self.mount_path.contains("..") {
+        // Absolute and on one line (`.` matches no newline), then without `..`: the
+        // second rule is floe's validator, which runs only on a path of the right form.
+        if !matches(MOUNT_PATH, &self.mount_path) {
+            pattern(errors, path, "mount_path", &self.mount_path, MOUNT_PATH);
+        } else if self.mount_path.contains("..") {
             errors.push(FieldError::new(join(path, "mount_path"), PATH_TRAVERSAL));
         }
         if !self.medium.is_empty() && self.medium != "Memory" {
@@ -95,13 +99,13 @@ pub struct PodSecurityConfig {
     /// (true)
     #[serde(default = "yes")]
     pub run_as_non_root: bool,
-    /// At least 1 (1000).
+    /// 1 to 2147483647 (1000).
     #[serde(default = "uid")]
     pub run_as_user: u32,
-    /// At least 1 (1000).
+    /// 1 to 2147483647 (1000).
     #[serde(default = "uid")]
     pub run_as_group: u32,
-    /// At least 1 (1000).
+    /// 1 to 2147483647 (1000).
     #[serde(default = "uid")]
     pub fs_group: u32,
     /// (true)
@@ -162,7 +166,8 @@ impl PodSecurityConfig {
             .collect()
     }
 
-    /// The pod's volumes: emptyDirs with `medium` and `sizeLimit` when set.
+    /// The pod's volumes: emptyDirs with `medium` and `sizeLimit` when set and not
+    /// empty (Kubernetes refuses `sizeLimit: ""`).
     pub fn volumes(&self) -> Value {
         self.writable_volume_mounts
             .iter()
@@ -171,7 +176,7 @@ impl PodSecurityConfig {
                 if !m.medium.is_empty() {
                     dir.insert("medium".into(), json!(m.medium));
                 }
-                if let Some(limit) = &m.size_limit {
+                if let Some(limit) = m.size_limit.as_ref().filter(|l| !l.is_empty()) {
                     dir.insert("sizeLimit".into(), json!(limit));
                 }
                 json!({"name": m.name, "emptyDir": dir})
@@ -182,9 +187,10 @@ impl PodSecurityConfig {
 
 impl Validate for PodSecurityConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        at_least(errors, path, "run_as_user", self.run_as_user, 1);
-        at_least(errors, path, "run_as_group", self.run_as_group, 1);
-        at_least(errors, path, "fs_group", self.fs_group, 1);
+        // From 1 (floe) to 2147483647 (what Kubernetes accepts; floe has no maximum).
+        range(errors, path, "run_as_user", self.run_as_user, 1, MAX_ID);
+        range(errors, path, "run_as_group", self.run_as_group, 1, MAX_ID);
+        range(errors, path, "fs_group", self.fs_group, 1, MAX_ID);
         for (i, m) in self.writable_volume_mounts.iter().enumerate() {
             m.check(&join(path, &format!("writable_volume_mounts.{i}")), errors);
         }

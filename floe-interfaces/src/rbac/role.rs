@@ -15,7 +15,8 @@ fn core_group() -> Vec<String> {
     vec![String::new()]
 }
 
-/// One rule of a role. A `*` in `api_groups`, `resources` or `verbs` is refused.
+/// One rule of a role. A `*` in `api_groups`, `resources` or `verbs` is refused, at
+/// that list (`rules.0.verbs`), once a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleRule {
@@ -66,9 +67,16 @@ impl Validate for RoleRule {
                 ));
             }
         }
-        let lists = [&self.api_groups, &self.resources, &self.verbs];
-        if lists.iter().any(|l| l.iter().any(|v| v == "*")) {
-            errors.push(FieldError::new(path, WILDCARD_FORBIDDEN));
+        // Reported at the list it is in, once a list, as floe's field validator does.
+        let lists = [
+            ("api_groups", &self.api_groups),
+            ("resources", &self.resources),
+            ("verbs", &self.verbs),
+        ];
+        for (field, list) in lists {
+            if list.iter().any(|v| v == "*") {
+                errors.push(FieldError::new(join(path, field), WILDCARD_FORBIDDEN));
+            }
         }
     }
 }
