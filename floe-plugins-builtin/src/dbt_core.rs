@@ -1,5 +1,12 @@
 //! dbt plugin `core`: runs dbt-core's `dbt` executable as a subprocess.
 //!
+//! Its config is checked against this plugin's own schema, which this floe keeps
+//! although floe-dbt-core 0.1.0a1 validates nothing: its
+//! `get_config_schema()` is `None`, so published floe passes any config through. A
+//! field this schema refuses (unknown, mistyped, out of range) may pass published
+//! floe's `platform compile` and fail here. Lax values (`"4"` for an integer) are read
+//! as published floe's validated configs read them.
+//!
 //! Commands and flags follow dbt-core's CLI: `dbt <command> --project-dir P
 //! --profiles-dir Q --target T [--select S] [--exclude E] [--full-refresh]`, plus
 //! `--log-format json` so error messages can be read from the log. Results come from

@@ -1,6 +1,13 @@
 //! `dagster` (orchestrator): asset graphs from dbt transforms and manifests, validated
 //! schedules, OpenLineage run events, Helm values, and a GraphQL check of the
 //! webserver.
+//!
+//! Its config is checked against this plugin's own schema, which this floe keeps
+//! although floe-orchestrator-dagster 0.1.0a1 validates nothing: its
+//! `get_config_schema()` is `None`, so published floe passes any config through. A
+//! field this schema refuses (unknown, mistyped, out of range) may pass published
+//! floe's `platform compile` and fail here. Lax values (`"4"` for an integer) are read
+//! as published floe's validated configs read them.
 
 mod assets;
 mod config;

@@ -1,6 +1,13 @@
 //! `duckdb` (compute): DuckDB embedded in the dbt process. Builds dbt-duckdb profiles
 //! and Iceberg `ATTACH` statements, sizes workloads, and checks database files
 //! without linking DuckDB (by their file header).
+//!
+//! Its config is checked against this plugin's own schema, which this floe keeps
+//! although floe-compute-duckdb 0.1.0a1 validates nothing: its
+//! `get_config_schema()` is `None`, so published floe passes any config through. A
+//! field this schema refuses (unknown, mistyped, out of range) may pass published
+//! floe's `platform compile` and fail here. Lax values (`"4"` for an integer) are read
+//! as published floe's validated configs read them.
 
 mod attach;
 mod config;

@@ -1,5 +1,12 @@
 //! `jaeger` (telemetry backend): OTLP export to a Jaeger collector, the Helm values of
 //! an in-cluster Jaeger, and a TCP reachability check of the collector.
+//!
+//! Its config is checked against this plugin's own schema, which this floe keeps
+//! although floe-telemetry-jaeger 0.1.0a1 validates nothing: its
+//! `get_config_schema()` is `None`, so published floe passes any config through. A
+//! field this schema refuses (unknown, mistyped, out of range) may pass published
+//! floe's `platform compile` and fail here. Lax values (`"4"` for an integer) are read
+//! as published floe's validated configs read them.
 
 mod config;
 mod endpoint;
