@@ -60,6 +60,9 @@ pub const BUILTINS: &[Builtin] = &[
     builtin("infisical-secrets", PluginType::Secrets, "infisical"),
     builtin("quality-dbt", PluginType::Quality, "dbt_expectations"),
     builtin("quality-gx", PluginType::Quality, "great_expectations"),
+    builtin("glue", PluginType::Catalog, "glue"),
+    builtin("aws-s3", PluginType::Storage, "aws-s3"),
+    builtin("minio", PluginType::Storage, "minio"),
 ];
 
 /// Why a `--builtins` list was refused.

@@ -31,8 +31,16 @@
 //! | `infisical-secrets` | secrets | `infisical` |
 //! | `quality-dbt` | quality | `dbt_expectations` |
 //! | `quality-gx` | quality | `great_expectations` |
+//! | `glue` | catalog | `glue` |
+//! | `aws-s3` | storage | `aws-s3` |
+//! | `minio` | storage | `minio` |
 
-#[cfg(feature = "aws")]
+#[cfg(any(
+    feature = "s3",
+    feature = "aws-s3",
+    feature = "minio",
+    feature = "glue"
+))]
 pub mod aws;
 mod error;
 #[cfg(feature = "http")]

@@ -185,54 +185,41 @@ fn workload_identity(
     )))
 }
 
-/// The rules floe's model validator adds to the credential fields of `aws-s3` and
-/// `glue`, as JSON Schema (`allOf` of `if`/`then`, so the schema shown to editors and
-/// the check of `configure` agree): `workload-identity` (the default) needs
-/// `service_account_ref` and no `credential_secret_name`; `kubernetes-secret` needs
-/// `credential_secret_name` and no `service_account_ref`; `environment` takes
-/// neither. A field that is not allowed may still be given as `null`.
-pub(crate) fn credential_mode_rules(schema: &mut floe_registry::schemars::Schema) {
-    let mode_is = |mode: &str| {
-        serde_json::json!({
-            "properties": {"credential_mode": {"const": mode}},
-            "required": ["credential_mode"]
-        })
-    };
-    let rules = serde_json::json!([
-        {
-            "if": {"anyOf": [
-                {"not": {"required": ["credential_mode"]}},
-                mode_is("workload-identity")
-            ]},
-            "then": {
-                "required": ["service_account_ref"],
-                "properties": {
-                    "service_account_ref": {"type": "string"},
-                    "credential_secret_name": {"type": "null"}
-                }
-            }
-        },
-        {
-            "if": mode_is("kubernetes-secret"),
-            "then": {
-                "required": ["credential_secret_name"],
-                "properties": {
-                    "credential_secret_name": {"type": "string"},
-                    "service_account_ref": {"type": "null"}
-                }
-            }
-        },
-        {
-            "if": mode_is("environment"),
-            "then": {
-                "properties": {
-                    "credential_secret_name": {"type": "null"},
-                    "service_account_ref": {"type": "null"}
-                }
-            }
+/// floe's model validator of the credential fields of `aws-s3` and `glue`, with its
+/// texts (and the fix): `workload-identity` (the default) needs `service_account_ref`
+/// and no `credential_secret_name`; `kubernetes-secret` needs `credential_secret_name`
+/// and no `service_account_ref`; `environment` takes neither. As in floe it runs only
+/// once every field is valid, and its error is the config's, not one field's.
+pub(crate) fn check_references(
+    mode: CredentialMode,
+    secret_name: Option<&str>,
+    service_account_ref: Option<&str>,
+) -> Result<(), String> {
+    let problem = match mode {
+        CredentialMode::WorkloadIdentity if service_account_ref.is_none() => {
+            "workload-identity credential_mode requires service_account_ref: set \
+             service_account_ref, or choose credential_mode environment or kubernetes-secret"
         }
-    ]);
-    schema.insert("allOf".to_owned(), rules);
+        CredentialMode::WorkloadIdentity if secret_name.is_some() => {
+            "workload-identity credential_mode only accepts service_account_ref: remove \
+             credential_secret_name, or choose credential_mode kubernetes-secret"
+        }
+        CredentialMode::KubernetesSecret if secret_name.is_none() => {
+            "kubernetes-secret credential_mode requires credential_secret_name: set \
+             credential_secret_name, or choose credential_mode environment or workload-identity"
+        }
+        CredentialMode::KubernetesSecret if service_account_ref.is_some() => {
+            "kubernetes-secret credential_mode only accepts credential_secret_name: remove \
+             service_account_ref, or choose credential_mode workload-identity"
+        }
+        CredentialMode::Environment if secret_name.is_some() || service_account_ref.is_some() => {
+            "environment credential_mode only accepts environment variable names: remove \
+             credential_secret_name and service_account_ref, or choose the credential_mode \
+             they belong to"
+        }
+        _ => return Ok(()),
+    };
+    Err(problem.to_owned())
 }
 
 #[cfg(test)]
@@ -251,5 +238,46 @@ mod tests {
             assert_eq!(read, mode);
         }
         assert_eq!(CredentialMode::default(), CredentialMode::WorkloadIdentity);
+    }
+
+    #[test]
+    fn each_mode_takes_only_its_own_reference() {
+        use CredentialMode::*;
+        assert!(check_references(WorkloadIdentity, None, Some("sa")).is_ok());
+        assert!(check_references(KubernetesSecret, Some("s"), None).is_ok());
+        assert!(check_references(Environment, None, None).is_ok());
+        for (mode, secret, account, text) in [
+            (WorkloadIdentity, None, None, "requires service_account_ref"),
+            (
+                WorkloadIdentity,
+                Some("s"),
+                Some("sa"),
+                "only accepts service_account_ref",
+            ),
+            (
+                KubernetesSecret,
+                None,
+                None,
+                "requires credential_secret_name",
+            ),
+            (
+                KubernetesSecret,
+                Some("s"),
+                Some("sa"),
+                "only accepts credential_secret_name",
+            ),
+            (
+                Environment,
+                None,
+                Some("sa"),
+                "only accepts environment variable names",
+            ),
+        ] {
+            let err = check_references(mode, secret, account)
+                .err()
+                .unwrap_or_default();
+            assert!(err.contains(text), "{mode:?}: {err}");
+            assert!(!err.contains('`'), "the registry drops quoted text: {err}");
+        }
     }
 }

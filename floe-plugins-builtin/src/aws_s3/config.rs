@@ -1,21 +1,56 @@
 //! The configuration of the `aws-s3` plugin: floe-storage-aws-s3 0.1.0a1's
 //! `AwsS3ObjectStoreConfig`, field for field, with its validators: prefixes
 //! normalized to `""` or `prefix/`, `artifact_bucket` defaulting to `bucket`, and the
-//! credential-mode rules of [`crate::aws::CredentialMode`].
+//! credential-mode rules of [`crate::aws::CredentialMode`] (checked, as floe checks
+//! them, once every field is valid).
+
+use std::ops::Deref;
 
 use floe_registry::floe_config;
 use serde::{Deserialize, Deserializer};
 
 use crate::aws::CredentialMode;
+use crate::aws::credentials::check_references;
 
 /// An AWS S3 bucket holding the Iceberg data. Raw keys are not accepted: credentials
 /// come from the environment, a Kubernetes Secret or a workload identity
-/// (`credential_mode`). Unknown keys are refused, as floe refuses them.
+/// (`credential_mode`: `workload-identity`, the default, needs `service_account_ref`;
+/// `kubernetes-secret` needs `credential_secret_name`; `environment` takes neither).
+/// Unknown keys are refused, as floe refuses them.
+#[floe_config]
+#[derive(Debug, Clone, PartialEq)]
+#[serde(try_from = "AwsS3StorageFields")]
+pub struct AwsS3StorageConfig(AwsS3StorageFields);
+
+impl TryFrom<AwsS3StorageFields> for AwsS3StorageConfig {
+    type Error = String;
+
+    fn try_from(fields: AwsS3StorageFields) -> Result<Self, String> {
+        check_references(
+            fields.credential_mode,
+            fields.credential_secret_name.as_deref(),
+            fields.service_account_ref.as_deref(),
+        )?;
+        Ok(AwsS3StorageConfig(fields))
+    }
+}
+
+impl Deref for AwsS3StorageConfig {
+    type Target = AwsS3StorageFields;
+
+    fn deref(&self) -> &AwsS3StorageFields {
+        &self.0
+    }
+}
+
+/// The fields of an [`AwsS3StorageConfig`], each checked on its own; the config is
+/// these once floe's credential-mode rules passed, and reads them through `Deref`
+/// (`config.bucket`).
 #[floe_config]
 #[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
-#[schemars(transform = crate::aws::credentials::credential_mode_rules)]
-pub struct AwsS3StorageConfig {
+#[schemars(title = "AwsS3StorageConfig")]
+pub struct AwsS3StorageFields {
     /// Warehouse bucket name.
     #[schemars(length(min = 1))]
     pub bucket: String,
@@ -88,7 +123,7 @@ pub enum CreatePolicy {
     NeverCreate,
 }
 
-impl AwsS3StorageConfig {
+impl AwsS3StorageFields {
     /// The artifact bucket: `artifact_bucket`, else `bucket`.
     pub fn artifact_bucket(&self) -> &str {
         self.artifact_bucket.as_deref().unwrap_or(&self.bucket)

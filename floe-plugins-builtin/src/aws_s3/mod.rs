@@ -19,7 +19,7 @@ use crate::aws::credentials::{self, CredentialSettings};
 use crate::aws::{Credentials, S3FileIo, S3Location};
 use crate::support::environment::Environment;
 
-pub use config::{AwsS3StorageConfig, CreatePolicy};
+pub use config::{AwsS3StorageConfig, AwsS3StorageFields, CreatePolicy};
 
 /// How long the health check's bucket listing may take.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(4);

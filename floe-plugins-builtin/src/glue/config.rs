@@ -1,22 +1,57 @@
 //! The configuration of the `glue` plugin: floe-catalog-glue 0.1.0a1's
 //! `GlueCatalogConfig`, field for field, with its validators: `warehouse` an `s3://`
-//! URI ending in `/`, and the credential-mode rules of [`crate::aws::CredentialMode`].
+//! URI ending in `/`, and the credential-mode rules of [`crate::aws::CredentialMode`]
+//! (checked, as floe checks them, once every field is valid).
+
+use std::ops::Deref;
 
 use serde::{Deserialize, Deserializer};
 
 use floe_registry::floe_config;
 
 use crate::aws::CredentialMode;
+use crate::aws::credentials::check_references;
 
 /// An AWS Glue Data Catalog holding Iceberg tables. Raw keys are not accepted
 /// (`access_key_id` and the like are unknown fields): credentials come from the
-/// environment, a Kubernetes Secret or a workload identity (`credential_mode`).
-/// Unknown keys are refused, as floe refuses them.
+/// environment, a Kubernetes Secret or a workload identity (`credential_mode`:
+/// `workload-identity`, the default, needs `service_account_ref`; `kubernetes-secret`
+/// needs `credential_secret_name`; `environment` takes neither). Unknown keys are
+/// refused, as floe refuses them.
+#[floe_config]
+#[derive(Debug, Clone, PartialEq)]
+#[serde(try_from = "GlueCatalogFields")]
+pub struct GlueCatalogConfig(GlueCatalogFields);
+
+impl TryFrom<GlueCatalogFields> for GlueCatalogConfig {
+    type Error = String;
+
+    fn try_from(fields: GlueCatalogFields) -> Result<Self, String> {
+        check_references(
+            fields.credential_mode,
+            fields.credential_secret_name.as_deref(),
+            fields.service_account_ref.as_deref(),
+        )?;
+        Ok(GlueCatalogConfig(fields))
+    }
+}
+
+impl Deref for GlueCatalogConfig {
+    type Target = GlueCatalogFields;
+
+    fn deref(&self) -> &GlueCatalogFields {
+        &self.0
+    }
+}
+
+/// The fields of a [`GlueCatalogConfig`], each checked on its own; the config is
+/// these once floe's credential-mode rules passed, and reads them through `Deref`
+/// (`config.region`).
 #[floe_config]
 #[derive(Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
-#[schemars(transform = crate::aws::credentials::credential_mode_rules)]
-pub struct GlueCatalogConfig {
+#[schemars(title = "GlueCatalogConfig")]
+pub struct GlueCatalogFields {
     /// AWS region.
     #[schemars(length(min = 1))]
     pub region: String,
@@ -101,7 +136,7 @@ impl RetryMode {
     }
 }
 
-impl GlueCatalogConfig {
+impl GlueCatalogFields {
     /// The Glue endpoint: `endpoint_override`, else `https://glue.<region>.amazonaws.com`.
     pub fn endpoint(&self) -> String {
         self.endpoint_override

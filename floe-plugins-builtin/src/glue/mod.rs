@@ -30,7 +30,7 @@ use floe_registry::{CatalogHandle, TableOperation, VendedCredentials};
 use serde_json::{Map, Value, json};
 
 pub use self::catalog::GlueCatalog;
-pub use self::config::{GlueCatalogConfig, RetryMode};
+pub use self::config::{GlueCatalogConfig, GlueCatalogFields, RetryMode};
 
 use self::catalog::Session;
 use self::client::GlueClient;
