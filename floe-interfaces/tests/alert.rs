@@ -148,6 +148,25 @@ fn the_contract_filter_is_a_glob() {
 }
 
 #[test]
+fn the_contract_filter_is_pythons_fnmatch() {
+    let ch = channels(vec![("slack", counting(true))]);
+    for (filter, contract, routed) in [
+        ("orders[", "orders[", true),
+        ("*orders", "team/eu/orders", true),
+        ("orders_[!a]", "orders_b", true),
+        ("[z-a]*", "orders", false),
+        ("ORDERS", "orders", false),
+    ] {
+        let r = router(
+            vec![rule("slack", ViolationSeverity::Info, Some(filter))],
+            Arc::default(),
+        );
+        let got = r.route(&event(contract, ViolationSeverity::Info), &ch);
+        assert_eq!(!got.is_empty(), routed, "{filter} against {contract}");
+    }
+}
+
+#[test]
 fn a_rule_for_an_unknown_channel_is_skipped() {
     let r = router(
         vec![

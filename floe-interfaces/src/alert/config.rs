@@ -15,7 +15,8 @@ pub struct AlertChannelRoutingRule {
     pub channel_name: String,
     /// The least severity sent.
     pub min_severity: ViolationSeverity,
-    /// A glob over contract names (`orders_*`), fnmatch style.
+    /// A glob over contract names (`orders_*`), matched as Python's `fnmatch` does
+    /// ([`fnmatch`](super::fnmatch)).
     #[serde(default)]
     pub contract_filter: Option<String>,
 }

@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
-use super::{AlertConfig, Clock, ContractViolationEvent, SystemClock};
+use super::{AlertConfig, Clock, ContractViolationEvent, SystemClock, fnmatch};
 
 /// How long the router waits for a channel by default: 10 s, the alert plugins'
 /// own default timeout.
@@ -85,9 +85,10 @@ impl AlertRouter {
         let mut names: Vec<String> = Vec::new();
         for rule in &self.config.routing_rules {
             let severity_ok = event.severity >= rule.min_severity;
-            let contract_ok = rule.contract_filter.as_deref().is_none_or(|glob| {
-                glob::Pattern::new(glob).is_ok_and(|p| p.matches(&event.contract_name))
-            });
+            let contract_ok = rule
+                .contract_filter
+                .as_deref()
+                .is_none_or(|glob| fnmatch(&event.contract_name, glob));
             if severity_ok
                 && contract_ok
                 && channels.contains_key(&rule.channel_name)
