@@ -109,7 +109,7 @@ pub struct GlueCatalogFields {
     #[schemars(range(min = 1))]
     pub max_retries: Option<u64>,
     /// botocore's retry mode (`glue.retry-mode`): `standard` (unset), `adaptive` or
-    /// `legacy`; here all three back off the same way (see [`GlueCatalogConfig::attempts`]).
+    /// `legacy`; here all three back off the same way (see [`GlueCatalogFields::attempts`]).
     #[serde(default)]
     pub retry_mode: Option<RetryMode>,
 }
