@@ -7,18 +7,22 @@
 //! when it is floe's own text (its `ValueError`s: wildcards, path traversal, subjects
 //! from other namespaces); pydantic's generic texts are compared by path alone.
 //!
-//! The configs are of the right JSON types (strings, lists, integers where the models
-//! want them); their values go everywhere: names against the patterns, wildcards in
-//! each list, empty lists, subjects from namespaces not allowed, layers and levels,
-//! mount paths with `..`, newlines and no leading slash, empty and set size limits.
+//! The values go everywhere: names against the patterns, wildcards in each list, empty
+//! lists, subjects from namespaces not allowed, layers and levels, mount paths with
+//! `..`, newlines and no leading slash, empty and set size limits. Half the configs
+//! then get one field of another JSON kind (in the model or in the first element of
+//! one of its lists), an unknown field, or lose a field: our side reads them with
+//! `read_model`, which reports every problem by path as pydantic does.
 //!
 //! What floe does that we do not (the `rbac` rows of docs/deliberate-differences.md):
-//! it accepts a user or group id beyond 2147483647, which Kubernetes refuses.
+//! it accepts a user or group id beyond 2147483647, which Kubernetes refuses, and reads
+//! `true` as 1, `"1000"` as 1000 and `1` or `"yes"` as true (pydantic's lax mode), which
+//! its own published JSON schema refuses.
 
 use floe_differential::compare::Family;
 use floe_differential::reference;
 use floe_differential::seed::Seeded;
-use floe_interfaces::{ModelErrors, from_value};
+use floe_interfaces::{ModelErrors, read_model};
 use floe_plugins_builtin as _;
 use floe_registry::prelude::*;
 use serde::de::DeserializeOwned;
@@ -79,7 +83,7 @@ fn answer<T: DeserializeOwned + floe_interfaces::Validate>(
     config: &Value,
     generate: impl FnOnce(&T) -> Result<Value, PluginError>,
 ) -> Value {
-    match from_value::<T>(config.clone()) {
+    match read_model::<T>(config) {
         Ok(model) => match generate(&model) {
             Ok(manifest) => json!({"manifest": manifest}),
             Err(e) => json!({"raised": e.to_string()}),
@@ -294,6 +298,56 @@ fn pod_security(rng: &mut Seeded) -> Value {
     c
 }
 
+/// Puts a value of another kind at one field (or its first list element's field), adds
+/// an unknown field, or drops one: both sides must report every problem, by path.
+fn mutate(rng: &mut Seeded, config: &mut Value) {
+    let wrong = [
+        json!(5),
+        json!("x"),
+        Value::Null,
+        json!([]),
+        json!({}),
+        json!(1.5),
+        json!(-1),
+        json!(1000.0),
+        json!([7]),
+    ];
+    let Some(map) = config.as_object_mut() else {
+        return;
+    };
+    let keys: Vec<String> = map.keys().cloned().collect();
+    let Some(key) = keys.get(rng.below(keys.len().max(1))).cloned() else {
+        return;
+    };
+    let target = match map.get_mut(&key) {
+        Some(Value::Array(items)) if !items.is_empty() && rng.chance(0.5) => match &mut items[0] {
+            Value::Object(inner) => {
+                let inner_keys: Vec<String> = inner.keys().cloned().collect();
+                let k = inner_keys[rng
+                    .below(inner_keys.len().max(1))
+                    .min(inner_keys.len().saturating_sub(1))]
+                .clone();
+                inner.get_mut(&k)
+            }
+            other => Some(other),
+        },
+        other => other,
+    };
+    match rng.below(10) {
+        0 => {
+            map.insert("extra".to_owned(), json!(1));
+        }
+        1 => {
+            map.remove(&key);
+        }
+        _ => {
+            if let Some(slot) = target {
+                *slot = rng.pick(&wrong).clone();
+            }
+        }
+    }
+}
+
 /// Hand-written cases, with the deliberate difference each exercises.
 fn hand_written() -> Vec<(Value, Option<&'static str>)> {
     let case = |model: &str, config: Value| json!({"model": model, "config": config});
@@ -348,6 +402,24 @@ fn hand_written() -> Vec<(Value, Option<&'static str>)> {
             case("pod_security", json!({"run_as_user": 3_000_000_000_u64})),
             Some("uid-beyond-k8s"),
         ),
+        (
+            case(
+                "pod_security",
+                json!({"run_as_user": true, "fs_group": "1000"}),
+            ),
+            Some("lax-scalars"),
+        ),
+        (
+            case(
+                "service_account",
+                json!({"name": "floe-a", "namespace": "a", "automount_token": "yes"}),
+            ),
+            Some("lax-scalars"),
+        ),
+        (
+            case("pod_security", json!({"run_as_non_root": 1})),
+            Some("lax-scalars"),
+        ),
     ]
 }
 
@@ -369,8 +441,12 @@ fn rbac_matches_floe_0_1_0a1() {
         ("pod_security", pod_security),
     ];
     for (model, generate) in models {
-        for _ in 0..60 {
-            cases.push((json!({"model": model, "config": generate(&mut rng)}), None));
+        for _ in 0..300 {
+            let mut config = generate(&mut rng);
+            if rng.chance(0.5) {
+                mutate(&mut rng, &mut config);
+            }
+            cases.push((json!({"model": model, "config": config}), None));
         }
     }
     let inputs: Vec<Value> = cases.iter().map(|(c, _)| c.clone()).collect();

@@ -24,8 +24,10 @@ pub mod alert;
 pub mod network;
 pub mod quality;
 pub mod rbac;
+mod read;
 pub mod secret_scan;
 pub mod sink;
 mod validation;
 
+pub use read::read_model;
 pub use validation::{FieldError, ModelErrors, Validate, from_value};
