@@ -372,9 +372,8 @@ fn validate(
             id: id.clone(),
             reason: reason.clone(),
         })?;
-    if validator.is_valid(config)
-        && let Ok(typed) = spec.deserialize(config)
-    {
+    let passes = validator.is_valid(config);
+    if passes && let Ok(typed) = spec.deserialize(config) {
         return Ok(Validated {
             typed,
             coerced: None,
@@ -388,7 +387,12 @@ fn validate(
         None => (None, Vec::new()),
     };
     let read = coerced.as_ref().unwrap_or(config);
-    if !validator.is_valid(read) {
+    let passes = if coerced.is_some() {
+        validator.is_valid(read)
+    } else {
+        passes
+    };
+    if !passes {
         return Err(PluginError::Configuration {
             id: id.clone(),
             errors: schema_errors(schema, validator, read),

@@ -13,7 +13,7 @@ use super::schema::deref;
 const MAX_DEPTH: usize = 64;
 
 /// The config with every lax value replaced, and what was replaced; `None` when
-/// nothing was.
+/// nothing was. Allocates nothing until it finds a value to replace.
 pub(super) fn coerce(root: &Value, config: &Value) -> Option<(Value, Vec<ConfigCoercion>)> {
     let mut found = Vec::new();
     visit(root, root, config, &mut Vec::new(), &mut found);
@@ -56,7 +56,20 @@ struct Found {
     secret: bool,
 }
 
-fn visit(root: &Value, node: &Value, value: &Value, path: &mut Vec<String>, out: &mut Vec<Found>) {
+/// A step into a config: an object's key or an array's index.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn visit<'a>(
+    root: &Value,
+    node: &Value,
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
+    out: &mut Vec<Found>,
+) {
     if path.len() > MAX_DEPTH {
         return;
     }
@@ -68,39 +81,23 @@ fn visit(root: &Value, node: &Value, value: &Value, path: &mut Vec<String>, out:
         .or_else(|| node.get("oneOf"))
         .and_then(Value::as_array)
     {
-        let branches: Vec<&Value> = branches.iter().filter_map(|b| deref(root, b)).collect();
         // A branch that takes the value as it is, else the first that reads it.
-        let chosen = branches
-            .iter()
-            .find(|b| types_of(b).is_none_or(|types| takes(&types, value)))
-            .or_else(|| branches.iter().find(|b| read(b, value).is_some()));
+        let branches = || branches.iter().filter_map(|b| deref(root, b));
+        let chosen = branches()
+            .find(|b| b.get("type").is_none() || takes(b, value))
+            .or_else(|| branches().find(|b| read(b, value).is_some()));
         if let Some(branch) = chosen {
             visit(root, branch, value, path, out);
         }
         return;
     }
-    if let Some((target, read)) = read(node, value) {
-        out.push(Found {
-            path: path.clone(),
-            value: read,
-            given: match json_kind(value) {
-                "integer" => "number",
-                kind => kind,
-            },
-            target,
-            secret: node.get("writeOnly") == Some(&Value::Bool(true)),
-        });
-        return;
-    }
     match value {
         Value::Object(map) => {
+            let properties = node.get("properties");
+            let additional = node.get("additionalProperties").filter(|v| v.is_object());
             for (key, field) in map {
-                let child = node
-                    .get("properties")
-                    .and_then(|p| p.get(key))
-                    .or_else(|| node.get("additionalProperties").filter(|v| v.is_object()));
-                if let Some(child) = child {
-                    path.push(key.clone());
+                if let Some(child) = properties.and_then(|p| p.get(key)).or(additional) {
+                    path.push(Step::Key(key));
                     visit(root, child, field, path, out);
                     path.pop();
                 }
@@ -109,53 +106,73 @@ fn visit(root: &Value, node: &Value, value: &Value, path: &mut Vec<String>, out:
         Value::Array(items) => {
             if let Some(schema) = node.get("items").filter(|v| v.is_object()) {
                 for (index, item) in items.iter().enumerate() {
-                    path.push(index.to_string());
+                    path.push(Step::Index(index));
                     visit(root, schema, item, path, out);
                     path.pop();
                 }
             }
         }
-        _ => {}
+        Value::Null => {}
+        scalar => {
+            if let Some((target, read)) = read(node, scalar) {
+                out.push(Found {
+                    path: path
+                        .iter()
+                        .map(|step| match step {
+                            Step::Key(key) => (*key).to_owned(),
+                            Step::Index(index) => index.to_string(),
+                        })
+                        .collect(),
+                    value: read,
+                    given: match json_kind(scalar) {
+                        "integer" => "number",
+                        kind => kind,
+                    },
+                    target,
+                    secret: node.get("writeOnly") == Some(&Value::Bool(true)),
+                });
+            }
+        }
     }
 }
 
-/// The value `node` reads `value` as, when lax mode reads it and it is not already of
-/// the node's type.
+/// The value `node` reads the scalar `value` as, when lax mode reads it and it is not
+/// already of the node's type.
 fn read(node: &Value, value: &Value) -> Option<(Target, Value)> {
     if node.get("enum").is_some() || node.get("const").is_some() {
         return None;
     }
-    let types = types_of(node)?;
-    let has = |name: &str| types.contains(&name);
+    node.get("type")?;
     // A float for an integer passes JSON Schema (5.0 is an integer there) but no
     // Rust integer type takes it.
     let float_for_integer = value.as_number().is_some_and(serde_json::Number::is_f64)
-        && has("integer")
-        && !has("number");
-    if takes(&types, value) && !float_for_integer {
+        && has_type(node, "integer")
+        && !has_type(node, "number");
+    if takes(node, value) && !float_for_integer {
         return None;
     }
     [Target::Integer, Target::Number, Target::Boolean]
         .into_iter()
-        .filter(|t| has(t.name()))
+        .filter(|t| has_type(node, t.name()))
         .find_map(|t| t.read(value).map(|v| (t, v)))
 }
 
-/// The node's `type`, as a list; `None` when it has none (any type).
-fn types_of(node: &Value) -> Option<Vec<&str>> {
-    match node.get("type")? {
-        Value::String(t) => Some(vec![t.as_str()]),
-        Value::Array(ts) => Some(ts.iter().filter_map(Value::as_str).collect()),
-        _ => None,
+/// Whether the node's `type` (a name or a list) has `name`.
+fn has_type(node: &Value, name: &str) -> bool {
+    match node.get("type") {
+        Some(Value::String(t)) => t == name,
+        Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str() == Some(name)),
+        _ => false,
     }
 }
 
-/// Whether a value's JSON type is among `types` (an integer is also a number).
-fn takes(types: &[&str], value: &Value) -> bool {
+/// Whether a value's JSON type is among the node's types (an integer is also a
+/// number, a whole float also an integer).
+fn takes(node: &Value, value: &Value) -> bool {
     let kind = json_kind(value);
-    types.contains(&kind)
-        || (kind == "number" && types.contains(&"integer") && is_whole(value))
-        || (kind == "integer" && types.contains(&"number"))
+    has_type(node, kind)
+        || (kind == "number" && has_type(node, "integer") && is_whole(value))
+        || (kind == "integer" && has_type(node, "number"))
 }
 
 fn is_whole(value: &Value) -> bool {
