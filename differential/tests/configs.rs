@@ -24,11 +24,11 @@ use floe_registry::{PluginError, PluginRegistry, PluginType};
 use serde_json::{Value, json};
 
 /// The plugins on both sides: our type and name (floe's are the same).
-const PLUGINS: [(PluginType, &str); 7] = [
+const PLUGINS: [(PluginType, &str); 10] = [
     (PluginType::Catalog, "polaris"),
-    //TMP (PluginType::Catalog, "glue"),
-    //TMP (PluginType::Storage, "aws-s3"),
-    //TMP (PluginType::Storage, "minio"),
+    (PluginType::Catalog, "glue"),
+    (PluginType::Storage, "aws-s3"),
+    (PluginType::Storage, "minio"),
     (PluginType::LineageBackend, "marquez"),
     (PluginType::Ingestion, "dlt"),
     (PluginType::Quality, "great_expectations"),
@@ -97,6 +97,13 @@ fn deliberate(t: PluginType, name: &str, config: &Value) -> Option<&'static str>
         (PluginType::Compute, "duckdb")
         | (PluginType::TelemetryBackend, "jaeger")
         | (PluginType::Rbac, "k8s") => Some("validated-where-floe-does-not"),
+        // floe copies the raw `bucket` into an unset `artifact_bucket` before
+        // validating, so a bad bucket is reported twice there.
+        (PluginType::Storage, "aws-s3")
+            if !config["bucket"].is_string() && config["artifact_bucket"].is_null() =>
+        {
+            Some("bad-bucket-reported-once")
+        }
         _ => FLOE_REFUSES
             .iter()
             .any(|(ft, fname, field)| *ft == t && *fname == name && config.get(field).is_some())
