@@ -23,7 +23,7 @@ use floe_differential::compare::Family;
 use floe_differential::reference;
 use floe_differential::seed::Seeded;
 use floe_interfaces::alert::*;
-use floe_interfaces::from_value;
+use floe_interfaces::read_model;
 use serde_json::{Value, json};
 
 const SCRIPT: &str = r#"
@@ -91,7 +91,7 @@ impl AlertDelivery for Scripted {
 }
 
 fn route(case: &Value) -> Value {
-    let config = match from_value::<AlertConfig>(case["config"].clone()) {
+    let config = match read_model::<AlertConfig>(&case["config"]) {
         Ok(config) => config,
         Err(e) => {
             let mut paths: Vec<String> = e.0.into_iter().map(|e| e.path).collect();

@@ -69,17 +69,17 @@ pub fn read_model<T: DeserializeOwned + Validate>(value: &Value) -> Result<T, Mo
         }
         let missing = field_named(&message, "missing field `");
         let unknown = field_named(&message, "unknown field `");
-        if let Some(key) = missing.as_ref().or(unknown.as_ref()) {
-            if !matches!(path.last(), Some(Segment::Map { key: last }) if last == key) {
-                path.push(Segment::Map { key: key.clone() });
-            }
+        if let Some(key) = missing.as_ref().or(unknown.as_ref())
+            && !matches!(path.last(), Some(Segment::Map { key: last }) if last == key)
+        {
+            path.push(Segment::Map { key: key.clone() });
         }
         let inside_stand_in = stand_ins.iter().any(|(p, _)| starts_with(&path, p));
         if !inside_stand_in && !shape.iter().any(|e| e.path == dotted(&path)) {
             shape.push(FieldError::new(dotted(&path), message.clone()));
         }
         if unknown.is_some() {
-            remove(&mut work, &path);
+            remove_field(&mut work, &path);
             continue;
         }
         if missing.is_none() && remove_field(&mut work, &path) {
@@ -211,10 +211,6 @@ fn locate<'v>(work: &'v mut Value, path: &[Segment]) -> Option<&'v mut Value> {
 /// Drops the field at `path` if it is a field of an object that has it.
 fn remove_field(work: &mut Value, path: &[Segment]) -> bool {
     parent_object(work, path).is_some_and(|(map, key)| map.remove(&key).is_some())
-}
-
-fn remove(work: &mut Value, path: &[Segment]) {
-    remove_field(work, path);
 }
 
 /// Puts `value` at `path` (a missing field is added to its object).

@@ -286,3 +286,27 @@ fn only_the_first_subject_from_elsewhere_is_named_once_the_fields_are_valid() {
     assert_eq!(err.0.len(), 1);
     assert_eq!(err.0[0].path, "name");
 }
+
+#[test]
+fn read_model_reports_every_problem_by_path() {
+    let err = floe_interfaces::read_model::<PodSecurityConfig>(&json!({
+        "run_as_user": "x", "fs_group": 0, "extra": 1,
+        "writable_volume_mounts": [7, {"name": "tmp", "mount_path": "tmp"}],
+    }))
+    .expect_err("invalid");
+    let mut paths: Vec<&str> = err.0.iter().map(|e| e.path.as_str()).collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "extra",
+            "fs_group",
+            "run_as_user",
+            "writable_volume_mounts.0",
+            "writable_volume_mounts.1.mount_path"
+        ]
+    );
+    let ok: PodSecurityConfig =
+        floe_interfaces::read_model(&json!({"run_as_user": 2000.0})).expect("integral float");
+    assert_eq!(ok.run_as_user, 2000);
+}
