@@ -109,7 +109,8 @@ pub struct GlueCatalogFields {
     #[schemars(range(min = 1))]
     pub max_retries: Option<u64>,
     /// botocore's retry mode (`glue.retry-mode`): `standard` (unset), `adaptive` or
-    /// `legacy`; here all three back off the same way (see [`GlueCatalogFields::attempts`]).
+    /// `legacy`; here all three wait the same: 50 ms before the first retry, doubling,
+    /// at most 1 s.
     #[serde(default)]
     pub retry_mode: Option<RetryMode>,
 }
