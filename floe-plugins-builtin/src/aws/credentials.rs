@@ -21,9 +21,11 @@ use crate::support::environment::Environment;
 /// How long one STS or Pod Identity request may take.
 const CREDENTIAL_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How an AWS plugin gets its keys (floe's `credential_mode`): `environment`,
-/// `workload-identity` (the default) or `kubernetes-secret`; see the module
-/// documentation for what each reads.
+/// How an AWS plugin gets its keys (floe's `credential_mode`): `environment`
+/// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), `workload-identity`
+/// (the default: the pod's service account, through EKS IRSA and STS or EKS Pod
+/// Identity) or `kubernetes-secret` (a Secret's keys, given to the process as
+/// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
 #[floe_config(serialize)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
