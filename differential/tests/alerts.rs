@@ -311,10 +311,10 @@ fn alert_routing_matches_floe_0_1_0a1() {
     std::panic::set_hook(Box::new(|_| {}));
     let mut rng = Seeded::new(24_002);
     let mut cases = hand_written();
-    for _ in 0..220 {
+    for _ in 0..400 {
         cases.push(route_case(&mut rng));
     }
-    for _ in 0..300 {
+    for _ in 0..1000 {
         cases.push(fnmatch_case(&mut rng));
     }
     let theirs = reference::run(SCRIPT, &cases);

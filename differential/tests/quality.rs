@@ -22,12 +22,13 @@ use floe_differential::compare::Family;
 use floe_differential::reference;
 use floe_differential::seed::Seeded;
 use floe_interfaces::quality::*;
+use floe_interfaces::read_model;
 use serde_json::{Value, json};
 
 const SCRIPT: &str = r#"
 from pydantic import ValidationError
 from floe_core.schemas.quality_config import QualityConfig, QualityGates
-from floe_core.schemas.quality_score import QualitySuiteResult
+from floe_core.schemas.quality_score import QualityCheck, QualitySuite, QualitySuiteResult
 from floe_core.scoring import calculate_quality_score
 from floe_core.plugins.quality import QualityPlugin
 from floe_core import quality_errors as qe
@@ -58,6 +59,13 @@ def gates(case):
 def config(case):
     try:
         return {"ok": QualityConfig.model_validate(case["config"]).model_dump(mode="json")}
+    except ValidationError as e:
+        return {"errors": problems(e)}
+
+def model(case):
+    cls = {"check": QualityCheck, "suite_result": QualitySuiteResult, "suite": QualitySuite}[case["model"]]
+    try:
+        return {"ok": cls.model_validate(case["value"]).model_dump(mode="json", exclude={"timestamp"})}
     except ValidationError as e:
         return {"errors": problems(e)}
 
@@ -131,6 +139,26 @@ fn ours(case: &Value) -> Value {
                 json!({"errors": problems})
             }
         },
+        Some("model") => {
+            let value = &case["value"];
+            let read = match case["model"].as_str() {
+                Some("check") => read_model::<QualityCheck>(value).map(|m| json!(m)),
+                Some("suite") => read_model::<QualitySuite>(value).map(|m| json!(m)),
+                _ => read_model::<QualitySuiteResult>(value).map(|m| json!(m)),
+            };
+            match read {
+                Ok(mut m) => {
+                    m.as_object_mut().map(|o| o.remove("timestamp"));
+                    json!({"ok": m})
+                }
+                Err(errors) => {
+                    let mut problems: Vec<(String, Option<String>)> =
+                        errors.0.into_iter().map(|e| (e.path, None)).collect();
+                    problems.sort();
+                    json!({"errors": problems})
+                }
+            }
+        }
         Some("error") => {
             let e = quality_error(&case["error"], &case["args"]);
             json!({"code": e.code(), "text": e.to_string()})
@@ -454,6 +482,9 @@ fn config_case(rng: &mut Seeded) -> (Value, Option<&'static str>) {
                 json!("70")
             }
         };
+        if ["enabled", "overridable"].contains(&key) && (value == json!(0) || value == json!(1)) {
+            tag = Some("bool-as-number");
+        }
         let mut target = &mut config;
         for part in parent.split('.').filter(|p| !p.is_empty()) {
             if !target.get(part).is_some_and(Value::is_object) {
@@ -515,6 +546,95 @@ fn error_case(rng: &mut Seeded) -> Value {
         };
     }
     json!({"kind": "error", "error": kind, "args": args})
+}
+
+fn check_value(rng: &mut Seeded, i: usize) -> Value {
+    let mut c = json!({
+        "name": rng.pick(&[format!("c{i}"), String::new()]),
+        "type": rng.pick(&["not_null", "unique", ""]),
+        "dimension": rng.pick(&DIMENSIONS),
+    });
+    if rng.chance(0.5) {
+        c["severity"] = json!(rng.pick(&SEVERITIES));
+    }
+    if rng.chance(0.3) {
+        c["column"] = json!(rng.pick(&["id", "amount"]));
+    }
+    if rng.chance(0.3) {
+        c["custom_weight"] = json!(rng.pick(&[0.05, 0.1, 1.0, 10.0, 10.5]));
+    }
+    if rng.chance(0.2) {
+        c["parameters"] = json!({"min_value": 1});
+    }
+    c
+}
+
+fn result_value(rng: &mut Seeded, i: usize) -> Value {
+    let mut r = json!({
+        "check_name": format!("c{i}"),
+        "passed": rng.chance(0.5),
+        "dimension": rng.pick(&DIMENSIONS),
+        "severity": rng.pick(&SEVERITIES),
+    });
+    if rng.chance(0.3) {
+        r["records_checked"] = json!(rng.pick(&[0, 10, 1000]));
+    }
+    if rng.chance(0.3) {
+        r["execution_time_ms"] = json!(rng.pick(&[0.0, 12.5, -1.0]));
+    }
+    if rng.chance(0.2) {
+        r["error_message"] = json!(rng.pick(&[Value::Null, json!("boom")]));
+    }
+    r
+}
+
+/// A quality check, suite or suite result, with one field of another kind now and
+/// then (in the model or in its first check).
+fn model_case(rng: &mut Seeded) -> Value {
+    let model = *rng.pick(&["check", "suite", "suite_result"]);
+    let mut value = match model {
+        "check" => check_value(rng, 0),
+        "suite" => json!({
+            "model_name": "orders",
+            "checks": (0..rng.below(3)).map(|i| check_value(rng, i)).collect::<Vec<_>>(),
+            "timeout_seconds": rng.pick(&[0, 1, 300, 3600, 3601]),
+        }),
+        _ => json!({
+            "suite_name": "s", "model_name": "orders", "passed": rng.chance(0.5),
+            "checks": (0..rng.below(3)).map(|i| result_value(rng, i)).collect::<Vec<_>>(),
+        }),
+    };
+    if rng.chance(0.4) {
+        let wrong = [
+            json!(5),
+            json!("x"),
+            Value::Null,
+            json!([]),
+            json!({}),
+            json!(-1),
+            json!(2.0),
+        ];
+        let target = match value.get_mut("checks").and_then(Value::as_array_mut) {
+            Some(checks) if !checks.is_empty() && rng.chance(0.5) => &mut checks[0],
+            _ => &mut value,
+        };
+        if let Some(map) = target.as_object_mut() {
+            let keys: Vec<String> = map.keys().cloned().collect();
+            let key = keys[rng.below(keys.len())].clone();
+            match rng.below(8) {
+                0 => {
+                    map.remove(&key);
+                }
+                1 => {
+                    map.insert("extra".to_owned(), json!(1));
+                }
+                _ => {
+                    map.insert(key, rng.pick(&wrong).clone());
+                }
+            }
+        }
+    }
+    json!({"kind": "model", "model": model, "value": value})
 }
 
 /// Hand-written cases, with the deliberate difference each exercises.
@@ -636,17 +756,20 @@ fn hand_written() -> Vec<(Value, Option<&'static str>)> {
 fn quality_matches_floe_0_1_0a1() {
     let mut rng = Seeded::new(24_001);
     let mut cases: Vec<(Value, Option<&'static str>)> = hand_written();
-    for _ in 0..200 {
+    for _ in 0..500 {
         cases.push((score_case(&mut rng), None));
     }
-    for _ in 0..200 {
+    for _ in 0..500 {
         cases.push(gates_case(&mut rng));
     }
-    for _ in 0..200 {
+    for _ in 0..500 {
         cases.push(config_case(&mut rng));
     }
     for _ in 0..60 {
         cases.push((error_case(&mut rng), None));
+    }
+    for _ in 0..500 {
+        cases.push((model_case(&mut rng), None));
     }
     let inputs: Vec<Value> = cases.iter().map(|(c, _)| c.clone()).collect();
     let theirs = reference::run(SCRIPT, &inputs);
@@ -655,5 +778,5 @@ fn quality_matches_floe_0_1_0a1() {
         let label = format!("case {i} ({})", case["kind"].as_str().unwrap_or("?"));
         family.compare(label, case, &ours(case), theirs, *deliberate);
     }
-    family.finish(600);
+    family.finish(800);
 }

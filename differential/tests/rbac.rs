@@ -441,7 +441,7 @@ fn rbac_matches_floe_0_1_0a1() {
         ("pod_security", pod_security),
     ];
     for (model, generate) in models {
-        for _ in 0..300 {
+        for _ in 0..400 {
             let mut config = generate(&mut rng);
             if rng.chance(0.5) {
                 mutate(&mut rng, &mut config);

@@ -82,7 +82,8 @@ pub fn read_model<T: DeserializeOwned + Validate>(value: &Value) -> Result<T, Mo
             remove_field(&mut work, &path);
             continue;
         }
-        if missing.is_none() && remove_field(&mut work, &path) {
+        let has_stand_in = stand_ins.iter().any(|(p, _)| *p == path);
+        if missing.is_none() && !has_stand_in && remove_field(&mut work, &path) {
             // Dropped: its default applies, or it is reported missing next.
             continue;
         }
@@ -150,8 +151,8 @@ fn field_named(message: &str, prefix: &str) -> Option<String> {
     rest.split_once('`').map(|(name, _)| name.to_owned())
 }
 
-/// The `n`th stand-in to try: the first variant the message expects, then one value of
-/// each JSON kind.
+/// The `n`th stand-in to try: the first variant the message expects when it names
+/// one, else one value of each JSON kind in turn.
 fn stand_in(n: usize, message: &str) -> Option<Value> {
     let variant = message
         .split_once("expected one of `")
@@ -166,7 +167,11 @@ fn stand_in(n: usize, message: &str) -> Option<Value> {
         json!({}),
         Value::Null,
     ];
-    variant.into_iter().chain(kinds).nth(n)
+    match variant {
+        // The message names what it expects: that, whatever was tried before.
+        Some(v) if n < kinds.len() => Some(v),
+        _ => kinds.into_iter().nth(n),
+    }
 }
 
 fn starts_with(path: &[Segment], prefix: &[Segment]) -> bool {

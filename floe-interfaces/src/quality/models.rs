@@ -208,6 +208,20 @@ impl QualitySuiteResult {
     }
 }
 
+impl Validate for QualitySuiteResult {
+    fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
+        if self.execution_time_ms < 0.0 || self.execution_time_ms.is_nan() {
+            errors.push(FieldError::new(
+                join(path, "execution_time_ms"),
+                format!("must be at least 0, got {}", self.execution_time_ms),
+            ));
+        }
+        for (i, c) in self.checks.iter().enumerate() {
+            c.check(&join(path, &format!("checks.{i}")), errors);
+        }
+    }
+}
+
 fn default_suite_timeout() -> u32 {
     300
 }
