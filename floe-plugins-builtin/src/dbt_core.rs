@@ -387,6 +387,14 @@ impl DbtPlugin for DbtCorePlugin {
 
     /// Lints `P/models/**/*.sql` with sqlfluff in the dialect of the target's adapter
     /// (`ansi` when unknown), or fixes them when `fix` is set.
+    ///
+    /// The lint succeeds when sqlfluff passes the files (exit status 0): when its
+    /// findings, if any, are all of warning severity (the rules under `warnings` in
+    /// the project's `.sqlfluff`). Every finding is in `issues` with sqlfluff's
+    /// severity. floe 0.1.0a1 (floe-dbt-core) reports success only with no findings
+    /// at all, and marks every finding `warning`; it also hands each file's path to
+    /// sqlfluff's API as the SQL text, so what it reports is a parse error of the
+    /// path: this plugin lints the files' contents.
     fn lint_project(
         &self,
         project_dir: &Path,

@@ -562,6 +562,49 @@ fn lint_maps_sqlfluff_violations_in_the_target_dialect() {
 }
 
 #[test]
+fn lint_passes_when_sqlfluff_passes_with_warnings_only() {
+    let fx = Fixture::new("*) exit 0 ;;");
+    let warning = json!([{"filepath": "models/orders.sql", "violations": [
+        {"start_line_no": 1, "start_line_pos": 7, "code": "LT01", "description": "Expected only single space.", "warning": true}
+    ]}]);
+    let error = json!([{"filepath": "models/orders.sql", "violations": [
+        {"start_line_no": 1, "start_line_pos": 7, "code": "LT01", "description": "Expected only single space.", "warning": true},
+        {"start_line_no": 1, "start_line_pos": 1, "code": "CP01", "description": "Keywords must be consistently lower case."}
+    ]}]);
+    let registry = fx.registry();
+    let lint = |body: &str| {
+        lint_fixture(&fx, body);
+        dbt(&registry)
+            .lint_project(&fx.project(), &fx.profiles(), "dev", false)
+            .expect("lints")
+    };
+    // sqlfluff's exit status 0: only findings of rules configured as warnings.
+    let passed = lint(&format!("echo '{warning}'; exit 0"));
+    assert!(passed.success, "{passed:?}");
+    assert_eq!(
+        passed.issues,
+        [LintViolation {
+            file_path: "models/orders.sql".into(),
+            line: 1,
+            column: 6,
+            code: "LT01".into(),
+            message: "Expected only single space.".into(),
+            severity: "warning".into(),
+        }]
+    );
+    // An error finding fails the lint, with the warnings still listed.
+    let failed = lint(&format!("echo '{error}'; exit 1"));
+    assert!(!failed.success);
+    let severities: Vec<&str> = failed.issues.iter().map(|i| i.severity.as_str()).collect();
+    assert_eq!(severities, ["warning", "error"]);
+    // sqlfluff failing without a finding (a large file skipped with
+    // `large_file_skip_fail`) is no pass either.
+    let skipped = lint("echo '[]'; exit 1");
+    assert!(!skipped.success);
+    assert!(skipped.issues.is_empty());
+}
+
+#[test]
 fn lint_fix_counts_changed_files() {
     let fx = Fixture::new("*) exit 0 ;;");
     lint_fixture(

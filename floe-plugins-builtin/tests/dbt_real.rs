@@ -202,6 +202,24 @@ fn lint_takes_severity_from_sqlfluff_and_counts_columns_from_zero() {
 }
 
 #[test]
+fn lint_passes_when_every_finding_is_a_warning() {
+    let project = DbtProject::new();
+    project.file("models/orders.sql", "select  a from t\n");
+    project.file(".sqlfluff", "[sqlfluff]\nwarnings = LT01\n");
+    let registry = project.registry(json!({"path": text(&project.database("shop.duckdb"))}));
+    let result = dbt(&registry)
+        .lint_project(&project.root(), &project.profiles(), "dev", false)
+        .unwrap();
+    assert!(result.success, "{result:?}");
+    let codes: Vec<(&str, &str)> = result
+        .issues
+        .iter()
+        .map(|i| (i.code.as_str(), i.severity.as_str()))
+        .collect();
+    assert_eq!(codes, [("LT01", "warning")], "the double space, a warning");
+}
+
+#[test]
 fn failing_nodes_are_listed_and_only_successes_count_as_run() {
     let project = DbtProject::new();
     project.file("models/good.sql", "select 1 as id union all select null\n");

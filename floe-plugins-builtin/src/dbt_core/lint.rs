@@ -63,6 +63,11 @@ pub(crate) fn model_files(project_dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Lints (or fixes) the model files with `sqlfluff` in `dialect`.
+///
+/// A lint succeeds when sqlfluff passes the files: exit status 0, which sqlfluff gives
+/// when its findings, if any, are all of warning severity (the rules its config lists
+/// under `warnings`). The warnings are still listed in `issues`. floe 0.1.0a1
+/// (floe-dbt-core) reports success only with no findings at all, warnings included.
 pub(crate) fn lint(
     sqlfluff: &str,
     project_dir: &Path,
@@ -141,8 +146,11 @@ pub(crate) fn lint(
                 .map(move |v| violation(&path, v))
         })
         .collect();
+    // sqlfluff exits with 1 for error findings, and also for files it skipped with
+    // `large_file_skip_fail` set (no finding then): only status 0 is a pass.
+    let passed = finished.code == Some(0) && issues.iter().all(|i| i.severity == "warning");
     Ok(LintResult {
-        success: issues.is_empty(),
+        success: passed,
         issues,
         files_checked: checked,
         files_fixed: 0,
