@@ -17,7 +17,8 @@ use super::lax_walk;
 use super::redact::{has_secrets, redact};
 use crate::config_slot::Stored;
 use crate::{
-    AnyConfig, ConfigCheckError, ConfigSpec, PluginError, PluginId, PluginInstance, PluginType,
+    AnyConfig, ConfigCheckError, ConfigErrorKind, ConfigSpec, PluginError, PluginId,
+    PluginInstance, PluginType,
 };
 
 /// Connects a plugin just built to its entry's config store (see
@@ -380,19 +381,34 @@ fn validate(
             coercions: Vec::new(),
         });
     }
-    // The failure path: lax values read as floe reads them, then judged again; the
-    // errors reported are those of the config as read.
+    // The failure path. A lax value fails the schema with a type error (`"5"` for an
+    // integer) or passes it and fails serde (`5.0` for a `u32`): only then are lax
+    // values read as floe reads them and the config judged again, its errors those
+    // of the config as read.
+    let errors = if passes {
+        Vec::new()
+    } else {
+        let errors = schema_errors(schema, validator, config);
+        if !errors.iter().any(|e| e.kind == ConfigErrorKind::Type) {
+            return Err(PluginError::Configuration {
+                id: id.clone(),
+                errors,
+            });
+        }
+        errors
+    };
     let (coerced, coercions) = match lax_walk::coerce(schema, config) {
         Some((coerced, coercions)) => (Some(coerced), coercions),
-        None => (None, Vec::new()),
+        None if passes => (None, Vec::new()),
+        None => {
+            return Err(PluginError::Configuration {
+                id: id.clone(),
+                errors,
+            });
+        }
     };
     let read = coerced.as_ref().unwrap_or(config);
-    let passes = if coerced.is_some() {
-        validator.is_valid(read)
-    } else {
-        passes
-    };
-    if !passes {
+    if coerced.is_some() && !validator.is_valid(read) {
         return Err(PluginError::Configuration {
             id: id.clone(),
             errors: schema_errors(schema, validator, read),
