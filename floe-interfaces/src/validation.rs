@@ -80,7 +80,7 @@ pub trait Validate {
 /// ```
 /// use floe_interfaces::{from_value, network::PortRule};
 /// let err = from_value::<PortRule>(serde_json::json!({"port": 0})).unwrap_err();
-/// assert_eq!(err.to_string(), "port: must be between 1 and 65535, got 0");
+/// assert_eq!(err.to_string(), "port: Input should be greater than or equal to 1");
 /// ```
 pub fn from_value<T: DeserializeOwned + Validate>(
     value: serde_json::Value,

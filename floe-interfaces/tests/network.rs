@@ -34,12 +34,68 @@ fn egress_needs_exactly_one_target() {
         from_value::<EgressRule>(json!({"to_namespace": "floe-platform", "ports": []}))
             .expect_err("ports")
             .messages(),
-        ["List should have at least 1 item"]
+        ["Tuple should have at least 1 item after validation, not 0"]
     );
 }
 
 #[test]
-fn cidrs_are_parsed_leniently() {
+fn egress_checks_its_fields_first_and_its_target_only_when_they_hold() {
+    let err = from_value::<EgressRule>(json!({
+        "to_namespace": "Bad", "to_cidr": "10.0.0.0/8", "ports": [{"port": 0}, {"port": 70000}]
+    }))
+    .expect_err("fields");
+    let found: Vec<(&str, &str)> = err
+        .0
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("to_namespace", "Invalid namespace: Bad"),
+            ("ports.0.port", "Input should be greater than or equal to 1"),
+            (
+                "ports.1.port",
+                "Input should be less than or equal to 65535"
+            ),
+            // pydantic counts the valid items: none.
+            (
+                "ports",
+                "Tuple should have at least 1 item after validation, not 0"
+            ),
+        ],
+        "no target problem while a field is invalid"
+    );
+    let one_valid = from_value::<EgressRule>(
+        json!({"to_namespace": "a", "ports": [{"port": 0}, {"port": 80}]}),
+    )
+    .expect_err("port");
+    assert_eq!(
+        one_valid.messages(),
+        ["Input should be greater than or equal to 1"]
+    );
+}
+
+#[test]
+fn cidrs_are_read_as_floe_reads_them_less_what_kubernetes_refuses() {
+    assert_eq!(
+        validate_cidr("010.0.0.0/8").expect_err("leading zero"),
+        "Invalid CIDR: 010.0.0.0/8"
+    );
+    assert_eq!(
+        validate_cidr("10.0.0.0/08")
+            .expect("a zero before the prefix")
+            .to_string(),
+        "10.0.0.0/8"
+    );
+    for refused in [
+        "10.0.0.1",
+        "10.0.0.0/255.0.0.0",
+        "fe80::1%eth0/64",
+        "10.0.0.0/+8",
+    ] {
+        assert!(validate_cidr(refused).is_err(), "{refused}");
+    }
     assert_eq!(
         validate_cidr("10.1.2.3/8")
             .expect("host bits allowed")
@@ -79,11 +135,21 @@ fn namespaces_are_dns_labels_of_at_most_63() {
 #[test]
 fn label_keys_and_values() {
     assert!(validate_label_key("").is_err());
-    assert!(validate_label_key(&"k".repeat(254)).is_err());
+    assert_eq!(
+        validate_label_key(&"k".repeat(254)).expect_err("long"),
+        "Label key too long: 254 > 253"
+    );
     assert!(validate_label_key("app-").is_err());
     assert!(validate_label_key(&"k".repeat(253)).is_ok());
     assert!(validate_label_value("").is_ok());
-    assert!(validate_label_value(&"v".repeat(64)).is_err());
+    assert_eq!(
+        validate_label_value(&"v".repeat(64)).expect_err("long"),
+        "Label value too long: 64 > 63"
+    );
+    assert!(
+        validate_label_value("web\n").is_err(),
+        "no trailing newline"
+    );
     assert!(validate_label_value("a.b-c_d").is_ok());
     assert!(validate_label_value("a b").is_err());
 }
@@ -99,10 +165,14 @@ fn a_policy_checks_its_name_namespace_types_and_rules() {
         err.messages(),
         [
             "String should match pattern '^floe-[a-z0-9-]+$'",
-            "List should have at least 1 item",
+            "Tuple should have at least 1 item after validation, not 0",
             "Invalid namespace: Bad",
             "Invalid label value: -x",
         ]
+    );
+    assert_eq!(
+        err.0[3].path, "ingress_rules.0.from_pod_labels",
+        "a label problem is reported at its map, the first one only"
     );
     let ok: NetworkPolicyConfig = from_value(json!({"name": "floe-jobs", "namespace": "floe-jobs", "policy_types": ["Ingress", "Egress"]})).expect("valid");
     assert!(ok.validate().is_ok());
@@ -246,12 +316,21 @@ fn network_policies_config_checks_its_allow_rules_and_ingress_namespace() {
         "platform_egress_allow": [{"name": "x", "port": 443}]
     }))
     .expect_err("three problems");
+    let found: Vec<(&str, &str)> = err
+        .0
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect();
     assert_eq!(
-        err.messages(),
+        found,
         [
-            "Invalid namespace: Ingress",
-            "Invalid CIDR: 10.0.0.0/33",
-            "Exactly one of to_namespace or to_cidr must be set"
+            ("ingress_controller_namespace", "Invalid namespace: Ingress"),
+            // floe checks an allow rule's CIDR in its model validator: at the rule.
+            ("jobs_egress_allow.0", "Invalid CIDR: 10.0.0.0/33"),
+            (
+                "platform_egress_allow.0",
+                "Exactly one of to_namespace or to_cidr must be set"
+            ),
         ]
     );
 }

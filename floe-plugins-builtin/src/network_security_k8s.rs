@@ -5,10 +5,19 @@
 //! k8s_api_egress_rule`] reads `KUBERNETES_SERVICE_HOST`.
 //!
 //! Rules are NetworkPolicy rule objects: an egress rule is `{"to": [peer], "ports":
-//! [...]}`, an ingress rule `{"from": [peer], "ports": [...]}`, a namespace peer selects
-//! on the `kubernetes.io/metadata.name` label.
+//! [...]}`, an ingress rule `{"from": [peers], "ports": [...]}`, a namespace peer
+//! selects on the `kubernetes.io/metadata.name` label. An ingress rule with both a
+//! namespace and pod labels has two peers, as floe writes it: traffic from that
+//! namespace or from those pods (of the policy's own namespace) is allowed.
 //!
-//! Where floe is broken, this does better, and says so here:
+//! Everything else is floe-network-security-k8s 0.1.0a1's output, texts included
+//! (`differential/tests/network.rs` compares them): CIDRs are written as given, the
+//! custom egress rules check their namespace's pattern before its length (the models
+//! check the length first), the Kubernetes API rule refuses and warns with floe's
+//! words.
+//!
+//! Where floe is broken, this does better, and says so here (and in
+//! `docs/deliberate-differences.md`, family `network`):
 //! - floe's plugin is registered under the entry point `k8s` but reports the name
 //!   `k8s-network-security`, so a registry never finds it under its own name and
 //!   `activate_all` skips it. Here the name is the registry identity, `k8s`.
@@ -20,8 +29,15 @@
 //!   [`PodSecurityConfig`] given as JSON is honoured (without one: the hardened
 //!   defaults, uid/gid/fsGroup 1000, seccomp RuntimeDefault).
 //! - floe's writable volume names can repeat (`/tmp` and `/tmp/` both give
-//!   `writable-tmp`). Here a repeated name gets `-2`, `-3`, ...; relative paths and
-//!   paths with `..` are refused like the blocked ones.
+//!   `writable-tmp`). Here a repeated name gets `-2`, `-3`, ...; after floe's check of
+//!   the blocked paths, relative paths and paths with `..` are refused, and a blocked
+//!   path is also found under another spelling (`//`, `/./etc`, `//proc`).
+//! - floe accepts CIDRs that Kubernetes refuses (a bare address, a netmask, an IPv6
+//!   zone): refused here ([`floe_registry::network::validate_cidr`]). An IPv6
+//!   `KUBERNETES_SERVICE_HOST` gives `/128`, where floe writes `/32`.
+//! - floe writes any protocol text into a custom egress rule (`tcp`); here it must be
+//!   `TCP` or `UDP`, as floe's signature says. floe writes any name into a Namespace
+//!   manifest; here it must be a namespace name.
 //!
 //! ```
 //! use floe_plugins_builtin as _;
@@ -81,24 +97,20 @@ pub(crate) fn ports(rules: &[PortRule]) -> Value {
         .collect()
 }
 
-/// An ingress rule object: `from` only when it names a source, `ports` only when set.
+/// An ingress rule object, as floe's plugin writes it: `from` holds a namespace peer
+/// and a pod peer, each when set (two peers: traffic from either is allowed), and is
+/// left out when neither is; `ports` only when set.
 fn ingress(rule: &IngressRule) -> Value {
-    let mut peer = Map::new();
-    if let Some(ns) = &rule.from_namespace {
-        peer.insert(
-            "namespaceSelector".into(),
-            json!({"matchLabels": { NAMESPACE_LABEL: ns }}),
-        );
+    let mut from = Vec::new();
+    if let Some(ns) = rule.from_namespace.as_deref().filter(|ns| !ns.is_empty()) {
+        from.push(namespace_peer(ns));
     }
     if !rule.from_pod_labels.is_empty() {
-        peer.insert(
-            "podSelector".into(),
-            json!({"matchLabels": rule.from_pod_labels}),
-        );
+        from.push(json!({"podSelector": {"matchLabels": rule.from_pod_labels}}));
     }
     let mut out = Map::new();
-    if !peer.is_empty() {
-        out.insert("from".into(), json!([peer]));
+    if !from.is_empty() {
+        out.insert("from".into(), Value::Array(from));
     }
     if !rule.ports.is_empty() {
         out.insert("ports".into(), ports(&rule.ports));

@@ -1,33 +1,51 @@
-//! Secret scanner `builtin`: finds secrets committed to files with regular expressions
-//! and an entropy test.
+//! Secret scanner `builtin`: finds secrets committed to files with floe's regular
+//! expressions and entropy test (floe-core 0.1.0a1's `BuiltinSecretScanner`), with
+//! floe's results but for the masking below.
 //!
 //! The patterns, in the order their findings are reported within a file (each pattern
-//! over all lines, a line counting once per pattern; files in path order):
+//! over all lines, a line counting once per pattern; files in path order). The
+//! regular expressions are floe's, read as Python reads them (`\s` is Python's
+//! whitespace, U+001C to U+001F included; `(?i)` folds as Python does):
 //!
-//! | pattern | code | what |
+//! | pattern | code | floe's regular expression |
 //! |---|---|---|
-//! | `aws_access_key` | E601 | `AKIA` and 16 upper-case letters or digits |
-//! | `hardcoded_password` | E602 | `password`, `passwd` or `pwd` assigned a quoted value |
-//! | `api_token` | E603 | `api_key`, `api_token`, `auth_token`, `access_token`, `secret_key`, `client_secret` or `bearer` with a value of 8 or more characters |
-//! | `private_key` | E604 | a PEM private key header |
-//! | custom patterns | E6xx | the configured [`SecretPattern`]s, in their order |
-//! | `high_entropy` | E605 | a quoted value of 20 or more characters after `=` with Shannon entropy of at least 4.0 bits per character |
+//! | `aws_access_key` | E601 | `(?:^\|[^A-Z0-9])(?:AKIA[0-9A-Z]{16})(?:$\|[^A-Z0-9])` |
+//! | `hardcoded_password` | E602 | `(?i)(?:password\|passwd\|pwd)\s*=\s*['"][^'"]+['"]` (`db_password='x'`, `DB_PASSWORD="x"`, `my_pwd = 'x'`) |
+//! | `api_token` | E603 | `(?i)(?:api[_-]?(?:key\|token\|secret))\s*=\s*['"][^'"]+['"]` |
+//! | `private_key` | E604 | `-----BEGIN\s+(?:RSA\s+)?PRIVATE\s+KEY-----` |
+//! | custom patterns | E6xx | the configured [`SecretPattern`]s, in their order (Rust's regex syntax) |
+//! | `high_entropy` | E605 | the first `=\s*['"]([\w/+=]{20,})['"]` of a line (Python's `\w`), when its value has a Shannon entropy of at least 4.0 bits per character |
 //!
-//! Findings are errors, or warnings when `allow_secrets` is set.
+//! Lines are split at `\n` only, as floe splits them (a `\r` stays on its line, so
+//! `scan_file` of a CRLF text sees it at the end of each line); `scan_directory` reads
+//! files as Python's text mode does (`\r\n` and `\r` end lines). Findings are errors,
+//! or warnings when `allow_secrets` is set. `scan_file` reports the path as Python's
+//! `Path` writes it (`./a/../b.py` is `a/../b.py`).
 //!
-//! Where floe is broken, this does better: floe's findings carry the whole line, secret
-//! included, so every report and log of a scan leaks what it found. Here a finding's
-//! `matched_content` is the stripped line with every secret on it masked (the first
-//! four characters of a long secret kept, then `********`, whatever its length); a
-//! private key header, which is no secret, is shown as is.
+//! Where floe is broken, this does better (each listed in
+//! `docs/deliberate-differences.md`, family `secret_scan`):
+//! - floe's findings carry the whole line, secret included, so every report and log
+//!   of a scan leaks what it found. Here a finding's `matched_content` is the stripped
+//!   line (Python's `strip()`) with every secret on it masked (the first four
+//!   characters of a long secret kept, then `********`, whatever its length); a private
+//!   key header, which is no secret, is shown as is.
+//! - `get_supported_patterns` also names `high_entropy`, which floe reports but does
+//!   not list.
+//! - a custom pattern's regex is checked before any file is read (floe fails on the
+//!   first line it scans); a `SecretPattern` read with `from_value` checks it too.
+//! - scanning a folder that does not exist fails (floe finds nothing); an empty
+//!   exclude glob excludes nothing (floe fails).
 //!
-//! `scan_directory` walks every file below the directory, in path order, skipping
-//! binary files (a NUL byte), files that are not UTF-8 and files it cannot read;
-//! findings carry paths relative to the directory, with `/` separators. An exclude
-//! glob matches a path from the right (as Python's `PurePath.match` does, which floe
-//! uses): `*.lock` excludes every `.lock` file, `config/*.yaml` the YAML files of any
-//! `config` folder. Beyond floe, a glob that matches a directory excludes everything
-//! below it (`node_modules`, `vendor/*`), and that directory is not walked at all.
+//! `scan_directory` walks every file below the directory, hidden ones included, in
+//! path order, skipping files that are not UTF-8 and files it cannot read (as floe
+//! does; a UTF-8 file with NUL bytes is read); findings carry paths relative to the
+//! directory, with `/` separators. An exclude glob is matched as Python's
+//! `PurePath.match` matches it against the walked path (floe's test): from the right,
+//! part by part, with `fnmatch` rules (`*.lock` excludes every `.lock` file,
+//! `config/*.yaml` the YAML files of any `config` folder, `*` never crosses a `/`); an
+//! absolute glob must match the whole path. Beyond floe, a glob that matches a folder
+//! excludes everything below it (`node_modules`, `vendor`, `**/tests/**`), and that
+//! folder is not walked at all.
 //!
 //! ```
 //! use floe_plugins_builtin as _;
@@ -39,11 +57,16 @@
 //! let findings = scanner.scan_file("app.py".as_ref(), "KEY = 'AKIAABCDEFGHIJKLMNOP'\n")?;
 //! assert_eq!(findings[0].error_code, "E601");
 //! assert_eq!(findings[0].matched_content, "KEY = 'AKIA********'");
+//! let findings = scanner.scan_file("./a/../db.py".as_ref(), "db_password = 'hunter2'")?;
+//! assert_eq!(findings[0].pattern_name, "hardcoded_password");
+//! assert_eq!(findings[0].file_path, "a/../db.py");
+//! assert_eq!(findings[0].matched_content, "db_password = '********'");
 //! # Ok::<(), PluginError>(())
 //! ```
 
 mod mask;
 mod patterns;
+mod py_word;
 mod walk;
 
 use std::path::Path;
@@ -103,7 +126,7 @@ fn scan_text(
     file_path: &str,
     content: &str,
 ) -> Vec<SecretFinding> {
-    let lines: Vec<&str> = content.lines().collect();
+    let lines: Vec<&str> = content.split('\n').collect();
     let mut findings = Vec::new();
     for pattern in patterns.all() {
         for (index, line) in lines.iter().enumerate() {
@@ -116,7 +139,7 @@ fn scan_text(
                 number,
                 pattern.name(),
                 pattern.code(),
-                patterns.masked(line.trim()),
+                patterns.masked(patterns::py_strip(line)),
             );
             if allow_secrets {
                 finding.severity = SecretSeverity::Warning;
@@ -129,14 +152,16 @@ fn scan_text(
 }
 
 impl SecretScannerPlugin for BuiltinSecretScanner {
-    /// The findings of `content`, reported under `file_path` as given.
+    /// The findings of `content`, reported under `file_path` as Python writes it
+    /// (`./a/../b.py` is `a/../b.py`). Lines are split at `\n` only, as floe splits
+    /// them (a `\r` stays on its line).
     fn scan_file(
         &self,
         file_path: &Path,
         content: &str,
     ) -> Result<Vec<SecretFinding>, PluginError> {
         let (patterns, allow) = self.compiled()?;
-        let shown = file_path.to_string_lossy();
+        let shown = walk::python_path(file_path);
         Ok(scan_text(&patterns, allow, &shown, content))
     }
 
@@ -147,7 +172,7 @@ impl SecretScannerPlugin for BuiltinSecretScanner {
         exclude_patterns: &[String],
     ) -> Result<Vec<SecretFinding>, PluginError> {
         let (patterns, allow) = self.compiled()?;
-        let excludes = walk::Excludes::new(exclude_patterns)?;
+        let excludes = walk::Excludes::new(exclude_patterns);
         let mut findings = Vec::new();
         for file in walk::text_files(directory, &excludes)? {
             findings.extend(scan_text(&patterns, allow, &file.relative, &file.content));

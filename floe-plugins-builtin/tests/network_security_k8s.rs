@@ -69,9 +69,10 @@ fn a_policy_wraps_match_labels_honours_policy_types_and_reads_back() {
         assert_eq!(m["spec"]["policyTypes"], json!(["Ingress", "Egress"]));
         assert_eq!(
             m["spec"]["ingress"],
-            json!([{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "floe-platform"}},
-                              "podSelector": {"matchLabels": {"role": "api"}}}],
-                    "ports": [{"port": 8080, "protocol": "TCP"}]}, {}])
+            json!([{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "floe-platform"}}},
+                             {"podSelector": {"matchLabels": {"role": "api"}}}],
+                    "ports": [{"port": 8080, "protocol": "TCP"}]}, {}]),
+            "a namespace and pod labels are two peers, as floe writes them: from either"
         );
         assert_eq!(
             m["spec"]["egress"][0],
@@ -126,7 +127,7 @@ fn model_rules_are_enforced() {
         (
             json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
                 "egress_rules": [{"to_cidr": "10.0.0.0/8", "ports": [{"port": 70000}]}]}),
-            "between 1 and 65535",
+            "Input should be less than or equal to 65535",
         ),
         (
             json!({"name": "floe-x", "namespace": "floe-jobs", "policy_types": ["Egress"],
@@ -265,6 +266,20 @@ fn blocked_paths_are_refused_also_with_a_trailing_slash() {
             net.generate_writable_volumes(&["/tmp/../etc".to_owned()])
                 .is_err()
         );
+        // Beyond floe: the blocked folders under another spelling.
+        for p in ["//", "/./etc", "//proc", "/proc/."] {
+            let e = net
+                .generate_writable_volumes(&["/tmp".to_owned(), p.to_owned()])
+                .unwrap_err()
+                .to_string();
+            assert_eq!(e, format!("Mount path blocked for security: {p}"));
+        }
+        // floe checks every path against the blocked ones first.
+        let e = net
+            .generate_writable_volumes(&["relative".to_owned(), "/proc".to_owned()])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "Mount path blocked for security: /proc");
     });
 }
 
@@ -308,9 +323,33 @@ fn k8s_api_egress_uses_the_service_host_or_refuses_in_strict_mode() {
         json!([{"port": 443, "protocol": "TCP"}, {"port": 6443, "protocol": "TCP"}])
     );
     assert_round_trips::<NetworkPolicyEgressRule>(&rule);
-    assert!(PLUGIN.k8s_api_egress_rule_for(None, None, true).is_err());
+    assert_eq!(
+        PLUGIN
+            .k8s_api_egress_rule_for(None, None, true)
+            .unwrap_err(),
+        "K8s API CIDR not specified and KUBERNETES_SERVICE_HOST not set. Either set \
+         k8s_api_cidr explicitly, run in-cluster, or use strict_mode=False to allow \
+         permissive 0.0.0.0/0 fallback."
+    );
     let lax = PLUGIN.k8s_api_egress_rule_for(None, None, false).unwrap();
     assert_eq!(lax["to"][0]["ipBlock"]["cidr"], "0.0.0.0/0");
+    let v6 = PLUGIN
+        .k8s_api_egress_rule_for(None, Some("fd00::1"), true)
+        .unwrap();
+    assert_eq!(
+        v6["to"][0]["ipBlock"]["cidr"], "fd00::1/128",
+        "one IPv6 host"
+    );
+    assert_eq!(
+        PLUGIN
+            .k8s_api_egress_rule_for(None, Some("kubernetes"), true)
+            .unwrap_err(),
+        "Invalid CIDR: kubernetes/32"
+    );
+    let given = PLUGIN
+        .k8s_api_egress_rule_for(Some("10.0.0.1/8"), Some("10.96.0.1"), true)
+        .unwrap();
+    assert_eq!(given["to"][0]["ipBlock"]["cidr"], "10.0.0.1/8", "as given");
 }
 
 #[test]
@@ -331,8 +370,8 @@ fn custom_egress_rules_check_target_port_and_cidr() {
         .unwrap();
     assert_eq!(
         r["to"],
-        json!([{"ipBlock": {"cidr": "10.0.0.0/8"}}]),
-        "the CIDR wins"
+        json!([{"ipBlock": {"cidr": "10.0.0.5/8"}}]),
+        "the CIDR wins, written as given"
     );
     assert_round_trips::<NetworkPolicyEgressRule>(&r);
     let ns = PLUGIN
@@ -362,6 +401,31 @@ fn custom_egress_rules_check_target_port_and_cidr() {
             .custom_egress_rule(None, Some("Bad"), 1, "TCP")
             .unwrap_err(),
         "Invalid namespace: Bad"
+    );
+    // floe's plugin checks a namespace's pattern before its length.
+    assert_eq!(
+        PLUGIN
+            .custom_egress_rule(None, Some(&"A".repeat(64)), 1, "TCP")
+            .unwrap_err(),
+        format!("Invalid namespace: {}", "A".repeat(64))
+    );
+    assert_eq!(
+        PLUGIN
+            .custom_egress_rule(None, Some(&"a".repeat(64)), 1, "TCP")
+            .unwrap_err(),
+        "Namespace too long: 64 > 63"
+    );
+    assert_eq!(
+        PLUGIN
+            .custom_egress_rule(None, Some("floe-x"), 1, "tcp")
+            .unwrap_err(),
+        "Invalid protocol: tcp. Must be TCP or UDP"
+    );
+    assert_eq!(
+        PLUGIN
+            .custom_egress_rules(None, Some("floe-x"), &[], "TCP")
+            .unwrap()["ports"],
+        json!([])
     );
 }
 

@@ -1,6 +1,7 @@
-//! The secret scanner `builtin`: each pattern on a fixture tree the test writes, the
-//! finding order, excluded folders, binary and non-UTF-8 files skipped, and secrets
-//! never shown in full.
+//! The secret scanner `builtin`: each of floe's patterns on a fixture tree the test
+//! writes, the finding order, excluded folders, non-UTF-8 files skipped, Python's line
+//! and path rules, and secrets never shown in full. (The differential test in
+//! `differential/tests/secret_scan.rs` compares it with floe on many more inputs.)
 
 #![allow(clippy::unwrap_used)]
 
@@ -29,10 +30,10 @@ fn fixture_tree(root: &Path) {
     };
     w("app/aws.py", b"import os\nKEY = 'AKIAABCDEFGHIJKLMNOP'\n");
     w(
-        "app/db.yaml",
-        format!("user: floe\npassword: \"{CANARY}\"\n").as_bytes(),
+        "app/db.py",
+        format!("user = 'floe'\nDB_PASSWORD = \"{CANARY}\"\n").as_bytes(),
     );
-    w("app/token.env", b"API_TOKEN=ghp_abcdefghijklmnop1234\n");
+    w("app/token.env", b"API_TOKEN='ghp_abc'\n");
     w("keys/id_rsa", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n");
     w("app/random.py", b"seed = \"q8Zr4Lp2Xv9Kt6Wm3Yb7\"\n");
     w("vendor/lib/aws.py", b"KEY = 'AKIAZZZZZZZZZZZZZZZZ'\n");
@@ -92,12 +93,15 @@ fn a_tree_is_scanned_pattern_by_pattern_skipping_excluded_binary_and_non_utf8_fi
         got,
         [
             ("app/aws.py", 2, "aws_access_key", "E601"),
-            ("app/db.yaml", 2, "hardcoded_password", "E602"),
+            ("app/blob.bin", 1, "aws_access_key", "E601"),
+            ("app/db.py", 2, "hardcoded_password", "E602"),
+            ("app/db.py", 2, "high_entropy", "E605"),
             ("app/random.py", 1, "high_entropy", "E605"),
             ("app/token.env", 1, "api_token", "E603"),
             ("keys/id_rsa", 1, "private_key", "E604"),
         ],
-        "file by file in path order; vendor/, blob.bin and latin1.txt skipped"
+        "file by file in path order; vendor/ and latin1.txt (not UTF-8) skipped; \
+         blob.bin is UTF-8 (NUL included), so it is scanned, as floe scans it"
     );
     assert!(
         findings
@@ -118,7 +122,78 @@ fn excludes_match_from_the_right() {
         .scan_directory(dir.path(), &["*.py".to_owned(), "app/*.env".to_owned()])
         .unwrap();
     let files: Vec<&str> = findings.iter().map(|f| f.file_path.as_str()).collect();
-    assert_eq!(files, ["app/db.yaml", "keys/id_rsa"]);
+    assert_eq!(files, ["app/blob.bin", "keys/id_rsa"]);
+    // An absolute glob matches the whole path; an empty one (floe fails) nothing.
+    let root = dir.path().to_string_lossy();
+    let findings = scanner
+        .scan_directory(dir.path(), &[format!("{root}/app/*"), String::new()])
+        .unwrap();
+    let files: Vec<&str> = findings.iter().map(|f| f.file_path.as_str()).collect();
+    assert_eq!(files, ["keys/id_rsa", "vendor/lib/aws.py"]);
+}
+
+#[test]
+fn floes_patterns_and_pythons_rules() {
+    let registry = support::registry::registry();
+    let scanner = registry
+        .get_as::<dyn SecretScannerPlugin>("builtin")
+        .unwrap();
+    let found = |content: &str| -> Vec<String> {
+        scanner
+            .scan_file(Path::new("x"), content)
+            .unwrap()
+            .iter()
+            .map(|f| f.pattern_name.clone())
+            .collect()
+    };
+    for line in [
+        "db_password='a'",
+        "DB_PASSWORD=\"a\"",
+        "my_pwd = 'a'",
+        "PASſWORD = 'a'",
+    ] {
+        assert_eq!(found(line), ["hardcoded_password"], "{line}");
+    }
+    assert_eq!(
+        found("password: 'a'"),
+        Vec::<String>::new(),
+        "floe wants `=`"
+    );
+    assert_eq!(found("api_secret = 'x'"), ["api_token"]);
+    assert_eq!(found("auth_token = 'abcdefgh'"), Vec::<String>::new());
+    assert_eq!(
+        found("-----BEGIN   RSA  PRIVATE\tKEY-----"),
+        ["private_key"]
+    );
+    assert_eq!(
+        found("-----BEGIN EC PRIVATE KEY-----"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found("XAKIAABCDEFGHIJKLMNOP"),
+        Vec::<String>::new(),
+        "an upper-case letter before"
+    );
+    assert_eq!(found("xAKIAABCDEFGHIJKLMNOP"), ["aws_access_key"]);
+    assert_eq!(found("_AKIAABCDEFGHIJKLMNOP_"), ["aws_access_key"]);
+    // Python's `\s` includes U+001C; U+200B is no space to either.
+    assert_eq!(found("pwd\u{1c}=\u{1c}'a'"), ["hardcoded_password"]);
+    assert_eq!(found("pwd\u{200b}='a'"), Vec::<String>::new());
+    // Lines are split at `\n` only; the first entropy candidate of a line decides.
+    assert_eq!(found("x = 1\rpassword = 'a'").len(), 1);
+    assert_eq!(
+        found("a = 'aaaaaaaaaaaaaaaaaaaaaaaa', b = 'q8Zr4Lp2Xv9Kt6Wm3Yb7Jd5'"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found("a = 'short', b = 'q8Zr4Lp2Xv9Kt6Wm3Yb7Jd5'"),
+        ["high_entropy"],
+        "a value under 20 characters is no candidate"
+    );
+    let f = scanner
+        .scan_file(Path::new("./a/../b.py"), "pwd = 'a'")
+        .unwrap();
+    assert_eq!(f[0].file_path, "a/../b.py", "as Python's Path writes it");
 }
 
 #[test]
@@ -137,7 +212,7 @@ fn findings_show_the_line_with_the_secret_masked() {
         .iter()
         .find(|f| f.pattern_name == "hardcoded_password")
         .unwrap();
-    assert_eq!(db.matched_content, "password: \"cana********\"");
+    assert_eq!(db.matched_content, "DB_PASSWORD = \"cana********\"");
     let key = findings
         .iter()
         .find(|f| f.pattern_name == "private_key")
@@ -152,7 +227,7 @@ fn findings_show_the_line_with_the_secret_masked() {
 fn custom_patterns_come_after_the_built_ins_and_allow_secrets_makes_warnings() {
     let registry = configured(json!({
         "allow_secrets": true,
-        "custom_patterns": [{"name": "slack", "regex": "(?P<secret>xoxb-[0-9a-z-]+)", "error_code": "E610"}]
+        "custom_patterns": [{"name": "slack", "regex": "(?P<secret>xoxb-[0-9a-z-]+)", "description": "", "error_code": "E610"}]
     }));
     let scanner = registry
         .get_as::<dyn SecretScannerPlugin>("builtin")
@@ -190,7 +265,7 @@ fn invalid_custom_patterns_are_reported() {
         .to_string();
     assert!(e.contains("custom_patterns.0 ('bad')"), "{e}");
     let registry = configured(
-        json!({"custom_patterns": [{"name": "code", "regex": "x", "error_code": "E700"}]}),
+        json!({"custom_patterns": [{"name": "code", "regex": "x", "description": "", "error_code": "E700"}]}),
     );
     let scanner = registry
         .get_as::<dyn SecretScannerPlugin>("builtin")

@@ -4,9 +4,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Protocol;
-use super::rules::check_target;
-use crate::validation::{FieldError, Validate, join, range};
+use super::rules::{EXACTLY_ONE, check_port};
+use super::{Protocol, validate_cidr, validate_namespace};
+use crate::validation::{FieldError, Validate, join};
 
 /// One extra egress destination a namespace's pods may reach: a namespace or a CIDR
 /// (exactly one) on one port.
@@ -30,21 +30,34 @@ pub struct EgressAllowRule {
     #[serde(default)]
     pub to_cidr: Option<String>,
     /// The port, 1 to 65535.
-    pub port: u32,
+    pub port: i64,
     /// Its protocol.
     #[serde(default)]
     pub protocol: Protocol,
 }
 
 impl Validate for EgressAllowRule {
+    /// floe's order: the namespace, the port; then, only when both hold, the target
+    /// rule and the CIDR, both reported at the rule itself (floe checks the CIDR in its
+    /// model validator, not on the field).
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        check_target(
-            self.to_namespace.as_deref(),
-            self.to_cidr.as_deref(),
-            path,
-            errors,
-        );
-        range(errors, path, "port", self.port, 1, 65535);
+        let before = errors.len();
+        if let Some(ns) = &self.to_namespace
+            && let Err(e) = validate_namespace(ns)
+        {
+            errors.push(FieldError::new(join(path, "to_namespace"), e));
+        }
+        check_port(self.port, &join(path, "port"), errors);
+        if errors.len() != before {
+            return;
+        }
+        if self.to_namespace.is_some() == self.to_cidr.is_some() {
+            errors.push(FieldError::new(path, EXACTLY_ONE));
+        } else if let Some(c) = &self.to_cidr
+            && let Err(e) = validate_cidr(c)
+        {
+            errors.push(FieldError::new(path, e));
+        }
     }
 }
 
@@ -106,7 +119,7 @@ impl Default for NetworkPoliciesConfig {
 
 impl Validate for NetworkPoliciesConfig {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        if let Err(e) = super::validate_namespace(&self.ingress_controller_namespace) {
+        if let Err(e) = validate_namespace(&self.ingress_controller_namespace) {
             errors.push(FieldError::new(
                 join(path, "ingress_controller_namespace"),
                 e,

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::rules::check_labels;
+use super::rules::{TOO_SHORT, check_labels};
 use super::{EgressRule, IngressRule, validate_namespace};
 use crate::validation::{FieldError, Validate, join, pattern};
 
@@ -134,10 +134,7 @@ impl Validate for NetworkPolicyConfig {
         }
         check_labels(&self.pod_selector, &join(path, "pod_selector"), errors);
         if self.policy_types.is_empty() {
-            errors.push(FieldError::new(
-                join(path, "policy_types"),
-                "List should have at least 1 item",
-            ));
+            errors.push(FieldError::new(join(path, "policy_types"), TOO_SHORT));
         }
         for (i, r) in self.ingress_rules.iter().enumerate() {
             r.check(&join(path, &format!("ingress_rules.{i}")), errors);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::validation::{FieldError, Validate, join, matches, range};
+use crate::validation::{FieldError, Validate, join, matches};
 
 /// A transport protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -33,8 +33,9 @@ impl Protocol {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PortRule {
-    /// The port.
-    pub port: u32,
+    /// The port, 1 to 65535 (any integer reads, so that `0` and `-1` are refused with
+    /// floe's words).
+    pub port: i64,
     /// Its protocol.
     #[serde(default)]
     pub protocol: Protocol,
@@ -42,23 +43,43 @@ pub struct PortRule {
 
 impl Validate for PortRule {
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        range(errors, path, "port", self.port, 1, 65535);
+        check_port(self.port, &join(path, "port"), errors);
     }
 }
 
+/// pydantic's texts for a port outside 1 to 65535 (floe's `Field(ge=1, le=65535)`).
+pub(crate) fn check_port(port: i64, path: &str, errors: &mut Vec<FieldError>) {
+    if port < 1 {
+        errors.push(FieldError::new(
+            path,
+            "Input should be greater than or equal to 1",
+        ));
+    } else if port > 65535 {
+        errors.push(FieldError::new(
+            path,
+            "Input should be less than or equal to 65535",
+        ));
+    }
+}
+
+/// pydantic's text for a tuple with fewer than one valid item (floe's
+/// `Field(min_length=1)`): given after the items' own problems, and also when every
+/// item given is invalid ("after validation").
+pub(crate) const TOO_SHORT: &str = "Tuple should have at least 1 item after validation, not 0";
+
 impl PortRule {
     /// A TCP port.
-    pub const fn tcp(port: u32) -> Self {
+    pub const fn tcp(port: u16) -> Self {
         PortRule {
-            port,
+            port: port as i64,
             protocol: Protocol::Tcp,
         }
     }
 
     /// A UDP port.
-    pub const fn udp(port: u32) -> Self {
+    pub const fn udp(port: u16) -> Self {
         PortRule {
-            port,
+            port: port as i64,
             protocol: Protocol::Udp,
         }
     }
@@ -75,31 +96,9 @@ pub(crate) fn namespace_selector(namespace: &str) -> serde_json::Value {
     serde_json::json!({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}}})
 }
 
-/// Checks that exactly one of a namespace and a CIDR is set, and that the one set is
-/// valid: the target rule of [`EgressRule`] and [`super::EgressAllowRule`].
-pub(crate) fn check_target(
-    namespace: Option<&str>,
-    cidr: Option<&str>,
-    path: &str,
-    errors: &mut Vec<FieldError>,
-) {
-    if namespace.is_some() == cidr.is_some() {
-        errors.push(FieldError::new(
-            path,
-            "Exactly one of to_namespace or to_cidr must be set",
-        ));
-    }
-    if let Some(ns) = namespace
-        && let Err(e) = validate_namespace(ns)
-    {
-        errors.push(FieldError::new(join(path, "to_namespace"), e));
-    }
-    if let Some(c) = cidr
-        && let Err(e) = validate_cidr(c)
-    {
-        errors.push(FieldError::new(join(path, "to_cidr"), e));
-    }
-}
+/// floe's rule of egress targets, checked (as a pydantic `model_validator(mode="after")`)
+/// only when every field of the rule is valid.
+pub(crate) const EXACTLY_ONE: &str = "Exactly one of to_namespace or to_cidr must be set";
 
 /// A namespace name: at most 63 characters, a DNS label.
 ///
@@ -130,8 +129,9 @@ pub fn validate_label_key(key: &str) -> Result<(), String> {
     if key.is_empty() {
         return Err("Label key cannot be empty".to_owned());
     }
-    if key.chars().count() > 253 {
-        return Err(format!("Label key too long: {key}"));
+    let len = key.chars().count();
+    if len > 253 {
+        return Err(format!("Label key too long: {len} > 253"));
     }
     if key.starts_with('-') || key.ends_with('-') {
         return Err(format!("Invalid label key: {key}"));
@@ -149,8 +149,9 @@ pub fn validate_label_key(key: &str) -> Result<(), String> {
 /// assert!(validate_label_value("_x").is_err());
 /// ```
 pub fn validate_label_value(value: &str) -> Result<(), String> {
-    if value.chars().count() > 63 {
-        return Err(format!("Label value too long: {value}"));
+    let len = value.chars().count();
+    if len > 63 {
+        return Err(format!("Label value too long: {len} > 63"));
     }
     if !value.is_empty() && !matches("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$", value) {
         return Err(format!("Invalid label value: {value}"));
@@ -158,19 +159,36 @@ pub fn validate_label_value(value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A CIDR, parsed leniently: host bits may be set (`10.0.0.1/8`), as with Python's
-/// `ip_network(strict=False)`; a bare address is a /32 (or /128).
+/// A CIDR as floe reads it (Python's `ip_network(cidr, strict=False)`: host bits may
+/// be set, `10.0.0.1/8` is `10.0.0.0/8`; no leading zero in an octet), except the
+/// forms Kubernetes refuses in a NetworkPolicy, which floe accepts: a bare address, a
+/// netmask after the `/` and an IPv6 zone (`fe80::1%eth0/64`).
 ///
 /// ```
 /// use floe_interfaces::network::validate_cidr;
-/// assert!(validate_cidr("192.168.1.7").is_ok());
+/// assert_eq!(validate_cidr("10.1.2.3/8").unwrap().to_string(), "10.0.0.0/8");
+/// assert_eq!(validate_cidr("010.0.0.0/8").unwrap_err(), "Invalid CIDR: 010.0.0.0/8");
+/// assert_eq!(validate_cidr("192.168.1.7").unwrap_err(), "Invalid CIDR: 192.168.1.7");
 /// assert_eq!(validate_cidr("10.0.0.0/33").unwrap_err(), "Invalid CIDR: 10.0.0.0/33");
 /// ```
 pub fn validate_cidr(cidr: &str) -> Result<ipnet::IpNet, String> {
-    cidr.parse::<ipnet::IpNet>()
-        .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-        .map(|net| net.trunc())
-        .map_err(|_| format!("Invalid CIDR: {cidr}"))
+    super::cidr::parse(cidr).ok_or_else(|| format!("Invalid CIDR: {cidr}"))
+}
+
+/// The CIDR of one host: `host/32`, as floe writes it, or `host/128` when the host is
+/// an IPv6 address (floe writes `/32` there too, which is a range of 2^96 addresses).
+///
+/// ```
+/// use floe_interfaces::network::host_cidr;
+/// assert_eq!(host_cidr("10.96.0.1"), "10.96.0.1/32");
+/// assert_eq!(host_cidr("fd00::1"), "fd00::1/128");
+/// assert_eq!(host_cidr("not-an-ip"), "not-an-ip/32");
+/// ```
+pub fn host_cidr(host: &str) -> String {
+    match super::cidr::address(host) {
+        Some(std::net::IpAddr::V6(_)) => format!("{host}/128"),
+        _ => format!("{host}/32"),
+    }
 }
 
 /// Traffic allowed out: to a namespace or a CIDR (exactly one), on some ports.
@@ -188,22 +206,40 @@ pub struct EgressRule {
 }
 
 impl Validate for EgressRule {
+    /// floe's order: the namespace, the CIDR, each port then the count of valid ports;
+    /// the target rule only when all of those hold.
     fn check(&self, path: &str, errors: &mut Vec<FieldError>) {
-        check_target(
-            self.to_namespace.as_deref(),
-            self.to_cidr.as_deref(),
-            path,
-            errors,
-        );
-        if self.ports.is_empty() {
-            errors.push(FieldError::new(
-                join(path, "ports"),
-                "List should have at least 1 item",
-            ));
+        let before = errors.len();
+        if let Some(ns) = &self.to_namespace
+            && let Err(e) = validate_namespace(ns)
+        {
+            errors.push(FieldError::new(join(path, "to_namespace"), e));
         }
-        for (i, p) in self.ports.iter().enumerate() {
-            p.check(&join(path, &format!("ports.{i}")), errors);
+        if let Some(c) = &self.to_cidr
+            && let Err(e) = validate_cidr(c)
+        {
+            errors.push(FieldError::new(join(path, "to_cidr"), e));
         }
+        check_ports(&self.ports, &join(path, "ports"), true, errors);
+        if errors.len() == before && self.to_namespace.is_some() == self.to_cidr.is_some() {
+            errors.push(FieldError::new(path, EXACTLY_ONE));
+        }
+    }
+}
+
+/// Each port's problems, then (when `required`) pydantic's too-short problem if no
+/// port is valid.
+fn check_ports(ports: &[PortRule], path: &str, required: bool, errors: &mut Vec<FieldError>) {
+    let mut valid = 0;
+    for (i, p) in ports.iter().enumerate() {
+        let before = errors.len();
+        p.check(&join(path, &i.to_string()), errors);
+        if errors.len() == before {
+            valid += 1;
+        }
+    }
+    if required && valid == 0 {
+        errors.push(FieldError::new(path, TOO_SHORT));
     }
 }
 
@@ -249,9 +285,7 @@ impl Validate for IngressRule {
             &join(path, "from_pod_labels"),
             errors,
         );
-        for (i, p) in self.ports.iter().enumerate() {
-            p.check(&join(path, &format!("ports.{i}")), errors);
-        }
+        check_ports(&self.ports, &join(path, "ports"), false, errors);
     }
 }
 
@@ -279,18 +313,18 @@ impl IngressRule {
     }
 }
 
-/// Adds the problems of a label map.
+/// Adds the first problem of a label map, at the map: floe checks each key then its
+/// value, in the map's order, and stops at the first problem. (floe's order is the
+/// order written; a map here is in key order.)
 pub(crate) fn check_labels(
     labels: &BTreeMap<String, String>,
     path: &str,
     errors: &mut Vec<FieldError>,
 ) {
-    for (k, v) in labels {
-        if let Err(e) = validate_label_key(k) {
-            errors.push(FieldError::new(path, e));
-        }
-        if let Err(e) = validate_label_value(v) {
-            errors.push(FieldError::new(join(path, k), e));
-        }
+    let first = labels
+        .iter()
+        .find_map(|(k, v)| validate_label_key(k).and(validate_label_value(v)).err());
+    if let Some(e) = first {
+        errors.push(FieldError::new(path, e));
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use floe_registry::network::{validate_cidr, validate_namespace};
+use floe_registry::network::{host_cidr, validate_cidr, validate_namespace};
 use floe_registry::rbac::{MANAGED_BY, PssLevel};
 
 use super::{K8sNetworkSecurityPlugin, Labels, namespace_peer};
@@ -32,6 +32,35 @@ const PRIVATE_RANGES: [&str; 5] = [
     "169.254.0.0/16",
     "127.0.0.0/8",
 ];
+
+/// floe's refusal of a Kubernetes API rule without a CIDR in strict mode.
+const K8S_API_UNKNOWN: &str = "K8s API CIDR not specified and KUBERNETES_SERVICE_HOST not set. \
+     Either set k8s_api_cidr explicitly, run in-cluster, or use \
+     strict_mode=False to allow permissive 0.0.0.0/0 fallback.";
+
+/// floe's warning when lax mode allows the Kubernetes API ports anywhere.
+const K8S_API_ANYWHERE: &str = "K8s API CIDR not specified (strict_mode=False). \
+     Using 0.0.0.0/0 which allows egress to ANY destination.";
+
+/// The namespace check of floe's plugin (its own, used by the custom egress rules):
+/// the pattern first, then the length (the models check the length first).
+fn validate_namespace_pattern_first(namespace: &str) -> Result<(), String> {
+    match validate_namespace(namespace) {
+        Err(e) if e.starts_with("Namespace too long") && !valid_label_chars(namespace) => {
+            Err(format!("Invalid namespace: {namespace}"))
+        }
+        other => other,
+    }
+}
+
+/// Whether `name` matches `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`, whatever its length.
+fn valid_label_chars(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    bytes.first().is_some_and(alnum)
+        && bytes.last().is_some_and(alnum)
+        && bytes.iter().all(|b| alnum(b) || *b == b'-')
+}
 
 fn tcp(port: u16) -> Value {
     json!({"port": port, "protocol": "TCP"})
@@ -97,9 +126,10 @@ impl K8sNetworkSecurityPlugin {
         Ok(json!({"from": [{"podSelector": {}}]}))
     }
 
-    /// Egress to the Kubernetes API on TCP 443 and 6443: to `cidr`, else to
-    /// `$KUBERNETES_SERVICE_HOST/32`. Without either, strict mode refuses and lax mode
-    /// allows `0.0.0.0/0` (with a warning).
+    /// Egress to the Kubernetes API on TCP 443 and 6443: to `cidr` as given, else to
+    /// `$KUBERNETES_SERVICE_HOST/32` (`/128` for an IPv6 host, where floe writes `/32`).
+    /// Without either, strict mode refuses and lax mode allows `0.0.0.0/0` (with a
+    /// warning). A CIDR other than `0.0.0.0/0` is checked with [`validate_cidr`].
     pub fn k8s_api_egress_rule(&self, cidr: Option<&str>, strict: bool) -> Result<Value, String> {
         let host = std::env::var("KUBERNETES_SERVICE_HOST").ok();
         self.k8s_api_egress_rule_for(cidr, host.as_deref(), strict)
@@ -113,21 +143,17 @@ impl K8sNetworkSecurityPlugin {
         strict: bool,
     ) -> Result<Value, String> {
         let cidr = match (cidr, service_host.filter(|h| !h.is_empty())) {
-            (Some(c), _) => validate_cidr(c)?.to_string(),
-            (None, Some(host)) => validate_cidr(host)?.to_string(),
-            (None, None) if strict => {
-                return Err(
-                    "KUBERNETES_SERVICE_HOST is not set: give the Kubernetes API CIDR, or use non-strict mode to allow 0.0.0.0/0"
-                        .to_owned(),
-                );
-            }
+            (Some(c), _) => c.to_owned(),
+            (None, Some(host)) => host_cidr(host),
+            (None, None) if strict => return Err(K8S_API_UNKNOWN.to_owned()),
             (None, None) => {
-                tracing::warn!(
-                    "KUBERNETES_SERVICE_HOST is not set: allowing the Kubernetes API ports to 0.0.0.0/0"
-                );
+                tracing::warn!("{K8S_API_ANYWHERE}");
                 "0.0.0.0/0".to_owned()
             }
         };
+        if cidr != "0.0.0.0/0" {
+            validate_cidr(&cidr)?;
+        }
         Ok(json!({"to": [{"ipBlock": {"cidr": cidr}}], "ports": [tcp(443), tcp(6443)]}))
     }
 
@@ -144,35 +170,42 @@ impl K8sNetworkSecurityPlugin {
         &self,
         cidr: Option<&str>,
         namespace: Option<&str>,
-        port: u32,
+        port: i64,
         protocol: &str,
     ) -> Result<Value, String> {
         self.custom_egress_rules(cidr, namespace, &[port], protocol)
     }
 
-    /// Egress to a CIDR or a namespace on several ports.
+    /// Egress to a CIDR (as given) or a namespace on several ports (all ports when
+    /// `ports` is empty). Checked in floe's order: a target is given, each port, the
+    /// CIDR, the namespace (its pattern, then its length); then, beyond floe, the
+    /// protocol (TCP or UDP, as floe's type says; floe writes any text).
     pub fn custom_egress_rules(
         &self,
         cidr: Option<&str>,
         namespace: Option<&str>,
-        ports: &[u32],
+        ports: &[i64],
         protocol: &str,
     ) -> Result<Value, String> {
+        if cidr.is_none() && namespace.is_none() {
+            return Err("Either cidr or namespace must be provided".to_owned());
+        }
+        if let Some(p) = ports.iter().find(|p| !(1..=65535).contains(*p)) {
+            return Err(format!("Port {p} out of range (1-65535)"));
+        }
+        if let Some(c) = cidr {
+            validate_cidr(c)?;
+        }
+        if let Some(ns) = namespace {
+            validate_namespace_pattern_first(ns)?;
+        }
         if !matches!(protocol, "TCP" | "UDP") {
             return Err(format!("Invalid protocol: {protocol}. Must be TCP or UDP"));
         }
-        for p in ports {
-            if !(1..=65535).contains(p) {
-                return Err(format!("Port {p} out of range (1-65535)"));
-            }
-        }
         let peer = match (cidr, namespace) {
-            (Some(c), _) => json!({"ipBlock": {"cidr": validate_cidr(c)?.to_string()}}),
-            (None, Some(ns)) => {
-                validate_namespace(ns)?;
-                namespace_peer(ns)
-            }
-            (None, None) => return Err("Either cidr or namespace must be provided".to_owned()),
+            (Some(c), _) => json!({"ipBlock": {"cidr": c}}),
+            (None, Some(ns)) => namespace_peer(ns),
+            (None, None) => unreachable!("checked above"),
         };
         let ports: Vec<Value> = ports
             .iter()
@@ -209,15 +242,16 @@ impl K8sNetworkSecurityPlugin {
     }
 
     /// A Namespace with the PSS labels, managed-by, then `extra` labels (which win).
+    /// The level is checked first, then (beyond floe, which writes any name) the name.
     pub fn namespace_manifest(
         &self,
         name: &str,
         level: &str,
         extra: &Labels,
     ) -> Result<Value, String> {
+        let pss = self.pss_labels(level, None, None)?;
         validate_namespace(name)?;
         let mut labels = Map::new();
-        let pss = self.pss_labels(level, None, None)?;
         for key in [
             "pod-security.kubernetes.io/enforce",
             "pod-security.kubernetes.io/audit",

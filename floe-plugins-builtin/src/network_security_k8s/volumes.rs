@@ -28,20 +28,42 @@ pub fn volume_name(path: &str) -> String {
     }
 }
 
-/// `(volumes, mounts)` for `paths`, or the first refused path's message.
+/// `path` with repeated `/` and `.` components dropped, as the kernel resolves it
+/// (`//proc/./` is `/proc`); `..` is kept (refused later).
+fn normalised(path: &str) -> String {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// Whether `path` is blocked: floe's test (the path, or the path without trailing `/`,
+/// is a blocked path) and, beyond floe, the same test on the normalised path, since
+/// `//`, `/./etc` and `//proc` mount the same blocked folders.
+fn blocked(path: &str) -> bool {
+    let trimmed = path.trim_end_matches('/');
+    [path, trimmed, normalised(path).as_str()]
+        .iter()
+        .any(|p| BLOCKED_PATHS.contains(p))
+}
+
+/// `(volumes, mounts)` for `paths`, or the first refused path's message: first every
+/// path is checked against the blocked ones (as floe does), then, beyond floe, every
+/// path must be absolute and free of `..`.
 pub(super) fn writable(paths: &[String]) -> Result<(Vec<Value>, Vec<Value>), String> {
+    if let Some(path) = paths.iter().find(|p| blocked(p)) {
+        return Err(format!("Mount path blocked for security: {path}"));
+    }
     let mut volumes = Vec::new();
     let mut mounts = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for path in paths {
-        let trimmed = if path.len() > 1 {
-            path.trim_end_matches('/')
-        } else {
-            path.as_str()
-        };
-        if BLOCKED_PATHS.contains(&path.as_str()) || BLOCKED_PATHS.contains(&trimmed) {
-            return Err(format!("Mount path blocked for security: {path}"));
-        }
         if !path.starts_with('/') {
             return Err(format!("Mount path must be absolute: {path}"));
         }
