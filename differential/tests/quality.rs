@@ -10,6 +10,8 @@
 //! - `config`: a quality config; both give the config read (floe's `model_dump`) or
 //!   the problems as `[path, message]`, sorted, where the message is compared only
 //!   when it is floe's own text (pydantic's generic texts are not floe's);
+//! - `model`: a quality check, suite or suite result, read (every problem by path);
+//! - `facets`: the OpenLineage data quality facet of some check results;
 //! - `error`: one of floe's quality errors and its text.
 //!
 //! What floe does that we do not (the `quality` rows of docs/deliberate-differences.md):
@@ -28,7 +30,7 @@ use serde_json::{Value, json};
 const SCRIPT: &str = r#"
 from pydantic import ValidationError
 from floe_core.schemas.quality_config import QualityConfig, QualityGates
-from floe_core.schemas.quality_score import QualityCheck, QualitySuite, QualitySuiteResult
+from floe_core.schemas.quality_score import QualityCheck, QualityCheckResult, QualitySuite, QualitySuiteResult
 from floe_core.scoring import calculate_quality_score
 from floe_core.plugins.quality import QualityPlugin
 from floe_core import quality_errors as qe
@@ -68,6 +70,10 @@ def model(case):
         return {"ok": cls.model_validate(case["value"]).model_dump(mode="json", exclude={"timestamp"})}
     except ValidationError as e:
         return {"errors": problems(e)}
+
+def facets(case):
+    results = [QualityCheckResult.model_validate(r) for r in case["results"]]
+    return QualityPlugin.get_quality_facets(None, results)
 
 def error(case):
     a = case["args"]
@@ -158,6 +164,11 @@ fn ours(case: &Value) -> Value {
                     json!({"errors": problems})
                 }
             }
+        }
+        Some("facets") => {
+            let results: Vec<QualityCheckResult> = serde_json::from_value(case["results"].clone())
+                .unwrap_or_else(|e| panic!("results of a facets case: {e}"));
+            quality_facets(&results)
         }
         Some("error") => {
             let e = quality_error(&case["error"], &case["args"]);
@@ -767,6 +778,19 @@ fn quality_matches_floe_0_1_0a1() {
     }
     for _ in 0..60 {
         cases.push((error_case(&mut rng), None));
+    }
+    for _ in 0..30 {
+        let results: Vec<Value> = (0..rng.below(4))
+            .map(|i| result_value(&mut rng, i))
+            .collect();
+        let results: Vec<Value> = results
+            .into_iter()
+            .map(|mut r| {
+                r["execution_time_ms"] = json!(1.0);
+                r
+            })
+            .collect();
+        cases.push((json!({"kind": "facets", "results": results}), None));
     }
     for _ in 0..500 {
         cases.push((model_case(&mut rng), None));
