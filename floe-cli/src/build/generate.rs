@@ -25,8 +25,10 @@ pub fn cargo_toml(plan: &BuildPlan, source: &FloeSource) -> String {
         .map(|b| toml_string(b.feature))
         .collect();
     let floe_cli = source.dependency("floe-cli");
+    // The package is floe-registry-cli (crates.io's floe-cli is another project); the
+    // key `floe-cli` keeps the library's name, `floe_cli`, in the generated main.
     let floe_cli = format!(
-        "{}, default-features = false, features = [{}] }}",
+        "{}, package = \"floe-registry-cli\", default-features = false, features = [{}] }}",
         floe_cli.trim_end_matches(" }"),
         features.join(", ")
     );
@@ -172,7 +174,7 @@ mod tests {
         let toml = cargo_toml(&plan(vec![acme()], "duckdb,s3"), &source);
         assert!(toml.starts_with(MARKER));
         assert!(toml.contains(
-            "floe-cli = { version = \"=0.4.0\", default-features = false, features = [\"duckdb\", \"s3\"] }\n"
+            "floe-cli = { version = \"=0.4.0\", package = \"floe-registry-cli\", default-features = false, features = [\"duckdb\", \"s3\"] }\n"
         ), "{toml}");
         assert!(
             toml.contains("acme-store = { path = \"/src/acme\" }\n"),

@@ -235,6 +235,7 @@ impl BuildPlan {
 /// floe's own crates: never plugin crates of a build.
 const RESERVED: &[&str] = &[
     "floe-cli",
+    "floe-registry-cli",
     "floe-registry",
     "floe-registry-macros",
     "floe-registry-rules",
