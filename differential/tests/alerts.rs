@@ -10,6 +10,9 @@
 //! and ours runs on a [`ManualClock`]. Channels are called on their own threads on our
 //! side and one after another on floe's; the answers do not depend on it.
 //!
+//! Some configs get a field of another kind (in the config or its first rule) or an
+//! unknown field: both sides refuse them with every problem's path.
+//!
 //! A `fnmatch` case is a name and a pattern, drawn from the characters that mean
 //! something to fnmatch (`*`, `?`, `[`, `]`, `!`, `-`) and `/`.
 //!
@@ -220,6 +223,27 @@ fn route_case(rng: &mut Seeded) -> Value {
             });
         }
     }
+    if rng.chance(0.15) {
+        // A field of another kind, an unknown field or a bad severity: every problem,
+        // by path.
+        let wrong = [
+            json!("x"),
+            json!(-1),
+            Value::Null,
+            json!([]),
+            json!(2.5),
+            json!("bogus"),
+        ];
+        let value = rng.pick(&wrong).clone();
+        match rules_or_top(rng, &mut config) {
+            Some((map, key)) => {
+                map.insert(key, value);
+            }
+            None => {
+                config["extra"] = json!(1);
+            }
+        }
+    }
     let mut channels = serde_json::Map::new();
     for name in &names[..3] {
         if rng.chance(0.8) {
@@ -246,6 +270,25 @@ fn route_case(rng: &mut Seeded) -> Value {
         })
         .collect();
     json!({"kind": "route", "config": config, "channels": channels, "steps": steps})
+}
+
+/// A field of the config or of its first rule, with its key.
+fn rules_or_top<'c>(
+    rng: &mut Seeded,
+    config: &'c mut Value,
+) -> Option<(&'c mut serde_json::Map<String, Value>, String)> {
+    let first_rule = rng.chance(0.5);
+    let target = match config.get("routing_rules").and_then(Value::as_array) {
+        Some(rules) if first_rule && !rules.is_empty() => &mut config["routing_rules"][0],
+        _ => config,
+    };
+    let map = target.as_object_mut()?;
+    let keys: Vec<String> = map.keys().cloned().collect();
+    if keys.is_empty() || rng.chance(0.1) {
+        return None;
+    }
+    let key = keys[rng.below(keys.len())].clone();
+    Some((map, key))
 }
 
 fn fnmatch_case(rng: &mut Seeded) -> Value {
