@@ -407,8 +407,9 @@ impl QualityConfig {
 }
 
 /// Reads field by field: when a field has the wrong type (or is unknown or missing)
-/// the error lists every problem of the config, the rules of the other fields
-/// included; a config of the right shape is returned, its rules left to [`Validate`].
+/// the error lists every problem of the config with its path, the rules of the other
+/// fields included (a single problem is its message alone, as serde writes it); a
+/// config of the right shape is returned, its rules left to [`Validate`].
 impl<'de> Deserialize<'de> for QualityConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
@@ -418,7 +419,11 @@ impl<'de> Deserialize<'de> for QualityConfig {
         }
         let mut errors = read.shape;
         errors.extend(read.rules);
-        Err(D::Error::custom(ModelErrors(errors)))
+        // One problem reads as serde's own message; several, each with its path.
+        match errors.as_slice() {
+            [only] => Err(D::Error::custom(&only.message)),
+            _ => Err(D::Error::custom(ModelErrors(errors))),
+        }
     }
 }
 

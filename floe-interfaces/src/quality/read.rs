@@ -40,7 +40,7 @@ pub(crate) fn read(value: &Value) -> Read {
     if let Some(map) = r.object(value, "", &known) {
         match map.get("provider") {
             Some(v) => r.value(v, "provider", &mut config.provider),
-            None => r.problem("provider", "is required"),
+            None => r.problem("provider", "missing field `provider`"),
         }
         if let Some(v) = map.get("quality_gates") {
             config.quality_gates = r.gates(v, "quality_gates");
