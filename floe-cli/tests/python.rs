@@ -1,11 +1,57 @@
-//! `floe plugins ... --python`: the published floe plugins of a Python environment,
-//! beside the linked built-ins, through the floe binary.
+//! `floe plugins ... --python`: the floe plugins of a Python environment, beside the
+//! linked built-ins, through the floe binary.
+//!
+//! Every published floe plugin now has a built-in of the same identity, which is used
+//! (the published ones are shadowed). The tests of Python plugins in use therefore host
+//! a team's own package, `acme-floe-plugins`: two plugins that reuse the published
+//! glue and minio classes (their pydantic models and health answers) under names no
+//! built-in has.
 
 #[path = "../../floe-python/tests/support/mod.rs"]
 mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The team's package: the published glue and minio plugins under their own names.
+const ACME: &str = r#"
+from floe_catalog_glue.plugin import GlueCatalogPlugin
+from floe_storage_minio.plugin import MinIOStoragePlugin
+
+
+class AcmeGlue(GlueCatalogPlugin):
+    @property
+    def name(self):
+        return "acme-glue"
+
+
+class AcmeMinio(MinIOStoragePlugin):
+    @property
+    def name(self):
+        return "acme-minio"
+"#;
+
+/// A venv that sees the published packages (through a `.pth` file) and holds
+/// `acme-floe-plugins 1.0.0` as its only distribution.
+fn team_env() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static ROOT: OnceLock<std::path::PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a temp dir"));
+        let root = support::bare_venv(dir.path(), true);
+        support::install(
+            &root,
+            "acme-floe-plugins",
+            "1.0.0",
+            "acme_floe_plugins",
+            ACME,
+            "[floe.catalogs]\nacme-glue = acme_floe_plugins:AcmeGlue\n\n\
+             [floe.storage]\nacme-minio = acme_floe_plugins:AcmeMinio\n",
+        );
+        root
+    })
+}
 
 fn floe(args: &[&str], python: Option<&Path>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_floe"));
@@ -25,7 +71,6 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn list_shows_python_plugins_with_their_source_beside_the_linked_ones() {
-    let venv = support::published().root();
     let out = floe(
         &[
             "plugins",
@@ -33,37 +78,48 @@ fn list_shows_python_plugins_with_their_source_beside_the_linked_ones() {
             "--type",
             "catalog",
             "--python",
-            &venv.display().to_string(),
+            &team_env().display().to_string(),
         ],
         None,
     );
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stdout.contains("glue (0.1.0)")
-            && stdout.contains("[python package `floe-catalog-glue 0.1.0a1`]"),
+        stdout.contains("acme-glue (0.1.0)")
+            && stdout.contains("[python package `acme-floe-plugins 1.0.0`]"),
         "{stdout}"
     );
     assert!(stdout.contains("[linked]"), "{stdout}");
-    // The published polaris has the identity of the linked built-in, which is used.
-    assert!(
-        stderr
-            .contains("Plugin CATALOG:polaris from python package `floe-catalog-polaris 0.1.0a1`")
-            && stderr.contains("is not used: crate `floe-plugins-builtin`"),
-        "{stderr}"
-    );
+}
+
+#[test]
+fn the_published_plugins_are_shadowed_by_the_built_ins_and_named() {
+    let venv = support::published().root();
+    let out = floe(&["plugins", "list", "--type", "catalog"], Some(venv));
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    for (name, package) in [
+        ("polaris", "floe-catalog-polaris"),
+        ("glue", "floe-catalog-glue"),
+    ] {
+        assert!(
+            stderr.contains(&format!(
+                "Plugin CATALOG:{name} from python package `{package} 0.1.0a1`"
+            )) && stderr.contains("is not used: crate `floe-plugins-builtin`"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]
 fn floe_python_names_the_environment_and_info_shows_the_source() {
-    let venv = support::published().root();
     let out = floe(
-        &["plugins", "info", "storage", "minio", "--json"],
-        Some(venv),
+        &["plugins", "info", "storage", "acme-minio", "--json"],
+        Some(team_env()),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(info["crate_name"], "floe-storage-minio 0.1.0a1");
+    assert_eq!(info["crate_name"], "acme-floe-plugins 1.0.0");
     assert_eq!(info["linked"], false);
     assert_eq!(info["version"], "0.1.0");
     let fields: Vec<&str> = info["config_fields"]
@@ -100,12 +156,12 @@ fn a_bad_python_path_is_a_usage_error_saying_what_was_expected() {
 
 #[test]
 fn check_validates_a_python_plugins_config_with_its_own_model() {
-    let venv = support::published().root();
+    let venv = team_env();
     let dir = tempfile::tempdir().expect("temp dir");
     let manifest = dir.path().join("platform.yaml");
     std::fs::write(
         &manifest,
-        "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: t, version: 0.1.0, owner: t@example.com}\nplugins:\n  storage:\n    type: minio\n    config:\n      endpoint: minio.local\n      bucket: lake\n      colour: red\n",
+        "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: t, version: 0.1.0, owner: t@example.com}\nplugins:\n  storage:\n    type: acme-minio\n    config:\n      endpoint: minio.local\n      bucket: lake\n      colour: red\n",
     )
     .expect("manifest");
     let out = floe(
@@ -135,7 +191,7 @@ fn check_validates_a_python_plugins_config_with_its_own_model() {
     );
     std::fs::write(
         &manifest,
-        "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: t, version: 0.1.0, owner: t@example.com}\nplugins:\n  storage:\n    type: minio\n    config: {endpoint: 'http://127.0.0.1:9', bucket: lake, path_style_access: 'yes'}\n",
+        "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: t, version: 0.1.0, owner: t@example.com}\nplugins:\n  storage:\n    type: acme-minio\n    config: {endpoint: 'http://127.0.0.1:9', bucket: lake, path_style_access: 'yes'}\n",
     )
     .expect("manifest");
     let out = floe(
@@ -152,12 +208,12 @@ fn check_validates_a_python_plugins_config_with_its_own_model() {
 
 #[test]
 fn health_configures_starts_and_checks_a_python_plugin() {
-    let venv = support::published().root();
+    let venv = team_env();
     let dir = tempfile::tempdir().expect("temp dir");
     let manifest = dir.path().join("platform.yaml");
     std::fs::write(
         &manifest,
-        "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: t, version: 0.1.0, owner: t@example.com}\nplugins:\n  catalog:\n    type: glue\n    config: {region: eu-west-1, credential_mode: environment}\n",
+        "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: t, version: 0.1.0, owner: t@example.com}\nplugins:\n  catalog:\n    type: acme-glue\n    config: {region: eu-west-1, credential_mode: environment}\n",
     )
     .expect("manifest");
     let out = floe(
