@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::validation::{FieldError, Validate};
+
 /// What kind of contract violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -78,8 +80,7 @@ pub struct ContractViolationEvent {
     /// Who consumes the contract.
     #[serde(default)]
     pub affected_consumers: Vec<String>,
-    /// How long the check took.
-    #[serde(default)]
+    /// How long the check took (required, as in floe).
     pub check_duration_seconds: f64,
     /// Free-form strings.
     #[serde(default)]
@@ -111,4 +112,10 @@ impl ContractViolationEvent {
             metadata: BTreeMap::new(),
         }
     }
+}
+
+/// No rule beyond its shape (floe's model has none), so that it reads with
+/// [`read_model`](crate::read_model).
+impl Validate for ContractViolationEvent {
+    fn check(&self, _path: &str, _errors: &mut Vec<FieldError>) {}
 }
