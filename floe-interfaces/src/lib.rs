@@ -21,6 +21,7 @@
 //! the registry turns them into `PluginError`s where a trait method fails.
 
 pub mod alert;
+pub mod fnmatch;
 pub mod network;
 pub mod quality;
 pub mod rbac;

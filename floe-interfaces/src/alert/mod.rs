@@ -27,11 +27,10 @@
 mod clock;
 mod config;
 mod event;
-mod fnmatch;
 mod router;
 
+pub use crate::fnmatch::fnmatch;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AlertChannelRoutingRule, AlertConfig};
 pub use event::{ContractViolationEvent, ViolationSeverity, ViolationType};
-pub use fnmatch::fnmatch;
 pub use router::{AlertDelivery, AlertRouter, DEFAULT_CHANNEL_TIMEOUT};

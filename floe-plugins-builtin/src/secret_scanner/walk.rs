@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use floe_registry::fnmatch::Pattern;
 use floe_registry::prelude::*;
 
 /// A text file to scan.
@@ -65,131 +66,11 @@ pub(super) fn python_path(path: &Path) -> String {
     PyPath::parse(&path.to_string_lossy()).display()
 }
 
-/// One item of an fnmatch pattern (Python's `fnmatch.translate`).
-#[derive(Debug, Clone)]
-enum Token {
-    /// `*`: any run of characters.
-    Star,
-    /// `?`: one character.
-    Any,
-    /// One character as written.
-    Literal(char),
-    /// `[...]` or `[!...]`: one character in (or not in) the ranges.
-    Class {
-        negated: bool,
-        ranges: Vec<(char, char)>,
-    },
-}
-
-/// An fnmatch pattern, matched against a whole name, case-sensitively.
-#[derive(Debug, Clone)]
-struct Fnmatch(Vec<Token>);
-
-impl Fnmatch {
-    /// Reads `pattern` as Python's `fnmatch` does: `*`, `?`, `[...]` with `!` for
-    /// negation and `a-z` ranges (a range whose ends are reversed matches nothing), a
-    /// `]` first in a class is literal, a `[` without its `]` is a literal `[`, and
-    /// every other character (`\` included) is itself.
-    fn new(pattern: &str) -> Fnmatch {
-        let chars: Vec<char> = pattern.chars().collect();
-        let mut tokens = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            i += 1;
-            match c {
-                '*' => {
-                    if !matches!(tokens.last(), Some(Token::Star)) {
-                        tokens.push(Token::Star);
-                    }
-                }
-                '?' => tokens.push(Token::Any),
-                '[' => {
-                    let mut j = i;
-                    if chars.get(j) == Some(&'!') {
-                        j += 1;
-                    }
-                    if chars.get(j) == Some(&']') {
-                        j += 1;
-                    }
-                    while j < chars.len() && chars[j] != ']' {
-                        j += 1;
-                    }
-                    if j >= chars.len() {
-                        tokens.push(Token::Literal('['));
-                        continue;
-                    }
-                    let mut body = &chars[i..j];
-                    let negated = body.first() == Some(&'!');
-                    if negated {
-                        body = &body[1..];
-                    }
-                    let mut ranges = Vec::new();
-                    let mut k = 0;
-                    while k < body.len() {
-                        if body.get(k + 1) == Some(&'-') && k + 2 < body.len() {
-                            if body[k] <= body[k + 2] {
-                                ranges.push((body[k], body[k + 2]));
-                            }
-                            k += 3;
-                        } else {
-                            ranges.push((body[k], body[k]));
-                            k += 1;
-                        }
-                    }
-                    tokens.push(Token::Class { negated, ranges });
-                    i = j + 1;
-                }
-                other => tokens.push(Token::Literal(other)),
-            }
-        }
-        Fnmatch(tokens)
-    }
-
-    /// Whether the whole of `name` matches.
-    fn matches(&self, name: &str) -> bool {
-        let chars: Vec<char> = name.chars().collect();
-        let tokens = &self.0;
-        // Classic wildcard matching with one backtracking point per star.
-        let (mut t, mut c) = (0, 0);
-        let mut star: Option<(usize, usize)> = None;
-        while c < chars.len() {
-            let one = match tokens.get(t) {
-                Some(Token::Any) => true,
-                Some(Token::Literal(l)) => *l == chars[c],
-                Some(Token::Class { negated, ranges }) => {
-                    ranges
-                        .iter()
-                        .any(|(lo, hi)| (*lo..=*hi).contains(&chars[c]))
-                        != *negated
-                }
-                Some(Token::Star) => {
-                    star = Some((t, c));
-                    t += 1;
-                    continue;
-                }
-                None => false,
-            };
-            if one {
-                t += 1;
-                c += 1;
-            } else if let Some((st, sc)) = star {
-                t = st + 1;
-                c = sc + 1;
-                star = Some((st, sc + 1));
-            } else {
-                return false;
-            }
-        }
-        tokens[t..].iter().all(|tok| matches!(tok, Token::Star))
-    }
-}
-
 /// One exclude glob: Python's `PurePath.match` pattern.
 #[derive(Debug, Clone)]
 struct Glob {
     root: &'static str,
-    parts: Vec<Fnmatch>,
+    parts: Vec<Pattern>,
 }
 
 /// The exclude globs, matched as floe matches them (`Path.match` on the walked path).
@@ -207,7 +88,7 @@ impl Excludes {
             .filter(|p| !p.root.is_empty() || !p.parts.is_empty())
             .map(|p| Glob {
                 root: p.root,
-                parts: p.parts.iter().map(|part| Fnmatch::new(part)).collect(),
+                parts: p.parts.iter().map(|part| Pattern::new(part)).collect(),
             })
             .collect();
         Excludes { globs }
@@ -318,7 +199,7 @@ mod tests {
 
     #[test]
     fn fnmatch_reads_patterns_as_python() {
-        let m = |p: &str, n: &str| Fnmatch::new(p).matches(n);
+        let m = |p: &str, n: &str| Pattern::new(p).matches(n);
         assert!(m("*.py", "a.py"));
         assert!(m("*.py", ".py"));
         assert!(!m("*.py", "a.pyc"));

@@ -1,5 +1,6 @@
-//! Python's `fnmatch.fnmatch` on POSIX (CPython 3.11), the matcher of floe's
-//! `contract_filter`: `*` is any text (`/` included), `?` one character, `[...]` a set
+//! Python's `fnmatch.fnmatch` on POSIX (CPython 3.11), the matcher of floe's alert
+//! `contract_filter` and of the secret scanner's exclude globs (each part of a
+//! `PurePath.match` pattern): `*` is any text (`/` included), `?` one character, `[...]` a set
 //! (`[!...]` its complement, `a-z` a range, a range whose ends are reversed is dropped),
 //! and a `[` without its `]` is a plain `[`. The whole name must match, case-sensitively.
 //!
@@ -24,11 +25,38 @@ enum Token {
     Never,
 }
 
+/// An fnmatch pattern read once (CPython's `fnmatch.translate`), to match many names.
+///
+/// ```
+/// use floe_interfaces::fnmatch::Pattern;
+/// let python = Pattern::new("*.py");
+/// assert!(python.matches("a.py") && python.matches(".py"));
+/// assert!(!python.matches("a.pyc"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    tokens: Vec<Token>,
+}
+
+impl Pattern {
+    /// Reads `pattern`; every text is a pattern (a `[` without its `]` is a plain `[`).
+    pub fn new(pattern: &str) -> Pattern {
+        Pattern {
+            tokens: translate(pattern),
+        }
+    }
+
+    /// Whether the whole of `name` matches, case-sensitively.
+    pub fn matches(&self, name: &str) -> bool {
+        matches(&self.tokens, &name.chars().collect::<Vec<_>>())
+    }
+}
+
 /// Whether `name` matches the fnmatch `pattern` as Python's `fnmatch.fnmatch` decides
 /// on POSIX.
 ///
 /// ```
-/// use floe_interfaces::alert::fnmatch;
+/// use floe_interfaces::fnmatch::fnmatch;
 /// assert!(fnmatch("orders_eu", "orders_*"));
 /// assert!(fnmatch("team/orders", "*orders"));
 /// assert!(fnmatch("orders[", "orders["));
@@ -36,7 +64,7 @@ enum Token {
 /// assert!(!fnmatch("Orders", "orders"));
 /// ```
 pub fn fnmatch(name: &str, pattern: &str) -> bool {
-    matches(&translate(pattern), &name.chars().collect::<Vec<_>>())
+    Pattern::new(pattern).matches(name)
 }
 
 fn translate(pattern: &str) -> Vec<Token> {
