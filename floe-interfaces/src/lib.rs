@@ -23,6 +23,7 @@
 pub mod alert;
 pub mod fnmatch;
 pub mod network;
+pub mod python;
 pub mod quality;
 pub mod rbac;
 mod read;

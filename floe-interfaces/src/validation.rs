@@ -124,34 +124,6 @@ pub(crate) fn non_empty(errors: &mut Vec<FieldError>, path: &str, field: &str, v
     }
 }
 
-/// A float as Python's `str()` writes it: `80.0`, `72.5`, `5e-05`, `1e+16`, `inf`.
-///
-/// Both languages print the shortest digits that read back to the same float; Python
-/// writes them in scientific notation below 1e-4 and from 1e16 on (an exponent of at
-/// least two digits, with its sign), and appends `.0` to an integral value.
-pub(crate) fn py_float(value: f64) -> String {
-    if value.is_nan() {
-        return "nan".to_owned();
-    }
-    if value.is_infinite() {
-        return if value > 0.0 { "inf" } else { "-inf" }.to_owned();
-    }
-    let scientific = format!("{value:e}");
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    if (-4..16).contains(&exponent) {
-        let fixed = format!("{value}");
-        if fixed.contains('.') {
-            fixed
-        } else {
-            format!("{fixed}.0")
-        }
-    } else {
-        let sign = if exponent < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exponent.abs())
-    }
-}
-
 /// Whether `value` matches the whole-string `pattern` (written with `^...$`).
 pub(crate) fn matches(pattern: &str, value: &str) -> bool {
     regex::Regex::new(pattern).is_ok_and(|re| re.is_match(value))

@@ -101,15 +101,6 @@ fn without_trailing_slashes<'de, D: Deserializer<'de>>(d: D) -> Result<String, D
     Ok(url.trim_end_matches('/').to_owned())
 }
 
-/// A float as Python prints it: `5.0`, `0.5`.
-fn py_float(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e16 {
-        format!("{value:.1}")
-    } else {
-        value.to_string()
-    }
-}
-
 impl CubePlugin {
     fn settings(&self) -> Result<Arc<CubeSemanticConfig>, PluginError> {
         self.config.get()
@@ -221,7 +212,7 @@ impl SemanticLayerPlugin for CubePlugin {
                 .with_detail("reason", "unhealthy_response"),
             Err(HttpError::Timeout { .. }) => HealthStatus::unhealthy(format!(
                 "Cube API health check timed out after {}s",
-                py_float(timeout)
+                floe_registry::python::float(timeout)
             ))
             .with_detail("reason", "timeout"),
             Err(e) => HealthStatus::unhealthy(format!(

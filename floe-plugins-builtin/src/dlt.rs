@@ -48,7 +48,6 @@
 
 mod config;
 pub mod filesystem;
-mod py_repr;
 pub mod runner;
 mod shipped;
 

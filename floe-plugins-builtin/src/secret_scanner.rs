@@ -139,7 +139,7 @@ fn scan_text(
                 number,
                 pattern.name(),
                 pattern.code(),
-                patterns.masked(patterns::py_strip(line)),
+                patterns.masked(floe_registry::python::strip(line)),
             );
             if allow_secrets {
                 finding.severity = SecretSeverity::Warning;

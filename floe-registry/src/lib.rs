@@ -214,7 +214,7 @@ pub use descriptor::{
 pub use error::{BoxError, ConfigErrorKind, ConfigFieldError, Hook, HookFailure, PluginError};
 pub use error_chain::ErrorChain;
 pub use floe_interfaces::{
-    FieldError, ModelErrors, Validate, alert, fnmatch, from_value, network, quality, rbac,
+    FieldError, ModelErrors, Validate, alert, fnmatch, from_value, network, python, quality, rbac,
     secret_scan, sink,
 };
 pub use floe_registry_macros::{floe_config, floe_plugin};

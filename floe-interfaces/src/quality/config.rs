@@ -8,7 +8,8 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::validation::{FieldError, ModelErrors, Validate, join, non_empty, py_float, range};
+use crate::python;
+use crate::validation::{FieldError, ModelErrors, Validate, join, non_empty, range};
 
 fn yes() -> bool {
     true
@@ -194,7 +195,10 @@ impl Validate for DimensionWeights {
         if (total - 1.0).abs() > 1e-9 * total.abs().max(1.0) {
             errors.push(FieldError::new(
                 path,
-                format!("Dimension weights must sum to 1.0, got {}", py_float(total)),
+                format!(
+                    "Dimension weights must sum to 1.0, got {}",
+                    python::float(total)
+                ),
             ));
         }
     }

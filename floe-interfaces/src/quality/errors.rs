@@ -1,6 +1,6 @@
 //! floe's quality errors, each with its code and resolution.
 
-use crate::validation::py_float;
+use crate::python;
 
 /// A quality failure. Every message starts with `[<code>] ` and ends with what to do.
 ///
@@ -44,7 +44,7 @@ pub enum QualityError {
         minimum: f64,
     },
     /// Test coverage is below the tier's minimum.
-    #[error("[FLOE-DQ103] Coverage violation for '{model}' ({tier} tier): {actual:.1}% < {required:.1}% required. Resolution: Add more tests to meet {tier} tier minimum of {}%", py_float(*.required))]
+    #[error("[FLOE-DQ103] Coverage violation for '{model}' ({tier} tier): {actual:.1}% < {required:.1}% required. Resolution: Add more tests to meet {tier} tier minimum of {}%", python::float(*.required))]
     Coverage {
         /// The model.
         model: String,

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 
-use crate::validation::py_float;
+use crate::python;
 
 /// A JSON value whose objects keep their keys in written order.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,9 +65,9 @@ impl PyJson {
             PyJson::Null => "None".to_owned(),
             PyJson::Bool(true) => "True".to_owned(),
             PyJson::Bool(false) => "False".to_owned(),
-            PyJson::Number(n) if n.is_f64() => py_float(n.as_f64().unwrap_or(f64::NAN)),
+            PyJson::Number(n) if n.is_f64() => python::float(n.as_f64().unwrap_or(f64::NAN)),
             PyJson::Number(n) => n.to_string(),
-            PyJson::String(s) => py_str_repr(s),
+            PyJson::String(s) => python::repr(s),
             PyJson::List(items) => {
                 let parts: Vec<String> = items.iter().map(PyJson::py_repr).collect();
                 format!("[{}]", parts.join(", "))
@@ -75,42 +75,12 @@ impl PyJson {
             PyJson::Object(entries) => {
                 let parts: Vec<String> = entries
                     .iter()
-                    .map(|(k, v)| format!("{}: {}", py_str_repr(k), v.py_repr()))
+                    .map(|(k, v)| format!("{}: {}", python::repr(k), v.py_repr()))
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
         }
     }
-}
-
-/// Python's `repr()` of a string: single quotes unless the text has a single quote and
-/// no double one; backslashes, the quote and control characters escaped.
-pub(crate) fn py_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 impl From<&Value> for PyJson {

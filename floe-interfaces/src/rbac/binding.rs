@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::quality::pyjson::py_str_repr;
+use crate::python;
 use crate::validation::{DNS_LABEL, FieldError, Validate, join, pattern};
 
 fn service_account() -> String {
@@ -136,7 +136,7 @@ impl Validate for RoleBindingConfig {
             sorted.dedup();
             let list = sorted
                 .iter()
-                .map(|n| py_str_repr(n))
+                .map(|n| python::repr(n))
                 .collect::<Vec<_>>()
                 .join(", ");
             if let Some(s) = self

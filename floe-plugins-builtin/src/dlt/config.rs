@@ -9,7 +9,7 @@ use floe_registry::{SchemaContract, Secret, WriteMode, floe_config};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::py_repr::py_repr_list;
+use floe_registry::python;
 
 /// The source kinds, sorted.
 pub const SOURCE_TYPES: [&str; 3] = ["filesystem", "rest_api", "sql_database"];
@@ -205,14 +205,14 @@ impl TryFrom<Vec<IngestionSourceConfig>> for Sources {
         if !names.is_empty() {
             return Err(format!(
                 "Duplicate source names found: {}",
-                py_repr_list(names)
+                python::repr_list(names)
             ));
         }
         let tables = duplicates(sources.iter().map(|s| s.destination_table.as_str()));
         if !tables.is_empty() {
             return Err(format!(
                 "Duplicate destination tables found: {}",
-                py_repr_list(tables)
+                python::repr_list(tables)
             ));
         }
         Ok(Sources(sources))

@@ -29,7 +29,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::py_repr::py_repr;
+use floe_registry::python;
 
 /// The file formats, sorted.
 pub const FORMATS: [&str; 3] = ["csv", "jsonl", "parquet"];
@@ -124,7 +124,7 @@ pub fn resolve(
     source_config: &Map<String, Value>,
     project_dir: &Path,
 ) -> Result<FilesystemSource, String> {
-    let for_source = py_repr(name);
+    let for_source = python::repr(name);
     check_destination_table(destination_table, &for_source)?;
     let format = match source_config.get("format") {
         Some(Value::String(f)) if !f.is_empty() => f.clone(),
@@ -133,7 +133,7 @@ pub fn resolve(
     if !FORMATS.contains(&format.as_str()) {
         return Err(format!(
             "Unsupported filesystem format {} for {for_source}",
-            py_repr(&format)
+            python::repr(&format)
         ));
     }
     let blocked = connection_like(source_config);
@@ -172,7 +172,7 @@ pub fn object_store_config(catalog_config: &Map<String, Value>) -> Map<String, V
 /// `namespace.table`, each part an ASCII identifier.
 fn check_destination_table(table: &str, for_source: &str) -> Result<(), String> {
     let parts: Vec<&str> = table.split('.').collect();
-    let trimmed = |p: &str| p.trim_matches(py_space) == p;
+    let trimmed = |p: &str| python::strip(p) == p;
     if parts.len() != 2 || parts.iter().any(|p| p.is_empty() || !trimmed(p)) {
         return Err(format!(
             "destination_table must be exactly namespace.table for {for_source}"
@@ -191,11 +191,6 @@ fn check_destination_table(table: &str, for_source: &str) -> Result<(), String> 
         ));
     }
     Ok(())
-}
-
-/// Python's `str.isspace()`: Unicode white space and the separators `\x1c`-`\x1f`.
-fn py_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// The keys of `map` that look like connection settings, sorted, joined by `, `.

@@ -126,12 +126,6 @@ impl GluePlugin {
     }
 }
 
-/// A Python-style list of names, as floe prints it: `['a', 'b']`.
-fn python_list(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    format!("[{}]", quoted.join(", "))
-}
-
 impl CatalogPlugin for GluePlugin {
     /// Reads the credentials of the mode and returns a handle; the plugin keeps the
     /// session for the namespace and table operations, replacing any earlier one.
@@ -159,7 +153,7 @@ impl CatalogPlugin for GluePlugin {
             conflicts.sort();
             return Err(PluginError::failed(format!(
                 "connect() config conflicts with plugin config: {}",
-                python_list(&conflicts)
+                floe_registry::python::repr_list(conflicts.iter().map(String::as_str))
             )));
         }
         properties.extend(given);

@@ -37,18 +37,6 @@ const ENTROPY_THRESHOLD: f64 = 4.0;
 /// Python's `\s` (`str.isspace()`, which is also what `str.strip()` removes).
 const PY_SPACE: &str = r"[\t\n\x0B\x0C\r\x1C-\x20\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]";
 
-/// Whether `c` is whitespace to Python (`str.isspace()`).
-pub(super) fn is_py_space(c: char) -> bool {
-    matches!(c,
-        '\t'..='\r' | '\u{1C}'..=' ' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}'
-        | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}')
-}
-
-/// `line` stripped as Python's `str.strip()` strips it.
-pub(super) fn py_strip(line: &str) -> &str {
-    line.trim_matches(is_py_space)
-}
-
 /// `word` as Python's `(?i)` matches it, one class per letter.
 fn ignore_case(word: &str) -> String {
     word.chars()
