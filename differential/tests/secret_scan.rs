@@ -652,6 +652,22 @@ fn equal_but_masked(ours: &[Value], floe: &[Value]) -> bool {
         })
 }
 
+/// Our findings less the private keys that floe's pattern does not know (EC, DSA,
+/// OpenSSH, encrypted): those floe has no private_key finding for on the same line.
+fn without_other_keys(ours: &[Value], floe: &[Value]) -> Vec<Value> {
+    let floe_has = |o: &Value| {
+        floe.iter().any(|f| {
+            f["pattern_name"] == "private_key"
+                && f["file_path"] == o["file_path"]
+                && f["line_number"] == o["line_number"]
+        })
+    };
+    ours.iter()
+        .filter(|o| o["pattern_name"] != "private_key" || floe_has(o))
+        .cloned()
+        .collect()
+}
+
 fn deliberate(case: &Value, ours: &Value, floe: &Value) -> Option<&'static str> {
     match case["kind"].as_str().unwrap_or_default() {
         "patterns" => {
@@ -686,6 +702,8 @@ fn deliberate(case: &Value, ours: &Value, floe: &Value) -> Option<&'static str> 
                 Some("exclude-directory")
             } else if equal_but_masked(ours_list, floe_list) {
                 Some("masked-content")
+            } else if equal_but_masked(&without_other_keys(ours_list, floe_list), floe_list) {
+                Some("more-private-keys")
             } else {
                 None
             }

@@ -35,6 +35,9 @@
 //!   first line it scans); a `SecretPattern` read with `from_value` checks it too.
 //! - scanning a folder that does not exist fails (floe finds nothing); an empty
 //!   exclude glob excludes nothing (floe fails).
+//! - the private key pattern finds EC, DSA, OpenSSH and encrypted PKCS#8 headers
+//!   too (floe's finds only RSA and plain PKCS#8 ones, missing ssh-keygen's default
+//!   format).
 //!
 //! `scan_directory` walks every file below the directory, hidden ones included, in
 //! path order, skipping files that are not UTF-8 and files it cannot read (as floe

@@ -105,8 +105,10 @@ fn builtin_sources() -> [(&'static str, &'static str, String, bool); 4] {
         (
             "private_key",
             "E604",
-            // floe: -----BEGIN\s+(?:RSA\s+)?PRIVATE\s+KEY-----
-            format!(r"-----BEGIN{s}+(?:RSA{s}+)?PRIVATE{s}+KEY-----"),
+            // floe: -----BEGIN\s+(?:RSA\s+)?PRIVATE\s+KEY-----, which misses the
+            // EC, DSA, OpenSSH (ssh-keygen's default since 2018) and encrypted PKCS#8
+            // headers; a scanner for leaked keys finds them too (a listed difference).
+            format!(r"-----BEGIN{s}+(?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED){s}+)?PRIVATE{s}+KEY-----"),
             false,
         ),
     ]
@@ -321,6 +323,23 @@ mod tests {
     fn builtin_patterns_compile() {
         assert_eq!(BUILTIN.len(), 4);
         assert!(ENTROPY.finds("x = 'q8Zr4Lp2Xv9Kt6Wm3Yb7'"));
+    }
+
+    #[test]
+    fn private_keys_of_every_common_kind_are_found() {
+        let key = &BUILTIN[3];
+        for header in [
+            "-----BEGIN PRIVATE KEY-----",
+            "-----BEGIN  RSA   PRIVATE KEY-----",
+            "-----BEGIN EC PRIVATE KEY-----",
+            "-----BEGIN DSA PRIVATE KEY-----",
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+        ] {
+            assert!(key.finds(header), "{header}");
+        }
+        assert!(!key.finds("-----BEGIN PUBLIC KEY-----"));
+        assert!(!key.finds("-----BEGIN PGP PRIVATE KEY BLOCK-----"));
     }
 
     #[test]
