@@ -86,8 +86,8 @@ impl Target {
             (Target::Number, Value::Bool(b)) => Some(Value::from(f64::from(u8::from(*b)))),
             (Target::Boolean, Value::String(s)) => bool_from_str(s).map(Value::Bool),
             (Target::Boolean, Value::Number(n)) => match n.as_f64() {
-                Some(f) if f == 0.0 => Some(Value::Bool(false)),
-                Some(f) if f == 1.0 => Some(Value::Bool(true)),
+                Some(0.0) => Some(Value::Bool(false)),
+                Some(1.0) => Some(Value::Bool(true)),
                 _ => None,
             },
             _ => None,
