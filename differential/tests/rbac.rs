@@ -420,6 +420,36 @@ fn hand_written() -> Vec<(Value, Option<&'static str>)> {
             case("pod_security", json!({"run_as_non_root": 1})),
             Some("lax-scalars"),
         ),
+        // A model from an array: pydantic refuses it, at the top and in a list (a list,
+        // unlike a tuple, is then not also too short).
+        (case("pod_security", json!([])), None),
+        (
+            case("pod_security", json!({"writable_volume_mounts": [[7]]})),
+            None,
+        ),
+        (
+            case(
+                "role",
+                json!({"name": "floe-a-role", "namespace": "ns", "rules": [[7]]}),
+            ),
+            None,
+        ),
+        (
+            case(
+                "role",
+                json!({"name": "floe-a-role", "namespace": "ns",
+                       "rules": [{"resources": ["x"], "verbs": [5]}]}),
+            ),
+            None,
+        ),
+        (
+            case(
+                "role_binding",
+                json!({"name": "floe-a-binding", "namespace": "ns", "subjects": [[]],
+                       "role_name": "x"}),
+            ),
+            None,
+        ),
     ]
 }
 
