@@ -35,6 +35,11 @@ const CASES: &[(&str, &str, bool)] = &[
         true,
     ),
     (
+        "a lax config value out of its range",
+        "plugins:\n  compute: {type: duckdb, config: {threads: \"0\", timeout_seconds: false}}\n",
+        false,
+    ),
+    (
         "duckdb with a value lax mode refuses",
         "plugins:\n  compute: {type: duckdb, config: {threads: \"8.5\"}}\n",
         false,

@@ -78,10 +78,12 @@ impl PluginRegistry {
     /// [`config_schema`](Self::config_schema) with each integer, number and boolean
     /// field widened to also take the lax forms configure reads as published floe
     /// does ([`ConfigCoercion`]). What `floe plugins schema` prints and editors
-    /// check: it never refuses a config configure accepts. The one kind of input it
-    /// accepts and configure refuses: a string or boolean whose value breaks a bound
-    /// (`"0"` for `minimum: 1`) or exceeds 64 bits, as JSON Schema applies bounds to
-    /// numbers only.
+    /// check: it never refuses a config configure accepts, and holds the bounds of
+    /// integer fields bounded from 0 up (`"0"` for `minimum: 1` is refused by both).
+    /// What it takes and configure refuses: a string whose value breaks a bound of a
+    /// `number` field (`"1.5"` for `maximum: 1.0`) or of an integer field bounded below
+    /// by a negative number or with a `multipleOf`, and integers beyond 64 bits, as
+    /// JSON Schema cannot compare a string with a number.
     ///
     /// ```
     /// use floe_registry::prelude::*;

@@ -12,7 +12,7 @@ use serde_json::{Number, Value};
 /// The whitespace pydantic strips around a number (Rust's `str::trim`, Unicode
 /// `White_Space`), as a regex class of literal characters (both Rust's regex and
 /// ECMA-262 read it the same).
-const WS: &str = "[\t\n\u{b}\u{c}\r \u{85}\u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}]";
+pub(super) const WS: &str = "[\t\n\u{b}\u{c}\r \u{85}\u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}]";
 
 /// The strings read as an integer: optional whitespace, a sign, ASCII digits with
 /// single `_` between them, an optional `.` and zeros.

@@ -3,17 +3,20 @@
 //! [`ConfigCoercion`](crate::ConfigCoercion)), so that the schema never refuses a
 //! config `configure` accepts.
 //!
-//! A widened integer `{"type": "integer", "minimum": 1}` becomes
-//! `{"type": ["integer", "string", "boolean"], "pattern": "...", "minimum": 1}`: the
-//! pattern applies to strings only, the bounds to numbers only. So on one kind of
-//! input the two still differ, always in the same direction: a string or boolean whose
-//! value breaks a bound (`"0"` for `minimum: 1`), or a value beyond 64 bits, passes
-//! the schema (JSON Schema cannot compare a string with a number) and `configure`
-//! refuses it.
+//! A widened integer `{"type": "integer", "minimum": 1, "maximum": 64}` becomes
+//! `{"type": ["integer", "string", "boolean"], "pattern": "...", "not": {"const":
+//! false}, "minimum": 1, "maximum": 64}`: the bounds apply to numbers, the pattern to
+//! strings, and it holds the bounds too when they are whole and from 0 up (the strings
+//! of 1 to 64, `lax_range.rs`); `true` and `false` are taken when 1 and 0 are. So the
+//! schema and `configure` agree on every input but these, where the schema takes what
+//! `configure` refuses (JSON Schema cannot compare a string with a number): a string
+//! whose value breaks a bound of a `number` field, or of an integer field bounded below
+//! by a negative number or with a `multipleOf`, and an integer beyond 64 bits.
 
 use serde_json::{Map, Value, json};
 
 use super::lax::{Target, boolean_pattern, integer_pattern, number_pattern};
+use super::lax_range::integer_range_pattern;
 
 /// How deep a schema is followed.
 const MAX_DEPTH: usize = 64;
@@ -88,14 +91,28 @@ fn widen_type(map: &mut Map<String, Value>) {
     let patterns: Vec<String> = targets
         .iter()
         .map(|t| match t {
-            Target::Integer if !has(&types, "number") => integer_pattern(),
+            Target::Integer if !has(&types, "number") => match integer_bounds(map) {
+                Some((lo, hi)) => integer_range_pattern(lo, hi),
+                None => integer_pattern(),
+            },
             Target::Integer | Target::Number => number_pattern(),
             Target::Boolean => boolean_pattern(),
         })
         .collect();
     types.push("string".to_owned());
     if numeric && !has(&types, "boolean") {
-        types.push("boolean".to_owned());
+        // `true` and `false` are read as 1 and 0: each is taken when its number is.
+        match (within(map, 0.0), within(map, 1.0)) {
+            (true, true) => types.push("boolean".to_owned()),
+            (false, false) => {}
+            (zero, _) if !map.contains_key("not") => {
+                types.push("boolean".to_owned());
+                map.insert("not".to_owned(), json!({"const": zero}));
+            }
+            // A node with its own `not`: both taken (the schema may take one that
+            // configure refuses).
+            _ => types.push("boolean".to_owned()),
+        }
     }
     if !numeric {
         // A boolean also takes 0 and 1.
@@ -106,4 +123,51 @@ fn widen_type(map: &mut Map<String, Value>) {
     }
     map.insert("type".to_owned(), json!(types));
     map.insert("pattern".to_owned(), Value::String(patterns.join("|")));
+}
+
+/// A number of the node's bounds as an `f64`.
+fn bound(map: &Map<String, Value>, key: &str) -> Option<f64> {
+    map.get(key).and_then(Value::as_f64)
+}
+
+/// Whether `value` keeps the node's numeric bounds.
+fn within(map: &Map<String, Value>, value: f64) -> bool {
+    bound(map, "minimum").is_none_or(|m| value >= m)
+        && bound(map, "maximum").is_none_or(|m| value <= m)
+        && bound(map, "exclusiveMinimum").is_none_or(|m| value > m)
+        && bound(map, "exclusiveMaximum").is_none_or(|m| value < m)
+        && bound(map, "multipleOf").is_none_or(|m| m != 0.0 && (value / m).fract() == 0.0)
+}
+
+/// The integer range of an integer node bounded below by 0 or more (`lo..=hi`, `hi`
+/// `None` when unbounded), which a pattern can hold exactly; `None` for other bounds
+/// (a negative minimum, none, a `multipleOf`, an empty range).
+fn integer_bounds(map: &Map<String, Value>) -> Option<(u64, Option<u64>)> {
+    if map.contains_key("multipleOf") {
+        return None;
+    }
+    let lows = [
+        bound(map, "minimum").map(f64::ceil),
+        bound(map, "exclusiveMinimum").map(|m| m.floor() + 1.0),
+    ];
+    let lo = lows.into_iter().flatten().reduce(f64::max)?;
+    let highs = [
+        bound(map, "maximum").map(f64::floor),
+        bound(map, "exclusiveMaximum").map(|m| m.ceil() - 1.0),
+    ];
+    let hi = highs.into_iter().flatten().reduce(f64::min);
+    let lo = whole(lo)?;
+    let hi = match hi {
+        Some(hi) => Some(whole(hi).filter(|hi| *hi >= lo)?),
+        None => None,
+    };
+    Some((lo, hi))
+}
+
+/// A non-negative whole `f64` as a `u64`, when it is one exactly.
+fn whole(f: f64) -> Option<u64> {
+    // 2^64 as an f64: below it the cast is exact for whole values.
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    ((0.0..LIMIT).contains(&f) && f.fract() == 0.0).then_some(f as u64)
 }

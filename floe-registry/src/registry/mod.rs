@@ -25,6 +25,7 @@ mod guard;
 mod health;
 mod id;
 mod lax;
+mod lax_range;
 mod lax_schema;
 mod lax_walk;
 mod lifecycle;
