@@ -75,20 +75,26 @@ pub trait Validate {
     }
 }
 
-/// Reads a model from JSON (unknown fields are refused) and validates it.
+/// Reads a model from JSON (unknown fields are refused) and validates it, reporting
+/// every problem with its path, as floe (pydantic) does: this is
+/// [`read_model`](crate::read_model), for a value owned.
 ///
 /// ```
-/// use floe_interfaces::{from_value, network::PortRule};
+/// use floe_interfaces::{from_value, network::{EgressRule, PortRule}};
 /// let err = from_value::<PortRule>(serde_json::json!({"port": 0})).unwrap_err();
 /// assert_eq!(err.to_string(), "port: Input should be greater than or equal to 1");
+///
+/// // A wrong type does not hide the other problems.
+/// let err = from_value::<EgressRule>(serde_json::json!({"to_namespace": 5, "ports": [[80]]}))
+///     .unwrap_err();
+/// let paths: Vec<&str> = err.0.iter().map(|e| e.path.as_str()).collect();
+/// assert_eq!(paths, ["ports.0", "to_namespace", "ports"]);
+/// assert_eq!(err.0[0].message, "Input should be a valid dictionary or instance of PortRule");
 /// ```
 pub fn from_value<T: DeserializeOwned + Validate>(
     value: serde_json::Value,
 ) -> Result<T, ModelErrors> {
-    let model: T = serde_json::from_value(value)
-        .map_err(|e| ModelErrors(vec![FieldError::new("", e.to_string())]))?;
-    model.validate()?;
-    Ok(model)
+    crate::read_model(&value)
 }
 
 /// `a.b`, or `b` at the top.
