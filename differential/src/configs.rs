@@ -117,9 +117,9 @@ pub fn generated(schema: Option<&Value>) -> Vec<Value> {
         let (wrong, lax): (Value, Vec<Value>) = match kind {
             "integer" => (
                 json!("not-a-number"),
-                vec![json!("5"), json!(5.0), json!(5.5)],
+                vec![json!("5"), json!(5.0), json!(5.5), json!(true)],
             ),
-            "number" => (json!("x"), vec![json!("1.5"), json!(2)]),
+            "number" => (json!("x"), vec![json!("1.5"), json!(2), json!(false)]),
             "boolean" => (
                 json!("maybe"),
                 vec![json!("yes"), json!("true"), json!("1"), json!(0)],

@@ -90,8 +90,36 @@ const FLOE_REFUSES: [(PluginType, &str, &str); 4] = [
 ];
 
 /// The deliberate difference that applies to `config` of plugin `name`, if any (the
-/// rows of family `configs` in docs/deliberate-differences.md).
-fn deliberate(t: PluginType, name: &str, config: &Value) -> Option<&'static str> {
+/// rows of family `configs` in docs/deliberate-differences.md). `ours` and `theirs`
+/// are the verdicts.
+fn deliberate(
+    t: PluginType,
+    name: &str,
+    config: &Value,
+    ours: &Value,
+    theirs: &Value,
+) -> Option<&'static str> {
+    // A boolean where a number is wanted: floe reads true / false as 1 / 0, we refuse
+    // it; every field only we name holds a boolean.
+    let named = |verdict: &Value| -> BTreeSet<String> {
+        verdict
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str().map(str::to_owned))
+            .collect()
+    };
+    let extra: Vec<String> = named(ours).difference(&named(theirs)).cloned().collect();
+    // (floe, reading further, may also report the whole config's rule, at "").
+    let only_theirs: Vec<String> = named(theirs).difference(&named(ours)).cloned().collect();
+    if !extra.is_empty()
+        && only_theirs.iter().all(String::is_empty)
+        && extra
+            .iter()
+            .all(|f| config.get(f).is_some_and(Value::is_boolean))
+    {
+        return Some("bool-as-number");
+    }
     match (t, name) {
         // floe's get_config_schema() is None: any config is taken unvalidated.
         (PluginType::Compute, "duckdb")
@@ -152,7 +180,7 @@ fn our_configs_are_judged_as_published_floe_judges_them() {
                 &input,
                 &ours,
                 theirs,
-                deliberate(*t, name, config),
+                deliberate(*t, name, config, &ours, theirs),
             );
         }
     }

@@ -131,7 +131,7 @@ fn lax_values_are_accepted_and_the_plugin_receives_the_value_read() {
             PluginType::Compute,
             "loose",
             json!({"count": " 1_000 ", "ratio": "1.5", "flag": "on", "maybe": 7.0,
-                   "inner": {"on": 1, "weight": true}, "flags": ["yes", "N", 0]}),
+                   "inner": {"on": 1, "weight": "1"}, "flags": ["yes", "N", 0]}),
         )
         .expect("lax values are accepted");
     let config = registry
@@ -173,12 +173,36 @@ fn each_lax_value_is_named_with_its_path_and_what_it_became() {
         ]
     );
     assert_eq!(
-        coercions("bounded", json!({"threads": 4.0, "port": false})),
-        [
-            "port: a boolean, read as the integer 0",
-            "threads: a number with no fractional part, read as the integer 4",
-        ]
+        coercions("bounded", json!({"threads": 4.0})),
+        ["threads: a number with no fractional part, read as the integer 4"]
     );
+}
+
+#[test]
+fn a_boolean_is_never_read_as_a_number() {
+    // pydantic reads true / false as 1 / 0; we refuse them (a listed deliberate
+    // difference, bool-as-number), and the lax schema refuses them too.
+    for (name, config) in [
+        ("bounded", json!({"threads": true})),
+        (
+            "loose",
+            json!({"count": 1, "inner": {"on": true, "weight": false}}),
+        ),
+    ] {
+        let err = registry()
+            .configure(PluginType::Compute, name, config.clone())
+            .expect_err("a boolean for a number");
+        assert!(
+            matches!(err, PluginError::Configuration { .. }),
+            "{name} {config}: {err:?}"
+        );
+        let schema = registry()
+            .config_schema_lax(PluginType::Compute, name)
+            .expect("known")
+            .expect("a schema");
+        let validator = jsonschema::validator_for(&schema).expect("compiles");
+        assert!(!validator.is_valid(&config), "{name} {config}");
+    }
 }
 
 #[test]

@@ -18,15 +18,14 @@ use serde_json::Value;
 /// |---|---|---|
 /// | integer | a string: optional whitespace around `[+-]digits`, single `_` between digits, optionally `.` and zeros (`"5"`, `" 5 "`, `"+5"`, `"1_000"`, `"5.0"`, `"5.00"`); not `"5."`, `"5.5"`, `"1e3"`, `"0x10"` | the integer |
 /// | integer | a number with no fractional part (`5.0`), below 2⁶³ in size | the integer |
-/// | integer | `true` / `false` | `1` / `0` |
 /// | number | a string: a decimal literal with optional exponent and whitespace around (`"1.5"`, `"5"`, `" .5 "`, `"1e3"`, `"5."`), or without whitespace with single `_` between any two characters (`"1_000.5"`) | the number |
-/// | number | `true` / `false` | `1.0` / `0.0` |
 /// | boolean | a string, in any case, without whitespace: `true`, `yes`, `on`, `1`, `t`, `y` / `false`, `no`, `off`, `0`, `f`, `n` | `true` / `false` |
 /// | boolean | the numbers `1` / `0` (also `1.0` / `0.0`) | `true` / `false` |
 /// | string | nothing: a number or boolean for a string is refused, as pydantic refuses it | |
 ///
 /// Bounds (`minimum`, `maximum`, ...) and the field's Rust type apply to the value
-/// read (`"300"` for a `u8` is refused). Deliberately narrower than pydantic: a string
+/// read (`"300"` for a `u8` is refused). Deliberately narrower than pydantic: `true` /
+/// `false` for an integer or number (pydantic reads 1 / 0; refused as no one means that); a string
 /// it reads as a number that is not finite (`"inf"`, `"nan"`, `"1e400"`) and an
 /// integer beyond 64 bits are refused, as JSON holds neither. A field with an `enum`
 /// or `const` is never read as another type.

@@ -101,7 +101,7 @@ impl PluginRegistry {
     /// let registry = PluginRegistry::new();
     /// registry.discover_all();
     /// let schema = registry.config_schema_lax(PluginType::Compute, "lax-schema-doc")?.unwrap();
-    /// assert_eq!(schema["properties"]["threads"]["type"], json!(["integer", "string", "boolean"]));
+    /// assert_eq!(schema["properties"]["threads"]["type"], json!(["integer", "string"]));
     /// # Ok::<(), PluginError>(())
     /// ```
     pub fn config_schema_lax(

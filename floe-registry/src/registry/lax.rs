@@ -3,9 +3,11 @@
 //! from, and the JSON Schema patterns that accept exactly those strings. The rules
 //! themselves are listed on [`ConfigCoercion`](crate::ConfigCoercion).
 //!
-//! Every rule was measured against pydantic (see the table in the tests below). One
-//! place, deliberately narrower: a number that is not finite (`"inf"`, `"nan"`,
-//! `"1e400"`) is refused, as JSON cannot hold it.
+//! Every rule was measured against pydantic (see the table in the tests below). Two
+//! places, deliberately narrower: a number that is not finite (`"inf"`, `"nan"`,
+//! `"1e400"`) is refused, as JSON cannot hold it; `true` / `false` for an integer or a
+//! number are refused (pydantic reads them as 1 / 0, which no one writing `true`
+//! means; docs/deliberate-differences.md, `bool-as-number`).
 
 use serde_json::{Number, Value};
 
@@ -80,10 +82,8 @@ impl Target {
     pub(crate) fn read(self, value: &Value) -> Option<Value> {
         match (self, value) {
             (Target::Integer, Value::String(s)) => integer_from_str(s),
-            (Target::Integer, Value::Bool(b)) => Some(Value::from(u8::from(*b))),
             (Target::Integer, Value::Number(n)) if n.is_f64() => n.as_f64().and_then(int_of),
             (Target::Number, Value::String(s)) => number_from_str(s),
-            (Target::Number, Value::Bool(b)) => Some(Value::from(f64::from(u8::from(*b)))),
             (Target::Boolean, Value::String(s)) => bool_from_str(s).map(Value::Bool),
             (Target::Boolean, Value::Number(n)) => match n.as_f64() {
                 Some(0.0) => Some(Value::Bool(false)),
@@ -223,8 +223,10 @@ mod tests {
             (json!(5.5), None),
             (json!(9.2e18), Some(json!(9_200_000_000_000_000_000i64))),
             (json!(9.223_372_036_854_776e18), None),
-            (json!(true), Some(json!(1))),
-            (json!(false), Some(json!(0))),
+            // floe reads true / false as 1 / 0; we refuse them (issue 24: plainly
+            // wrong, listed as bool-as-number).
+            (json!(true), None),
+            (json!(false), None),
         ];
         for (input, expected) in cases {
             assert_eq!(&Target::Integer.read(input), expected, "int from {input}");
@@ -280,7 +282,7 @@ mod tests {
                 "float from {input:?}"
             );
         }
-        assert_eq!(Target::Number.read(&json!(true)), Some(json!(1.0)));
+        assert_eq!(Target::Number.read(&json!(true)), None);
         assert_eq!(Target::Number.read(&json!(5)), None, "already a number");
     }
 

@@ -4,10 +4,9 @@
 //! config `configure` accepts.
 //!
 //! A widened integer `{"type": "integer", "minimum": 1, "maximum": 64}` becomes
-//! `{"type": ["integer", "string", "boolean"], "pattern": "...", "not": {"const":
-//! false}, "minimum": 1, "maximum": 64}`: the bounds apply to numbers, the pattern to
-//! strings, and it holds the bounds too when they are whole and from 0 up (the strings
-//! of 1 to 64, `lax_range.rs`); `true` and `false` are taken when 1 and 0 are. So the
+//! `{"type": ["integer", "string"], "pattern": "...", "minimum": 1, "maximum": 64}`:
+//! the bounds apply to numbers, the pattern to strings, and it holds the bounds too
+//! when they are whole and from 0 up (the strings of 1 to 64, `lax_range.rs`). So the
 //! schema and `configure` agree on every input but these, where the schema takes what
 //! `configure` refuses (JSON Schema cannot compare a string with a number): a string
 //! whose value breaks a bound of a `number` field, or of an integer field bounded below
@@ -100,20 +99,6 @@ fn widen_type(map: &mut Map<String, Value>) {
         })
         .collect();
     types.push("string".to_owned());
-    if numeric && !has(&types, "boolean") {
-        // `true` and `false` are read as 1 and 0: each is taken when its number is.
-        match (within(map, 0.0), within(map, 1.0)) {
-            (true, true) => types.push("boolean".to_owned()),
-            (false, false) => {}
-            (zero, _) if !map.contains_key("not") => {
-                types.push("boolean".to_owned());
-                map.insert("not".to_owned(), json!({"const": zero}));
-            }
-            // A node with its own `not`: both taken (the schema may take one that
-            // configure refuses).
-            _ => types.push("boolean".to_owned()),
-        }
-    }
     if !numeric {
         // A boolean also takes 0 and 1.
         types.push("number".to_owned());
@@ -128,15 +113,6 @@ fn widen_type(map: &mut Map<String, Value>) {
 /// A number of the node's bounds as an `f64`.
 fn bound(map: &Map<String, Value>, key: &str) -> Option<f64> {
     map.get(key).and_then(Value::as_f64)
-}
-
-/// Whether `value` keeps the node's numeric bounds.
-fn within(map: &Map<String, Value>, value: f64) -> bool {
-    bound(map, "minimum").is_none_or(|m| value >= m)
-        && bound(map, "maximum").is_none_or(|m| value <= m)
-        && bound(map, "exclusiveMinimum").is_none_or(|m| value > m)
-        && bound(map, "exclusiveMaximum").is_none_or(|m| value < m)
-        && bound(map, "multipleOf").is_none_or(|m| m != 0.0 && (value / m).fract() == 0.0)
 }
 
 /// The integer range of an integer node bounded below by 0 or more (`lo..=hi`, `hi`
