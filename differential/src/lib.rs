@@ -3,7 +3,7 @@
 //! environment under `target/`, and to our Rust code, and the outputs must be equal.
 //!
 //! The harness is small and shared by every family of tests in `tests/`:
-//! - [`reference`] runs a Python script of the test's own over a batch of inputs in the
+//! - [`reference`](mod@reference) runs a Python script of the test's own over a batch of inputs in the
 //!   environment of the published packages (the one floe-python's tests use);
 //! - [`seed`] generates inputs from a fixed seed, so a failure is reproduced by a rerun;
 //! - [`configs`] generates plugin configs from a JSON Schema;
