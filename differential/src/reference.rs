@@ -61,15 +61,9 @@ pub fn run(script: &str, inputs: &[Value]) -> Vec<Value> {
         .spawn()
         .unwrap_or_else(|e| panic!("the published environment's python did not start: {e}"));
     let input = serde_json::to_vec(inputs).unwrap_or_else(|e| panic!("inputs as JSON: {e}"));
-    {
-        let mut stdin = child
-            .stdin
-            .take()
-            .unwrap_or_else(|| panic!("python's stdin"));
-        stdin
-            .write_all(&input)
-            .unwrap_or_else(|e| panic!("writing the inputs to python: {e}"));
-    }
+    // A Python that dies early (an ImportError) closes its stdin: the write fails, and
+    // its standard error, below, says why.
+    let written = child.stdin.take().map(|mut stdin| stdin.write_all(&input));
     let out = child
         .wait_with_output()
         .unwrap_or_else(|e| panic!("waiting for python: {e}"));
@@ -79,6 +73,9 @@ pub fn run(script: &str, inputs: &[Value]) -> Vec<Value> {
         "the reference script failed ({}):\n{stderr}",
         out.status
     );
+    if let Some(Err(e)) = written {
+        panic!("writing the inputs to python failed ({e}):\n{stderr}");
+    }
     let outputs: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "the reference script printed no JSON array ({e}):\n{}\n{stderr}",

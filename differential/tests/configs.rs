@@ -76,67 +76,79 @@ fn ours(registry: &PluginRegistry, t: PluginType, name: &str, config: &Value) ->
     }
 }
 
-/// Fields our plugins accept and published floe refuses; `floe plugins check` warns
-/// about each ("floe 0.1.0a1 rejects this field").
-const FLOE_REFUSES: [(PluginType, &str, &str); 4] = [
-    (
-        PluginType::Catalog,
-        "polaris",
-        "health_check_timeout_seconds",
-    ),
-    (PluginType::Ingestion, "dlt", "catalog_config"),
-    (PluginType::Ingestion, "dlt", "destination"),
-    (PluginType::Ingestion, "dlt", "runner"),
-];
+/// The fields a verdict names (none when the config was accepted).
+fn named(verdict: &Value) -> BTreeSet<String> {
+    verdict
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_owned))
+        .collect()
+}
 
-/// The deliberate difference that applies to `config` of plugin `name`, if any (the
-/// rows of family `configs` in docs/deliberate-differences.md). `ours` and `theirs`
-/// are the verdicts.
+/// Whether our verdict is exactly floe's less the fields in `excused`.
+fn ours_is_theirs_less(ours: &Value, theirs: &Value, excused: &BTreeSet<String>) -> bool {
+    let expected: BTreeSet<String> = named(theirs).difference(excused).cloned().collect();
+    if expected.is_empty() {
+        ours.is_null()
+    } else {
+        named(ours) == expected
+    }
+}
+
+/// The deliberate difference that explains exactly how our verdict `ours` on `config`
+/// differs from floe's `theirs`, if one does (the rows of family `configs` in
+/// docs/deliberate-differences.md). `unportable` are the fields of `config` whose
+/// schema says published floe refuses them (`x-floe-rejected-by`, read by
+/// `PluginRegistry::unportable_fields`: the one list of them).
 fn deliberate(
     t: PluginType,
     name: &str,
     config: &Value,
-    ours: &Value,
-    theirs: &Value,
+    (ours, theirs): (&Value, &Value),
+    unportable: &BTreeSet<String>,
 ) -> Option<&'static str> {
+    // floe's get_config_schema() is None: any config is taken unvalidated.
+    let unvalidated = matches!(
+        (t, name),
+        (PluginType::Compute, "duckdb")
+            | (PluginType::TelemetryBackend, "jaeger")
+            | (PluginType::Rbac, "k8s")
+    );
+    if unvalidated {
+        return theirs.is_null().then_some("validated-where-floe-does-not");
+    }
+    // Fields floe refuses and we accept: floe names them; we name nothing floe does
+    // not (we may still name one of them, for a problem inside it).
+    let (o, f) = (named(ours), named(theirs));
+    if !unportable.is_empty() && o.is_subset(&f) && f.difference(&o).all(|x| unportable.contains(x))
+    {
+        return Some("fields-floe-refuses");
+    }
+    // floe copies the raw `bucket` into an unset `artifact_bucket` before validating,
+    // so a bad bucket is reported twice there.
+    if (t, name) == (PluginType::Storage, "aws-s3")
+        && !config["bucket"].is_string()
+        && config["artifact_bucket"].is_null()
+        && ours_is_theirs_less(
+            ours,
+            theirs,
+            &BTreeSet::from(["artifact_bucket".to_owned()]),
+        )
+    {
+        return Some("bad-bucket-reported-once");
+    }
     // A boolean where a number is wanted: floe reads true / false as 1 / 0, we refuse
-    // it; every field only we name holds a boolean.
-    let named = |verdict: &Value| -> BTreeSet<String> {
-        verdict
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.as_str().map(str::to_owned))
-            .collect()
-    };
+    // it. Every field only we name holds a boolean; floe, reading further, may report
+    // the whole config's rule instead (at "").
     let extra: Vec<String> = named(ours).difference(&named(theirs)).cloned().collect();
-    // (floe, reading further, may also report the whole config's rule, at "").
     let only_theirs: Vec<String> = named(theirs).difference(&named(ours)).cloned().collect();
-    if !extra.is_empty()
+    (!extra.is_empty()
         && only_theirs.iter().all(String::is_empty)
         && extra
             .iter()
-            .all(|f| config.get(f).is_some_and(Value::is_boolean))
-    {
-        return Some("bool-as-number");
-    }
-    match (t, name) {
-        // floe's get_config_schema() is None: any config is taken unvalidated.
-        (PluginType::Compute, "duckdb")
-        | (PluginType::TelemetryBackend, "jaeger")
-        | (PluginType::Rbac, "k8s") => Some("validated-where-floe-does-not"),
-        // floe copies the raw `bucket` into an unset `artifact_bucket` before
-        // validating, so a bad bucket is reported twice there.
-        (PluginType::Storage, "aws-s3")
-            if !config["bucket"].is_string() && config["artifact_bucket"].is_null() =>
-        {
-            Some("bad-bucket-reported-once")
-        }
-        _ => FLOE_REFUSES
-            .iter()
-            .any(|(ft, fname, field)| *ft == t && *fname == name && config.get(field).is_some())
-            .then_some("fields-floe-refuses"),
-    }
+            .all(|f| config.get(f).is_some_and(Value::is_boolean)))
+    .then_some("bool-as-number")
 }
 
 #[test]
@@ -174,13 +186,19 @@ fn our_configs_are_judged_as_published_floe_judges_them() {
         assert_eq!(verdicts.len(), configs.len(), "{t}:{name}");
         for (config, theirs) in configs.iter().zip(&verdicts) {
             let ours = ours(&registry, *t, name, config);
+            let unportable: BTreeSet<String> = registry
+                .unportable_fields(*t, name, config)
+                .unwrap_or_else(|e| panic!("{t}:{name}: {e}"))
+                .into_iter()
+                .map(|u| u.field)
+                .collect();
             let input = json!({"plugin": format!("{t}:{name}"), "config": config});
             family.compare(
                 format!("{t}:{name}"),
                 &input,
                 &ours,
                 theirs,
-                deliberate(*t, name, config, &ours, theirs),
+                deliberate(*t, name, config, (&ours, theirs), &unportable),
             );
         }
     }

@@ -10,6 +10,11 @@
 //! fields failed (pydantic runs no model validator over such an object). An integral
 //! float where an integer is wanted (`70.0`) is that integer, as in JSON Schema.
 //!
+//! Each repair reads the value again, so the repairs are bounded (256, a few per
+//! problem): a value with more than about a hundred problems of shape gets the first
+//! ones reported, without the model's rules, rather than a read that costs the square
+//! of its size.
+//!
 //! A model reads from an object only (serde_json's own deserializer reads a struct from
 //! an array too): anything else is refused with pydantic's text, `Input should be a
 //! valid dictionary or instance of PortRule`.

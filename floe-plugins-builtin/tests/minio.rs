@@ -431,3 +431,21 @@ fn health_is_unhealthy_with_wrong_keys_a_missing_bucket_or_no_server() {
         status.message
     );
 }
+
+#[test]
+fn a_listing_that_repeats_its_continuation_token_stops_with_an_error() {
+    use support::http_fake::{FakeServer, Reply};
+    let page = "<ListBucketResult><Key>a</Key><IsTruncated>true</IsTruncated>\
+                <NextContinuationToken>same</NextContinuationToken></ListBucketResult>";
+    let server = FakeServer::start(move |_| Reply::text(200, page));
+    let plugin = with_env(
+        json!({"endpoint": format!("http://{}", server.addr()), "bucket": "b",
+               "access_key_id": "k", "secret_access_key": "s"}),
+        &[],
+    );
+    let err = plugin.open_s3().unwrap().list("").unwrap_err().to_string();
+    assert!(
+        err.contains("the server returned the same continuation token twice"),
+        "{err}"
+    );
+}

@@ -275,12 +275,22 @@ impl S3FileIo {
             keys.extend(xml_values(&text, "Key"));
             let truncated =
                 xml_values(&text, "IsTruncated").first().map(String::as_str) == Some("true");
-            token = xml_values(&text, "NextContinuationToken")
+            let next = xml_values(&text, "NextContinuationToken")
                 .into_iter()
                 .next();
-            if !truncated || token.is_none() {
+            if !truncated || next.is_none() {
                 return Ok(keys);
             }
+            // A server that hands back the token it was given would page forever.
+            if next == token {
+                return Err(PluginError::failed(format!(
+                    "cannot list '{prefix}' in bucket '{}': the server returned the same \
+                     continuation token twice; check the endpoint ({})",
+                    self.bucket,
+                    self.endpoint()
+                )));
+            }
+            token = next;
         }
     }
 }

@@ -80,10 +80,16 @@ impl PluginRegistry {
     /// does ([`ConfigCoercion`]). What `floe plugins schema` prints and editors
     /// check: it never refuses a config configure accepts, and holds the bounds of
     /// integer fields bounded from 0 up (`"0"` for `minimum: 1` is refused by both).
-    /// What it takes and configure refuses: a string whose value breaks a bound of a
-    /// `number` field (`"1.5"` for `maximum: 1.0`) or of an integer field bounded below
-    /// by a negative number or with a `multipleOf`, and integers beyond 64 bits, as
-    /// JSON Schema cannot compare a string with a number.
+    /// What it takes and configure refuses (this list is the one place that says so),
+    /// as JSON Schema cannot compare a string with a number:
+    /// - a string whose value breaks a bound of a `number` field (`"1.5"` for
+    ///   `maximum: 1.0`);
+    /// - a string whose value breaks a bound of an integer field that is not bounded
+    ///   below by 0 or more (bounded only above, or below by a negative number), or
+    ///   that has a `multipleOf`;
+    /// - a string of an integer beyond the field's 64 bits, or of a number that is not
+    ///   finite as a 64-bit float (`"1e400"`);
+    /// - a number beyond 64 bits.
     ///
     /// ```
     /// use floe_registry::prelude::*;

@@ -7,10 +7,9 @@
 //! `{"type": ["integer", "string"], "pattern": "...", "minimum": 1, "maximum": 64}`:
 //! the bounds apply to numbers, the pattern to strings, and it holds the bounds too
 //! when they are whole and from 0 up (the strings of 1 to 64, `lax_range.rs`). So the
-//! schema and `configure` agree on every input but these, where the schema takes what
-//! `configure` refuses (JSON Schema cannot compare a string with a number): a string
-//! whose value breaks a bound of a `number` field, or of an integer field bounded below
-//! by a negative number or with a `multipleOf`, and an integer beyond 64 bits.
+//! schema and `configure` agree on every input but a few, where the schema takes what
+//! `configure` refuses (JSON Schema cannot compare a string with a number): they are
+//! listed on `PluginRegistry::config_schema_lax`.
 
 use serde_json::{Map, Value, json};
 
@@ -59,6 +58,13 @@ fn widen_node(node: &mut Value, depth: usize) {
                 widen_node(child, depth + 1);
             }
         }
+    }
+    // Widened branches may overlap (`"1"` reads as an integer and as a boolean), and
+    // a value matching two branches fails `oneOf`: a widened `oneOf` is an `anyOf`.
+    if !map.contains_key("anyOf")
+        && let Some(branches) = map.remove("oneOf")
+    {
+        map.insert("anyOf".to_owned(), branches);
     }
 }
 
@@ -146,4 +152,23 @@ fn whole(f: f64) -> Option<u64> {
     const LIMIT: f64 = 18_446_744_073_709_551_616.0;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     ((0.0..LIMIT).contains(&f) && f.fract() == 0.0).then_some(f as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::widen;
+
+    #[test]
+    fn a_widened_one_of_is_an_any_of_so_overlapping_branches_still_take_a_value() {
+        let schema = json!({"oneOf": [{"type": "integer"}, {"type": "boolean"}]});
+        let widened = widen(schema);
+        assert!(widened.get("oneOf").is_none(), "{widened}");
+        let validator = jsonschema::validator_for(&widened).expect("compiles");
+        for value in [json!(1), json!("1"), json!(true), json!("yes")] {
+            assert!(validator.is_valid(&value), "{value} in {widened}");
+        }
+        assert!(!validator.is_valid(&json!("maybe")));
+    }
 }

@@ -16,7 +16,7 @@ const MAX_DEPTH: usize = 64;
 /// nothing was. Allocates nothing until it finds a value to replace.
 pub(super) fn coerce(root: &Value, config: &Value) -> Option<(Value, Vec<ConfigCoercion>)> {
     let mut found = Vec::new();
-    visit(root, root, config, &mut Vec::new(), &mut found);
+    visit(root, root, config, &mut Vec::new(), &mut found, 0);
     if found.is_empty() {
         return None;
     }
@@ -69,8 +69,11 @@ fn visit<'a>(
     value: &'a Value,
     path: &mut Vec<Step<'a>>,
     out: &mut Vec<Found>,
+    hops: usize,
 ) {
-    if path.len() > MAX_DEPTH {
+    // `hops` counts every step into the schema, branches included, so a schema whose
+    // `anyOf` refers to itself ends the walk instead of the stack.
+    if path.len() > MAX_DEPTH || hops > 4 * MAX_DEPTH {
         return;
     }
     let Some(node) = deref(root, node) else {
@@ -87,7 +90,7 @@ fn visit<'a>(
             .find(|b| b.get("type").is_none() || takes(b, value))
             .or_else(|| branches().find(|b| read(b, value).is_some()));
         if let Some(branch) = chosen {
-            visit(root, branch, value, path, out);
+            visit(root, branch, value, path, out, hops + 1);
         }
         return;
     }
@@ -98,7 +101,7 @@ fn visit<'a>(
             for (key, field) in map {
                 if let Some(child) = properties.and_then(|p| p.get(key)).or(additional) {
                     path.push(Step::Key(key));
-                    visit(root, child, field, path, out);
+                    visit(root, child, field, path, out, hops + 1);
                     path.pop();
                 }
             }
@@ -107,7 +110,7 @@ fn visit<'a>(
             if let Some(schema) = node.get("items").filter(|v| v.is_object()) {
                 for (index, item) in items.iter().enumerate() {
                     path.push(Step::Index(index));
-                    visit(root, schema, item, path, out);
+                    visit(root, schema, item, path, out, hops + 1);
                     path.pop();
                 }
             }
@@ -189,5 +192,33 @@ fn json_kind(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::coerce;
+
+    #[test]
+    fn a_schema_whose_branch_refers_to_itself_ends_the_walk() {
+        let schema = json!({
+            "$defs": {"A": {"anyOf": [{"$ref": "#/$defs/A"}, {"type": "integer"}]}},
+            "$ref": "#/$defs/A"
+        });
+        // Neither branch takes a list: the walk follows A into A until its limit.
+        assert!(coerce(&schema, &json!(["x"])).is_none());
+    }
+
+    #[test]
+    fn a_lax_value_below_a_branch_is_read() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"n": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}
+        });
+        let (coerced, found) = coerce(&schema, &json!({"n": "5"})).expect("read");
+        assert_eq!(coerced, json!({"n": 5}));
+        assert_eq!(found.len(), 1);
     }
 }
