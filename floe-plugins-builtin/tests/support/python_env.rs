@@ -6,6 +6,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, PoisonError};
+
+/// One creation at a time: the tests of a binary run on threads, and two
+/// `python3 -m venv` into one folder at once fail (seen in CI). Only email.rs uses
+/// this helper, so a lock within the process is enough.
+static CREATING: Mutex<()> = Mutex::new(());
 
 /// The target folder of this build (`$CARGO_TARGET_DIR`, else `<workspace>/target`).
 fn target_dir() -> PathBuf {
@@ -22,6 +28,7 @@ pub fn python_env(package: &str, version: &str) -> PathBuf {
         .join(format!("{package}-{version}"));
     let python = dir.join("bin").join("python");
     let marker = dir.join(".installed");
+    let _creating = CREATING.lock().unwrap_or_else(PoisonError::into_inner);
     if marker.exists() {
         return python;
     }
