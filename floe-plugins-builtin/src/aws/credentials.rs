@@ -224,6 +224,29 @@ pub(crate) fn check_references(
     Err(problem.to_owned())
 }
 
+// The defaults of the credential reference fields, which floe-catalog-glue and
+// floe-storage-aws-s3 0.1.0a1 share (one place for both plugins' configs).
+
+/// `credential_secret_namespace`'s default.
+pub(crate) fn default_namespace() -> String {
+    "floe-system".to_owned()
+}
+
+/// `access_key_secret_key`'s default.
+pub(crate) fn default_access_key_secret_key() -> String {
+    "accessKeyId".to_owned()
+}
+
+/// `secret_key_secret_key`'s default.
+pub(crate) fn default_secret_key_secret_key() -> String {
+    "secretAccessKey".to_owned()
+}
+
+/// `session_token_secret_key`'s default.
+pub(crate) fn default_session_token_secret_key() -> String {
+    "sessionToken".to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,19 +83,19 @@ pub struct AwsS3StorageFields {
     #[schemars(length(min = 1))]
     pub credential_secret_name: Option<String>,
     /// Kubernetes namespace for credential_secret_name.
-    #[serde(default = "default_namespace")]
+    #[serde(default = "crate::aws::credentials::default_namespace")]
     #[schemars(length(min = 1))]
     pub credential_secret_namespace: String,
     /// The Secret's key holding the access key id.
-    #[serde(default = "default_access_key_secret_key")]
+    #[serde(default = "crate::aws::credentials::default_access_key_secret_key")]
     #[schemars(length(min = 1))]
     pub access_key_secret_key: String,
     /// The Secret's key holding the secret access key.
-    #[serde(default = "default_secret_key_secret_key")]
+    #[serde(default = "crate::aws::credentials::default_secret_key_secret_key")]
     #[schemars(length(min = 1))]
     pub secret_key_secret_key: String,
     /// The Secret's key holding the session token.
-    #[serde(default = "default_session_token_secret_key")]
+    #[serde(default = "crate::aws::credentials::default_session_token_secret_key")]
     #[schemars(length(min = 1))]
     pub session_token_secret_key: String,
     /// Kubernetes ServiceAccount reference for workload identity.
@@ -158,22 +158,6 @@ fn default_warehouse_prefix() -> String {
 
 fn default_artifact_prefix() -> String {
     "artifacts/".to_owned()
-}
-
-fn default_namespace() -> String {
-    "floe-system".to_owned()
-}
-
-fn default_access_key_secret_key() -> String {
-    "accessKeyId".to_owned()
-}
-
-fn default_secret_key_secret_key() -> String {
-    "secretAccessKey".to_owned()
-}
-
-fn default_session_token_secret_key() -> String {
-    "sessionToken".to_owned()
 }
 
 fn default_true() -> bool {
