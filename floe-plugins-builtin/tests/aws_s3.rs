@@ -6,14 +6,13 @@
 #![cfg(feature = "aws-s3")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod aws_moto;
 mod python_tools;
 mod support;
 
-use aws_moto::MotoServer;
 use floe_plugins_builtin::aws::CredentialMode;
 use floe_plugins_builtin::aws_s3::{AwsS3StorageConfig, AwsS3StoragePlugin, CreatePolicy};
 use floe_registry::{ConfigErrorKind, HealthState, PluginRegistry, PluginType, StoragePlugin};
+use python_tools::MotoServer;
 use serde_json::{Value, json};
 use support::canary::CANARY;
 use support::config_errors::{assert_has, config_errors, refused_config};

@@ -18,7 +18,7 @@ use floe_registry::{
     IngestionConfig, IngestionPlugin, IngestionResult, PluginRegistry, PluginType, SchemaContract,
     WriteMode,
 };
-use python_tools::{S3Server, duckdb_query, python_env};
+use python_tools::{MotoServer, duckdb_query, python_env};
 use serde_json::{Value, json};
 use support::registry::registry;
 
@@ -362,7 +362,7 @@ for local, name in zip(sys.argv[5::2], sys.argv[6::2]):\n    s3.upload_file(loca
 
 /// The shipped runner run with the server's keys in its environment, as floe reads
 /// S3 credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
-fn runner_with_keys(server: &S3Server, secret: &str, dir: &Path) -> Value {
+fn runner_with_keys(server: &MotoServer, secret: &str, dir: &Path) -> Value {
     let script =
         floe_plugins_builtin::dlt::install_runner(&floe_plugins_builtin::dlt::default_runner_dir())
             .unwrap();
@@ -381,7 +381,7 @@ fn runner_with_keys(server: &S3Server, secret: &str, dir: &Path) -> Value {
 #[test]
 fn an_s3_folder_loads_through_dlts_filesystem_source() {
     let lake = Lake::new();
-    let server = S3Server::start("lake");
+    let server = MotoServer::start("lake");
     let local = lake.path("orders.parquet");
     python_env().run_python(WRITE_PARQUET, &[local.to_str().unwrap(), "5"]);
     fs::write(lake.path("other.csv"), "id\n1\n").unwrap();

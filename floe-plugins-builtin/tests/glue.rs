@@ -6,19 +6,18 @@
 #![cfg(feature = "glue")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod aws_moto;
 mod python_tools;
 mod support;
 
 use std::collections::BTreeMap;
 
-use aws_moto::MotoServer;
 use floe_plugins_builtin::aws::CredentialMode;
 use floe_plugins_builtin::glue::{GlueCatalogConfig, GluePlugin};
 use floe_registry::{
     CATALOG_HEALTH_NOT_IMPLEMENTED, CatalogPlugin, ConfigErrorKind, HealthState, PluginType,
     TableOperation,
 };
+use python_tools::MotoServer;
 use serde_json::{Value, json};
 use support::config_errors::{assert_has, refused_config};
 use support::http_fake::closed_port;

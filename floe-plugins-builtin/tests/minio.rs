@@ -5,15 +5,14 @@
 #![cfg(feature = "minio")]
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod aws_moto;
 mod python_tools;
 mod support;
 
 use std::any::Any;
 
-use aws_moto::MotoServer;
 use floe_plugins_builtin::minio::{MinioStorageConfig, MinioStoragePlugin};
 use floe_registry::{ConfigErrorKind, HealthState, PluginRegistry, PluginType, StoragePlugin};
+use python_tools::MotoServer;
 use serde_json::{Value, json};
 use support::canary::CANARY;
 use support::config_errors::{assert_has, refused_config};

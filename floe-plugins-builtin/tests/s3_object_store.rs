@@ -12,11 +12,11 @@ use std::any::Any;
 
 use floe_plugins_builtin::s3::S3StoragePlugin;
 use floe_registry::{PluginRegistry, PluginType, StoragePlugin};
-use python_tools::S3Server;
+use python_tools::MotoServer;
 use serde_json::{Value, json};
 use support::registry::registry;
 
-fn storage_config(server: &S3Server) -> Value {
+fn storage_config(server: &MotoServer) -> Value {
     json!({
         "endpoint": server.endpoint,
         "bucket": server.bucket,
@@ -38,7 +38,7 @@ fn configured(config: Value) -> PluginRegistry {
 
 #[test]
 fn fileio_writes_reads_lists_and_deletes_objects() {
-    let server = S3Server::start("floe-warehouse");
+    let server = MotoServer::start("floe-warehouse");
     let registry = configured(storage_config(&server));
     let storage = registry.get_as::<dyn StoragePlugin>("s3").unwrap();
     let fileio = storage.open_fileio().unwrap();
@@ -85,7 +85,7 @@ fn fileio_writes_reads_lists_and_deletes_objects() {
 
 #[test]
 fn wrong_credentials_are_refused_with_the_fix() {
-    let server = S3Server::start("floe-creds");
+    let server = MotoServer::start("floe-creds");
     let mut config = storage_config(&server);
     config["secret_access_key"] = json!("not-the-secret");
     let registry = configured(config);
@@ -117,7 +117,7 @@ fn wrong_credentials_are_refused_with_the_fix() {
 
 #[test]
 fn a_missing_bucket_is_named_with_the_fix() {
-    let server = S3Server::start("floe-present");
+    let server = MotoServer::start("floe-present");
     let mut config = storage_config(&server);
     config["bucket"] = json!("floe-absent");
     let registry = configured(config);

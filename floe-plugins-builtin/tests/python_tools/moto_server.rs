@@ -1,5 +1,6 @@
 //! moto's server on 127.0.0.1 serving S3, STS and Glue with IAM authentication on, for
-//! the `minio`, `aws-s3` and `glue` tests: a user with an access key allowed
+//! every test that needs an AWS-compatible server (`minio`, `aws-s3`, `glue`,
+//! `s3_object_store`, `dlt_real`), so wrong credentials are refused as AWS refuses them: a user with an access key allowed
 //! everything, a role a web identity may assume, and the buckets asked for. It is
 //! killed when the handle is dropped, also when a test fails.
 //!
@@ -9,8 +10,6 @@
 //! [`MotoServer::start_for_web_identity`] leaves the first action after the setup
 //! unauthenticated, for that one unsigned call.
 
-#![allow(dead_code, clippy::unwrap_used)]
-
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::thread;
@@ -18,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::python_tools::python_env;
+use super::venv::python_env;
 
 /// How long the server may take to accept connections before the test fails.
 const START_DEADLINE: Duration = Duration::from_secs(60);
